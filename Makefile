@@ -1,0 +1,56 @@
+# Bianmin — two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WORKERS ?= 2
+PYTEST_ARGS ?=
+SCALE ?= small
+export DJANGO_SETTINGS_MODULE := bianmin.settings
+
+.PHONY: install run serve test lint typecheck pytest bench clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Fresh machine → installed, migrated, demo data, serving on http://$(HOST):$(PORT).
+run: install
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_calendar
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  便民服务中心管理系统  http://$(HOST):$(PORT)/"
+	@echo "  演示账号（密码均为 bianmin-demo）：admin director window_a window_b handler inspector district"
+	@echo ""
+	DEBUG=$${DEBUG:-1} exec $(BIN)/gunicorn bianmin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+		--access-logfile - --graceful-timeout 5
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy bianmin
+
+# The whole suite: lint, types, tests. TEST_DATABASE_URL (or DATABASE_URL) points it at PostgreSQL.
+pytest: install
+	DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}" $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from bianmin.core.models import AuditEvent
+
+
+def audit(
+    *, actor: Any, target: models.Model, verb: str, note: str = "", data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record a configuration change on any object, in the caller's transaction."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        verb=verb,
+        note=note,
+        data=data or {},
+    )
+
+
+def audit_trail(target: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
+    ).select_related("actor")

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "便民服务中心管理系统"
+admin.site.site_title = "便民服务中心管理系统"
+admin.site.index_title = "系统配置"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("bianmin.core.urls")),
+    path("", include("bianmin.org.urls")),
+    path("", include("bianmin.catalog.urls")),
+    path("", include("bianmin.cases.urls")),
+    path("", include("bianmin.frontdesk.urls")),
+    path("", include("bianmin.petitions.urls")),
+    path("", include("bianmin.staffing.urls")),
+    path("", include("bianmin.oversight.urls")),
+    path("", include("bianmin.hall.urls")),
+    path("", include("bianmin.reports.urls")),
+    path("", include("bianmin.notify.urls")),
+    path("", include("bianmin.api.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
