@@ -74,6 +74,18 @@ class Duty:
         """Someone other than an A post holds the window: B cover or a rostered shift."""
         return self.holder is not None and self.holder.kind != "A"
 
+    @property
+    def a_holders(self) -> list[Holder]:
+        return self.of_kind("A")
+
+    @property
+    def b_holders(self) -> list[Holder]:
+        return self.of_kind("B")
+
+    @property
+    def rostered(self) -> list[Holder]:
+        return self.of_kind("duty")
+
     def of_kind(self, kind: str) -> list[Holder]:
         return [h for h in self.holders if h.kind == kind]
 

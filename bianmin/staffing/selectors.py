@@ -151,6 +151,11 @@ class SheetRow:
     staff: Staff
     days: list[DayAssessment]
     totals: MonthTotals
+    records: list[AttendanceDay | None] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[DayAssessment, AttendanceDay | None]]:
+        return list(zip(self.days, self.records, strict=True))
 
 
 @dataclass
@@ -202,8 +207,10 @@ def _sheet(
     sheet = MonthSheet(center, month, department, days, records=records)
     for person in staff:
         assessed = []
+        found = []
         for day, rule in days:
             row = records.get((person.pk, day))
+            found.append(row)
             assessed.append(
                 assess_day(
                     DayFacts(
@@ -220,7 +227,7 @@ def _sheet(
                     )
                 )
             )
-        sheet.rows.append(SheetRow(person, assessed, month_totals(assessed)))
+        sheet.rows.append(SheetRow(person, assessed, month_totals(assessed), found))
     return sheet
 
 
@@ -252,7 +259,7 @@ def departments_of(*, center: OrgUnit) -> QuerySet[Department]:
 
 
 def attendance_record(*, staff: Staff, day: dt.date) -> AttendanceDay | None:
-    return AttendanceDay.objects.filter(staff=staff, date=day).prefetch_related("events__actor").first()
+    return AttendanceDay.objects.filter(staff=staff, date=day).prefetch_related("events__actor__staff").first()
 
 
 def staff_in_center(*, user: Any, center: OrgUnit) -> QuerySet[Staff]:
@@ -503,3 +510,46 @@ def findings_by_staff(
         .order_by("-violations", "staff__name")
     )
     return [StaffFindings(r["staff_id"], r["staff__name"], r["checks"], r["violations"]) for r in rows]
+
+
+# --- The check-in card on the staff home ----------------------------------------------------------------------
+
+
+@dataclass
+class CheckinState:
+    staff: Staff | None
+    now: dt.datetime
+    record: AttendanceDay | None = None
+    today: DayAssessment | None = None
+    on_leave: Leave | None = None
+    awaiting_return: list[Leave] = field(default_factory=list)
+    covering: list[tuple[Window, Duty]] = field(default_factory=list)
+    watches_windows: bool = False
+
+    @property
+    def checked_in(self) -> bool:
+        return bool(self.record and self.record.check_in and self.record.check_out is None)
+
+    @property
+    def checked_out(self) -> bool:
+        return bool(self.record and self.record.check_out)
+
+
+def checkin_state(*, user: Any, now: dt.datetime | None = None) -> CheckinState:
+    """What the staff home shows about today: check-in, leave to cancel, windows covered, unmanned alerts."""
+    from bianmin.org.access import has_role
+    from bianmin.staffing.roles import OVERSEERS
+
+    now = now or timezone.now()
+    staff = staff_of(user)
+    state = CheckinState(staff=staff, now=now, watches_windows=has_role(user, OVERSEERS))
+    if staff is None:
+        return state
+    local_day = timezone.localtime(now).date()
+    row = own_attendance(staff=staff, month=month_start(local_day), now=now)
+    state.today = row.days[local_day.day - 1]
+    state.record = attendance_today(staff=staff, day=local_day)
+    state.awaiting_return = leave_awaiting_return(staff=staff, now=now)
+    state.on_leave = next((lv for lv in state.awaiting_return if lv.end > now), None)
+    state.covering = covering_now(staff=staff, moment=now)
+    return state

@@ -222,7 +222,8 @@ def assess_day(facts: DayFacts) -> DayAssessment:
             not_yet_in = any(span[0] <= facts.now for span, _ in expected)
 
     overtime = 0
-    if presence is not None and not missing_out:
+    # Overtime needs a check-out: a day still running (or a forgotten check-out) earns none yet.
+    if presence is not None and facts.check_out is not None and not missing_out:
         shifts = list(facts.shifts)
         if workday:
             closing = dt.datetime.combine(facts.day, facts.hours.closing, tzinfo=tz)

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.core.navigation import NavItem
+from bianmin.staffing.roles import OVERSEERS
+
+STAFF_NAV = [
+    NavItem(_("考勤"), "staffing:my_attendance", order=60),
+    NavItem(_("请销假"), "staffing:leave_list", order=61),
+    NavItem(_("窗口在岗"), "staffing:board", roles=OVERSEERS, order=62),
+    NavItem(_("值班排班"), "staffing:roster", order=64),
+    NavItem(_("纪律督查"), "staffing:inspection_list", roles=OVERSEERS, order=65),
+]
