@@ -36,8 +36,13 @@ def test_replacement_needs_a_reason_and_someone_of_this_center(window):
     outsider = StaffFactory.create(org_unit=center())
 
     with pytest.raises(ValidationError) as exc:
-        post_replace(post=old, new_staff=StaffFactory.create(org_unit=window.center), on=dt.date(2026, 12, 1),
-                     reason="", actor=None)
+        post_replace(
+            post=old,
+            new_staff=StaffFactory.create(org_unit=window.center),
+            on=dt.date(2026, 12, 1),
+            reason="",
+            actor=None,
+        )
     assert "原因" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         post_replace(post=old, new_staff=outsider, on=dt.date(2026, 12, 1), reason="调整", actor=None)

@@ -26,14 +26,25 @@ def hall(db):
     return {"center": c, "w1": w1, "w2": w2, "a1": a1}
 
 
-def test_staff_board_shows_each_window_with_its_a_and_b_staff_and_the_complaint_phone(hall, django_assert_max_num_queries):
+def test_staff_board_shows_each_window_with_its_a_and_b_staff_and_the_complaint_phone(
+    hall, django_assert_max_num_queries
+):
     client = Client()
     with django_assert_max_num_queries(6):
         response = client.get("/centers/C1/staff/")
 
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("长兴路街道便民服务中心", "综合受理窗口", "民政窗口", "李晓宁", "康梦婷", "何春燕", "0371-63380000", "低保、救助"):
+    for text in (
+        "长兴路街道便民服务中心",
+        "综合受理窗口",
+        "民政窗口",
+        "李晓宁",
+        "康梦婷",
+        "何春燕",
+        "0371-63380000",
+        "低保、救助",
+    ):
         assert text in html
     assert "已调离" not in html
 
