@@ -16,7 +16,7 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 def clean_resident_id(value: str) -> str:
     """The normalized 18-character resident ID number, or a ValidationError in Chinese."""
-    compact = ric.compact(value or "")
+    compact = ric.compact("".join((value or "").split()))
     try:
         return str(ric.validate(compact))
     except InvalidLength as exc:
@@ -31,7 +31,7 @@ def clean_resident_id(value: str) -> str:
 
 def clean_credit_code(value: str) -> str:
     """The normalized unified social credit code (统一社会信用代码), or a ValidationError in Chinese."""
-    compact = uscc.compact(value or "")
+    compact = uscc.compact("".join((value or "").split()))
     try:
         return str(uscc.validate(compact))
     except InvalidLength as exc:

@@ -4,7 +4,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.events import audit
 from bianmin.core.models import CalendarDay
 from bianmin.core.selectors import invalidate_work_calendar
+from bianmin.core.workcalendar import statutory_overrides
 
 
 def _notify_calendar_listeners(changed: list[dt.date], actor: Any) -> None:
@@ -29,11 +29,7 @@ def calendar_seed_statutory(*, years: Iterable[int], actor: Any = None) -> int:
     """Load China's statutory holidays and make-up working days for `years` from the holidays package.
     Idempotent; the administrator's own entries are left untouched and keep overriding."""
     years = sorted(set(years))
-    cn = holidays.country_holidays("CN", years=years, language="zh_CN")
-    wanted: dict[dt.date, tuple[bool, str]] = {day: (False, str(name)) for day, name in cn.items()}
-    for day in getattr(cn, "weekend_workdays", set()):
-        if day.year in years:
-            wanted[day] = (True, "调休上班")
+    wanted = {day: (rule.is_workday, rule.reason) for day, rule in statutory_overrides(years).items()}
     existing = {
         row.date: row for row in CalendarDay.objects.filter(source=CalendarDay.Source.PACKAGE, date__year__in=years)
     }

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import holidays
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # A calendar with no working day in a year is a configuration error, not a reason to loop forever.
@@ -72,6 +74,20 @@ class OfficeHours:
 
 
 DEFAULT_OFFICE_HOURS = OfficeHours.of((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
+
+
+MAKEUP_WORKDAY = "调休上班"
+
+
+def statutory_overrides(years: Iterable[int]) -> dict[dt.date, DayRule]:
+    """China's statutory holidays (off) and make-up working days (on) for `years`, from the holidays package."""
+    years = sorted(set(years))
+    cn = holidays.country_holidays("CN", years=years, language="zh_CN")
+    rules = {day: DayRule(False, str(name), "package") for day, name in cn.items()}
+    for day in getattr(cn, "weekend_workdays", set()):
+        if day.year in years:
+            rules[day] = DayRule(True, MAKEUP_WORKDAY, "package")
+    return rules
 
 
 class WorkCalendar:

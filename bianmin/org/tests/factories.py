@@ -4,11 +4,12 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from bianmin.org.models import Department, OrgUnit, Post, Role, Staff, Window
 
 
-class OrgUnitFactory(factory.django.DjangoModelFactory):
+class OrgUnitFactory(factory.django.DjangoModelFactory[OrgUnit]):
     class Meta:
         model = OrgUnit
 
@@ -23,18 +24,22 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
 
 
 def district(**kwargs: object) -> OrgUnit:
-    return OrgUnitFactory(level=OrgUnit.Level.DISTRICT, hall_kind=OrgUnit.HallKind.DISTRICT_CENTER, **kwargs)
+    return OrgUnitFactory.create(level=OrgUnit.Level.DISTRICT, hall_kind=OrgUnit.HallKind.DISTRICT_CENTER, **kwargs)
 
 
 def center(parent: OrgUnit | None = None, **kwargs: object) -> OrgUnit:
-    return OrgUnitFactory(level=OrgUnit.Level.SUBDISTRICT, hall_kind=OrgUnit.HallKind.CENTER, parent=parent, **kwargs)
+    return OrgUnitFactory.create(
+        level=OrgUnit.Level.SUBDISTRICT, hall_kind=OrgUnit.HallKind.CENTER, parent=parent, **kwargs
+    )
 
 
 def community(parent: OrgUnit, **kwargs: object) -> OrgUnit:
-    return OrgUnitFactory(level=OrgUnit.Level.COMMUNITY, hall_kind=OrgUnit.HallKind.POINT, parent=parent, **kwargs)
+    return OrgUnitFactory.create(
+        level=OrgUnit.Level.COMMUNITY, hall_kind=OrgUnit.HallKind.POINT, parent=parent, **kwargs
+    )
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -43,7 +48,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"部门{n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -53,12 +58,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-123456")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
-class StaffFactory(factory.django.DjangoModelFactory):
+class StaffFactory(factory.django.DjangoModelFactory[Staff]):
     class Meta:
         model = Staff
 
@@ -70,7 +75,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
     employment = Staff.Employment.FORMAL
 
 
-class WindowFactory(factory.django.DjangoModelFactory):
+class WindowFactory(factory.django.DjangoModelFactory[Window]):
     class Meta:
         model = Window
 
@@ -80,7 +85,7 @@ class WindowFactory(factory.django.DjangoModelFactory):
     business_scope = "综合受理"
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     class Meta:
         model = Post
 
@@ -92,7 +97,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 def staff_user(role: str, unit: OrgUnit, **kwargs: object) -> Staff:
     """A staff member with a login, in `unit`, with `role`."""
-    staff = StaffFactory(role=role, org_unit=unit, **kwargs)
+    staff = StaffFactory.create(role=role, org_unit=unit, **kwargs)
     if role == Role.ADMIN:
         staff.user.is_staff = staff.user.is_superuser = True
         staff.user.save()
