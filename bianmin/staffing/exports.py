@@ -10,7 +10,10 @@ from openpyxl.utils import get_column_letter
 
 from bianmin.staffing.selectors import MonthSheet
 
-LEGEND = "图例：√ 正常  迟 迟到  早 早退  缺 缺勤半天  旷 旷工  未退 未签退  未签 今日未签到  班 休息日值班  加 加班  休 休息日  事/病/年/公/培/调/婚/产/丧 请假  * 经更正"
+LEGEND = (
+    "图例：√ 正常  迟 迟到  早 早退  缺 缺勤半天  旷 旷工  未退 未签退  未签 今日未签到  班 休息日值班  加 加班  "
+    "休 休息日  事/病/年/公/培/调/婚/产/丧 请假  * 经更正"
+)
 TOTAL_HEADERS = [
     "应出勤(天)",
     "实出勤(天)",

@@ -1,7 +1,15 @@
-from django.utils.translation import gettext_lazy as _
+from typing import cast
+
+from django.utils.translation import gettext_lazy
 
 from bianmin.core.navigation import NavItem
 from bianmin.staffing.roles import OVERSEERS
+
+
+def _(text: str) -> str:
+    # Lazily translated: the menu is built once and shown in each request's language.
+    return cast(str, gettext_lazy(text))
+
 
 STAFF_NAV = [
     NavItem(_("考勤"), "staffing:my_attendance", order=60),

@@ -206,7 +206,8 @@ def assess_day(facts: DayFacts) -> DayAssessment:
             length = session[1] - session[0]
             for piece in _subtract(session, leaves):
                 expected.append((piece, weight * ((piece[1] - piece[0]) / length)))
-        attended = [(span, w) for span, w in expected if presence and _overlap(presence, span)]
+        # A check-in this very minute counts as attending the session it falls in.
+        attended = [(span, w) for span, w in expected if presence and presence[0] < span[1] and presence[1] > span[0]]
         for span, w in expected:
             finished = span[1] <= facts.now
             if (span, w) not in attended and finished:

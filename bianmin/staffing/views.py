@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -614,13 +615,18 @@ def inspection_void(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 
 @staff_required(OVERSEERS)
-def inspection_photo(request: HttpRequest, inspection_id: int) -> FileResponse:
+def inspection_photo(request: HttpRequest, inspection_id: int) -> HttpResponse:
     """Photos of staff at work are not public: served only to those who may see the record."""
     inspection = selectors.inspection_in_scope(user=request.user, inspection_id=inspection_id)
     if not inspection.photo:
         raise Http404
     try:
-        handle = inspection.photo.open("rb")
+        with inspection.photo.open("rb") as handle:
+            content = handle.read()
     except OSError as exc:
         raise Http404 from exc
-    return FileResponse(handle)
+    content_type = mimetypes.guess_type(inspection.photo.name or "")[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import is_working_moment
 from bianmin.org.models import Window
+from bianmin.staffing.cover import Duty
 from bianmin.staffing.selectors import checkin_state, on_duty_in_center
 
 register = template.Library()
@@ -27,7 +28,10 @@ def checkin_card(context: template.Context) -> dict[str, Any]:
 def on_duty_line(context: template.Context, window: Window) -> dict[str, Any]:
     """Who staffs `window` now, by the §6(1) rule; the whole center is worked out once per page."""
     now = timezone.now()
-    cache = context.render_context.setdefault("staffing_on_duty", {})
+    store = context.render_context
+    if "staffing_on_duty" not in store:
+        store["staffing_on_duty"] = {}
+    cache = cast(dict[int, tuple[dict[int, Duty], bool]], store["staffing_on_duty"])
     center = context.get("center")
     if center is None or getattr(center, "pk", None) != window.center_id:
         center = window.center

@@ -30,15 +30,15 @@ class StaffedWindow:
 def staffed_window(hall: OrgUnit | None = None, number: int | None = None) -> StaffedWindow:
     """A window with one A post and one B post, valid from 2026-01-01."""
     hall = hall or center()
-    window = WindowFactory(center=hall, **({"number": number} if number else {}))
+    window = WindowFactory.create(center=hall, **({"number": number} if number else {}))
     a = staff_user(Role.WINDOW, hall)
     b = staff_user(Role.WINDOW, hall)
-    PostFactory(window=window, staff=a, kind=Post.Kind.A)
-    PostFactory(window=window, staff=b, kind=Post.Kind.B)
+    PostFactory.create(window=window, staff=a, kind=Post.Kind.A)
+    PostFactory.create(window=window, staff=b, kind=Post.Kind.B)
     return StaffedWindow(hall, window, a, b)
 
 
-class AttendanceDayFactory(factory.django.DjangoModelFactory):
+class AttendanceDayFactory(factory.django.DjangoModelFactory[AttendanceDay]):
     class Meta:
         model = AttendanceDay
 
@@ -48,7 +48,7 @@ class AttendanceDayFactory(factory.django.DjangoModelFactory):
     check_out = factory.LazyAttribute(lambda o: at(o.date, "17:35"))
 
 
-class LeaveFactory(factory.django.DjangoModelFactory):
+class LeaveFactory(factory.django.DjangoModelFactory[Leave]):
     class Meta:
         model = Leave
 
@@ -60,7 +60,7 @@ class LeaveFactory(factory.django.DjangoModelFactory):
     status = Leave.Status.APPROVED
 
 
-class DutyShiftFactory(factory.django.DjangoModelFactory):
+class DutyShiftFactory(factory.django.DjangoModelFactory[DutyShift]):
     class Meta:
         model = DutyShift
 

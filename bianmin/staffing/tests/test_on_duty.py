@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_checked_in_is_on_duty():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, check_in=at(DAY, "08:50"), check_out=None)
-    AttendanceDayFactory(staff=w.b, check_in=at(DAY, "08:52"), check_out=None)
+    AttendanceDayFactory.create(staff=w.a, check_in=at(DAY, "08:50"), check_out=None)
+    AttendanceDayFactory.create(staff=w.b, check_in=at(DAY, "08:52"), check_out=None)
 
     duty = on_duty(w.window, at(DAY, "10:00"))
 
@@ -42,8 +42,8 @@ def test_a_checked_in_is_on_duty():
 
 def test_a_who_checked_out_hands_over_to_b():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, check_in=at(DAY, "08:50"), check_out=at(DAY, "10:30"))
-    AttendanceDayFactory(staff=w.b, check_in=at(DAY, "08:52"), check_out=None)
+    AttendanceDayFactory.create(staff=w.a, check_in=at(DAY, "08:50"), check_out=at(DAY, "10:30"))
+    AttendanceDayFactory.create(staff=w.b, check_in=at(DAY, "08:52"), check_out=None)
 
     assert on_duty(w.window, at(DAY, "10:00")).kind == "A"
     assert on_duty(w.window, at(DAY, "10:31")).kind == "B"
@@ -51,7 +51,7 @@ def test_a_who_checked_out_hands_over_to_b():
 
 def test_a_check_in_from_another_day_does_not_count():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, date=DAY - dt.timedelta(days=1), check_in=at(DAY, "08:00"), check_out=None)
+    AttendanceDayFactory.create(staff=w.a, date=DAY - dt.timedelta(days=1), check_in=at(DAY, "08:00"), check_out=None)
 
     assert on_duty(w.window, at(DAY, "10:00")).unmanned
 
@@ -107,17 +107,17 @@ def test_window_whose_a_is_on_leave_and_whose_b_checks_in_late():
 
 def test_pending_or_refused_leave_does_not_take_a_off_duty():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, check_in=at(DAY, "08:50"), check_out=None)
-    LeaveFactory(staff=w.a, status=Leave.Status.REQUESTED)
-    LeaveFactory(staff=w.a, status=Leave.Status.REFUSED)
+    AttendanceDayFactory.create(staff=w.a, check_in=at(DAY, "08:50"), check_out=None)
+    LeaveFactory.create(staff=w.a, status=Leave.Status.REQUESTED)
+    LeaveFactory.create(staff=w.a, status=Leave.Status.REFUSED)
 
     assert on_duty(w.window, at(DAY, "10:00")).kind == "A"
 
 
 def test_after_leave_is_cancelled_the_actual_period_counts():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, check_in=at(DAY, "13:20"), check_out=None)
-    LeaveFactory(
+    AttendanceDayFactory.create(staff=w.a, check_in=at(DAY, "13:20"), check_out=None)
+    LeaveFactory.create(
         staff=w.a,
         status=Leave.Status.RETURNED,
         start=at(DAY, "09:00"),
@@ -132,8 +132,8 @@ def test_after_leave_is_cancelled_the_actual_period_counts():
 def test_rostered_staff_hold_the_window_during_their_shift_only():
     w = staffed_window()
     rostered = staff_user(Role.WINDOW, w.center)
-    DutyShiftFactory(staff=rostered, window=w.window, start=dt.time(12, 0), end=dt.time(13, 30))
-    AttendanceDayFactory(staff=rostered, check_in=at(DAY, "11:55"), check_out=None)
+    DutyShiftFactory.create(staff=rostered, window=w.window, start=dt.time(12, 0), end=dt.time(13, 30))
+    AttendanceDayFactory.create(staff=rostered, check_in=at(DAY, "11:55"), check_out=None)
 
     assert on_duty(w.window, at(DAY, "12:10")).kind == "duty"
     assert on_duty(w.window, at(DAY, "13:40")).unmanned
@@ -151,7 +151,7 @@ def test_duties_for_a_whole_center_take_four_queries(django_assert_num_queries):
 def test_on_duty_in_center_ignores_inactive_windows():
     hall = center()
     live = staffed_window(hall).window
-    WindowFactory(center=hall, is_active=False)
+    WindowFactory.create(center=hall, is_active=False)
     assert list(on_duty_in_center(center=hall, moment=at(DAY, "10:00"))) == [live.pk]
 
 
@@ -188,7 +188,9 @@ def test_sweep_on_a_rest_day_opens_nothing_but_a_rostered_window_must_be_manned(
     saturday = dt.date(2026, 3, 14)
     assert unmanned_sweep(at(saturday, "10:00")).opened == []
     rostered = staff_user(Role.WINDOW, w.center)
-    DutyShiftFactory(staff=rostered, window=w.window, date=saturday, start=dt.time(9), end=dt.time(12), kind="weekend")
+    DutyShiftFactory.create(
+        staff=rostered, window=w.window, date=saturday, start=dt.time(9), end=dt.time(12), kind="weekend"
+    )
 
     opened = unmanned_sweep(at(saturday, "10:00")).opened
 
@@ -198,7 +200,7 @@ def test_sweep_on_a_rest_day_opens_nothing_but_a_rostered_window_must_be_manned(
 
 def test_the_record_starts_when_the_last_person_left():
     w = staffed_window()
-    AttendanceDayFactory(staff=w.a, check_in=at(DAY, "08:50"), check_out=at(DAY, "10:15"))
+    AttendanceDayFactory.create(staff=w.a, check_in=at(DAY, "08:50"), check_out=at(DAY, "10:15"))
 
     record = unmanned_sweep(at(DAY, "10:20")).opened[0]
 
@@ -257,11 +259,11 @@ def test_b_on_two_windows_covers_both_when_both_as_are_away():
     b = staff_user(Role.WINDOW, hall)
     windows = []
     for _ in range(2):
-        window = WindowFactory(center=hall)
-        PostFactory(window=window, staff=staff_user(Role.WINDOW, hall), kind=Post.Kind.A)
-        PostFactory(window=window, staff=b, kind=Post.Kind.B)
+        window = WindowFactory.create(center=hall)
+        PostFactory.create(window=window, staff=staff_user(Role.WINDOW, hall), kind=Post.Kind.A)
+        PostFactory.create(window=window, staff=b, kind=Post.Kind.B)
         windows.append(window)
-    AttendanceDayFactory(staff=b, check_in=at(DAY, "08:58"), check_out=None)
+    AttendanceDayFactory.create(staff=b, check_in=at(DAY, "08:58"), check_out=None)
 
     covering = covering_now(staff=b, moment=at(DAY, "10:00"))
 
