@@ -17,7 +17,7 @@ from bianmin.staffing.timekeeping import half_day_end, half_day_start
 HALF_CHOICES = [("am", _("上午")), ("pm", _("下午"))]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-DateInput = forms.DateInput(attrs={"type": "date"})
+DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TimeInput = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -480,7 +480,7 @@ def inspections(
 
 def inspection_in_scope(*, user: Any, inspection_id: int) -> Inspection:
     return get_in_scope(
-        Inspection.objects.select_related("window", "staff", "inspector", "center"),
+        Inspection.objects.select_related("window", "staff", "inspector__staff", "center"),
         user,
         "center__path",
         pk=inspection_id,
@@ -524,6 +524,7 @@ class CheckinState:
     on_leave: Leave | None = None
     awaiting_return: list[Leave] = field(default_factory=list)
     covering: list[tuple[Window, Duty]] = field(default_factory=list)
+    leave_later_today: Leave | None = None
     watches_windows: bool = False
 
     @property
@@ -551,5 +552,11 @@ def checkin_state(*, user: Any, now: dt.datetime | None = None) -> CheckinState:
     state.record = attendance_today(staff=staff, day=local_day)
     state.awaiting_return = leave_awaiting_return(staff=staff, now=now)
     state.on_leave = next((lv for lv in state.awaiting_return if lv.end > now), None)
+    midnight = dt.datetime.combine(local_day + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone())
+    state.leave_later_today = (
+        Leave.objects.filter(staff=staff, status=Leave.Status.APPROVED, start__gt=now, start__lt=midnight)
+        .order_by("start")
+        .first()
+    )
     state.covering = covering_now(staff=staff, moment=now)
     return state

@@ -131,6 +131,14 @@ def test_a_on_leave_is_told_to_cancel_it_on_return(clock):
     assert f"/staff/staffing/leave/{leave.pk}/return/" in html
 
 
+def test_leave_later_today_is_announced_on_the_card(clock):
+    w = staffed_window()
+    LeaveFactory.create(staff=w.a, start=at(DAY, "13:30"), end=at(DAY, "17:30"))
+    clock.set(at(DAY, "08:30"))
+    html = login(w.a).get("/staff/").content.decode()
+    assert "您今天 13:30 起请假（事假）" in html
+
+
 def test_director_workbench_polls_the_unmanned_alert(clock):
     w = staffed_window()
     director = staff_user(Role.DIRECTOR, w.center)
@@ -493,6 +501,7 @@ def test_inspector_records_with_photo_and_it_is_served_only_in_scope(clock, tmp_
 
     summary = client.get("/staff/staffing/inspections/?month=2026-03").content.decode()
     assert w.a.name in summary
+    assert inspector.name in summary
     assert '<span class="badge red">1</span>' in summary
 
 
