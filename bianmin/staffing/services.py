@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,8 @@ from bianmin.staffing.notifications import notify
 from bianmin.staffing.roles import MANAGERS
 from bianmin.staffing.selectors import current_session, duties_at
 
+logger = logging.getLogger(__name__)
+
 MAX_LEAVE_DAYS = 366
 BACKDATE_DAYS = 31  # leave may be requested afterwards (补办请假手续) within a month
 
@@ -63,8 +66,16 @@ def _belongs_to(staff: Staff, center: OrgUnit) -> bool:
 
 
 def _sweep_after_commit(center: OrgUnit) -> None:
-    """A live change of presence or leave is checked against the windows at once, after it is saved."""
-    transaction.on_commit(lambda: unmanned_sweep(timezone.now(), centers=[center]))
+    """A live change of presence or leave is checked against the windows at once, after it is saved. The change
+    itself is already committed: a failing sweep is logged (the board and the command sweep again), never raised."""
+
+    def sweep() -> None:
+        try:
+            unmanned_sweep(timezone.now(), centers=[center])
+        except Exception:
+            logger.exception("unmanned sweep after a staffing change failed for center %s", center.pk)
+
+    transaction.on_commit(sweep)
 
 
 # --- Attendance ------------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from django.utils import timezone
 from bianmin.org.models import Post, Role
 from bianmin.org.tests.factories import PostFactory, StaffFactory, WindowFactory, center, district, staff_user
 
-
 # 6 for the board itself, 5 for who is on duty now (staffing's on_duty_line: windows, posts, shifts, attendance,
 # leave) and 1 for the working calendar, whatever the number of windows.
 BOARD_QUERIES = 12

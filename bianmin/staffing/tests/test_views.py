@@ -198,7 +198,7 @@ def test_attendance_sheet_filters_by_department_and_exports_xlsx(clock):
 
     response = client.get(f"/staff/staffing/attendance/sheet.xlsx?month=2026-03&department={civil.pk}")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert "2026年03月考勤表" in sheet["A1"].value
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows[0][1] == "何春燕"
