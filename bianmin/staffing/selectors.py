@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import DayRule, OfficeHours, Session
-from bianmin.org.access import get_in_scope, in_scope, scope_filter, staff_of
+from bianmin.org.access import get_in_scope, has_role, in_scope, scope_filter, staff_of
 from bianmin.org.models import Department, ExtendedHours, OrgUnit, Post, Staff, Window
 from bianmin.org.selectors import center_of
 from bianmin.staffing.cover import Duty, Holder, decide_duty
 from bianmin.staffing.models import AttendanceDay, DutyShift, Inspection, Leave, UnmannedWindow
+from bianmin.staffing.roles import OVERSEERS
 from bianmin.staffing.timekeeping import DayAssessment, DayFacts, LeaveSpan, MonthTotals, assess_day, month_totals
 
 # --- On duty (§6(1)) -------------------------------------------------------------------------------------------
@@ -294,9 +295,6 @@ def leaves_in_scope(*, user: Any, center: OrgUnit | None = None, status: str | N
 
 def leave_for(*, user: Any, leave_id: int) -> Leave:
     """A leave the user may see: their own, or one in their scope if they oversee others. 404 otherwise."""
-    from bianmin.org.access import has_role
-    from bianmin.staffing.roles import OVERSEERS
-
     qs = Leave.objects.select_related("staff", "staff__user", "staff__department", "center", "decided_by")
     staff = staff_of(user)
     try:
@@ -538,9 +536,6 @@ class CheckinState:
 
 def checkin_state(*, user: Any, now: dt.datetime | None = None) -> CheckinState:
     """What the staff home shows about today: check-in, leave to cancel, windows covered, unmanned alerts."""
-    from bianmin.org.access import has_role
-    from bianmin.staffing.roles import OVERSEERS
-
     now = now or timezone.now()
     staff = staff_of(user)
     state = CheckinState(staff=staff, now=now, watches_windows=has_role(user, OVERSEERS))

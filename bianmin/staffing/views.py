@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.selectors import work_calendar
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.staffing import selectors, services
@@ -34,6 +35,7 @@ from bianmin.staffing.forms import (
 )
 from bianmin.staffing.models import Inspection, Leave
 from bianmin.staffing.roles import INSPECTORS, MANAGERS, OVERSEERS
+from bianmin.staffing.timekeeping import leave_working_days
 
 BOARD_POLL_SECONDS = 20
 
@@ -291,9 +293,6 @@ def _leave_actions(request: HttpRequest, leave: Leave) -> dict[str, bool]:
 @staff_required()
 def leave_detail(request: HttpRequest, leave_id: int) -> HttpResponse:
     leave = selectors.leave_for(user=request.user, leave_id=leave_id)
-    from bianmin.core.selectors import work_calendar
-    from bianmin.staffing.timekeeping import leave_working_days
-
     period = leave.period or (leave.start, leave.end)
     return render(
         request,
