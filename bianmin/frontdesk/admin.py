@@ -25,8 +25,8 @@ class InquiryEventInline(admin.TabularInline):  # type: ignore[type-arg]
     model = InquiryEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "verb", "from_state", "to_state", "note"]
-    readonly_fields = fields
+    fields = ("created_at", "actor", "verb", "from_state", "to_state", "note")
+    readonly_fields = ("created_at", "actor", "verb", "from_state", "to_state", "note")
 
 
 @admin.register(Inquiry)
@@ -43,8 +43,8 @@ class HandoverEventInline(admin.TabularInline):  # type: ignore[type-arg]
     model = HandoverEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "verb", "from_state", "to_state", "note"]
-    readonly_fields = fields
+    fields = ("created_at", "actor", "verb", "from_state", "to_state", "note")
+    readonly_fields = ("created_at", "actor", "verb", "from_state", "to_state", "note")
 
 
 @admin.register(Handover)

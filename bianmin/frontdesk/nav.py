@@ -1,7 +1,15 @@
-from django.utils.translation import gettext_lazy as _
+from typing import cast
+
+from django.utils.translation import gettext_lazy
 
 from bianmin.core.navigation import NavItem
 from bianmin.frontdesk.access import REGISTER_READERS
+
+
+def _(text: str) -> str:
+    # Labels stay lazy (translated per request); NavItem renders them with str().
+    return cast(str, gettext_lazy(text))
+
 
 STAFF_NAV = [
     NavItem(_("首问登记"), "frontdesk:desk", order=20),

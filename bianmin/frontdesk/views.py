@@ -159,7 +159,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def register_export(request: HttpRequest) -> HttpResponse:
     form = InquirySearchForm(request.GET or None, staff=staff_in_scope(user=request.user))
     if form.is_bound and not form.is_valid():
-        return HttpResponse("；".join(m for msgs in form.errors.values() for m in msgs), status=400)
+        return HttpResponse("；".join(str(m) for msgs in form.errors.values() for m in msgs), status=400)
     filters = form.filters()
     center = user_center(user=request.user)
     hall = center.display_hall_name if center else _("全部服务中心")
@@ -175,8 +175,8 @@ def register_export(request: HttpRequest) -> HttpResponse:
         subtitle=_("登记期间：%(period)s    导出日期：%(today)s") % {"period": period, "today": today().isoformat()},
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"首问登记册-{today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"首问登记册-{today():%Y%m%d}.xlsx") or ""
     )
     return response
 
@@ -296,7 +296,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             "to_me": to_me,
             "from_me": from_me,
             "recent": selectors.handovers_recent_of(user=request.user),
-            "all_pending": selectors.handovers(user=request.user).pending().order_by("received_at")[:100]
+            "all_pending": selectors.handovers(user=request.user)
+            .filter(acknowledged_at__isnull=True)
+            .order_by("received_at")[:100]
             if managing
             else None,
             "ack_form": AcknowledgeForm(),
@@ -310,7 +312,7 @@ def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
     handover = selectors.handover_get(user=request.user, pk=pk)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
+        messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
         return redirect("frontdesk:handovers")
     try:
         handover_acknowledge(handover=handover, actor=request.user, note=form.cleaned_data["note"])

@@ -31,12 +31,12 @@ def desk_world() -> Desk:
     c = center(parent=d, short_name="长兴")
     p = community(parent=c, short_name="宏达")
     other = center(parent=d, short_name="迎宾")
-    w1 = WindowFactory(center=c, number=1, name="综合受理窗口")
-    w2 = WindowFactory(center=c, number=2, name="民政窗口")
+    w1 = WindowFactory.create(center=c, number=1, name="综合受理窗口")
+    w2 = WindowFactory.create(center=c, number=2, name="民政窗口")
     clerk = staff_user(Role.WINDOW, c, name="何春燕")
     colleague = staff_user(Role.WINDOW, c, name="王建军")
-    PostFactory(window=w1, staff=clerk, kind=Post.Kind.A)
-    PostFactory(window=w2, staff=colleague, kind=Post.Kind.A)
+    PostFactory.create(window=w1, staff=clerk, kind=Post.Kind.A)
+    PostFactory.create(window=w2, staff=colleague, kind=Post.Kind.A)
     return Desk(
         district=d,
         center=c,

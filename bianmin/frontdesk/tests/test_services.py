@@ -95,7 +95,7 @@ def test_user_without_staff_record_cannot_register(db):
 
 
 def test_window_of_another_center_is_refused(desk):
-    foreign = WindowFactory(center=desk.other_center, number=9)
+    foreign = WindowFactory.create(center=desk.other_center, number=9)
     with pytest.raises(ValidationError) as excinfo:
         answered(desk.clerk, window=foreign)
     assert errors_of(excinfo)["window"] == ["接待窗口不属于本中心。"]
@@ -121,7 +121,7 @@ def test_referral_to_self_or_outside_the_center_is_refused(desk):
         answered(desk.clerk, result="referred", referred_staff=desk.other_director, referral_contact="present")
     assert errors_of(excinfo)["referred_staff"] == ["只能引荐给本中心在岗的工作人员。"]
 
-    foreign = WindowFactory(center=desk.other_center, number=8)
+    foreign = WindowFactory.create(center=desk.other_center, number=8)
     with pytest.raises(ValidationError) as excinfo:
         answered(
             desk.clerk,
