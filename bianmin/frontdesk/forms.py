@@ -79,7 +79,12 @@ class InquiryForm(forms.Form):
         self.fields["matter"].widget.attrs.update({"autocomplete": "off"})
         # Choosing a window brings its A and B posts to the top of the person list (htmx; plain select without).
         self.fields["referred_window"].widget.attrs.update(
-            {"hx-get": reverse("frontdesk:referral_staff"), "hx-target": "#id_referred_staff", "hx-trigger": "change"}
+            {
+                "hx-get": reverse("frontdesk:referral_staff"),
+                "hx-target": "#id_referred_staff",
+                "hx-swap": "innerHTML",
+                "hx-trigger": "change",
+            }
         )
 
     def apply_errors(self, exc: ValidationError) -> None:

@@ -40,7 +40,7 @@ def _inquiry_form(request: HttpRequest, center: OrgUnit, data: Any = None, initi
         data,
         initial=initial,
         referral_windows=selectors.referral_windows(center=center),
-        referral_staff=selectors.referral_staff(center=center),
+        referral_staff=selectors.referral_staff(center=center).exclude(pk=staff.pk if staff else 0),
         own_windows=selectors.windows_of(staff=staff) if staff else [],
     )
 
@@ -129,7 +129,8 @@ def referral_staff_options(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("referred_window", "")
     if raw.isdigit():
         window = selectors.referral_windows(center=center).filter(pk=int(raw)).first()
-    staff = selectors.referral_staff_ranked(center=center, window=window)
+    me = staff_of(request.user)
+    staff = [s for s in selectors.referral_staff_ranked(center=center, window=window) if me is None or s.pk != me.pk]
     return render(request, "frontdesk/_staff_options.html", {"staff": staff, "window": window})
 
 

@@ -21,6 +21,7 @@ def explain_petition_deadline(
     due = due_at.astimezone(cal.tz)
     return [
         _("收到日期：%(day)s（当日不计入）") % {"day": f"{received_on:%Y-%m-%d}"},
-        _("%(category)s，办理时限 %(days)s 日，按自然日计算，节假日不顺延") % {"category": category_label, "days": days},
+        _("%(category)s，办理时限 %(days)s 日，按自然日计算，节假日不顺延")
+        % {"category": category_label, "days": days},
         _("办理期限：%(day)s 24 时前") % {"day": f"{due:%Y-%m-%d}"},
     ]

@@ -104,9 +104,7 @@ class PetitionSearchForm(forms.Form):
     start = forms.DateField(label=_("收到日期自"), required=False, widget=_date())
     end = forms.DateField(label=_("至"), required=False, widget=_date())
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Petition.Status.choices], required=False)
-    category = forms.ChoiceField(
-        label=_("类别"), choices=[("", _("全部")), *Petition.Category.choices], required=False
-    )
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部")), *Petition.Category.choices], required=False)
     channel = forms.ChoiceField(label=_("方式"), choices=[("", _("全部")), *Petition.Channel.choices], required=False)
     handler = StaffChoiceField(label=_("承办人"), queryset=Staff.objects.none(), required=False)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)

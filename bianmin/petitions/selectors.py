@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -13,7 +13,7 @@ from bianmin.core.personal_data import blind_index
 from bianmin.org.access import get_in_scope, scope_filter
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.org.selectors import center_of
-from bianmin.petitions.models import Petition, PetitionReply, PetitionSettings
+from bianmin.petitions.models import Petition, PetitionQuerySet, PetitionReply, PetitionSettings
 
 PHONE_INDEX_PURPOSE = "petition-phone"
 
@@ -43,15 +43,18 @@ def settings_for(*, center: OrgUnit) -> PetitionSettings:
     return found or PetitionSettings(center=center)
 
 
-def petitions(*, user: Any) -> QuerySet[Petition]:
-    return scope_filter(Petition.objects.all(), user, "center__path")
+def petitions(*, user: Any) -> PetitionQuerySet:
+    # scope_filter keeps the queryset's class; its signature only promises a plain QuerySet.
+    return cast(PetitionQuerySet, scope_filter(Petition.objects.all(), user, "center__path"))
 
 
 def _replies() -> Prefetch[Any]:
     return Prefetch("replies", queryset=PetitionReply.objects.select_related("replied_by").order_by("replied_at"))
 
 
-def petition_list(*, user: Any, filters: PetitionFilters | None = None, now: dt.datetime | None = None) -> QuerySet[Petition]:
+def petition_list(
+    *, user: Any, filters: PetitionFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet[Petition]:
     f = filters or PetitionFilters()
     qs = petitions(user=user)
     if f.start is not None:

@@ -126,7 +126,12 @@ def petition_register(
     if center is None:
         raise ValidationError(_("您所在单位没有服务中心（站），不能登记来信来访。"))
     errors: dict[str, str] = {}
-    person_name, person_org, address, content = person_name.strip(), person_org.strip(), address.strip(), content.strip()
+    person_name, person_org, address, content = (
+        person_name.strip(),
+        person_org.strip(),
+        address.strip(),
+        content.strip(),
+    )
     if channel not in Petition.Channel.values:
         errors["channel"] = _("请选择来信、来访、网上留言或来电。")
     if category not in Petition.Category.values:
@@ -153,7 +158,9 @@ def petition_register(
     deadline = petition_deadline(received_on, days, work_calendar())
     year = received_on.year
     number = format_serial(
-        prefix=petition_number_prefix(center), year=year, value=next_serial(scope=center.code, kind="petition", year=year)
+        prefix=petition_number_prefix(center),
+        year=year,
+        value=next_serial(scope=center.code, kind="petition", year=year),
     )
     petition = Petition.objects.create(
         center=center,

@@ -79,10 +79,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     center = user_center(user=request.user)
     hall = center.display_hall_name if center else _("全部服务中心")
-    if filters.start or filters.end:
-        period = f"{filters.start or ''}—{filters.end or ''}"
-    else:
-        period = _("全部")
+    period = f"{filters.start or ''}—{filters.end or ''}" if filters.start or filters.end else _("全部")
     content = petition_book_xlsx(
         selectors.petition_book(user=request.user, filters=filters).iterator(chunk_size=500),
         title=_("%(hall)s群众来信来访登记表") % {"hall": hall},
@@ -318,8 +315,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "petitions/board.html",
         {
             "rows": [(p, p.days_left(local_today), -p.days_left(local_today)) for p in rows],
-            "overdue_count": sum(1 for p in rows if p.overdue),
-            "due_soon_count": sum(1 for p in rows if not p.overdue and p.days_left(local_today) <= 2),
+            "overdue_count": sum(1 for p in rows if p.due_at < now),
+            "due_soon_count": sum(1 for p in rows if p.due_at >= now and p.days_left(local_today) <= 2),
         },
     )
 
