@@ -84,6 +84,9 @@ class InquiryForm(forms.Form):
                 "hx-target": "#id_referred_staff",
                 "hx-swap": "innerHTML",
                 "hx-trigger": "change",
+                # Keep a person already chosen, and let nobody choose while the list is being reordered.
+                "hx-include": "#id_referred_staff",
+                "hx-disabled-elt": "#id_referred_staff",
             }
         )
 

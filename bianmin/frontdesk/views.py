@@ -131,7 +131,12 @@ def referral_staff_options(request: HttpRequest) -> HttpResponse:
         window = selectors.referral_windows(center=center).filter(pk=int(raw)).first()
     me = staff_of(request.user)
     staff = [s for s in selectors.referral_staff_ranked(center=center, window=window) if me is None or s.pk != me.pk]
-    return render(request, "frontdesk/_staff_options.html", {"staff": staff, "window": window})
+    chosen = request.GET.get("referred_staff", "")
+    return render(
+        request,
+        "frontdesk/_staff_options.html",
+        {"staff": staff, "window": window, "chosen": int(chosen) if chosen.isdigit() else None},
+    )
 
 
 @staff_required()

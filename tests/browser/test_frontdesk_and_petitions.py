@@ -45,10 +45,10 @@ def test_desk_call_by_keyboard_referral_handover_and_acknowledgement(live_server
     page.keyboard.press("Alt+1")
     page.keyboard.press("Alt+5")
     assert page.is_visible("#id_referred_window")
-    page.select_option("#id_referred_window", label="2号窗口 民政窗口（长兴）")
-    page.wait_for_function(
-        "document.querySelector('#id_referred_staff option:nth-child(2)')?.textContent.includes('何春燕')"
-    )
+    with page.expect_response(lambda r: "/referral-staff/" in r.url):
+        page.select_option("#id_referred_window", label="2号窗口 民政窗口（长兴）")
+    page.wait_for_function("!document.querySelector('#id_referred_staff').disabled")
+    assert "何春燕" in page.locator("#id_referred_staff option").nth(1).inner_text()  # the window's A post first
     page.select_option("#id_referred_staff", index=1)
     page.check("input[name=referral_contact][value=handover]")
     page.fill("#id_materials", "身份证复印件1份\n困难情况说明1份")

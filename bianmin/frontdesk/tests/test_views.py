@@ -254,3 +254,47 @@ def test_phone_reveal_is_logged_and_limited(client, desk):
     assert "13903710001" in response.content.decode()
     reveal = PersonalDataReveal.objects.get()
     assert (reveal.actor, reveal.field, reveal.reason) == (desk.clerk.user, "visitor_phone", "回访")
+
+
+def test_desk_and_handover_pages_keep_their_query_count(client, desk, django_assert_max_num_queries):
+    for n in range(12):
+        answered(desk.clerk, visitor_name=f"来访人{n}", visitor_org=f"单位{n}")
+        answered(
+            desk.colleague,
+            result="referred",
+            referred_staff=desk.clerk,
+            referral_contact="handover",
+            materials=f"材料{n}",
+        )
+    client = login(client, desk.clerk)
+    with django_assert_max_num_queries(16):
+        assert client.get(DESK).status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("frontdesk:handovers"))
+    assert response.content.decode().count("确认接收</button>") == 12
+
+
+def test_a_point_refers_up_to_its_center(client, desk):
+    response = login(client, desk.point_clerk).get(
+        reverse("frontdesk:referral_staff"), {"referred_window": desk.window2.pk}
+    )
+    html = response.content.decode()
+    assert html.index("王建军") < html.index("何春燕")
+    assert "阴华" not in html  # not oneself
+    page = client.get(DESK).content.decode()
+    assert "2号窗口 民政窗口" in page
+
+
+def test_a_user_without_a_staff_record_is_refused_the_desk(client, db):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("guest", password="pw-123456")
+    client.force_login(user)
+    assert client.get(DESK).status_code == 403
+
+
+def test_referral_staff_options_keep_a_person_already_chosen(client, desk):
+    response = login(client, desk.clerk).get(
+        reverse("frontdesk:referral_staff"), {"referred_window": desk.window2.pk, "referred_staff": desk.director.pk}
+    )
+    assert f'value="{desk.director.pk}" selected' in response.content.decode()
