@@ -33,7 +33,7 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PetitionForm(forms.Form):

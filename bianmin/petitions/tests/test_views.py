@@ -229,3 +229,9 @@ def test_phone_reveal_is_logged_and_limited(client, org):
     response = login(client, org.handler).post(url, {"reason": "电话答复"}, HTTP_HX_REQUEST="true")
     assert "13903710001" in response.content.decode()
     assert PersonalDataReveal.objects.get().field == "phone"
+
+
+def test_new_form_prefills_today_in_the_date_inputs_format(client, org):
+    html = login(client, org.clerk).get(reverse("petitions:new")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    assert "一般事项 10 日，重大事项 30 日" in html
