@@ -1,0 +1,20 @@
+"""The notify app's own periodic jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bianmin.notify.scheduling import register_periodic
+
+register_periodic(
+    "notify.assigned_task_reminders",
+    every=dt.timedelta(minutes=15),
+    func_path="bianmin.notify.jobs.assigned_task_reminders",
+    label="交办事项到期和超期提醒",
+)
+register_periodic(
+    "notify.requeue_stale_notifications",
+    every=dt.timedelta(minutes=5),
+    func_path="bianmin.notify.jobs.requeue_stale_notifications",
+    label="补发中断的短信和邮件",
+)
