@@ -181,6 +181,9 @@ BIANMIN_SMS = {
 }
 BIANMIN_SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
 BIANMIN_SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "60"))
+# A worker sending a message holds it this long; if it dies, another worker takes the message over afterwards.
+# Keep it well above SMS_TIMEOUT so a slow but live worker is never overtaken.
+BIANMIN_NOTIFY_SEND_LEASE_SECONDS = int(os.environ.get("NOTIFY_SEND_LEASE_SECONDS", "300"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -60,7 +60,11 @@ def all_templates() -> list[MessageTemplate]:
 
 def _display(value: Any) -> str:
     if isinstance(value, dt.datetime):
-        return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}" if timezone.is_aware(value) else f"{value:%Y年%m月%d日 %H:%M}"
+        return (
+            f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
+            if timezone.is_aware(value)
+            else f"{value:%Y年%m月%d日 %H:%M}"
+        )
     if isinstance(value, dt.date):
         return f"{value:%Y年%m月%d日}"
     if isinstance(value, list | tuple):

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.utils import timezone
 
 # Periods are counted from a fixed local midnight, so a daily job with offset 2h runs at 02:00 local time.
-_ANCHOR = dt.datetime(2000, 1, 3)  # a Monday: weekly periods start on Mondays
+_ANCHOR_DAY = dt.date(2000, 1, 3)  # a Monday: weekly periods start on Mondays
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,17 @@ class PeriodicJob:
     label: str = ""
     offset: dt.timedelta = dt.timedelta(0)
 
+    @property
+    def every_display(self) -> str:
+        seconds = int(self.every.total_seconds())
+        for unit, name in ((86400, "天"), (3600, "小时"), (60, "分钟")):
+            if seconds % unit == 0:
+                return f"每 {seconds // unit} {name}"
+        return f"每 {seconds} 秒"
+
     def period(self, now: dt.datetime) -> tuple[dt.datetime, str]:
         """The start of the period `now` falls in, and its key."""
-        anchor = timezone.make_aware(_ANCHOR, timezone.get_default_timezone()) + self.offset
+        anchor = dt.datetime.combine(_ANCHOR_DAY, dt.time(0), tzinfo=timezone.get_default_timezone()) + self.offset
         index = (now - anchor) // self.every
         start = anchor + index * self.every
         return start, timezone.localtime(start).strftime("%Y-%m-%dT%H:%M:%S")

@@ -162,7 +162,7 @@ def task_in_scope(*, user: Any, task_id: int) -> AssignedTask:
 
 
 def task_events(*, task: AssignedTask) -> QuerySet[Any]:
-    return task.events.select_related("actor").order_by("created_at", "id")
+    return task.events.select_related("actor__staff").order_by("created_at", "id")
 
 
 def is_responsible(*, user: Any, task: AssignedTask, day: dt.date | None = None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import traceback
 import uuid
@@ -38,9 +39,6 @@ from bianmin.org.models import OrgUnit, Staff, Window
 
 logger = logging.getLogger("bianmin.notify")
 
-# How long a worker may hold a message it is sending before another may take it over. Longer than any gateway
-# timeout, so a live worker is never overtaken; a killed one's message goes out again after it.
-SEND_LEASE = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=2)
 
 
@@ -193,6 +191,8 @@ def _resolve_address(notification: Notification) -> str:
     if notification.channel == Channel.SMS:
         if notification.phone:
             return notification.phone
+        if notification.recipient_user_id is None:
+            return ""
         staff = Staff.objects.filter(user_id=notification.recipient_user_id).first()
         return staff.phone if staff and staff.phone else ""
     user = notification.recipient_user
@@ -234,7 +234,7 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         .update(
             status=Notification.Status.SENDING,
             claim_token=token,
-            claimed_until=now + SEND_LEASE,
+            claimed_until=now + dt.timedelta(seconds=settings.BIANMIN_NOTIFY_SEND_LEASE_SECONDS),
             attempts=F("attempts") + 1,
         )
     )
@@ -250,7 +250,8 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         _finish(notification, token, status=Notification.Status.SKIPPED, error=missing)
         return "skipped"
 
-    reference = f"N{notification.pk}-{notification.key[:40]}"
+    # Unique per message and stable across attempts, so a gateway that deduplicates drops a repeat.
+    reference = f"BM{notification.pk}-{hashlib.sha1(notification.key.encode(), usedforsecurity=False).hexdigest()[:8]}"
     try:
         if notification.channel == Channel.SMS:
             sms_backend().send(phone=address, text=notification.body, reference=reference)
@@ -327,9 +328,9 @@ def notification_mark_read(*, notification: Notification, actor: Any) -> bool:
 @transaction.atomic
 def notification_mark_all_read(*, actor: Any) -> int:
     unread = list(
-        Notification.objects.filter(
-            recipient_user=actor, channel=Channel.IN_APP, read_at__isnull=True
-        ).values_list("pk", flat=True)
+        Notification.objects.filter(recipient_user=actor, channel=Channel.IN_APP, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     if not unread:
         return 0
@@ -351,9 +352,7 @@ def periodic_run_claim(*, job: PeriodicJob, now: dt.datetime | None = None) -> P
     start, key = job.period(now or timezone.now())
     try:
         with transaction.atomic():
-            run = PeriodicRun.objects.create(
-                job=job.name, period_key=key, func_path=job.func_path, scheduled_for=start
-            )
+            run = PeriodicRun.objects.create(job=job.name, period_key=key, func_path=job.func_path, scheduled_for=start)
             # Same database, same transaction: the run is queued if and only if its row exists.
             run_periodic_job.enqueue(run.pk)
     except IntegrityError:
@@ -401,9 +400,9 @@ def tasks_requeue_stale(*, now: dt.datetime | None = None, lease: dt.timedelta |
     )
     count = 0
     for pk, started_at in stale.values_list("pk", "started_at")[:1000]:
-        count += DBTaskResult.objects.filter(
-            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
-        ).update(status=TaskResultStatus.READY)
+        count += DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at).update(
+            status=TaskResultStatus.READY
+        )
     if count:
         logger.warning("重新排队 %s 个中断的后台任务。", count)
     return count
