@@ -34,7 +34,7 @@ class Gateway(BaseHTTPRequestHandler):
     answers: list[tuple[int, str]] = []
     received: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         Gateway.received.append({"body": json.loads(self.rfile.read(length)), "auth": self.headers["Authorization"]})
         status, body = Gateway.answers.pop(0)
