@@ -40,6 +40,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while self.running:
+            # A long-running loop, like a request cycle: drop connections that broke or grew too old.
+            close_old_connections()
             self._tick()
             deadline = time.monotonic() + interval
             while self.running and time.monotonic() < deadline:
@@ -47,7 +49,6 @@ class Command(BaseCommand):
         self.stdout.write("定时任务调度已停止。")
 
     def _tick(self) -> None:
-        close_old_connections()
         try:
             claimed = scheduler_tick()
         except DatabaseError:
