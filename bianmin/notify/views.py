@@ -198,6 +198,8 @@ def _detail(request: HttpRequest, task: AssignedTask, bound: dict[str, forms.For
     can_manage = selectors.can_manage_task(user=request.user, task=task)
     can_work = can_manage or selectors.is_responsible(user=request.user, task=task)
     action_forms = {name: bound.get(name) or form_class(prefix=name) for name, form_class in ACTIONS.items()}
+    # An action refused for the task's state may no longer have its form on the page: say why at the top.
+    refusals = [error for form in bound.values() for error in form.non_field_errors()]
     return render(
         request,
         "notify/task_detail.html",
@@ -207,6 +209,7 @@ def _detail(request: HttpRequest, task: AssignedTask, bound: dict[str, forms.For
             "forms": action_forms,
             "can_manage": can_manage,
             "can_work": can_work,
+            "refusals": refusals,
             "now": timezone.now(),
         },
         status=status,
