@@ -66,5 +66,5 @@ def run_queued_tasks(limit: int = 200) -> int:
     return done
 
 
-def aware(*args: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args))
+def aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))

@@ -25,8 +25,8 @@ CAL = WorkCalendar(
 )
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def test_working_days_skip_the_holiday_and_end_at_closing_time():

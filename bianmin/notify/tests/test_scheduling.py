@@ -93,6 +93,8 @@ def test_runs_record_their_result_or_error_and_are_not_repeated(jobs):
     ok = PeriodicRun.objects.get(job="test.ok")
     broken = PeriodicRun.objects.get(job="test.broken")
     assert (ok.status, ok.result, ok.attempts) == ("succeeded", "处理 3 件", 1)
+    assert ok.started_at is not None
+    assert ok.finished_at is not None
     assert ok.started_at <= ok.finished_at
     assert broken.status == "failed"
     assert "没有这张表" in broken.error
