@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from bianmin.notify.models import AssignedTask, Channel, Notification, PeriodicRun
@@ -122,6 +122,15 @@ def health_overview(*, now: dt.datetime | None = None) -> Health:
 # --- assigned tasks ---
 
 
+# Open first (nearest deadline first, so overdue ones lead), then awaiting confirmation, then finished.
+_STATUS_ORDER = Case(
+    When(status=AssignedTask.Status.OPEN, then=Value(0)),
+    When(status=AssignedTask.Status.SUBMITTED, then=Value(1)),
+    When(status=AssignedTask.Status.CONFIRMED, then=Value(2)),
+    default=Value(3),
+)
+
+
 def _tasks() -> QuerySet[AssignedTask]:
     return AssignedTask.objects.select_related("center", "responsible_staff", "responsible_window")
 
@@ -133,7 +142,7 @@ def task_board(*, user: Any, status: str = "", overdue_only: bool = False) -> Qu
         qs = qs.filter(status=status)
     if overdue_only:
         qs = qs.filter(status=AssignedTask.Status.OPEN, due_at__lt=timezone.now())
-    return qs.order_by("status", "due_at", "id")
+    return qs.order_by(_STATUS_ORDER, "due_at", "id")
 
 
 def my_tasks(*, user: Any, include_finished: bool = False, day: dt.date | None = None) -> QuerySet[AssignedTask]:

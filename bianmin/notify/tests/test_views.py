@@ -285,3 +285,29 @@ def test_the_task_is_worked_to_completion_on_its_page(client):
     again = client.post(reverse("notify:task_action", args=[task.pk, "confirm"]), {"confirm-note": ""})
     assert again.status_code == 400
     assert "只有已报办结的事项才能确认。" in again.content.decode()
+
+
+def test_the_page_shows_reminders_sent_by_the_system(client):
+    office = Office()
+    task = make_task(office, assigned_at=aware(2026, 1, 5, 10))
+    services.assigned_task_send_reminders()
+    client.force_login(office.director.user)
+
+    page = client.get(reverse("notify:task_detail", args=[task.pk])).content.decode()
+
+    assert "超期提醒" in page
+    assert "系统" in page
+
+
+def test_the_board_puts_open_tasks_before_finished_ones(client):
+    office = Office()
+    done = make_task(office, title="已确认", assigned_at=aware(2026, 1, 5, 10))
+    services.assigned_task_complete(task=done, submitted="x", actor=office.clerk_a.user)
+    services.assigned_task_confirm(task=done, actor=office.director.user)
+    late = make_task(office, title="超期", assigned_at=aware(2026, 2, 2, 10))
+    soon = make_task(office, title="未到期")
+    client.force_login(office.director.user)
+
+    page = client.get(reverse("notify:task_board"))
+
+    assert list(page.context["page"]) == [late, soon, done]
