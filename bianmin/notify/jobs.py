@@ -12,3 +12,7 @@ def assigned_task_reminders() -> str:
 
 def requeue_stale_notifications() -> str:
     return f"重新排队 {services.notification_requeue_stale()} 条"
+
+
+def prune_job_records() -> str:
+    return f"清理 {services.job_records_prune()} 条"

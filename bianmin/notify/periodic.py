@@ -18,3 +18,10 @@ register_periodic(
     func_path="bianmin.notify.jobs.requeue_stale_notifications",
     label="补发中断的短信和邮件",
 )
+register_periodic(
+    "notify.prune_job_records",
+    every=dt.timedelta(days=1),
+    offset=dt.timedelta(hours=2),
+    func_path="bianmin.notify.jobs.prune_job_records",
+    label="清理 30 天前的任务运行记录",
+)

@@ -746,3 +746,19 @@ def scheduler_tick(*, now: dt.datetime | None = None) -> list[PeriodicRun]:
     claimed = [run for job in periodic_jobs() if (run := periodic_run_claim(job=job, now=now)) is not None]
     tasks_requeue_stale(now=now)
     return claimed
+
+
+def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Delete finished periodic runs and finished background-task rows older than `keep`. Messages
+    (Notification) are kept: they are the record of what was sent to whom."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - keep
+    runs, _ = PeriodicRun.objects.filter(
+        status__in=[PeriodicRun.Status.SUCCEEDED, PeriodicRun.Status.FAILED], finished_at__lt=cutoff
+    ).delete()
+    results, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return runs + results

@@ -278,3 +278,21 @@ def test_killing_a_worker_mid_send_loses_nothing_and_sends_nothing_twice(tmp_pat
     killed = Notification.objects.get(pk=int(killed_ref[2:].split("-")[0]))
     assert killed.attempts == 2
     assert "1370000" not in log.read_text()
+
+
+@pytest.mark.django_db
+def test_old_run_records_are_pruned_and_recent_ones_kept(jobs):
+    services.scheduler_tick(now=aware(2026, 1, 5, 10, 7))
+    run_queued_tasks()
+    services.scheduler_tick(now=aware(2026, 3, 2, 10, 7))
+    PeriodicRun.objects.filter(scheduled_for__lt=aware(2026, 2, 1)).update(finished_at=aware(2026, 1, 5, 10, 8))
+    DBTaskResult.objects.filter(status="SUCCESSFUL").update(finished_at=aware(2026, 1, 5, 10, 8))
+    before = PeriodicRun.objects.filter(scheduled_for__gte=aware(2026, 2, 1)).count()
+
+    deleted = services.job_records_prune(now=aware(2026, 3, 2, 11, 0))
+
+    assert deleted > 0
+    assert not PeriodicRun.objects.filter(scheduled_for__lt=aware(2026, 2, 1)).exists()
+    assert PeriodicRun.objects.count() == before
+    assert not DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
+    assert DBTaskResult.objects.filter(status="READY").count() == before
