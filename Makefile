@@ -36,8 +36,16 @@ run: install
 	@echo "  便民服务中心管理系统  http://$(HOST):$(PORT)/"
 	@echo "  演示账号（密码均为 bianmin-demo）：admin director window_a window_b handler inspector district"
 	@echo ""
-	DEBUG=$${DEBUG:-1} exec $(BIN)/gunicorn bianmin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
-		--access-logfile - --graceful-timeout 5
+	@# The web server, the background worker (SMS, reminders) and the periodic-job scheduler run side by side;
+	@# Ctrl-C or SIGTERM stops all three; if the web server exits, the other two are stopped with it.
+	@export DEBUG=$${DEBUG:-1}; \
+	$(BIN)/gunicorn bianmin.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+		--access-logfile - --graceful-timeout 5 & web=$$!; \
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill -TERM $$web $$worker $$scheduler 2>/dev/null; wait 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM HUP; \
+	wait $$web
 
 lint: install
 	$(BIN)/ruff check .

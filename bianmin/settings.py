@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "bianmin.core",
     "bianmin.org",
     "bianmin.catalog",
@@ -160,3 +162,32 @@ LOGGING = {
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
 BIANMIN_CALENDAR_LISTENERS: list[str] = []
+
+# Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
+# embedded default needs no extra server and several workers share the queue through the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running after this long belonged to a worker that died: the scheduler queues it again.
+BIANMIN_TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "1800"))
+
+# Notifications (notify). SMS: the file backend writes var/sms.log (numbers masked); the HTTP backend posts to a
+# gateway. E-mail goes out only when EMAIL_HOST is set.
+BIANMIN_SMS = {
+    "BACKEND": os.environ.get("SMS_BACKEND", "bianmin.notify.sms.FileSmsBackend"),
+    "FILE": os.environ.get("SMS_FILE", str(VAR_DIR / "sms.log")),
+    "URL": os.environ.get("SMS_URL", ""),
+    "KEY": os.environ.get("SMS_KEY", ""),
+    "SIGNATURE": os.environ.get("SMS_SIGNATURE", "便民服务中心"),
+    "TIMEOUT": float(os.environ.get("SMS_TIMEOUT", "10")),
+}
+BIANMIN_SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+BIANMIN_SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "60"))
+# A worker sending a message holds it this long; if it dies, another worker takes the message over afterwards.
+# Keep it well above SMS_TIMEOUT so a slow but live worker is never overtaken.
+BIANMIN_NOTIFY_SEND_LEASE_SECONDS = int(os.environ.get("NOTIFY_SEND_LEASE_SECONDS", "300"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bianmin@localhost")
+BIANMIN_EMAIL_ENABLED = env_bool("EMAIL_NOTIFICATIONS", bool(EMAIL_HOST))

@@ -1,0 +1,199 @@
+"""The wording of every notification, per event, in Chinese. Other apps send by template code; they may add
+their own with `register_template`.
+
+Placeholders are `str.format` fields. Lists are joined with “、”, dates and times are written the Chinese way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+CITIZEN = "citizen"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    code: str
+    audience: str
+    title: str | Promise
+    body: str | Promise
+
+    @property
+    def fields(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(str(self.body)) if name}
+
+
+class TemplateError(ValueError):
+    pass
+
+
+_REGISTRY: dict[str, MessageTemplate] = {}
+
+
+def register_template(template: MessageTemplate) -> MessageTemplate:
+    existing = _REGISTRY.get(template.code)
+    if existing is not None and existing != template:
+        raise TemplateError(f"消息模板 {template.code} 已存在且内容不同。")
+    _REGISTRY[template.code] = template
+    return template
+
+
+def get_template(code: str) -> MessageTemplate:
+    try:
+        return _REGISTRY[code]
+    except KeyError as exc:
+        raise TemplateError(f"未登记的消息模板：{code}") from exc
+
+
+def all_templates() -> list[MessageTemplate]:
+    return sorted(_REGISTRY.values(), key=lambda t: (t.audience, t.code))
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return (
+            f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
+            if timezone.is_aware(value)
+            else f"{value:%Y年%m月%d日 %H:%M}"
+        )
+    if isinstance(value, dt.date):
+        return f"{value:%Y年%m月%d日}"
+    if isinstance(value, list | tuple):
+        return "、".join(_display(v) for v in value)
+    return str(value)
+
+
+def render(template: MessageTemplate, context: Mapping[str, Any]) -> tuple[str, str]:
+    """(title, body) with the context filled in; a missing field is the caller's mistake and raises."""
+    missing = template.fields - set(context)
+    if missing:
+        raise TemplateError(f"消息模板 {template.code} 缺少内容：{'、'.join(sorted(missing))}")
+    values = {name: _display(context[name]) for name in template.fields}
+    return str(template.title), str(template.body).format_map(values)
+
+
+for _template in [
+    # --- citizens ---
+    MessageTemplate(
+        "case_accepted",
+        CITIZEN,
+        _("受理通知"),
+        _(
+            "您申请的“{item}”已于{accepted_at}受理，受理编号{case_number}，承诺于{due_at}前办结。"
+            "可凭受理编号查询办理进度。"
+        ),
+    ),
+    MessageTemplate(
+        "case_supplement",
+        CITIZEN,
+        _("补报材料通知"),
+        _(
+            "您申请的“{item}”（受理编号{case_number}）需补充以下材料：{materials}。"
+            "请于{supplement_due}前提交至{window}。补齐材料期间办理时限暂停计算。"
+        ),
+    ),
+    MessageTemplate(
+        "case_ready",
+        CITIZEN,
+        _("办结领取通知"),
+        _("您申请的“{item}”（受理编号{case_number}）已办结，请携带受理告知单和本人有效身份证件到{window}领取。"),
+    ),
+    MessageTemplate(
+        "appointment_reminder",
+        CITIZEN,
+        _("预约提醒"),
+        _(
+            "您已预约于{date} {time}到{center}办理“{item}”，预约号{appointment_number}。"
+            "请按时到达；如需取消，请提前告知。"
+        ),
+    ),
+    MessageTemplate(
+        "rating_invitation",
+        CITIZEN,
+        _("服务评价邀请"),
+        _("您在{center}办理的“{item}”（编号{case_number}）已办结，欢迎对本次服务作出评价：{url}"),
+    ),
+    # --- staff ---
+    MessageTemplate(
+        "case_near_deadline",
+        STAFF,
+        _("办件即将到期"),
+        _("办件{case_number}“{item}”将于{due_at}到期，请抓紧办理。"),
+    ),
+    MessageTemplate(
+        "case_overdue",
+        STAFF,
+        _("办件已超期"),
+        _("办件{case_number}“{item}”已于{due_at}超过承诺时限，请立即办理并说明原因。"),
+    ),
+    MessageTemplate(
+        "handover_pending",
+        STAFF,
+        _("待确认交接"),
+        _("{from_staff}向您移交了{subject}，请及时确认接收。"),
+    ),
+    MessageTemplate(
+        "window_unmanned",
+        STAFF,
+        _("窗口无人在岗"),
+        _("{window}自{since}起无人在岗，请即安排B岗或其他人员顶岗。"),
+    ),
+    MessageTemplate(
+        "bad_review",
+        STAFF,
+        _("差评待整改"),
+        _("{window}收到差评（{rating_number}）：{summary}。请于{due_at}前完成整改并反馈。"),
+    ),
+    MessageTemplate(
+        "complaint_assigned",
+        STAFF,
+        _("投诉待办理"),
+        _("投诉{complaint_number}已交由您办理：{summary}。请于{due_at}前办结。"),
+    ),
+    MessageTemplate(
+        "task_assigned",
+        STAFF,
+        _("新的交办事项"),
+        _("您有新的交办事项{task_number}“{title}”，办理时限至{due_at}。"),
+    ),
+    MessageTemplate(
+        "task_near_deadline",
+        STAFF,
+        _("交办事项即将到期"),
+        _("交办事项{task_number}“{title}”将于{due_at}到期，请按时办结并报送。"),
+    ),
+    MessageTemplate(
+        "task_overdue",
+        STAFF,
+        _("交办事项已超期"),
+        _("交办事项{task_number}“{title}”已于{due_at}超过办理时限，请立即办理。"),
+    ),
+    MessageTemplate(
+        "task_overdue_director",
+        STAFF,
+        _("交办事项超期未办结"),
+        _("交办事项{task_number}“{title}”（责任：{responsible}）已于{due_at}超过办理时限，尚未办结。"),
+    ),
+    MessageTemplate(
+        "task_submitted",
+        STAFF,
+        _("交办事项待确认"),
+        _("交办事项{task_number}“{title}”已由{responsible}报办结，请审核确认。"),
+    ),
+    MessageTemplate(
+        "task_returned",
+        STAFF,
+        _("交办事项退回"),
+        _("交办事项{task_number}“{title}”未予确认办结：{reason}。请继续办理。"),
+    ),
+]:
+    register_template(_template)

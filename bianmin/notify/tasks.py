@@ -1,0 +1,18 @@
+"""Background jobs (Django's task framework). Each is idempotent: a job re-run after its worker died, or queued
+twice, does its work once."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from bianmin.notify import services
+
+
+@task()
+def deliver_notification(notification_id: int) -> str:
+    return services.notification_deliver(notification_id=notification_id)
+
+
+@task()
+def run_periodic_job(run_id: int) -> str:
+    return services.periodic_run_execute(run_id=run_id)

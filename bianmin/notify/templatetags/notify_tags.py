@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from bianmin.notify import selectors
+
+register = template.Library()
+
+
+def _user(context: template.Context) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+@register.inclusion_tag("notify/bell.html", takes_context=True)
+def notify_bell(context: template.Context) -> dict[str, Any]:
+    return {"unread": selectors.unread_count(user=_user(context))}
+
+
+@register.inclusion_tag("notify/tasks_card.html", takes_context=True)
+def my_tasks_card(context: template.Context) -> dict[str, Any]:
+    return selectors.my_task_summary(user=_user(context))
