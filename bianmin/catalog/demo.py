@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from bianmin.catalog.models import ItemType, ItemVersion, LimitUnit, Material, Mode, ServiceItem, Step, Theme
-from bianmin.catalog.services import item_publish, item_snapshot
+from bianmin.catalog.services import item_publish, item_reindex, item_snapshot, snapshot_content
 from bianmin.org.models import Department, OrgUnit, Window
 
 CENTER_CODE = "410108001"
@@ -1093,13 +1093,6 @@ def _sync_steps(item: ServiceItem, steps: tuple[S, ...]) -> None:
     item.steps.exclude(pk__in=keep).delete()
 
 
-def _content(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot without what a republication changes by itself (material ids)."""
-    data = dict(snapshot)
-    data["materials"] = [{k: v for k, v in m.items() if k != "id"} for m in snapshot.get("materials", [])]
-    return data
-
-
 def load(stdout: Any) -> None:
     center = OrgUnit.objects.get(code=CENTER_CODE)
     district = OrgUnit.objects.get(code=DISTRICT_CODE)
@@ -1152,8 +1145,10 @@ def load(stdout: Any) -> None:
         _sync_steps(item, demo.steps)
 
         current = ItemVersion.objects.filter(item=item, number=item.version).first()
-        changed = current is None or _content(current.snapshot) != _content(item_snapshot(item))
+        changed = current is None or snapshot_content(current.snapshot) != snapshot_content(item_snapshot(item))
         if item.status != ServiceItem.Status.PUBLISHED or changed:
             item_publish(item=item, actor=actor, note="演示目录")
             published += 1
+        else:
+            item_reindex(item=item)
     stdout.write(f"服务事项目录：{len(ITEMS)} 个事项，{len(THEMES)} 个主题（本次发布 {published} 个）。")
