@@ -29,7 +29,7 @@ from bianmin.org.access import MANAGERS, staff_required
 from bianmin.org.models import OrgUnit
 
 MAX_ID = 2**63 - 1  # larger numbers in a URL are nothing we stored, and SQLite overflows on them
-SCREEN_PAGE = 4  # items per screen page on the hall display
+SCREEN_PAGE = 6  # items per screen page on the hall display
 SCREEN_SECONDS = 15  # how long a page stays before the next one
 DUTY_SECONDS = 60  # how often the duty panel refreshes
 

@@ -160,7 +160,7 @@ def test_menu_links_lead_to_the_default_centers_guide_and_search(client, world, 
 
 
 def test_hall_screen_cycles_items_and_shows_staff_on_duty(client, world, django_assert_max_num_queries):
-    for n in range(6):
+    for n in range(10):
         version = published_item(owner=world.center, department=world.department, name=f"大厅事项{n}")
         version.item.windows.set([world.window])
         item_publish(item=version.item, actor=None)
