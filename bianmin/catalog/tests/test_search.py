@@ -171,7 +171,7 @@ def _bulk_catalog(world, count):
         name: search.index_terms(name=name, materials=["居民身份证", "户口簿"])
         for name in names[: min(count, len(names))]
     }
-    terms = []
+    terms: list[SearchTerm] = []
     for i, item in enumerate(items):
         weights = dict(by_name[names[i % len(names)]])
         weights[search.normalize(item.code)] = search.W_CODE

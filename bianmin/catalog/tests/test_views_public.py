@@ -1,7 +1,6 @@
 import io
 import re
 
-import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
