@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,29 @@ def _window_label(window: Window) -> str:
     return f"{window.center.name} {window.number}号窗口 {window.name}"
 
 
+ATTACHMENT_TYPES = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "jpg", "jpeg", "png"]
+ATTACHMENT_MAX = 10 * 1024 * 1024
+
+
+def check_attachment(file: Any) -> None:
+    if file and getattr(file, "size", 0) > ATTACHMENT_MAX:
+        raise ValidationError(_("文件不能超过 10MB。"))
+
+
+class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A material row; the blank form and the sample are documents the public downloads, so only document types."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("blank_form", "sample"):
+            field = self.fields[name]
+            field.validators += [
+                FileExtensionValidator(ATTACHMENT_TYPES, message=_("只能上传 PDF、Word、Excel 或图片文件。")),
+                check_attachment,
+            ]
+            field.widget.attrs["accept"] = ",".join(f".{t}" for t in ATTACHMENT_TYPES)
+
+
 class RowsFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
     def rows(self) -> list[dict[str, Any]]:
         """The kept rows, in order, as plain dicts for the services (existing rows carry their id)."""
@@ -121,6 +146,7 @@ MaterialFormSet = cast(
     inlineformset_factory(
         ServiceItem,
         Material,
+        form=MaterialForm,
         formset=RowsFormSet,
         fields=["name", "kind", "form", "copies", "source", "notes", "blank_form", "sample"],
         extra=2,

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -281,7 +282,7 @@ def _sync_materials(item: ServiceItem, rows: Iterable[Mapping[str, Any]]) -> boo
                 if getattr(material, name):
                     setattr(material, name, "")
                     changed = True
-            elif value and getattr(value, "_committed", True) is False:
+            elif value and not isinstance(value, FieldFile):  # a new upload (the stored file comes back as FieldFile)
                 setattr(material, name, value)
                 changed = True
         if material.sort_order != order:

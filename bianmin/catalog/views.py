@@ -511,7 +511,7 @@ def _screen_items(center: OrgUnit, page_number: int) -> dict[str, Any]:
 
 
 def _screen_duty(center: OrgUnit) -> dict[str, Any]:
-    return {"board": org_selectors.windows_with_posts(center=center), "now": timezone.localtime()}
+    return {"board": selectors.duty_board(center=center), "now": timezone.localtime()}
 
 
 def screen_items(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,8 +1,10 @@
 import csv
+import io
 import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -214,3 +216,14 @@ def _plan(world, typed):
             return " ".join(str(row[-1]) for row in cursor.fetchall())
         cursor.execute(f"EXPLAIN {query['sql']}")
         return " ".join(row[0] for row in cursor.fetchall())
+
+
+def test_reindex_command_rebuilds_the_index(world, catalog):
+    SearchTerm.objects.all().delete()
+    assert search_public(center=world.center, text="低保") == []
+
+    out = io.StringIO()
+    call_command("catalog_reindex", stdout=out)
+
+    assert search_public(center=world.center, text="低保")[0].item == catalog["dibao"]
+    assert "已重建 6 个事项的检索索引" in out.getvalue()

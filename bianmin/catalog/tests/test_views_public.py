@@ -129,10 +129,14 @@ def test_catalog_lists_by_department_and_by_theme_in_constant_queries(client, wo
     assert client.get(reverse("catalog:guide", args=[world.center.code]), {"theme": "nope"}).status_code == 404
 
 
-def test_public_search_page_and_its_htmx_partial(client, world):
+def test_public_search_page_and_its_htmx_partial(client, world, django_assert_max_num_queries):
     published_item(owner=world.center, department=world.department, name="最低生活保障申请")
+    for n in range(10):
+        published_item(owner=world.center, department=world.department, name=f"低保复核{n}")
 
-    page = client.get(reverse("catalog:search", args=[world.center.code]), {"q": "dibao"}).content.decode()
+    # The center, the search itself, the versions of what was found.
+    with django_assert_max_num_queries(3):
+        page = client.get(reverse("catalog:search", args=[world.center.code]), {"q": "dibao"}).content.decode()
     partial = client.get(
         reverse("catalog:search", args=[world.center.code]), {"q": "低保"}, headers={"HX-Request": "true"}
     ).content.decode()

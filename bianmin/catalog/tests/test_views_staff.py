@@ -141,6 +141,25 @@ def test_district_items_are_read_only_for_a_center_director(client, world):
     assert "该事项由上级单位管理" in response.content.decode()
 
 
+def test_blank_form_uploads_must_be_documents(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.director.user)
+    data = _post(world)
+    data["materials-0-blank_form"] = SimpleUploadedFile("申请书.html", b"<script>alert(1)</script>", "text/html")
+
+    response = client.post(reverse("catalog:item_create"), data)
+
+    assert response.status_code == 400
+    assert "只能上传 PDF、Word、Excel 或图片文件。" in response.content.decode()
+    data["materials-0-blank_form"] = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 sample", "application/pdf")
+    assert client.post(reverse("catalog:item_create"), data).status_code == 302
+    material = ServiceItem.objects.get(code="LS-001").materials.get()
+    assert material.blank_form.name.startswith("catalog/forms/")
+    assert material.blank_form.read() == b"%PDF-1.4 sample"
+
+
 def test_out_of_range_ids_are_404_not_500(client, world):
     client.force_login(world.director.user)
 
