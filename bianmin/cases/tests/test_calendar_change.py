@@ -39,7 +39,8 @@ def test_a_new_holiday_moves_the_due_moment_of_open_cases_spanning_it(world, clo
     assert done.status == Status.COMPLETED
     assert later.due_at == later_due
     event = CaseEvent.objects.get(case=open_case, verb="due_recomputed")
-    assert "2026-03-16 17:30" in event.note and "2026-03-17 17:30" in event.note
+    assert "2026-03-16 17:30" in event.note
+    assert "2026-03-17 17:30" in event.note
     assert event.actor == admin.user
     assert not CaseEvent.objects.filter(case__in=[done, later], verb="due_recomputed").exists()
 

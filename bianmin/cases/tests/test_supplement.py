@@ -49,7 +49,9 @@ def test_receiving_the_supplement_resumes_the_clock_and_moves_the_deadline_by_th
     assert case.paused_at is None
     assert CasePause.objects.get(case=case).ended_at == at(2026, 3, 12, 15)
     booklet.refresh_from_db()
-    assert booklet.presented and booklet.custody == "held" and booklet.received_by == world.clerk
+    assert booklet.presented
+    assert booklet.custody == "held"
+    assert booklet.received_by == world.clerk
     event = case.events.get(verb="supplement_received")
     assert event.data["due_at"].startswith("2026-03-19T17:30")
 
