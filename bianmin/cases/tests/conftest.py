@@ -47,3 +47,11 @@ def login(client) -> Callable[..., object]:  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle() -> None:
+    # The progress query's throttle counts live in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
