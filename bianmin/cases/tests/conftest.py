@@ -41,8 +41,8 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def login(client) -> Callable[..., object]:  # type: ignore[no-untyped-def]
-    def _login(staff):  # type: ignore[no-untyped-def]
+def login(client) -> Callable[..., object]:
+    def _login(staff):
         client.force_login(staff.user)
         return client
 

@@ -47,7 +47,7 @@ def run_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
 
 
 @pytest.fixture
-def tworld(transactional_db: None):  # type: ignore[no-untyped-def]
+def tworld(transactional_db: None):
     return make_world()
 
 
@@ -83,7 +83,7 @@ def test_two_staff_accepting_the_same_case_at_once_exactly_one_succeeds(tworld, 
 def test_two_staff_completing_the_same_case_at_once_exactly_one_succeeds(tworld, clock):
     case = intake(tworld, item_for(tworld))
 
-    def complete(staff):  # type: ignore[no-untyped-def]
+    def complete(staff):
         return lambda: case_complete(case=case, actor=staff.user, result="办结", dispose_by_form=True)
 
     results = run_parallel([complete(tworld.clerk), complete(tworld.colleague)])
