@@ -249,6 +249,7 @@ def center_open_cases(
 
 @dataclass
 class Workload:
+    window_id: int | None
     window_number: int | None
     window_name: str
     assignee_id: int | None
@@ -270,7 +271,7 @@ def center_workload(*, user: Any) -> list[Workload]:
     running = [Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED]
     rows = (
         Case.objects.filter(center_id__in=_center_ids(center), status__in=OPEN)
-        .values("window__number", "window__name", "assignee_id", "assignee__name")
+        .values("window_id", "window__number", "window__name", "assignee_id", "assignee__name")
         .annotate(
             open=Count("id"),
             overdue=Count("id", filter=Q(due_at__lt=now, status__in=running)),
@@ -280,6 +281,7 @@ def center_workload(*, user: Any) -> list[Workload]:
     )
     return [
         Workload(
+            r["window_id"],
             r["window__number"],
             r["window__name"] or "",
             r["assignee_id"],

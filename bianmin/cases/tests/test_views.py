@@ -398,3 +398,25 @@ def test_staff_menu_shows_case_pages_by_role(world, client):
     assert reverse("cases:director") not in body
     client.force_login(world.director.user)
     assert reverse("cases:director") in client.get(reverse("org:staff_home")).content.decode()
+
+
+def test_revealing_the_full_id_needs_a_reason_and_is_logged(world, clock, client):
+    from bianmin.core.models import PersonalDataReveal
+
+    case = intake(world, item_for(world), n=9)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:action", args=[case.number, "reveal"])
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert resident_id(9) not in page
+
+    refused = client.post(url, {"field": "applicant_id_number", "reason": ""})
+    shown = client.post(url, {"field": "applicant_id_number", "reason": "核对申请人身份"})
+
+    assert refused.status_code == 400
+    assert resident_id(9) not in refused.content.decode()
+    assert shown.status_code == 200
+    assert resident_id(9) in shown.content.decode()
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.actor, reveal.field, reveal.reason) == (world.clerk.user, "applicant_id_number", "核对申请人身份")
+    client.force_login(world.district_user.user)
+    assert client.post(url, {"field": "applicant_id_number", "reason": "x"}).status_code == 403
