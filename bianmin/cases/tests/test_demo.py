@@ -20,7 +20,7 @@ def demo_cases(db):
     return out.getvalue()
 
 
-def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases):
+def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases, client):
     cases = Case.objects.filter(center__code="410108001")
     statuses = set(cases.values_list("status", flat=True))
     modes = set(cases.values_list("mode", flat=True))
@@ -37,18 +37,7 @@ def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases):
     assert "已存在" in again.getvalue()
     assert Case.objects.count() == cases.count()
 
-
-def test_demo_without_a_catalog_says_so_and_skips(db):
-    org_demo.load(io.StringIO())
-    out = io.StringIO()
-
-    demo.load(out)
-
-    assert "尚无已发布的事项" in out.getvalue()
-    assert not Case.objects.exists()
-
-
-def test_demo_pages_render_for_each_role(demo_cases, client):
+    # Every workbench has something to show, and every case page renders.
     for username, url in [
         ("window_a", reverse("cases:workbench")),
         ("director", reverse("cases:director")),
@@ -62,3 +51,13 @@ def test_demo_pages_render_for_each_role(demo_cases, client):
     client.force_login(Staff.objects.get(user__username="director").user)
     for case in Case.objects.all():
         assert client.get(reverse("cases:detail", args=[case.number])).status_code == 200
+
+
+def test_demo_without_a_catalog_says_so_and_skips(db):
+    org_demo.load(io.StringIO())
+    out = io.StringIO()
+
+    demo.load(out)
+
+    assert "尚无已发布的事项" in out.getvalue()
+    assert not Case.objects.exists()
