@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -211,6 +212,18 @@ def case_search(*, user: Any, query: str, item_id: int | None = None, limit: int
     if item_id is not None:
         qs = qs.filter(item_id=item_id)
     return mark_rows(list(qs.order_by("-received_at", "-id")[:limit]))
+
+
+def _applicant_lookup(query: str) -> Q:
+    """A full resident ID number (by its blind index), else a credit code, else the start of a name."""
+    try:
+        return Q(applicant_id_index=applicant_index(clean_resident_id(query)))
+    except ValidationError:
+        pass
+    try:
+        return Q(applicant_credit_code=clean_credit_code(query))
+    except ValidationError:
+        return Q(applicant_name__startswith=query)
 
 
 # --- the director ---------------------------------------------------------------------------------------------
