@@ -161,7 +161,7 @@ LOGGING = {
 
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
-BIANMIN_CALENDAR_LISTENERS: list[str] = []
+BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.
