@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "ninja",  # serves the API documentation's Swagger UI from its own static files (no CDN)
     "bianmin.core",
     "bianmin.org",
     "bianmin.catalog",

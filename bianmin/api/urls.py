@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from functools import partial
+
+from django.urls import path, re_path
+from ninja.openapi.views import openapi_view
+
+from bianmin.api import v1, views
+from bianmin.api.v1 import api
 
 app_name = "api"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("api/v1/", v1.urls()),
+    path("api/docs", partial(openapi_view, api=api), name="docs"),
+    path("api/docs/", partial(openapi_view, api=api)),
+    re_path(r"^api/v1/", views.api_not_found),
+    path("staff/api/tokens/", views.token_list, name="token_list"),
+    path("staff/api/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("staff/api/open311-clients/", views.open311_client_list, name="open311_clients"),
+    path("staff/api/open311-clients/<int:client_id>/revoke/", views.open311_client_revoke, name="open311_revoke"),
+]
