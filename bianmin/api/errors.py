@@ -76,7 +76,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     }
     if kind in messages:
         return messages[kind]
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and ctx.get("field_type") == "Value"):
         return _("长度不能超过 %(n)s 个字符。") % {"n": ctx.get("max_length")}
     if kind == "string_too_short":
         return _("长度不能少于 %(n)s 个字符。") % {"n": ctx.get("min_length")}

@@ -15,5 +15,6 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
 Code = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=2**53)]

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from bianmin.api.schemas import Code, Text
+from bianmin.api.schemas import Code, SearchText
 from bianmin.api.v1 import ERRORS
 from bianmin.catalog.models import ItemVersion, Material, ServiceItem, Theme
 from bianmin.catalog.selectors import published_items
@@ -110,7 +110,7 @@ KIND_LABELS = dict(Material.Kind.choices)
 def item_list(
     request: HttpRequest,
     center: Code | None = None,
-    q: Annotated[Text, Field(max_length=100)] | None = None,
+    q: SearchText | None = None,
     limit: Annotated[int, Field(ge=1, le=200)] = 50,
     offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0,
 ) -> ItemPage:
