@@ -160,4 +160,4 @@ LOGGING = {
 
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
-BIANMIN_CALENDAR_LISTENERS: list[str] = []
+BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bianmin.cases import views
 
 app_name = "cases"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("staff/cases/", views.workbench, name="workbench"),
+    path("staff/cases/search/", views.search, name="search"),
+    path("staff/cases/intake/", views.intake_start, name="intake_start"),
+    path("staff/cases/intake/<int:item_id>/", views.intake, name="intake"),
+    path("staff/cases/intake/<int:item_id>/referral/", views.referral, name="referral"),
+    path("staff/cases/director/", views.director_board, name="director"),
+    path("staff/cases/joint/", views.joint_board, name="joint_board"),
+    path("staff/cases/district/", views.district_board, name="district"),
+    path("staff/cases/failures/", views.failures, name="failures"),
+    path("staff/cases/materials/<int:material_id>/dispose/", views.material_dispose, name="material_dispose"),
+    path("staff/cases/handovers/<int:handover_id>/acknowledge/", views.handover_acknowledge, name="handover_ack"),
+    path("staff/cases/tasks/<int:task_id>/complete/", views.task_complete, name="task_complete"),
+    path("staff/cases/supplements/<int:request_id>/signoff/", views.supplement_signoff, name="signoff"),
+    path("staff/cases/c/<str:number>/", views.case_detail, name="detail"),
+    path("staff/cases/c/<str:number>/notices/<int:notice_id>/pdf/", views.notice_pdf, name="notice_pdf"),
+    path("staff/cases/c/<str:number>/notices/<int:notice_id>/print/", views.notice_print, name="notice_print"),
+    path("staff/cases/c/<str:number>/<slug:action>/", views.case_action, name="action"),
+    path("progress/", views.progress, name="progress"),
+    path("progress/t/<str:token>/", views.progress_token, name="progress_token"),
+]

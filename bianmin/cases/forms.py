@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.checklists import Decision, Issue
+from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody
+from bianmin.cases.services import DELIVERY_METHODS
+from bianmin.org.models import Department, Staff, Window
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class IntakeForm(forms.Form):
+    """The intake screen: applicant, the item's checklist (presented? in which form?), and the decision."""
+
+    window = forms.ModelChoiceField(label=_("受理窗口"), queryset=Window.objects.none(), required=False)
+    applicant_kind = forms.ChoiceField(
+        label=_("申请人类型"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON, widget=forms.RadioSelect
+    )
+    applicant_name = forms.CharField(label=_("申请人姓名或单位名称"), max_length=100)
+    id_number = forms.CharField(
+        label=_("公民身份号码或统一社会信用代码"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    contact_name = forms.CharField(label=_("联系人（法人申请时填写）"), max_length=50, required=False)
+    location = forms.CharField(
+        label=_("材料存放位置"), max_length=100, required=False, help_text=_("留空时为本窗口资料柜。")
+    )
+    other_items = forms.CharField(
+        label=_("其他需要更正或说明的问题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一项；将列入补报材料通知单。"),
+    )
+    decision = forms.ChoiceField(
+        label=_("处理决定"), choices=list(Decision.LABELS.items()), required=False, widget=forms.RadioSelect
+    )
+    supplement_due = forms.DateField(label=_("补报期限"), required=False, widget=DATE)
+    refusal_reason = forms.CharField(label=_("不予受理原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    handover_to = forms.ModelChoiceField(label=_("移交经办人"), queryset=Staff.objects.none(), required=False)
+    handover_note = forms.CharField(label=_("移交说明"), max_length=200, required=False)
+    is_proxy = forms.BooleanField(label=_("代办服务"), required=False)
+    proxy_agent = forms.ModelChoiceField(label=_("代办人"), queryset=Staff.objects.none(), required=False)
+    proxy_document = forms.CharField(label=_("委托书编号或存放位置"), max_length=100, required=False)
+    proxy_scope = forms.CharField(label=_("委托事项范围"), max_length=200, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        materials: Sequence[dict[str, Any]],
+        windows: Sequence[Window],
+        staff: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.materials = list(materials)
+        window_field = self.fields["window"]
+        assert isinstance(window_field, forms.ModelChoiceField)  # noqa: S101
+        window_field.queryset = Window.objects.filter(pk__in=[w.pk for w in windows]).order_by("number")
+        if windows:
+            window_field.initial = windows[0].pk
+        for name in ("handover_to", "proxy_agent"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+            field.queryset = staff
+        for m in self.materials:
+            self.fields[f"p_{m['id']}"] = forms.BooleanField(label=m["name"], required=False)
+            self.fields[f"f_{m['id']}"] = forms.ChoiceField(
+                label=_("形式"),
+                choices=list(CaseMaterial.Form.choices),
+                initial=m.get("form") if m.get("form") in CaseMaterial.Form.values else CaseMaterial.Form.ORIGINAL,
+                required=False,
+            )
+            self.fields[f"c_{m['id']}"] = forms.CharField(label=_("需更正或说明"), max_length=300, required=False)
+
+    def checklist_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "material": m,
+                "presented": self[f"p_{m['id']}"],
+                "form": self[f"f_{m['id']}"],
+                "correction": self[f"c_{m['id']}"],
+            }
+            for m in self.materials
+        ]
+
+    def presented(self) -> dict[int, str]:
+        data = self.cleaned_data
+        return {
+            m["id"]: data.get(f"f_{m['id']}") or CaseMaterial.Form.ORIGINAL
+            for m in self.materials
+            if data.get(f"p_{m['id']}")
+        }
+
+    def corrections(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        items: list[dict[str, Any]] = []
+        for m in self.materials:
+            text = (data.get(f"c_{m['id']}") or "").strip()
+            if text:
+                items.append({"material_id": m["id"], "name": m["name"], "issue": Issue.CORRECT, "detail": text})
+        for line in (data.get("other_items") or "").splitlines():
+            if line.strip():
+                items.append({"material_id": None, "name": line.strip(), "issue": Issue.EXPLAIN, "detail": ""})
+        return items
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_proxy"):
+            if not data.get("proxy_agent"):
+                self.add_error("proxy_agent", _("代办服务须选择代办人。"))
+            if not (data.get("proxy_document") or "").strip():
+                self.add_error("proxy_document", _("代办服务须登记委托书。"))
+            if not (data.get("proxy_scope") or "").strip():
+                self.add_error("proxy_scope", _("代办服务须写明委托事项范围。"))
+        return data
+
+
+class ReferralForm(forms.Form):
+    applicant_name = forms.CharField(label=_("群众姓名（可不填）"), max_length=100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class DecisionForm(forms.Form):
+    """Accept or refuse a case received earlier (after a handover)."""
+
+    decision = forms.ChoiceField(
+        label=_("处理决定"),
+        choices=[
+            (Decision.ACCEPT, _("受理（如有缺少的一般材料，同时出具补报材料通知单）")),
+            (Decision.REFUSE, _("不予受理")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    supplement_due = forms.DateField(label=_("补报期限"), required=False, widget=DATE)
+    other_items = forms.CharField(
+        label=_("其他需要更正或说明的问题"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    refusal_reason = forms.CharField(label=_("不予受理原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def corrections(self) -> list[dict[str, Any]]:
+        return [
+            {"material_id": None, "name": line.strip(), "issue": Issue.EXPLAIN, "detail": ""}
+            for line in (self.cleaned_data.get("other_items") or "").splitlines()
+            if line.strip()
+        ]
+
+
+class SupplementRequestForm(forms.Form):
+    materials = forms.MultipleChoiceField(
+        label=_("需补交或更正的材料"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    detail = forms.CharField(label=_("具体要求"), max_length=300, required=False)
+    other_items = forms.CharField(
+        label=_("其他需要补充或说明的事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一项。超出首次补报材料通知单所列范围的，须经中心主任签批，并记为一次性告知未落实。"),
+    )
+    due_date = forms.DateField(label=_("补报期限"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, materials: Sequence[CaseMaterial], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_materials = {str(m.material_id): m for m in materials if m.material_id}
+        field = self.fields["materials"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101
+        field.choices = [
+            (str(m.material_id), f"{m.name}（{'已提交' if m.presented else '未提交'}）")
+            for m in materials
+            if m.material_id
+        ]
+
+    def items(self) -> list[dict[str, Any]]:
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        items: list[dict[str, Any]] = []
+        for key in self.cleaned_data.get("materials") or []:
+            m = self.case_materials[key]
+            items.append(
+                {
+                    "material_id": m.material_id,
+                    "name": m.name,
+                    "issue": Issue.CORRECT if m.presented else Issue.MISSING,
+                    "detail": detail,
+                }
+            )
+        for line in (self.cleaned_data.get("other_items") or "").splitlines():
+            if line.strip():
+                items.append({"material_id": None, "name": line.strip(), "issue": Issue.EXPLAIN, "detail": ""})
+        return items
+
+
+class SupplementReceiveForm(forms.Form):
+    location = forms.CharField(label=_("存放位置"), max_length=100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, materials: Sequence[CaseMaterial], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending = [m for m in materials if m.material_id and not m.presented]
+        for m in self.pending:
+            self.fields[f"r_{m.material_id}"] = forms.ChoiceField(
+                label=m.name, choices=[("", _("未提交")), *CaseMaterial.Form.choices], required=False
+            )
+
+    def presented(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for m in self.pending:
+            form = self.cleaned_data.get(f"r_{m.material_id}")
+            if form and m.material_id:
+                out[m.material_id] = form
+        return out
+
+
+class CompleteForm(forms.Form):
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    dispose_by_form = forms.BooleanField(
+        label=_("同时处置在中心保管的材料：原件退还申请人，复印件归档"), required=False, initial=True
+    )
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(label=_("送达方式"), choices=list(DELIVERY_METHODS.items()))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandoverForm(forms.Form):
+    to_staff = forms.ModelChoiceField(label=_("移交给"), queryset=Staff.objects.none())
+    note = forms.CharField(label=_("移交说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_staff"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = staff
+
+
+class ProxyForm(forms.Form):
+    agent = forms.ModelChoiceField(label=_("代办人"), queryset=Staff.objects.none())
+    authorized_on = forms.DateField(label=_("委托日期"), widget=DATE)
+    scope = forms.CharField(label=_("委托事项范围"), max_length=200)
+    document = forms.CharField(label=_("委托书编号或存放位置"), max_length=100)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agent"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = staff
+        self.fields["authorized_on"].initial = timezone.localdate()
+
+
+class DisposeForm(forms.Form):
+    custody = forms.ChoiceField(
+        label=_("处置"), choices=[(Custody.RETURNED, _("退还申请人")), (Custody.ARCHIVED, _("归档"))]
+    )
+    location = forms.CharField(label=_("归档位置"), max_length=100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class SplitForm(forms.Form):
+    """One row per department: tick it, give its deadline, optionally a handler."""
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: Sequence[Department],
+        suggested: set[int],
+        handlers: Sequence[Staff],
+        default_due: dt.date | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.departments = list(departments)
+        for dept in self.departments:
+            self.fields[f"d_{dept.pk}"] = forms.BooleanField(
+                label=dept.name, required=False, initial=dept.pk in suggested
+            )
+            self.fields[f"due_{dept.pk}"] = forms.DateField(
+                label=_("完成期限"), required=False, initial=default_due, widget=DATE
+            )
+            choices = [("", _("（由部门经办人办理）"))] + [
+                (str(s.pk), s.name) for s in handlers if s.department_id == dept.pk
+            ]
+            self.fields[f"a_{dept.pk}"] = forms.ChoiceField(label=_("经办人"), choices=choices, required=False)
+            self.fields[f"i_{dept.pk}"] = forms.CharField(label=_("办理要求"), max_length=300, required=False)
+        self.handlers = {s.pk: s for s in handlers}
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "department": d,
+                "pick": self[f"d_{d.pk}"],
+                "due": self[f"due_{d.pk}"],
+                "assignee": self[f"a_{d.pk}"],
+                "instructions": self[f"i_{d.pk}"],
+            }
+            for d in self.departments
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        picked = [d for d in self.departments if data.get(f"d_{d.pk}")]
+        if not picked:
+            raise forms.ValidationError(_("请至少选择一个承办部门。"))
+        for d in picked:
+            if not data.get(f"due_{d.pk}"):
+                self.add_error(f"due_{d.pk}", _("请填写%(dept)s的完成期限。") % {"dept": d.name})
+        return data
+
+    def tasks(self) -> list[dict[str, Any]]:
+        out = []
+        for d in self.departments:
+            if not self.cleaned_data.get(f"d_{d.pk}"):
+                continue
+            assignee_id = self.cleaned_data.get(f"a_{d.pk}")
+            out.append(
+                {
+                    "department": d,
+                    "due_date": self.cleaned_data[f"due_{d.pk}"],
+                    "assignee": self.handlers.get(int(assignee_id)) if assignee_id else None,
+                    "instructions": self.cleaned_data.get(f"i_{d.pk}") or "",
+                }
+            )
+        return out
+
+
+class TaskCompleteForm(forms.Form):
+    result = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignoffForm(forms.Form):
+    approve = forms.ChoiceField(
+        label=_("签批"),
+        choices=[("yes", _("同意（记一次性告知未落实）")), ("no", _("不同意"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("签批意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DistrictUpdateForm(forms.Form):
+    reference = forms.CharField(label=_("区级受理编号"), max_length=64, required=False)
+    progress = forms.CharField(label=_("办理进展"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DistrictResultForm(forms.Form):
+    approved = forms.ChoiceField(
+        label=_("办理结论"), choices=[("yes", _("准予办理")), ("no", _("不予批准"))], widget=forms.RadioSelect
+    )
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressQueryForm(forms.Form):
+    number = forms.CharField(label=_("办件编号"), max_length=40)
+    phone_tail = forms.CharField(
+        label=_("联系电话后四位"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("办件编号、申请人姓名或证件号码"), max_length=40, required=False)
+    item = forms.TypedChoiceField(label=_("事项"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, items: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        field.choices = [("", _("全部事项")), *[(i.pk, i.name) for i in items]]

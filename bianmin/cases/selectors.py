@@ -1,0 +1,638 @@
+"""Every read of cases a view makes: scoped to the acting user, bounded, with a fixed number of queries.
+
+Lists are keyset-paginated on (due_at, id) so a page costs the same at row 10 and at row 2,000,000, and they
+read only open cases, which the partial indexes on `Case` cover.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bianmin.cases import deadlines
+from bianmin.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseForwarding,
+    CaseHandover,
+    CaseMaterial,
+    CasePause,
+    JointTask,
+    Notice,
+    OneTimeNotificationFailure,
+    ProxyAuthorization,
+    Status,
+    SupplementRequest,
+    WindowReferral,
+)
+from bianmin.cases.services import applicant_index
+from bianmin.cases.timeline import PUBLIC_VERBS, public_wording, staff_wording
+from bianmin.catalog.models import Mode, ServiceItem
+from bianmin.catalog.selectors import published_items
+from bianmin.core.identifiers import clean_credit_code, clean_resident_id
+from bianmin.core.personal_data import mask_id_number, mask_name, mask_phone
+from bianmin.core.selectors import work_calendar
+from bianmin.org.access import get_in_scope, scope_filter, staff_of
+from bianmin.org.models import OrgUnit, Post, Role, Staff, Window
+from bianmin.org.selectors import user_center
+
+OPEN = [s.value for s in OPEN_STATUSES]
+PAGE_SIZE = 30
+LIST_RELATED = ("window", "assignee")
+CASE_NUMBER_RE = re.compile(r"^\d{6,12}-\d{4}-\d{3,6}$")
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    case: Case
+    mark: deadlines.DueMark
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    next_cursor: str | None
+
+
+def encode_cursor(due_at: dt.datetime, pk: int) -> str:
+    raw = f"{due_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    """A bad or forged cursor means "first page", never an error."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.split("|")
+        due = dt.datetime.fromisoformat(moment)
+        if due.tzinfo is None:
+            return None
+        return due, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def mark_rows(cases: list[Case], *, now: dt.datetime | None = None) -> list[Row]:
+    now = now or timezone.now()
+    cal = work_calendar()
+    return [
+        Row(
+            c,
+            deadlines.due_mark(
+                due=c.due_at, now=now, paused=c.status == Status.WAITING, cal=cal, hours=c.center.office_hours
+            )
+            if c.status not in (Status.COMPLETED,)
+            else deadlines.DueMark("ready", "待送达"),
+        )
+        for c in cases
+    ]
+
+
+def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
+    qs = qs.filter(due_at__isnull=False).order_by("due_at", "id")
+    after = decode_cursor(cursor)
+    if after is not None:
+        due, pk = after
+        qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=pk))
+    cases = list(qs[: limit + 1])
+    more = len(cases) > limit
+    cases = cases[:limit]
+    nxt = encode_cursor(cases[-1].due_at, cases[-1].pk) if more and cases[-1].due_at else None
+    return Page(mark_rows(cases), nxt)
+
+
+def _list_qs() -> QuerySet[Case]:
+    return Case.objects.select_related("window", "assignee", "center").only(
+        "number",
+        "item_name",
+        "mode",
+        "status",
+        "applicant_name",
+        "due_at",
+        "received_at",
+        "is_proxy",
+        "supplement_pending",
+        "window__number",
+        "window__name",
+        "assignee__name",
+        "center__morning_start",
+        "center__morning_end",
+        "center__afternoon_start",
+        "center__afternoon_end",
+        "center__name",
+    )
+
+
+# --- the window workbench -------------------------------------------------------------------------------------
+
+
+def my_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
+    staff = staff_of(user)
+    if staff is None:
+        return Page([], None)
+    return _keyset(_list_qs().filter(assignee=staff, status__in=OPEN), cursor, limit)
+
+
+def my_received(*, user: Any, limit: int = 50) -> list[Case]:
+    """Cases received but not yet decided on, held by the user (e.g. handed over to them and acknowledged)."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    return list(_list_qs().filter(assignee=staff, status=Status.RECEIVED).order_by("received_at", "id")[:limit])
+
+
+def handovers_in(*, user: Any, limit: int = 50) -> list[CaseHandover]:
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    return list(
+        CaseHandover.objects.filter(to_staff=staff, acknowledged_at__isnull=True)
+        .select_related("case", "from_staff")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def handovers_out(*, user: Any, limit: int = 50) -> list[CaseHandover]:
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    return list(
+        CaseHandover.objects.filter(from_staff=staff, acknowledged_at__isnull=True)
+        .select_related("case", "to_staff")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
+    """Open joint-case tasks of the user's department (handlers) or assigned to the user."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    mine = Q(assignee=staff)
+    if staff.role == Role.HANDLER and staff.department_id:
+        mine |= Q(department_id=staff.department_id)
+    return list(
+        JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
+        .select_related("case", "department", "assignee")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def case_search(*, user: Any, query: str, item_id: int | None = None, limit: int = 50) -> list[Row]:
+    """By case number, full resident ID number (blind index), credit code, applicant name (prefix), and item."""
+    query = " ".join(query.split())
+    qs = scope_filter(_list_qs(), user, "center__path")
+    if not query and item_id is None:
+        return []
+    if query:
+        if CASE_NUMBER_RE.match(query):
+            qs = qs.filter(number=query)
+        else:
+            try:
+                qs = qs.filter(applicant_id_index=applicant_index(clean_resident_id(query)))
+            except Exception:
+                try:
+                    qs = qs.filter(applicant_credit_code=clean_credit_code(query))
+                except Exception:
+                    qs = qs.filter(applicant_name__startswith=query)
+    if item_id is not None:
+        qs = qs.filter(item_id=item_id)
+    return mark_rows(list(qs.order_by("-received_at", "-id")[:limit]))
+
+
+# --- the director ---------------------------------------------------------------------------------------------
+
+
+def _center_ids(center: OrgUnit) -> QuerySet[OrgUnit, Any]:
+    return OrgUnit.objects.subtree(center).values("id")
+
+
+def director_center(*, user: Any) -> OrgUnit | None:
+    return user_center(user=user)
+
+
+def center_open_cases(
+    *,
+    user: Any,
+    window_id: int | None = None,
+    assignee_id: int | None = None,
+    overdue_only: bool = False,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> Page:
+    """The center's open cases by deadline: overdue first, then the nearest."""
+    center = director_center(user=user)
+    if center is None:
+        return Page([], None)
+    qs = _list_qs().filter(center_id__in=_center_ids(center), status__in=OPEN)
+    if window_id is not None:
+        qs = qs.filter(window_id=window_id)
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    if overdue_only:
+        qs = qs.filter(due_at__lt=timezone.now()).exclude(status__in=[Status.WAITING, Status.COMPLETED])
+    return _keyset(qs, cursor, limit)
+
+
+@dataclass
+class Workload:
+    window_number: int | None
+    window_name: str
+    assignee_id: int | None
+    assignee_name: str
+    open: int
+    overdue: int
+    due_soon: int
+
+
+def center_workload(*, user: Any) -> list[Workload]:
+    """Open, overdue and due-soon counts per window and staff member: one grouped query."""
+    center = director_center(user=user)
+    if center is None:
+        return []
+    now = timezone.now()
+    cal = work_calendar()
+    today = timezone.localdate()
+    soon = dt.datetime.combine(cal.next_workday(today) + dt.timedelta(days=1), dt.time.min, tzinfo=cal.tz)
+    running = [Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED]
+    rows = (
+        Case.objects.filter(center_id__in=_center_ids(center), status__in=OPEN)
+        .values("window__number", "window__name", "assignee_id", "assignee__name")
+        .annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(due_at__lt=now, status__in=running)),
+            due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=soon, status__in=running)),
+        )
+        .order_by("window__number", "assignee__name")
+    )
+    return [
+        Workload(
+            r["window__number"],
+            r["window__name"] or "",
+            r["assignee_id"],
+            r["assignee__name"] or "",
+            r["open"],
+            r["overdue"],
+            r["due_soon"],
+        )
+        for r in rows
+    ]
+
+
+def joint_board(*, user: Any, cursor: str | None = None, limit: int = 20) -> tuple[Page, dict[int, list[JointTask]]]:
+    """Open joint cases of the center with their department tasks (two queries per page)."""
+    center = director_center(user=user)
+    if center is None:
+        return Page([], None), {}
+    qs = _list_qs().filter(center_id__in=_center_ids(center), status__in=OPEN, mode=Mode.JOINT)
+    page = _keyset(qs, cursor, limit)
+    tasks: dict[int, list[JointTask]] = {row.case.pk: [] for row in page.rows}
+    if tasks:
+        for task in (
+            JointTask.objects.filter(case_id__in=list(tasks))
+            .select_related("department", "assignee")
+            .order_by("due_at", "id")
+        ):
+            tasks[task.case_id].append(task)
+    return page, tasks
+
+
+def pending_signoffs(*, user: Any, limit: int = 50) -> list[SupplementRequest]:
+    return list(
+        scope_filter(SupplementRequest.objects.all(), user, "case__center__path")
+        .filter(state=SupplementRequest.State.PENDING)
+        .select_related("case", "requested_by")
+        .order_by("requested_at", "id")[:limit]
+    )
+
+
+def center_pending_handovers(*, user: Any, limit: int = 50) -> list[CaseHandover]:
+    center = director_center(user=user)
+    if center is None:
+        return []
+    return list(
+        CaseHandover.objects.filter(case__center_id__in=_center_ids(center), acknowledged_at__isnull=True)
+        .select_related("case", "from_staff", "to_staff")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def notification_failures(*, user: Any, since: dt.date | None = None) -> QuerySet[OneTimeNotificationFailure]:
+    """One-time-notification failures (§8(3)(1)) in the user's scope, for accountability."""
+    qs = scope_filter(OneTimeNotificationFailure.objects.all(), user, "center__path").select_related(
+        "case", "responsible", "approved_by", "center"
+    )
+    if since is not None:
+        qs = qs.filter(created_at__date__gte=since)
+    return qs.order_by("-created_at", "-id")
+
+
+def referrals(*, user: Any, limit: int = 30) -> list[WindowReferral]:
+    return list(
+        scope_filter(WindowReferral.objects.all(), user, "center__path")
+        .select_related("item", "to_window", "referred_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- the district ---------------------------------------------------------------------------------------------
+
+
+def district_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
+    """Cases forwarded to the user's district unit (or below it) and not yet answered."""
+    staff = staff_of(user)
+    if staff is None and not getattr(user, "is_superuser", False):
+        return Page([], None)
+    qs = scope_filter(_list_qs(), user, "forwarding__district__path").filter(status=Status.FORWARDED)
+    return _keyset(qs, cursor, limit)
+
+
+def district_answered(*, user: Any, limit: int = 20) -> list[CaseForwarding]:
+    return list(
+        scope_filter(CaseForwarding.objects.all(), user, "district__path")
+        .filter(result_at__isnull=False)
+        .select_related("case", "result_by")
+        .order_by("-result_at", "-id")[:limit]
+    )
+
+
+# --- one case -------------------------------------------------------------------------------------------------
+
+
+def case_for_user(*, user: Any, number: str) -> Case:
+    """A case the user may see (404 for missing and out of scope alike)."""
+    return get_in_scope(
+        Case.objects.select_related(
+            "center", "window", "item", "item_version", "assignee", "received_by", "accepted_by"
+        ),
+        user,
+        "center__path",
+        number=number,
+    )
+
+
+@dataclass
+class TimelineEntry:
+    event: CaseEvent
+    wording: str
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    materials: list[CaseMaterial]
+    notices: list[Notice]
+    timeline: list[TimelineEntry]
+    pauses: list[CasePause]
+    tasks: list[JointTask]
+    handovers: list[CaseHandover]
+    requests: list[SupplementRequest]
+    forwarding: CaseForwarding | None
+    proxy: ProxyAuthorization | None
+    deadline: deadlines.CaseDeadline | None
+    mark: deadlines.DueMark
+    pending_handover: CaseHandover | None = None
+    unaccounted: list[CaseMaterial] = field(default_factory=list)
+    masked_id: str = ""
+    masked_phone: str = ""
+
+
+def case_detail(*, case: Case) -> CaseDetail:
+    """Everything the case page shows, in a fixed number of queries whatever the history's length."""
+    from bianmin.cases.services import compute_deadline
+
+    materials = list(
+        CaseMaterial.objects.filter(case=case)
+        .select_related("received_by", "custodian", "disposed_by")
+        .order_by("sort_order", "id")
+    )
+    notices = list(Notice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "id"))
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))
+    pauses = list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
+    tasks = list(
+        JointTask.objects.filter(case=case)
+        .select_related("department", "assignee", "completed_by")
+        .order_by("due_at", "id")
+    )
+    handovers = list(
+        CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+    )
+    requests = list(
+        SupplementRequest.objects.filter(case=case)
+        .select_related("requested_by", "decided_by", "notice")
+        .order_by("requested_at", "id")
+    )
+    forwarding = (
+        CaseForwarding.objects.filter(case=case).select_related("district", "forwarded_by", "result_by").first()
+        if case.mode == Mode.FORWARDED
+        else None
+    )
+    proxy = ProxyAuthorization.objects.filter(case=case).select_related("agent").first() if case.is_proxy else None
+    cal = work_calendar()
+    deadline = compute_deadline(case, cal, [deadlines.Pause(p.started_at, p.ended_at) for p in pauses])
+    mark = deadlines.due_mark(
+        due=case.due_at,
+        now=timezone.now(),
+        paused=case.status == Status.WAITING,
+        cal=cal,
+        hours=case.center.office_hours,
+    )
+    return CaseDetail(
+        case=case,
+        materials=materials,
+        notices=notices,
+        timeline=[TimelineEntry(e, staff_wording(e.verb)) for e in events],
+        pauses=pauses,
+        tasks=tasks,
+        handovers=handovers,
+        requests=requests,
+        forwarding=forwarding,
+        proxy=proxy,
+        deadline=deadline,
+        mark=mark if case.is_open else deadlines.DueMark("", ""),
+        pending_handover=next((h for h in handovers if h.acknowledged_at is None), None),
+        unaccounted=[m for m in materials if m.custody == "held"],
+        masked_id=mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
+        masked_phone=mask_phone(case.applicant_phone) if case.applicant_phone else "",
+    )
+
+
+def notice_for_user(*, user: Any, number: str, notice_id: int) -> Notice:
+    return get_in_scope(
+        Notice.objects.select_related("case", "center"), user, "center__path", case__number=number, pk=notice_id
+    )
+
+
+def task_for_user(*, user: Any, task_id: int) -> JointTask:
+    return get_in_scope(
+        JointTask.objects.select_related("case", "case__center"), user, "case__center__path", pk=task_id
+    )
+
+
+def handover_for_user(*, user: Any, handover_id: int) -> CaseHandover:
+    return get_in_scope(
+        CaseHandover.objects.select_related("case", "case__center"), user, "case__center__path", pk=handover_id
+    )
+
+
+def material_for_user(*, user: Any, material_id: int) -> CaseMaterial:
+    return get_in_scope(
+        CaseMaterial.objects.select_related("case", "case__center"), user, "case__center__path", pk=material_id
+    )
+
+
+def supplement_request_for_user(*, user: Any, request_id: int) -> SupplementRequest:
+    return get_in_scope(
+        SupplementRequest.objects.select_related("case", "case__center"), user, "case__center__path", pk=request_id
+    )
+
+
+# --- intake ---------------------------------------------------------------------------------------------------
+
+
+def intake_items(*, center: OrgUnit, query: str = "", limit: int = 50) -> list[ServiceItem]:
+    qs = published_items(center=center).select_related("department")
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query) | Q(search_text__icontains=query.lower()))
+    return list(qs.order_by("name")[:limit])
+
+
+def intake_item(*, center: OrgUnit, item_id: int) -> ServiceItem:
+    try:
+        return published_items(center=center).select_related("department").get(pk=item_id)
+    except (ServiceItem.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def staff_windows(*, user: Any) -> list[Window]:
+    """The windows the user holds a post on today (A or B)."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    today = timezone.localdate()
+    return [
+        p.window
+        for p in Post.objects.active_on(today)
+        .filter(staff=staff)
+        .select_related("window")
+        .order_by("kind", "window__number")
+    ]
+
+
+@dataclass
+class WindowContact:
+    window: Window
+    posts: list[Post]
+
+
+def item_window_contacts(*, center: OrgUnit, item: ServiceItem) -> list[WindowContact]:
+    """Which window handles the item, and who sits there today (A post first) — for §4(1) referrals."""
+    today = timezone.localdate()
+    posts = Post.objects.active_on(today).select_related("staff").order_by("kind", "valid_from")
+    windows = (
+        item.windows.filter(center=center, is_active=True)
+        .prefetch_related(Prefetch("posts", queryset=posts, to_attr="today_posts"))
+        .order_by("number")
+    )
+    return [WindowContact(w, list(w.today_posts)) for w in windows]
+
+
+def center_staff(*, center: OrgUnit) -> QuerySet[Staff]:
+    return Staff.objects.filter(org_unit__path__startswith=center.path, is_active=True).order_by("name")
+
+
+# --- the public progress query --------------------------------------------------------------------------------
+
+
+def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
+    """The case if number and phone tail both match; None otherwise (the caller cannot tell which was wrong)."""
+    number = number.strip()
+    tail = phone_tail.strip()
+    if not number or len(tail) != 4 or not tail.isdigit():
+        return None
+    return Case.objects.select_related("center").filter(number=number, phone_tail=tail).first()
+
+
+def progress_by_token(*, token: str) -> Case | None:
+    if not token or len(token) > 32:
+        return None
+    return Case.objects.select_related("center").filter(public_token=token).first()
+
+
+@dataclass
+class PublicStep:
+    at: dt.datetime
+    text: str
+
+
+@dataclass
+class PublicProgress:
+    number: str
+    item_name: str
+    applicant: str
+    status: str
+    status_code: str
+    due_at: dt.datetime | None
+    paused: bool
+    awaiting: list[str]
+    steps: list[PublicStep]
+    center_name: str
+    center_phone: str
+
+
+AWAITING_WORDS = {
+    Status.RECEIVED: "窗口工作人员审核您的申请材料",
+    Status.ACCEPTED: "窗口工作人员办理",
+    Status.IN_PROGRESS: "承办部门办理",
+    Status.FORWARDED: "区行政服务中心办理",
+    Status.COMPLETED: "您领取办理结果（请携带受理告知单）",
+}
+
+
+def public_progress(*, case: Case) -> PublicProgress:
+    """What the applicant may see: no staff names, no ID or phone, the name masked."""
+    events = (
+        CaseEvent.objects.filter(case=case, verb__in=PUBLIC_VERBS)
+        .only("verb", "created_at")
+        .order_by("created_at", "id")
+    )
+    steps = [PublicStep(e.created_at, public_wording(e.verb) or "") for e in events]
+    awaiting: list[str] = []
+    if case.status == Status.WAITING:
+        latest = (
+            SupplementRequest.objects.filter(case=case, state=SupplementRequest.State.ISSUED).order_by("-id").first()
+        )
+        if latest is not None:
+            awaiting = [
+                f"{item['name']}" + (f"（{item['detail']}）" if item.get("detail") else "") for item in latest.items
+            ]
+            awaiting.append(f"请于 {latest.due_date:%Y年%m月%d日} 前补齐")
+    elif case.status in AWAITING_WORDS:
+        awaiting = [AWAITING_WORDS[Status(case.status)]]
+    return PublicProgress(
+        number=case.number,
+        item_name=case.item_name,
+        applicant=mask_name(case.applicant_name),
+        status=case.get_status_display(),
+        status_code=case.status,
+        due_at=case.due_at if case.is_open and case.status != Status.COMPLETED else None,
+        paused=case.status == Status.WAITING,
+        awaiting=awaiting,
+        steps=steps,
+        center_name=case.center.display_hall_name,
+        center_phone=case.center.phone,
+    )

@@ -1,0 +1,39 @@
+"""The case state machine: one explicit map of allowed transitions, checked by every service."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from bianmin.cases.models import Status
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.WAITING, Status.REFUSED, Status.WITHDRAWN}),
+    Status.ACCEPTED: frozenset(
+        {Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED, Status.COMPLETED, Status.WITHDRAWN}
+    ),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.FORWARDED, Status.COMPLETED, Status.WITHDRAWN}),
+    Status.WAITING: frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED, Status.WITHDRAWN}),
+    Status.FORWARDED: frozenset({Status.WAITING, Status.COMPLETED, Status.WITHDRAWN}),
+    Status.COMPLETED: frozenset({Status.DELIVERED}),
+    Status.DELIVERED: frozenset(),
+    Status.REFUSED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+class CaseStateError(ValidationError):
+    """The case is no longer in a state that allows the action — usually someone else acted first."""
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def check_transition(current: str, target: str, action: str) -> None:
+    if not can_transition(current, target):
+        raise CaseStateError(
+            _("该办件当前状态为“%(status)s”，不能%(action)s。可能已由其他工作人员处理，请刷新页面后查看。")
+            % {"status": Status(current).label, "action": action},
+            code="state",
+        )
