@@ -78,7 +78,7 @@ def notice_content(
         "item_name": case.item_name,
         "item_code": case.item.code,
         "mode": case.mode,
-        "mode_label": case.get_mode_display(),
+        "mode_label": str(case.get_mode_display()),
         "applicant_kind": case.applicant_kind,
         "applicant_name": case.applicant_name,
         "applicant_identifier": applicant_identifier(case),
@@ -92,7 +92,7 @@ def notice_content(
             {
                 "name": m.name,
                 "kind": KIND_LABELS.get(m.kind, m.kind),
-                "form": FORM_LABELS.get(m.presented_form, ""),
+                "form": str(FORM_LABELS.get(m.presented_form, "")),
             }
             for m in materials
             if m.presented

@@ -384,9 +384,7 @@ def case_intake(
             code="missing_general",
         )
     if decision == Decision.ACCEPT_WITH_SUPPLEMENT and result.complete and not _clean_items(corrections):
-        raise ValidationError(
-            {"other_items": [_("材料齐全时出具补报材料通知单，须列明需要更正或说明的问题。")]}
-        )
+        raise ValidationError({"other_items": [_("材料齐全时出具补报材料通知单，须列明需要更正或说明的问题。")]})
     if decision == Decision.REFUSE and not refusal_reason.strip():
         raise ValidationError({"refusal_reason": [_("不予受理须写明原因。")]})
     if decision == Decision.RECEIVE_ONLY and handover_to is None:

@@ -1,0 +1,278 @@
+"""Intake with one-time notification (§4(1)): the decision, the notices, numbers, personal data."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case, CaseMaterial, CasePause, Custody, Notice, Status, SupplementRequest
+from bianmin.cases.selectors import case_search
+from bianmin.cases.services import ApplicantInput, ProxyInput, case_intake, referral_record
+from bianmin.cases.tests.conftest import at
+from bianmin.cases.tests.factories import credit_code, intake, item_for, presented_except, resident_id
+from bianmin.catalog.models import Mode
+from bianmin.catalog.tests.factories import published_item
+from bianmin.core.personal_data import blind_index
+
+pytestmark = pytest.mark.django_db
+
+
+def test_complete_materials_are_accepted_with_an_acceptance_notice_and_a_deadline(world, clock):
+    version = item_for(world)
+
+    case = intake(world, version)
+
+    assert case.status == Status.ACCEPTED
+    assert case.number == "410108901-2026-00001"
+    assert case.accepted_at == at(2026, 3, 9, 10)
+    assert case.due_at == at(2026, 3, 16, 17, 30)
+    assert case.assignee == world.clerk
+    notices = list(case.notices.all())
+    assert [n.kind for n in notices] == [Notice.Kind.ACCEPTANCE]
+    assert notices[0].number == "SL410108901-2026-00001"
+    assert notices[0].content["applicant_identifier"] == "4101**********0010"
+    assert [e.verb for e in case.events.all()] == ["receive", "accept"]
+
+
+def test_general_material_missing_accepts_with_a_supplement_notice_and_pauses_the_clock(world, clock):
+    version = item_for(world)
+
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "户口簿"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+        corrections=[{"material_id": None, "name": "家庭收入情况说明", "issue": "explain"}],
+    )
+
+    assert case.status == Status.WAITING
+    assert case.supplement_pending
+    assert case.resume_status == Status.ACCEPTED
+    kinds = sorted(n.kind for n in case.notices.all())
+    assert kinds == [Notice.Kind.ACCEPTANCE, Notice.Kind.SUPPLEMENT]
+    first = SupplementRequest.objects.get(case=case)
+    assert [i["name"] for i in first.items] == ["户口簿", "家庭收入情况说明"]
+    assert first.due_date.isoformat() == "2026-03-16"  # never later than the promised limit
+    assert CasePause.objects.filter(case=case, ended_at__isnull=True).count() == 1
+    supplement = case.notices.get(kind=Notice.Kind.SUPPLEMENT)
+    assert supplement.content["due_date"] == "2026年03月16日"
+
+
+def test_plain_accept_is_refused_when_a_general_material_is_missing(world, clock):
+    version = item_for(world)
+
+    with pytest.raises(ValidationError) as exc:
+        intake(world, version, presented=presented_except(version, "户口簿"), decision=Decision.ACCEPT)
+
+    assert "补报材料通知单" in str(exc.value)
+    assert Case.objects.count() == 0
+
+
+def test_a_missing_main_material_cannot_be_accepted(world, clock):
+    version = item_for(world)
+
+    with pytest.raises(ValidationError) as exc:
+        intake(world, version, presented=presented_except(version, "申请表"), decision=Decision.ACCEPT_WITH_SUPPLEMENT)
+
+    assert "主要申报材料缺少（申请表）" in str(exc.value)
+
+
+def test_refusal_needs_a_reason_then_issues_the_refusal_notice_and_returns_the_materials(world, clock):
+    version = item_for(world)
+    with pytest.raises(ValidationError) as exc:
+        intake(world, version, presented=presented_except(version, "申请表"), decision=Decision.REFUSE)
+    assert "不予受理须写明原因" in str(exc.value)
+
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "申请表"),
+        decision=Decision.REFUSE,
+        refusal_reason="缺少申请表，且申请人不符合本辖区户籍条件。",
+    )
+
+    assert case.status == Status.REFUSED
+    notice = case.notices.get()
+    assert notice.kind == Notice.Kind.REFUSAL
+    assert notice.number == "BY410108901-2026-00001"
+    assert notice.content["missing_main"] == ["申请表"]
+    assert set(case.materials.filter(presented=True).values_list("custody", flat=True)) == {Custody.RETURNED}
+
+
+def test_numbers_are_gap_free_per_center_year_and_kind(world, clock):
+    version = item_for(world)
+    first = intake(world, version, n=1)
+    second = intake(
+        world, version, n=2, presented=presented_except(version, "户口簿"), decision=Decision.ACCEPT_WITH_SUPPLEMENT
+    )
+    third = intake(world, version, n=3)
+
+    assert [c.serial for c in (first, second, third)] == [1, 2, 3]
+    assert list(Notice.objects.filter(kind="acceptance").order_by("serial").values_list("serial", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
+    assert list(Notice.objects.filter(kind="supplement").values_list("number", flat=True)) == ["BZ410108901-2026-00001"]
+
+
+def test_a_failed_intake_gives_its_number_back(world, clock):
+    version = item_for(world)
+    intake(world, version, n=1)
+    with pytest.raises(ValidationError):
+        # Fails after the case number was drawn (supplement due beyond the promised limit).
+        intake(
+            world,
+            version,
+            n=2,
+            presented=presented_except(version, "户口簿"),
+            decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+            supplement_due=at(2026, 4, 30).date(),
+        )
+
+    assert intake(world, version, n=3).serial == 2
+
+
+def test_id_number_and_phone_are_stored_encrypted_and_found_by_blind_index(world, clock):
+    version = item_for(world)
+    case = intake(world, version, n=7, phone="13903719876")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT applicant_id_number, applicant_phone FROM cases_case WHERE id = %s", [case.pk])
+        raw_id, raw_phone = cursor.fetchone()
+    assert resident_id(7) not in raw_id
+    assert "13903719876" not in raw_phone
+    assert case.phone_tail == "9876"
+    assert case.applicant_id_index == blind_index(resident_id(7), purpose="case-applicant-id")
+    assert [r.case.pk for r in case_search(user=world.clerk.user, query=resident_id(7))] == [case.pk]
+    assert case_search(user=world.clerk.user, query=resident_id(8)) == []
+
+
+def test_bad_applicant_data_gets_chinese_field_errors_and_nothing_is_saved(world, clock):
+    version = item_for(world)
+
+    with pytest.raises(ValidationError) as exc:
+        case_intake(
+            actor=world.clerk.user,
+            center=world.center,
+            window=world.window,
+            item=version.item,
+            applicant=ApplicantInput(kind="person", name="", id_number="410108199001010011", phone="123"),
+            presented={},
+            decision=Decision.REFUSE,
+            refusal_reason="x",
+        )
+
+    errors = exc.value.message_dict
+    assert errors["applicant_name"] == ["请填写申请人姓名或单位名称。"]
+    assert errors["id_number"] == ["公民身份号码校验位不正确，请核对。"]
+    assert "手机号码" in errors["phone"][0]
+    assert Case.objects.count() == 0
+
+
+def test_an_organization_applies_with_its_credit_code_and_a_contact(world, clock):
+    version = item_for(world)
+
+    case = case_intake(
+        actor=world.clerk.user,
+        center=world.center,
+        window=world.window,
+        item=version.item,
+        applicant=ApplicantInput(
+            kind="organization",
+            name="郑州长兴商贸有限公司",
+            id_number=credit_code(5),
+            phone="0371-63381234",
+            contact_name="李经理",
+        ),
+        presented={m["id"]: "original" for m in version.materials},
+        decision=Decision.ACCEPT,
+    )
+
+    assert case.applicant_credit_code == credit_code(5)
+    assert case.applicant_id_number == ""
+    assert case.phone_tail == "1234"
+    assert case.notices.get().content["applicant_identifier"] == credit_code(5)
+
+
+def test_an_item_not_published_at_the_center_cannot_be_taken(world, clock):
+    foreign = published_item(owner=world.other_center)
+
+    with pytest.raises(ValidationError) as exc:
+        intake(world, foreign)
+
+    assert "未在本中心公开" in str(exc.value)
+
+
+def test_staff_of_another_center_cannot_take_cases_here(world, clock):
+    version = item_for(world)
+
+    with pytest.raises(ValidationError):
+        intake(world, version, by=world.outsider)
+
+
+def test_electronic_materials_are_archived_at_once_and_paper_is_held_where_recorded(world, clock):
+    version = item_for(world, general=())
+    ids = [m["id"] for m in version.materials]
+
+    case = intake(world, version, presented={ids[0]: "electronic", ids[1]: "original"}, location="2号窗口 A 柜")
+
+    electronic, paper = case.materials.order_by("sort_order")
+    assert (electronic.custody, electronic.custodian) == (Custody.ARCHIVED, None)
+    assert (paper.custody, paper.custodian, paper.location) == (Custody.HELD, world.clerk, "2号窗口 A 柜")
+
+
+def test_proxy_service_records_the_authorization(world, clock):
+    version = item_for(world)
+
+    case = intake(
+        world,
+        version,
+        proxy=ProxyInput(
+            agent=world.colleague,
+            authorized_on=at(2026, 3, 9).date(),
+            scope="代为申请并领取结果",
+            document="委托书 2026-017",
+        ),
+    )
+
+    assert case.is_proxy
+    assert case.proxy.agent == world.colleague
+    assert case.notices.get().content["proxy_agent"] == "康梦婷（委托书 2026-017）"
+    assert "proxy" in set(case.events.values_list("verb", flat=True))
+
+
+def test_referral_to_the_right_window_records_which_window_and_who(world, clock):
+    version = item_for(world, windows=(world.other_window,))
+
+    referral = referral_record(
+        actor=world.clerk.user, center=world.center, item=version.item, from_window=world.window, applicant_name="李四"
+    )
+
+    assert referral.to_window == world.other_window
+    assert referral.to_staff_names == "王建军（A岗）"
+
+
+def test_direct_items_are_due_at_the_end_of_the_day(world, clock):
+    version = item_for(world, mode=Mode.DIRECT, promised_limit=0)
+
+    case = intake(world, version)
+
+    assert case.due_at == at(2026, 3, 9, 17, 30)
+    assert case.notices.get().content["limit"] == "即办件，当日办结"
+
+
+def test_materials_not_presented_are_logged_as_not_received(world, clock):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "户口簿", "近期照片"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+    )
+
+    missing = case.materials.filter(presented=False)
+    assert set(missing.values_list("custody", flat=True)) == {Custody.NOT_RECEIVED}
+    assert CaseMaterial.objects.filter(case=case, custody=Custody.HELD).count() == 2
