@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from bianmin.cases.models import Status
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # An online application: pre-review sends it to a window as a received case; or it is refused or withdrawn.
+    Status.SUBMITTED: frozenset({Status.RECEIVED, Status.REFUSED, Status.WITHDRAWN}),
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.WAITING, Status.REFUSED, Status.WITHDRAWN}),
     Status.ACCEPTED: frozenset(
         {Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED, Status.COMPLETED, Status.WITHDRAWN}
