@@ -6,17 +6,37 @@ the specification's shape (`[{"code": 400, "description": "…"}]` or `<errors><
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from bianmin.api.georeport import Open311Error, clean_text, error_response, respond
-from bianmin.catalog.models import ItemVersion, Material, ServiceItem, Theme
+from bianmin.api.georeport import (
+    Open311Error,
+    attributes,
+    bad_request,
+    clean_datetime,
+    clean_float,
+    clean_text,
+    error_response,
+    respond,
+)
+from bianmin.api.materials import material_label
+from bianmin.api.models import OnlineApplication, Open311Client
+from bianmin.api.progress import online_applications, public_record
+from bianmin.api.selectors import open311_client_by_key
+from bianmin.api.services import credential_touch, open311_request_submit
+from bianmin.cases.models import FINAL_STATUSES
+from bianmin.cases.services import OnlineApplicant
+from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
 from bianmin.catalog.selectors import published_items
 from bianmin.org import selectors as org_selectors
 from bianmin.org.models import OrgUnit
@@ -87,19 +107,6 @@ def service_record(item: ServiceItem) -> dict[str, Any]:
         "keywords": ",".join(t.name for t in item.themes.all()) or None,
         "group": item.department.name,
     }
-
-
-FORM_LABELS = dict(Material.Form.choices)
-KIND_LABELS = dict(Material.Kind.choices)
-
-
-def material_label(material: dict[str, Any]) -> str:
-    parts = [str(KIND_LABELS.get(material.get("kind", ""), "")), str(FORM_LABELS.get(material.get("form", ""), ""))]
-    copies = material.get("copies") or 1
-    if copies > 1:
-        parts.append(_("%(n)s 份") % {"n": copies})
-    detail = "，".join(p for p in parts if p)
-    return f"{material['name']}（{detail}）" if detail else material["name"]
 
 
 def item_notice(item: ServiceItem, version: ItemVersion) -> str:
@@ -183,3 +190,167 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 @csrf_exempt
 def not_found(request: HttpRequest, fmt: str = "json") -> HttpResponse:
     return error_response(fmt, [Open311Error(404, _("Open311 地址不存在。请使用 services、requests 或 tokens。"))])
+
+
+# --- requests -------------------------------------------------------------------------------------------------
+
+MAX_RANGE = dt.timedelta(days=90)
+MAX_REQUESTS = 1000
+MAX_IDS = 200
+
+
+def _client(request: HttpRequest) -> Open311Client:
+    key = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    client = open311_client_by_key(key) if isinstance(key, str) else None
+    if client is None:
+        message = _("缺少 api_key，不能提交申报。") if not key else _("api_key 无效或已吊销，不能提交申报。")
+        raise Open311Error(403, message)
+    credential_touch(client)
+    return client
+
+
+def _location(params: Any) -> dict[str, Any]:
+    address_string = clean_text(params, "address_string", max_length=300)
+    address_id = clean_text(params, "address_id", max_length=100)
+    lat = clean_float(params, "lat", low=-90, high=90)
+    long = clean_float(params, "long", low=-180, high=180)
+    if (lat is None) != (long is None):
+        raise bad_request(_("lat 与 long 须同时提供。"))
+    if not address_string and not address_id and lat is None:
+        raise bad_request(_("缺少位置信息：请提供 address_string、lat 和 long，或 address_id 之一。"))
+    return {"address_string": address_string, "address_id": address_id, "lat": lat, "long": long}
+
+
+def _has_materials(values: list[str]) -> list[int]:
+    found = []
+    for value in values:
+        if not value.isdigit() or len(value) > 18:
+            raise bad_request(_("属性 materials 的取值“%(value)s”无效。") % {"value": value[:40]})
+        found.append(int(value))
+    return found
+
+
+def _errors_of(exc: ValidationError) -> list[Open311Error]:
+    names = {"id_number": f"attribute[{RESIDENT_ID}]", "materials": f"attribute[{MATERIALS}]"}
+    if hasattr(exc, "error_dict"):
+        return [
+            bad_request(f"{names.get(field, field)}：{message}")
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [bad_request(message) for message in exc.messages]
+
+
+def request_submit(request: HttpRequest, fmt: str) -> HttpResponse:
+    client = _client(request)
+    center = jurisdiction(request)
+    params = request.POST
+    code = clean_text(params, "service_code", max_length=100)
+    if not code:
+        raise bad_request(_("缺少必填参数 service_code。"))
+    found = service_and_version(center, code)
+    if found is None:
+        raise bad_request(_("service_code“%(code)s”不是本中心公开的服务事项。") % {"code": code})
+    item, _version = found
+    location = _location(params)
+    description = clean_text(params, "description", max_length=4000)
+    email = clean_text(params, "email", max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise bad_request(_("参数 email 不是有效的电子邮箱地址。")) from exc
+    name = clean_text(params, "last_name", max_length=50) + clean_text(params, "first_name", max_length=50)
+    attrs = attributes(params)
+    resident_id = (attrs.get(RESIDENT_ID) or [""])[0]
+    if not resident_id:
+        raise bad_request(_("缺少必填属性 attribute[%(code)s]（申请人公民身份号码）。") % {"code": RESIDENT_ID})
+    try:
+        application = open311_request_submit(
+            client=client,
+            center=center,
+            item=item,
+            applicant=OnlineApplicant(
+                id_number=resident_id[:40], name=name, phone=clean_text(params, "phone", max_length=40)
+            ),
+            has=_has_materials(attrs.get(MATERIALS, [])),
+            description=description,
+            email=email,
+            device_id=clean_text(params, "device_id", max_length=100),
+            account_id=clean_text(params, "account_id", max_length=100),
+            **location,
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, "；".join(e.description for e in _errors_of(exc))) from exc
+    record = {
+        "service_request_id": application.case.number,
+        "token": application.token,
+        "service_notice": application.service_notice,
+    }
+    if application.account_id:
+        record["account_id"] = application.account_id
+    return respond(fmt, [record], root="service_requests", child="request")
+
+
+def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    center = jurisdiction(request)
+    params = request.GET
+    qs = online_applications(center=center)
+    ids = clean_text(params, "service_request_id", max_length=MAX_IDS * 30)
+    if ids:
+        wanted = [i.strip() for i in ids.split(",") if i.strip()][:MAX_IDS]
+        qs = qs.filter(case__number__in=wanted)
+    else:
+        code = clean_text(params, "service_code", max_length=100)
+        if code:
+            qs = qs.filter(case__item__code=code)
+        start = clean_datetime(params, "start_date")
+        end = clean_datetime(params, "end_date")
+        if start and end and end < start:
+            raise bad_request(_("end_date 不能早于 start_date。"))
+        if start and end and end - start > MAX_RANGE:
+            raise bad_request(_("start_date 与 end_date 相隔不能超过 90 天。"))
+        if end is None:
+            end = min(timezone.now(), start + MAX_RANGE) if start else timezone.now()
+        if start is None:
+            start = end - MAX_RANGE
+        qs = qs.filter(case__received_at__gte=start, case__received_at__lte=end)
+        statuses = {s.strip() for s in clean_text(params, "status", max_length=40).split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise bad_request(_("参数 status 只能为 open 或 closed。"))
+        if statuses == {"open"}:
+            qs = qs.exclude(case__status__in=FINAL_STATUSES)
+        elif statuses == {"closed"}:
+            qs = qs.filter(case__status__in=FINAL_STATUSES)
+    records = [public_record(a) for a in qs.order_by("-case__received_at", "-id")[:MAX_REQUESTS]]
+    return respond(fmt, records, root="service_requests", child="request")
+
+
+@open311_view(("GET", "HEAD", "POST"))
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return request_submit(request, fmt)
+    return request_list(request, fmt)
+
+
+@open311_view(("GET", "HEAD"))
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    center = jurisdiction(request)
+    application = None
+    if "\x00" not in request_id and len(request_id) <= 40:
+        application = online_applications(center=center).filter(case__number=request_id).first()
+    if application is None:
+        raise Open311Error(404, _("未找到编号为“%(id)s”的申报。") % {"id": request_id[:40]})
+    return respond(fmt, [public_record(application)], root="service_requests", child="request")
+
+
+@open311_view(("GET", "HEAD"))
+def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    center = jurisdiction(request)
+    application = None
+    if "\x00" not in token and len(token) <= 32:
+        application = OnlineApplication.objects.filter(token=token, case__center=center).select_related("case").first()
+    if application is None:
+        raise Open311Error(404, _("未找到该回执令牌（token）。"))
+    record = {"service_request_id": application.case.number, "token": application.token}
+    return respond(fmt, [record], root="service_requests", child="request")

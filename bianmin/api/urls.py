@@ -19,6 +19,13 @@ urlpatterns = [
         open311.service_definition,
         name="open311_service",
     ),
+    re_path(r"^open311/v2/requests\.(?P<fmt>json|xml)$", open311.requests, name="open311_requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<request_id>[^/]+)\.(?P<fmt>json|xml)$",
+        open311.request_detail,
+        name="open311_request",
+    ),
+    re_path(r"^open311/v2/tokens/(?P<token>[^/]+)\.(?P<fmt>json|xml)$", open311.token_detail, name="open311_token"),
     re_path(r"^open311/v2/.*\.(?P<fmt>json|xml)$", open311.not_found),
     re_path(r"^open311/v2/", open311.not_found),
     path("staff/api/tokens/", views.token_list, name="token_list"),
