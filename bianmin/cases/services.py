@@ -125,7 +125,7 @@ def _event(
 
 def _lock(case: Case) -> Case:
     """The case row, locked until the transaction ends; its current state, not the caller's copy."""
-    return Case.objects.select_for_update().select_related("center", "window", "item").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("center", "window", "item").get(pk=case.pk)
 
 
 def _move(case: Case, target: str, action: str) -> str:
@@ -1104,7 +1104,7 @@ def task_complete(*, task: JointTask, actor: Any, result: str) -> JointTask:
     accounted for; otherwise the window completes it after disposing of them)."""
     staff = _staff(actor)
     case = _lock(task.case)  # the case lock serializes the last two departments finishing at once
-    task = JointTask.objects.select_for_update().select_related("department").get(pk=task.pk, case=case)
+    task = JointTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk, case=case)
     task.case = case
     if not can_work_task(staff, task):
         raise ValidationError(_("只有承办部门的经办人或中心主任可以办理该任务。"), code="task_role")
@@ -1274,7 +1274,7 @@ def handover_acknowledge(*, handover: CaseHandover, actor: Any) -> CaseHandover:
     """The handler confirms receipt: the case and the custody of its materials pass to them."""
     staff = _staff(actor)
     case = _lock(handover.case)
-    handover = CaseHandover.objects.select_for_update().select_related("from_staff").get(pk=handover.pk)
+    handover = CaseHandover.objects.select_for_update(of=("self",)).select_related("from_staff").get(pk=handover.pk)
     if handover.to_staff_id != staff.pk:
         raise ValidationError(_("只有接收人本人可以确认接收。"), code="not_recipient")
     if handover.acknowledged_at is not None:

@@ -123,7 +123,16 @@ class ServiceItem(models.Model):
     offers_proxy = models.BooleanField(_("可代办"), default=False)
     offers_home_visit = models.BooleanField(_("可上门服务"), default=False)
 
+    class ChangeStatus(models.TextChoices):
+        NONE = "", _("无")
+        EDITING = "editing", _("修改中")
+        REVIEW = "review", _("变更待审核")
+
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # A published item stays public under its last version while its changes are drafted and reviewed.
+    change_status = models.CharField(
+        _("变更状态"), max_length=16, choices=ChangeStatus.choices, blank=True, default=ChangeStatus.NONE
+    )
     version = models.PositiveIntegerField(_("当前版本"), default=0)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -228,6 +237,27 @@ class ItemVersion(models.Model):
     @property
     def general_materials(self) -> list[dict[str, Any]]:
         return [m for m in self.materials if m["kind"] == Material.Kind.GENERAL]
+
+
+class SearchTerm(models.Model):
+    """The search index: one row per word an item can be found by (its `search_text`, split and weighted).
+
+    Exact words and prefixes are looked up on `term` through an index, so search stays one indexed query.
+    """
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=100)
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("检索词")
+        verbose_name_plural = _("检索词")
+        constraints = [models.UniqueConstraint(fields=["term", "item"], name="search_term_unique")]
+        # PostgreSQL needs the pattern operator class for prefix (LIKE 'x%') lookups under a non-C collation.
+        indexes = [models.Index(fields=["term"], name="search_term_prefix_idx", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class ItemEvent(EventBase):

@@ -1,9 +1,54 @@
+"""Every read of the catalog. Public reads take a center; staff reads take the user and apply their scope.
+
+Staff read the items of their unit and below and the items of the units above them (those are public at their
+center too); they manage only the items of their unit and below, and only as director or administrator.
+"""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
 
-from bianmin.catalog.models import ItemVersion, ServiceItem
-from bianmin.org.models import OrgUnit
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+
+from bianmin.catalog import search
+from bianmin.catalog.models import ItemEvent, ItemVersion, ServiceItem, Theme
+from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
+from bianmin.org.models import Department, OrgUnit
+
+SEARCH_LIMIT = 50
+# What a result list shows; fewer columns keep the grouped search query lean on SQLite (PostgreSQL groups by id).
+SEARCH_FIELDS = (
+    "name",
+    "code",
+    "version",
+    "status",
+    "change_status",
+    "default_mode",
+    "promised_limit",
+    "statutory_limit",
+    "limit_unit",
+    "is_free",
+    "owner_id",
+    "department__name",
+    "department__code",
+)
 
 
 def published_items(*, center: OrgUnit) -> QuerySet[ServiceItem]:
@@ -14,3 +59,232 @@ def published_items(*, center: OrgUnit) -> QuerySet[ServiceItem]:
 
 def current_version(item: ServiceItem) -> ItemVersion:
     return ItemVersion.objects.get(item=item, number=item.version)
+
+
+# ---- public side -------------------------------------------------------------------------------------------
+
+
+def public_versions(
+    *, center: OrgUnit, department: Department | None = None, theme: Theme | None = None
+) -> QuerySet[ItemVersion]:
+    """The current version of every item public at `center`: what guides, cards and the screen show. One query."""
+    items = published_items(center=center)
+    if department is not None:
+        items = items.filter(department=department)
+    if theme is not None:
+        items = items.filter(themes=theme)
+    return (
+        ItemVersion.objects.filter(item__in=items.values("pk"), number=F("item__version"))
+        .select_related("item", "item__department")
+        .order_by("item__department__code", "item__name")
+    )
+
+
+def public_version(*, center: OrgUnit, item_id: int) -> ItemVersion:
+    """Raises ItemVersion.DoesNotExist for an item that is missing, not public, or not public at this center."""
+    return public_versions(center=center).get(item_id=item_id)
+
+
+def public_departments(*, center: OrgUnit) -> list[tuple[Department, int]]:
+    """Departments with items public at `center`, with how many."""
+    rows = (
+        published_items(center=center)
+        .values("department")
+        .annotate(n=Count("pk"))
+        .order_by("department__code")
+        .values_list("department", "n")
+    )
+    counts = dict(rows)
+    departments = Department.objects.filter(pk__in=counts).select_related("org_unit").order_by("code")
+    return [(d, counts[d.pk]) for d in departments]
+
+
+def public_themes(*, center: OrgUnit) -> list[tuple[Theme, int]]:
+    counts = dict(
+        Theme.objects.filter(items__in=published_items(center=center).values("pk"))
+        .values("pk")
+        .annotate(n=Count("items"))
+        .values_list("pk", "n")
+    )
+    return [(t, counts[t.pk]) for t in Theme.objects.filter(pk__in=counts)]
+
+
+def theme_by_code(code: str) -> Theme:
+    return Theme.objects.get(code=code)
+
+
+def department_public(*, center: OrgUnit, department_id: int) -> Department:
+    return Department.objects.filter(pk__in=published_items(center=center).values("department")).get(pk=department_id)
+
+
+def windows_at(snapshot: dict[str, Any], center: OrgUnit) -> list[dict[str, Any]]:
+    """The windows of `center` that receive the item, as the published version lists them."""
+    return [w for w in snapshot.get("windows", []) if w.get("center_id") == center.pk]
+
+
+# ---- search ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    item: ServiceItem
+    score: int
+    matched: int
+
+
+def _prefix(field: str, prefix: str) -> Q:
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE is case-insensitive and cannot use a plain index; a range on the binary collation can.
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def _group_q(group: search.Group, field: str = "search_terms__term") -> Q:
+    q = Q(**{f"{field}__in": sorted(group.exact)})
+    if group.prefix:
+        q |= _prefix(field, group.prefix)
+    return q
+
+
+def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
+    """Items of `items` matching `text`, best first: one query over the indexed terms, grouped by item.
+
+    An item must match enough of the typed words (`search.required_groups`); it ranks by how many it matches,
+    then by the weights of the matching terms (name over synonyms over pinyin over materials).
+    """
+    groups = search.parse_query(text)
+    if not groups:
+        return []
+    any_group = Q()
+    flags: dict[str, Any] = {}
+    for index, group in enumerate(groups):
+        q = _group_q(group)
+        any_group |= q
+        flags[f"g{index}"] = Max(Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()))
+    matched: Any = F("g0")
+    for index in range(1, len(groups)):
+        matched = CombinedExpression(matched, "+", F(f"g{index}"), output_field=IntegerField())
+    rows = (
+        items.filter(any_group)
+        .annotate(**flags)
+        .annotate(score=Sum("search_terms__weight"), matched=matched)
+        .filter(matched__gte=search.required_groups(len(groups)))
+        .select_related("department")
+        .only(*SEARCH_FIELDS)
+        .order_by("-matched", "-score", "name", "pk")[:limit]
+    )
+    return [Hit(item=row, score=row.score, matched=row.matched) for row in rows]
+
+
+def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+    return search_in(published_items(center=center), text, limit=limit)
+
+
+def versions_of(hits: list[Hit]) -> dict[int, ItemVersion]:
+    """The current versions of the items found, by item id: one query."""
+    items = [h.item for h in hits]
+    wanted = Q()
+    for item in items:
+        wanted |= Q(item_id=item.pk, number=item.version)
+    if not items:
+        return {}
+    return {v.item_id: v for v in ItemVersion.objects.filter(wanted)}
+
+
+# ---- staff side --------------------------------------------------------------------------------------------
+
+
+def _readable(qs: QuerySet[ServiceItem], user: Any) -> QuerySet[ServiceItem]:
+    prefix = scope_path(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    above = [prefix[: 7 * i] for i in range(1, len(prefix) // 7)]
+    return qs.filter(Q(owner__path__startswith=prefix) | Q(owner__path__in=above))
+
+
+def item_list(
+    *,
+    user: Any,
+    status: str = "",
+    department: int | None = None,
+    text: str = "",
+) -> QuerySet[ServiceItem]:
+    qs = _readable(ServiceItem.objects.all(), user).select_related("department", "owner")
+    if status == "pending":
+        qs = qs.filter(Q(status=ServiceItem.Status.REVIEW) | Q(change_status=ServiceItem.ChangeStatus.REVIEW))
+    elif status == "changed":
+        qs = qs.exclude(change_status="")
+    elif status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department_id=department)
+    if text.strip():
+        ids = [h.item.pk for h in search_in(qs, text, limit=500)]
+        by_text = Q(pk__in=ids) | Q(name__icontains=text.strip()) | Q(code__icontains=text.strip())
+        qs = qs.filter(by_text)
+    return qs.order_by("department__code", "name")
+
+
+def item_for_user(*, user: Any, pk: int) -> ServiceItem:
+    """Raises ServiceItem.DoesNotExist for missing and out-of-scope alike."""
+    return (
+        _readable(ServiceItem.objects.all(), user)
+        .select_related("department", "owner", "forward_to")
+        .prefetch_related("joint_departments", "windows__center", "themes")
+        .get(pk=pk)
+    )
+
+
+def item_for_edit(*, user: Any, pk: int) -> ServiceItem:
+    return item_for_user(user=user, pk=pk)
+
+
+def can_manage(user: Any, item: ServiceItem | None = None, owner: OrgUnit | None = None) -> bool:
+    """Director or administrator, and the item's owner lies in their unit or below."""
+    if not has_role(user, MANAGERS):
+        return False
+    unit = owner if owner is not None else (item.owner if item is not None else None)
+    return unit is None or in_scope(user, unit)
+
+
+def managed_owners(*, user: Any) -> QuerySet[OrgUnit]:
+    prefix = scope_path(user)
+    if prefix is None or not has_role(user, MANAGERS):
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=prefix, is_active=True)
+
+
+def managed_items(*, user: Any) -> QuerySet[ServiceItem]:
+    owners = managed_owners(user=user)
+    return ServiceItem.objects.filter(owner__in=owners)
+
+
+def departments_for(*, user: Any) -> QuerySet[Department]:
+    prefix = scope_path(user)
+    if prefix is None:
+        return Department.objects.none()
+    qs = Department.objects.select_related("org_unit")
+    return qs if prefix == "" else qs.filter(org_unit__path__startswith=prefix)
+
+
+def item_versions(*, item: ServiceItem) -> QuerySet[ItemVersion]:
+    return ItemVersion.objects.filter(item=item).select_related("published_by").order_by("-number")
+
+
+def item_version(*, item: ServiceItem, number: int) -> ItemVersion:
+    return ItemVersion.objects.select_related("published_by").get(item=item, number=number)
+
+
+def item_events(*, item: ServiceItem) -> QuerySet[ItemEvent]:
+    return ItemEvent.objects.filter(item=item).select_related("actor").order_by("-created_at", "-id")
+
+
+def latest_version_numbers(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    last = ItemVersion.objects.filter(item=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return items.annotate(last_version=Subquery(last))
+
+
+def items_with_materials(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    return items.prefetch_related(Prefetch("materials"), Prefetch("steps"))

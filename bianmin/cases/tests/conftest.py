@@ -41,9 +41,17 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def login(client) -> Callable[..., object]:  # type: ignore[no-untyped-def]
-    def _login(staff):  # type: ignore[no-untyped-def]
+def login(client) -> Callable[..., object]:
+    def _login(staff):
         client.force_login(staff.user)
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle() -> None:
+    # The progress query's throttle counts live in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()

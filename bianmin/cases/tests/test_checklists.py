@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bianmin.cases.checklists import Decision, assess, beyond_first_notice
 from bianmin.cases.models import Status
 from bianmin.cases.workflow import TRANSITIONS, can_transition
@@ -39,7 +41,7 @@ def test_main_missing_allows_only_refusal_or_receipt_for_the_handler():
 
 
 def test_a_later_request_may_repeat_only_what_the_first_notice_listed():
-    first = [
+    first: list[dict[str, Any]] = [
         {"material_id": 3, "name": "户口簿", "issue": "missing"},
         {"material_id": None, "name": "收入情况 说明", "issue": "explain"},
     ]

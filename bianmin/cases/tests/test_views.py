@@ -1,0 +1,400 @@
+"""Views: wiring, scope (404), roles (403), Chinese errors (400, never 500), query counts, notices, progress."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case, Status
+from bianmin.cases.services import case_forward
+from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
+from bianmin.catalog.models import Mode
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# --- workbenches --------------------------------------------------------------------------------------------
+
+
+def test_workbench_lists_my_cases_with_a_constant_number_of_queries(world, clock, client):
+    version = item_for(world)
+    for n in range(3):
+        intake(world, version, n=n)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:workbench")
+    small = count_queries(client, url)
+    for n in range(3, 15):
+        intake(world, version, n=n)
+
+    assert count_queries(client, url) == small
+    assert small <= 14
+    response = client.get(url)
+    assert len(response.context["page"].rows) == 15
+    assert response.content.decode().count('href="/staff/cases/c/410108901-2026-000') == 15
+
+
+def test_workbench_pages_by_keyset(world, clock, client):
+    version = item_for(world)
+    for n in range(33):
+        intake(world, version, n=n)
+    client.force_login(world.clerk.user)
+
+    first = client.get(reverse("cases:workbench"))
+    page = first.context["page"]
+    second = client.get(reverse("cases:workbench"), {"after": page.next_cursor})
+    broken = client.get(reverse("cases:workbench"), {"after": "not-a-cursor"})
+
+    assert len(page.rows) == 30
+    assert len(second.context["page"].rows) == 3
+    assert second.context["page"].next_cursor is None
+    seen = [r.case.pk for r in page.rows + second.context["page"].rows]
+    assert len(set(seen)) == 33
+    assert broken.status_code == 200
+
+
+def test_director_board_shows_the_center_and_its_counts_with_constant_queries(world, clock, client):
+    version = item_for(world)
+    intake(world, version, n=1)
+    client.force_login(world.director.user)
+    url = reverse("cases:director")
+    small = count_queries(client, url)
+    for n in range(2, 12):
+        intake(world, version, n=n, by=world.colleague)
+
+    assert count_queries(client, url) == small
+    response = client.get(url)
+    workload = {w.assignee_name: w.open for w in response.context["workload"]}
+    assert workload == {"何春燕": 1, "康梦婷": 10}
+    assert client.get(url, {"overdue": "1", "window": "x"}).status_code == 200
+
+
+def test_director_pages_are_forbidden_to_window_staff(world, client):
+    client.force_login(world.clerk.user)
+
+    assert client.get(reverse("cases:director")).status_code == 403
+    assert client.get(reverse("cases:joint_board")).status_code == 403
+    assert client.get(reverse("cases:district")).status_code == 403
+    assert client.get(reverse("cases:failures")).status_code == 403
+
+
+def test_joint_board_and_district_board_render(world, clock, client):
+    intake(world, item_for(world, mode=Mode.JOINT))
+    forwarded = intake(world, item_for(world, mode=Mode.FORWARDED), n=2)
+    case_forward(case=forwarded, actor=world.clerk.user)
+
+    client.force_login(world.director.user)
+    assert "尚未分派联办任务" in client.get(reverse("cases:joint_board")).content.decode()
+    client.force_login(world.district_user.user)
+    assert forwarded.number in client.get(reverse("cases:district")).content.decode()
+
+
+def test_search_by_number_name_and_full_id(world, clock, client):
+    version = item_for(world)
+    case = intake(world, version, name="张三丰", n=4)
+    intake(world, version, name="李四", n=5)
+    client.force_login(world.colleague.user)
+
+    def found(q):
+        return [r.case.pk for r in client.get(reverse("cases:search"), {"q": q}).context["rows"]]
+
+    assert found(case.number) == [case.pk]
+    assert found("张三") == [case.pk]
+    assert found(resident_id(4)) == [case.pk]
+    assert found(resident_id(4)[:10]) == []
+    client.force_login(world.outsider.user)
+    assert found(case.number) == []
+
+
+# --- the case page ------------------------------------------------------------------------------------------
+
+
+def test_case_detail_queries_do_not_grow_with_history(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world, version, presented=presented_except(version, "户口簿"), decision=Decision.ACCEPT_WITH_SUPPLEMENT
+    )
+    client.force_login(world.clerk.user)
+    url = reverse("cases:detail", args=[case.number])
+    before = count_queries(client, url)
+    booklet = case.materials.get(name="户口簿")
+    client.post(reverse("cases:action", args=[case.number, "receive"]), {f"r_{booklet.material_id}": "copy"})
+    client.post(reverse("cases:action", args=[case.number, "start"]))
+
+    assert Case.objects.get(pk=case.pk).status == Status.IN_PROGRESS
+    assert count_queries(client, url) == before
+    body = client.get(url).content.decode()
+    assert "计入 5 个工作日" in body
+    assert "顺延" in body or "不顺延" in body
+
+
+def test_case_detail_is_404_for_another_center_and_visible_to_the_district(world, clock, client):
+    case = intake(world, item_for(world))
+    url = reverse("cases:detail", args=[case.number])
+
+    client.force_login(world.outsider.user)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("cases:detail", args=["no-such-case"])).status_code == 404
+    client.force_login(world.district_user.user)
+    assert client.get(url).status_code == 200
+
+
+def test_completing_twice_gives_a_clear_message_not_an_error(world, clock, client):
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+    url = reverse("cases:action", args=[case.number, "complete"])
+
+    blocked = client.post(url, {"result": "办结"})
+    assert blocked.status_code == 400
+    assert "以下材料尚未退还申请人或归档" in blocked.content.decode()
+
+    ok = client.post(url, {"result": "办结", "dispose_by_form": "on"})
+    again = client.post(url, {"result": "办结", "dispose_by_form": "on"})
+
+    assert ok.status_code == 302
+    assert again.status_code == 400
+    assert "当前状态为“已办结”" in again.content.decode()
+
+
+def test_the_district_records_results_and_window_staff_may_not(world, clock, client):
+    case = intake(world, item_for(world, mode=Mode.FORWARDED))
+    case_forward(case=case, actor=world.clerk.user)
+
+    client.force_login(world.clerk.user)
+    assert client.post(reverse("cases:action", args=[case.number, "district_result"])).status_code == 403
+    client.force_login(world.district_user.user)
+    bad = client.post(reverse("cases:action", args=[case.number, "district_result"]), {"approved": "yes"})
+    good = client.post(
+        reverse("cases:action", args=[case.number, "district_result"]), {"approved": "yes", "result": "准予"}
+    )
+
+    assert bad.status_code == 400
+    assert good.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.COMPLETED
+
+
+def test_unknown_action_is_404(world, clock, client):
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+
+    assert client.post(reverse("cases:action", args=[case.number, "explode"])).status_code == 404
+
+
+# --- intake screen ------------------------------------------------------------------------------------------
+
+
+def _intake_post(version, **extra):
+    data = {
+        "window": "",
+        "applicant_kind": "person",
+        "applicant_name": "张三",
+        "id_number": resident_id(1),
+        "phone": "13903711234",
+    }
+    for m in version.materials:
+        data[f"p_{m['id']}"] = "on"
+        data[f"f_{m['id']}"] = "copy"
+    data.update(extra)
+    return data
+
+
+def test_intake_screen_checks_then_confirms(world, clock, client):
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "户口簿" in page.content.decode()
+
+    data = _intake_post(version, window=world.window.pk)
+    booklet = next(m for m in version.materials if m["name"] == "户口簿")
+    del data[f"p_{booklet['id']}"]
+    checked = client.post(url, {**data, "step": "check"})
+    assert checked.status_code == 200
+    assert checked.context["result"].proposal == Decision.ACCEPT_WITH_SUPPLEMENT
+    assert "缺少一般材料" in checked.content.decode()
+
+    done = client.post(url, {**data, "step": "confirm", "decision": Decision.ACCEPT_WITH_SUPPLEMENT})
+    case = Case.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == reverse("cases:detail", args=[case.number])
+    assert case.status == Status.WAITING
+    assert case.window == world.window
+
+
+def test_intake_with_bad_input_answers_400_in_chinese_and_saves_nothing(world, clock, client):
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+
+    bad_id = client.post(url, {**_intake_post(version, id_number="123"), "step": "confirm", "decision": "accept"})
+    main_missing = _intake_post(version)
+    del main_missing[f"p_{version.main_materials[0]['id']}"]
+    refused_accept = client.post(url, {**main_missing, "step": "confirm", "decision": "accept_with_supplement"})
+    no_decision = client.post(url, {**_intake_post(version), "step": "confirm"})
+
+    assert bad_id.status_code == 400
+    assert "公民身份号码应为 18 位" in bad_id.content.decode()
+    assert refused_accept.status_code == 400
+    assert "主要申报材料缺少" in refused_accept.content.decode()
+    assert no_decision.status_code == 400
+    assert "请确认处理决定" in no_decision.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_intake_of_another_windows_item_offers_the_referral(world, clock, client):
+    version = item_for(world, windows=(world.other_window,))
+    client.force_login(world.clerk.user)
+
+    page = client.get(reverse("cases:intake", args=[version.item.pk]))
+    referred = client.post(reverse("cases:referral", args=[version.item.pk]), {"applicant_name": "李四"}, follow=True)
+
+    assert "本事项不属于本窗口办理范围" in page.content.decode()
+    assert "王建军（A岗）" in page.content.decode()
+    assert "王建军（A岗）" in referred.content.decode()
+
+
+def test_intake_is_for_window_staff_and_only_for_items_public_here(world, clock, client):
+    version = item_for(world)
+    client.force_login(world.handler.user)
+    assert client.get(reverse("cases:intake", args=[version.item.pk])).status_code == 403
+    client.force_login(world.outsider.user)
+    assert client.get(reverse("cases:intake", args=[version.item.pk])).status_code == 404
+    client.force_login(world.clerk.user)
+    listing = client.get(reverse("cases:intake_start"), {"q": version.item.name[:3]})
+    assert version.item.name in listing.content.decode()
+
+
+# --- notices ------------------------------------------------------------------------------------------------
+
+
+def test_notice_pdf_carries_the_chinese_text_and_a_masked_id(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "户口簿"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+        name="张三",
+    )
+    client.force_login(world.clerk.user)
+
+    texts = {}
+    for notice in case.notices.all():
+        response = client.get(reverse("cases:notice_pdf", args=[case.number, notice.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        texts[notice.kind] = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+    acceptance = texts["acceptance"]
+    assert "受理告知单" in acceptance
+    assert "长兴路街道便民服务中心" in acceptance
+    assert case.number in acceptance
+    assert "4101**********0010" in acceptance
+    assert resident_id(1) not in acceptance
+    assert "139****1234" in acceptance
+    supplement = texts["supplement"]
+    assert "补报材料通知单" in supplement
+    assert "户口簿" in supplement
+    assert "2026年03月16日" in supplement
+
+
+def test_refusal_notice_print_page_has_the_reason_and_a_qr_code(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "申请表"),
+        decision=Decision.REFUSE,
+        refusal_reason="缺少申请表",
+    )
+    notice = case.notices.get()
+    client.force_login(world.clerk.user)
+
+    page = client.get(reverse("cases:notice_print", args=[case.number, notice.pk]))
+    body = page.content.decode()
+
+    assert "不予受理情况说明单" in body
+    assert "缺少申请表" in body
+    assert "<svg" in body
+    assert page.context["url"].endswith(f"/progress/t/{case.public_token}/")
+    client.force_login(world.outsider.user)
+    assert client.get(reverse("cases:notice_pdf", args=[case.number, notice.pk])).status_code == 404
+
+
+# --- public progress ----------------------------------------------------------------------------------------
+
+
+def test_progress_query_shows_plain_words_and_a_masked_name(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "户口簿"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+        name="张三丰",
+        phone="13903715678",
+    )
+
+    response = client.post(reverse("cases:progress"), {"number": case.number, "phone_tail": "5678"})
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "张**" in body
+    assert "张三丰" not in body
+    assert resident_id(1) not in body
+    assert "户口簿" in body  # what is awaited
+    assert "已受理；请按补报材料通知单补齐材料" in body
+    assert world.clerk.name not in body  # no staff names in the public timeline
+
+
+def test_wrong_combinations_answer_the_same_not_found_and_are_throttled(world, clock, client):
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+
+    wrong_tail = client.post(url, {"number": case.number, "phone_tail": "0000"})
+    wrong_number = client.post(url, {"number": "410108901-2026-99999", "phone_tail": "5678"})
+    malformed = client.post(url, {"number": "", "phone_tail": "12"})
+
+    assert wrong_tail.status_code == wrong_number.status_code == malformed.status_code == 404
+    assert wrong_tail.context["error"] == wrong_number.context["error"] == malformed.context["error"]
+    for _ in range(7):
+        client.post(url, {"number": case.number, "phone_tail": "0001"})
+    throttled = client.post(url, {"number": case.number, "phone_tail": "5678"})
+    assert throttled.status_code == 429
+    assert "查询过于频繁" in throttled.content.decode()
+
+
+def test_progress_by_qr_token(world, clock, client):
+    case = intake(world, item_for(world))
+
+    found = client.get(reverse("cases:progress_token", args=[case.public_token]))
+    missing = client.get(reverse("cases:progress_token", args=["x" * 22]))
+
+    assert found.status_code == 200
+    assert case.number in found.content.decode()
+    assert missing.status_code == 404
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("cases:progress_token", args=[case.public_token]))
+    assert len(ctx.captured_queries) <= 4
+
+
+def test_staff_menu_shows_case_pages_by_role(world, client):
+    client.force_login(world.clerk.user)
+    body = client.get(reverse("org:staff_home")).content.decode()
+    assert reverse("cases:workbench") in body
+    assert reverse("cases:director") not in body
+    client.force_login(world.director.user)
+    assert reverse("cases:director") in client.get(reverse("org:staff_home")).content.decode()

@@ -1,0 +1,509 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bianmin.catalog import pdf, selectors, services, spreadsheets
+from bianmin.catalog.forms import (
+    ImportForm,
+    MaterialFormSet,
+    NoteForm,
+    ReasonForm,
+    ServiceItemForm,
+    StepFormSet,
+    windows_for,
+)
+from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
+from bianmin.org import selectors as org_selectors
+from bianmin.org.access import MANAGERS, staff_required
+from bianmin.org.models import OrgUnit
+
+SCREEN_PAGE = 4  # items per screen page on the hall display
+SCREEN_SECONDS = 15  # how long a page stays before the next one
+DUTY_SECONDS = 60  # how often the duty panel refreshes
+
+
+# ---- staff: catalog management ----------------------------------------------------------------------------
+
+
+def _item_or_404(request: HttpRequest, pk: int) -> ServiceItem:
+    try:
+        return selectors.item_for_user(user=request.user, pk=pk)
+    except ServiceItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _managed_item(request: HttpRequest, pk: int) -> ServiceItem:
+    item = _item_or_404(request, pk)
+    if not selectors.can_manage(request.user, item):
+        raise PermissionDenied(_("该事项由上级单位管理，您只能查看。"))
+    return item
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@staff_required()
+def item_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    text = request.GET.get("q", "").strip()[:50]
+    try:
+        department = int(request.GET.get("department") or 0) or None
+    except ValueError:
+        department = None
+    items = selectors.item_list(user=request.user, status=status, department=department, text=text)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/staff/item_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": text,
+            "department": department,
+            "departments": selectors.departments_for(user=request.user),
+            "statuses": ServiceItem.Status.choices,
+            "can_manage": selectors.can_manage(request.user),
+        },
+    )
+
+
+def _forms(request: HttpRequest, item: ServiceItem) -> tuple[ServiceItemForm, Any, Any]:
+    owners = selectors.managed_owners(user=request.user)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = ServiceItemForm(
+        data,
+        instance=item,
+        user_departments=selectors.departments_for(user=request.user),
+        owners=owners,
+        windows=windows_for(owners),
+        initial={"owner": owners.order_by("depth").first()} if not item.pk else None,
+    )
+    materials = MaterialFormSet(data, files, instance=item, prefix="materials")
+    steps = StepFormSet(data, instance=item, prefix="steps")
+    return form, materials, steps
+
+
+def _save(request: HttpRequest, item: ServiceItem) -> HttpResponse:
+    form, materials, steps = _forms(request, item)
+    if request.method == "POST" and form.is_valid() and materials.is_valid() and steps.is_valid():
+        try:
+            if item.pk:
+                saved = services.item_update(
+                    item=item,
+                    actor=request.user,
+                    data=form.item_data(),
+                    materials=materials.rows(),
+                    steps=steps.rows(),
+                )
+                messages.success(request, _("事项已保存。"))
+            else:
+                saved = services.item_create(
+                    actor=request.user,
+                    owner=form.cleaned_data["owner"],
+                    data=form.item_data(),
+                    materials=materials.rows(),
+                    steps=steps.rows(),
+                )
+                messages.success(request, _("事项已保存为草稿。"))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("catalog:item_detail", pk=saved.pk)
+    return render(
+        request,
+        "catalog/staff/item_form.html",
+        {"form": form, "materials": materials, "steps": steps, "item": item},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required(MANAGERS)
+def item_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, ServiceItem())
+
+
+@staff_required(MANAGERS)
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save(request, _managed_item(request, pk))
+
+
+@staff_required()
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_or_404(request, pk)
+    can_manage = selectors.can_manage(request.user, item)
+    center = org_selectors.user_center(user=request.user)
+    if (
+        center is None
+        or item.status != ServiceItem.Status.PUBLISHED
+        or not selectors.published_items(center=center).filter(pk=item.pk).exists()
+    ):
+        center = None
+    return render(
+        request,
+        "catalog/staff/item_detail.html",
+        {
+            "item": item,
+            "state": services.state_label(item),
+            "can_manage": can_manage,
+            "can_submit": can_manage and services.can_submit(item),
+            "in_review": can_manage and services.in_review(item),
+            "can_withdraw": can_manage and services.can_withdraw(item),
+            "materials": item.materials.all(),
+            "steps": item.steps.all(),
+            "versions": selectors.item_versions(item=item),
+            "events": selectors.item_events(item=item)[:50],
+            "note_form": NoteForm(),
+            "reason_form": ReasonForm(),
+            "public_center": center,
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[[ServiceItem, str], Any], done: str) -> HttpResponse:
+    item = _managed_item(request, pk)
+    note = request.POST.get("note", "").strip()[:200]
+    try:
+        action(item, note)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("catalog:item_detail", pk=item.pk)
+
+
+@require_POST
+@staff_required(MANAGERS)
+def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item, note: services.item_submit(item=item, actor=request.user, note=note),
+        _("已提交审核。"),
+    )
+
+
+@require_POST
+@staff_required(MANAGERS)
+def item_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item, note: services.item_return(item=item, actor=request.user, note=note),
+        _("已退回修改。"),
+    )
+
+
+@require_POST
+@staff_required(MANAGERS)
+def item_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item, note: services.item_approve(item=item, actor=request.user, note=note),
+        _("审核通过，已发布新版本。"),
+    )
+
+
+@require_POST
+@staff_required(MANAGERS)
+def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item, note: services.item_withdraw(item=item, actor=request.user, reason=note),
+        _("事项已停用，不再对外公开。"),
+    )
+
+
+@staff_required()
+def item_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    item = _item_or_404(request, pk)
+    try:
+        version = selectors.item_version(item=item, number=number)
+    except ItemVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    previous = ItemVersion.objects.filter(item=item, number__lt=number).order_by("-number").first()
+    return render(
+        request,
+        "catalog/staff/item_version.html",
+        {
+            "item": item,
+            "version": version,
+            "previous": previous,
+            "changes": _changes(previous.snapshot if previous else None, version.snapshot),
+            "labels": _labels(version.snapshot),
+        },
+    )
+
+
+FIELD_LABELS = {
+    "name": "事项名称",
+    "code": "实施编码",
+    "basic_code": "基本编码",
+    "item_type": "事项类型",
+    "department": "主管部门",
+    "mode": "办理方式",
+    "joint_departments": "联办部门",
+    "forward_to": "上报单位",
+    "statutory_limit": "法定时限",
+    "promised_limit": "承诺时限",
+    "limit_unit": "时限单位",
+    "visits": "到现场次数",
+    "is_free": "不收费",
+    "fee_standard": "收费标准",
+    "fee_basis": "收费依据",
+    "legal_basis": "设定依据",
+    "conditions": "受理条件",
+    "description": "事项说明",
+    "implementing_level": "实施层级",
+    "implementing_body": "实施主体",
+    "windows": "受理窗口",
+    "themes": "主题",
+    "consultation_phone": "咨询电话",
+    "complaint_channel": "投诉渠道",
+    "offers_appointment": "可预约",
+    "offers_proxy": "可代办",
+    "offers_home_visit": "可上门服务",
+    "steps": "办理环节",
+}
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str]]:
+    """What changed from one version to the next, in words."""
+    if before is None:
+        return []
+    changes: list[tuple[str, str]] = []
+    for key, label in FIELD_LABELS.items():
+        if key in after and before.get(key) != after.get(key):
+            changes.append((label, _("已修改")))
+    old = {m["name"] for m in before.get("materials", [])}
+    new = {m["name"] for m in after.get("materials", [])}
+    for name in sorted(new - old):
+        changes.append((_("申请材料"), _("新增：%(name)s") % {"name": name}))
+    for name in sorted(old - new):
+        changes.append((_("申请材料"), _("删除：%(name)s") % {"name": name}))
+    kept = {m["name"]: m for m in before.get("materials", [])}
+    for material in after.get("materials", []):
+        was = kept.get(material["name"])
+        if was and {k: v for k, v in was.items() if k != "id"} != {k: v for k, v in material.items() if k != "id"}:
+            changes.append((_("申请材料"), _("修改：%(name)s") % {"name": material["name"]}))
+    return changes
+
+
+def _labels(snapshot: dict[str, Any]) -> dict[str, str]:
+    from bianmin.catalog.models import ItemType, LimitUnit, Mode
+
+    return {
+        "item_type": str(dict(ItemType.choices).get(snapshot.get("item_type", ""), "")),
+        "mode": str(dict(Mode.choices).get(snapshot.get("mode", ""), "")),
+        "limit_unit": str(dict(LimitUnit.choices).get(snapshot.get("limit_unit", ""), "")),
+    }
+
+
+@staff_required(MANAGERS)
+def catalog_export(request: HttpRequest) -> HttpResponse:
+    items = selectors.managed_items(user=request.user)
+    content = spreadsheets.export_workbook(items)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"catalog-{stamp}.xlsx\"; filename*=UTF-8''catalog-{stamp}.xlsx"
+    )
+    return response
+
+
+@staff_required(MANAGERS)
+def catalog_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            parsed = spreadsheets.read_workbook(form.cleaned_data["file"], user=request.user)
+            result = services.catalog_import(parsed=parsed, actor=request.user)
+        except spreadsheets.ImportErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(created)d 个事项，更新 %(updated)d 个，发布 %(published)d 个版本。") % result,
+            )
+            return redirect("catalog:item_list")
+    return render(
+        request,
+        "catalog/staff/import.html",
+        {"form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ---- public side ------------------------------------------------------------------------------------------
+
+
+def _center(code: str) -> OrgUnit:
+    try:
+        return org_selectors.public_center(code=code)
+    except OrgUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _default_center() -> OrgUnit:
+    center = org_selectors.default_center()
+    if center is None:
+        raise Http404(_("系统尚未配置服务中心。"))
+    return center
+
+
+def guide_home(request: HttpRequest) -> HttpResponse:
+    return redirect("catalog:guide", code=_default_center().code)
+
+
+def search_home(request: HttpRequest) -> HttpResponse:
+    url = reverse("catalog:search", kwargs={"code": _default_center().code})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def guide(request: HttpRequest, code: str) -> HttpResponse:
+    """The public catalog of a center, grouped by department (or one theme)."""
+    center = _center(code)
+    theme: Theme | None = None
+    if request.GET.get("theme"):
+        try:
+            theme = selectors.theme_by_code(request.GET["theme"])
+        except Theme.DoesNotExist as exc:
+            raise Http404 from exc
+    versions = list(selectors.public_versions(center=center, theme=theme))
+    groups: dict[str, list[ItemVersion]] = {}
+    for version in versions:
+        groups.setdefault(version.item.department.name, []).append(version)
+    return render(
+        request,
+        "catalog/public/guide.html",
+        {
+            "center": center,
+            "groups": groups,
+            "count": len(versions),
+            "theme": theme,
+            "themes": selectors.public_themes(center=center),
+        },
+    )
+
+
+def guide_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    center = _center(code)
+    version = _public_version(center, item_id)
+    return render(
+        request,
+        "catalog/public/item.html",
+        {"center": center, "version": version, "s": version.snapshot, **_guide_context(center, version)},
+    )
+
+
+def _public_version(center: OrgUnit, item_id: int) -> ItemVersion:
+    try:
+        return selectors.public_version(center=center, item_id=item_id)
+    except ItemVersion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _guide_context(center: OrgUnit, version: ItemVersion) -> dict[str, Any]:
+    return pdf.guide_facts(center=center, version=version)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def item_card_pdf(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    center = _center(code)
+    version = _public_version(center, item_id)
+    url = request.build_absolute_uri(reverse("catalog:guide_item", kwargs={"code": code, "item_id": item_id}))
+    return _pdf_response(pdf.render_card(center=center, version=version, url=url), f"card-{item_id}.pdf")
+
+
+def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    center = _center(code)
+    version = _public_version(center, item_id)
+    url = request.build_absolute_uri(reverse("catalog:guide_item", kwargs={"code": code, "item_id": item_id}))
+    return _pdf_response(pdf.render_guide(center=center, version=version, url=url), f"guide-{item_id}.pdf")
+
+
+def search_page(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(code)
+    text = request.GET.get("q", "").strip()[:50]
+    hits = selectors.search_public(center=center, text=text) if text else []
+    versions = selectors.versions_of(hits)
+    results = [(hit, versions.get(hit.item.pk)) for hit in hits]
+    context = {"center": center, "q": text, "results": results}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "catalog/public/search.html#results", context)
+    return render(request, "catalog/public/search.html", context)
+
+
+# ---- hall display screen (电子屏幕) --------------------------------------------------------------------------
+
+
+def screen(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(code)
+    return render(
+        request,
+        "catalog/public/screen.html",
+        {
+            "center": center,
+            **_screen_items(center, 1),
+            **_screen_duty(center),
+            "screen_seconds": SCREEN_SECONDS,
+            "duty_seconds": DUTY_SECONDS,
+        },
+    )
+
+
+def _screen_items(center: OrgUnit, page_number: int) -> dict[str, Any]:
+    versions = selectors.public_versions(center=center)
+    paginator = Paginator(versions, SCREEN_PAGE)
+    if paginator.count == 0:
+        return {"items_page": None, "next_page": 1}
+    number = page_number if 1 <= page_number <= paginator.num_pages else 1
+    page = paginator.page(number)
+    rows = [(v, v.snapshot, selectors.windows_at(v.snapshot, center)) for v in page.object_list]
+    return {"items_page": page, "rows": rows, "next_page": page.next_page_number() if page.has_next() else 1}
+
+
+def _screen_duty(center: OrgUnit) -> dict[str, Any]:
+    return {"board": org_selectors.windows_with_posts(center=center), "now": timezone.localtime()}
+
+
+def screen_items(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(code)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    context = {"center": center, **_screen_items(center, number), "screen_seconds": SCREEN_SECONDS}
+    return render(request, "catalog/public/screen.html#items", context)
+
+
+def screen_duty(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(code)
+    context = {"center": center, **_screen_duty(center), "duty_seconds": DUTY_SECONDS}
+    return render(request, "catalog/public/screen.html#duty", context)
