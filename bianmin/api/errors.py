@@ -18,6 +18,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from bianmin.cases.workflow import CaseStateError
+
 LOCATIONS = {"query", "path", "body", "form", "header", "cookie", "file"}
 
 
@@ -30,6 +32,11 @@ class ErrorOut(Schema):
     code: str
     message: str
     errors: list[FieldError] = []
+
+
+# The 4xx answers every route documents (and schemathesis checks against).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
 class ApiError(Exception):
@@ -138,7 +145,7 @@ def install(api: NinjaAPI) -> None:
 
     def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = django_errors(exc)
-        if getattr(exc, "code", None) == "state":
+        if isinstance(exc, CaseStateError) or getattr(exc, "code", None) == "state":
             return respond(request, 409, error_body("conflict", errors[0]["message"], errors))
         message = errors[0]["message"] if len(errors) == 1 else _("提交的内容有误，请按提示修改。")
         return respond(request, 400, error_body("invalid", message, errors))

@@ -67,14 +67,13 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-ERRORS = {400: errors.ErrorOut, 401: errors.ErrorOut, 403: errors.ErrorOut, 404: errors.ErrorOut}
-
 
 def _register() -> None:
-    from bianmin.api.routes import catalog, org
+    from bianmin.api.routes import cases, catalog, org
 
     api.add_router("/", org.router)
     api.add_router("/", catalog.router)
+    api.add_router("/", cases.router)
 
 
 _register()

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from bianmin.api.errors import ERRORS
 from bianmin.api.schemas import Code, SearchText
-from bianmin.api.v1 import ERRORS
 from bianmin.catalog.models import ItemVersion, Material, ServiceItem, Theme
 from bianmin.catalog.selectors import published_items
 from bianmin.org import selectors as org_selectors

@@ -7,8 +7,8 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from bianmin.api.errors import ERRORS
 from bianmin.api.schemas import Code, Id
-from bianmin.api.v1 import ERRORS
 from bianmin.org import selectors
 from bianmin.org.access import get_in_scope
 from bianmin.org.models import OrgUnit, Post
