@@ -13,7 +13,7 @@ from bianmin.catalog.selectors import current_version, published_items
 from bianmin.org.selectors import default_center
 
 DEMO_KEY = "bianmin-demo-open311"
-DEMO_ID_NUMBER = "410108199003070015"
+DEMO_ID_NUMBER = "410108199003070017"
 
 
 def load(stdout: Any) -> None:
