@@ -364,6 +364,14 @@ class DistrictResultForm(forms.Form):
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(
+        choices=[("applicant_id_number", _("公民身份号码")), ("applicant_phone", _("联系电话"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("查看事由"), max_length=200)
+
+
 class ProgressQueryForm(forms.Form):
     number = forms.CharField(label=_("办件编号"), max_length=40)
     phone_tail = forms.CharField(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -213,6 +214,18 @@ def case_search(*, user: Any, query: str, item_id: int | None = None, limit: int
     return mark_rows(list(qs.order_by("-received_at", "-id")[:limit]))
 
 
+def _applicant_lookup(query: str) -> Q:
+    """A full resident ID number (by its blind index), else a credit code, else the start of a name."""
+    try:
+        return Q(applicant_id_index=applicant_index(clean_resident_id(query)))
+    except ValidationError:
+        pass
+    try:
+        return Q(applicant_credit_code=clean_credit_code(query))
+    except ValidationError:
+        return Q(applicant_name__startswith=query)
+
+
 # --- the director ---------------------------------------------------------------------------------------------
 
 
@@ -249,6 +262,7 @@ def center_open_cases(
 
 @dataclass
 class Workload:
+    window_id: int | None
     window_number: int | None
     window_name: str
     assignee_id: int | None
@@ -270,7 +284,7 @@ def center_workload(*, user: Any) -> list[Workload]:
     running = [Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED]
     rows = (
         Case.objects.filter(center_id__in=_center_ids(center), status__in=OPEN)
-        .values("window__number", "window__name", "assignee_id", "assignee__name")
+        .values("window_id", "window__number", "window__name", "assignee_id", "assignee__name")
         .annotate(
             open=Count("id"),
             overdue=Count("id", filter=Q(due_at__lt=now, status__in=running)),
@@ -280,6 +294,7 @@ def center_workload(*, user: Any) -> list[Workload]:
     )
     return [
         Workload(
+            r["window_id"],
             r["window__number"],
             r["window__name"] or "",
             r["assignee_id"],

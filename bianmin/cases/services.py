@@ -39,7 +39,7 @@ from bianmin.cases.models import (
     WindowReferral,
 )
 from bianmin.cases.notices import NUMBER_PREFIX, notice_content
-from bianmin.cases.workflow import CaseStateError, check_transition
+from bianmin.cases.workflow import CaseStateError, check_transition, move
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.identifiers import clean_credit_code, clean_phone, clean_resident_id
@@ -126,13 +126,6 @@ def _event(
 def _lock(case: Case) -> Case:
     """The case row, locked until the transaction ends; its current state, not the caller's copy."""
     return Case.objects.select_for_update(of=("self",)).select_related("center", "window", "item").get(pk=case.pk)
-
-
-def _move(case: Case, target: str, action: str) -> str:
-    previous = case.status
-    check_transition(previous, target, action)
-    case.status = target
-    return previous
 
 
 def clean_applicant(data: ApplicantInput) -> CleanApplicant:
@@ -495,7 +488,7 @@ def _accept(
         for m in result.missing_general
     ] + extra
     target = Status.WAITING if items else Status.ACCEPTED
-    previous = _move(case, target, _("受理"))
+    previous = move(case, target, _("受理"))
     case.accepted_at = now
     case.accepted_by = staff
     if case.assignee_id is None:
@@ -550,7 +543,7 @@ def _refuse(case: Case, staff: Staff, actor: Any, now: dt.datetime, reason: str,
     reason = reason.strip()
     if not reason:
         raise ValidationError({"refusal_reason": [_("不予受理须写明原因。")]})
-    previous = _move(case, Status.REFUSED, _("不予受理"))
+    previous = move(case, Status.REFUSED, _("不予受理"))
     case.refusal_reason = reason
     case.closed_at = now
     case.save()
@@ -675,7 +668,7 @@ def case_start(*, case: Case, actor: Any) -> Case:
     case = _lock(case)
     if case.mode == Mode.JOINT:
         raise ValidationError(_("联办件由中心主任分派联办任务后开始办理。"))
-    previous = _move(case, Status.IN_PROGRESS, _("开始办理"))
+    previous = move(case, Status.IN_PROGRESS, _("开始办理"))
     case.save()
     _event(case, actor, "start", from_state=previous, to_state=case.status)
     return case
@@ -747,7 +740,7 @@ def _issue_supplement(
     previous = case.status
     if case.status != Status.WAITING:
         _pause(case, now, _("等待申请人补报材料"))
-        _move(case, Status.WAITING, _("要求补报材料"))
+        move(case, Status.WAITING, _("要求补报材料"))
     case.supplement_pending = True
     case.save()
     _event(
@@ -844,7 +837,7 @@ def case_receive_supplement(
         pause.ended_at = now
         pause.save(update_fields=["ended_at"])
     old_due = case.due_at
-    previous = _move(case, target, _("恢复办理"))
+    previous = move(case, target, _("恢复办理"))
     case.paused_at = None
     case.resume_status = ""
     case.supplement_pending = False
@@ -922,7 +915,7 @@ def _dispose_by_form(case: Case, staff: Staff, actor: Any, now: dt.datetime) -> 
 
 def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: str, *, note: str = "") -> None:
     _check_custody(case)
-    previous = _move(case, Status.COMPLETED, _("办结"))
+    previous = move(case, Status.COMPLETED, _("办结"))
     case.completed_at = now
     case.result = result.strip()
     case.save()
@@ -972,7 +965,7 @@ def case_deliver(*, case: Case, actor: Any, method: str, note: str = "") -> Case
     case = _lock(case)
     if method not in DELIVERY_METHODS:
         raise ValidationError({"method": [_("请选择送达方式。")]})
-    previous = _move(case, Status.DELIVERED, _("送达"))
+    previous = move(case, Status.DELIVERED, _("送达"))
     case.delivered_at = timezone.now()
     case.save()
     _event(
@@ -995,7 +988,7 @@ def case_withdraw(*, case: Case, actor: Any, reason: str) -> Case:
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写撤回原因。")]})
     now = timezone.now()
-    previous = _move(case, Status.WITHDRAWN, _("撤回"))
+    previous = move(case, Status.WITHDRAWN, _("撤回"))
     pause = CasePause.objects.filter(case=case, ended_at__isnull=True).first()
     if pause is not None:
         pause.ended_at = now
@@ -1073,7 +1066,7 @@ def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[Jo
     JointTask.objects.bulk_create(created)
     previous = case.status
     if case.status == Status.ACCEPTED:
-        _move(case, Status.IN_PROGRESS, _("分派联办任务"))
+        move(case, Status.IN_PROGRESS, _("分派联办任务"))
         case.save()
     _event(
         case,
@@ -1156,7 +1149,7 @@ def case_forward(*, case: Case, actor: Any, note: str = "") -> CaseForwarding:
     if not district_id:
         raise ValidationError(_("该事项未指定上报单位，请联系系统管理员完善事项目录。"))
     district = OrgUnit.objects.get(pk=district_id)
-    previous = _move(case, Status.FORWARDED, _("上报"))
+    previous = move(case, Status.FORWARDED, _("上报"))
     now = timezone.now()
     CaseMaterial.objects.filter(case=case, custody=Custody.HELD).update(
         custody=Custody.TRANSFERRED,

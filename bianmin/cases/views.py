@@ -20,6 +20,7 @@ from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_paragraphs, qr_svg, render_pdf
 from bianmin.catalog.models import Mode
+from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
 from bianmin.org.models import Department, Role, Staff
 from bianmin.org.selectors import user_center
@@ -210,7 +211,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
             status = 400
         else:
             form = forms.IntakeForm(
-                _with_decision(request.POST, result.proposal, result.allowed),
+                _with_decision(request.POST, result.proposal),
                 materials=version.materials,
                 windows=ctx["windows"],
                 staff=ctx["staff_choices"],
@@ -221,11 +222,11 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "cases/intake.html", ctx, status=status)
 
 
-def _with_decision(data: Any, proposal: str, allowed: tuple[str, ...]) -> Any:
-    """The form data with the system's proposal ticked, unless the staff member already chose an allowed one."""
+def _with_decision(data: Any, proposal: str) -> Any:
+    """The form data with the system's proposal ticked: the system decides, the staff member confirms
+    (or picks another allowed decision before confirming)."""
     data = data.copy()
-    if data.get("decision") not in allowed:
-        data["decision"] = proposal
+    data["decision"] = proposal
     return data
 
 
@@ -438,6 +439,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in district_actions | director_actions and role not in HANDLING_ROLES:
         raise PermissionDenied(_("您没有办理办件的权限。"))
 
+    if action == "reveal":
+        return _reveal(request, case)
     if action == "decide":
         decide = forms.DecisionForm(post)
 
@@ -609,6 +612,21 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             _("办理结果已登记，由中心送达申请人。"),
         )
     raise Http404
+
+
+def _reveal(request: HttpRequest, case: Case) -> HttpResponse:
+    """The full ID number or phone, for the staff handling the case, on a stated reason; every reveal is logged."""
+    form = forms.RevealForm(request.POST)
+    ctx = _detail_context(request, case)
+    if not form.is_valid():
+        ctx["reveal_error"] = _("查看完整个人信息须填写事由。")
+        return render(request, "cases/detail.html", ctx, status=400)
+    field = form.cleaned_data["field"]
+    if field == "applicant_id_number" and not case.applicant_id_number:
+        raise Http404
+    value = personal_data_reveal(actor=request.user, target=case, field=field, reason=form.cleaned_data["reason"])
+    ctx["revealed"] = {field: value}
+    return render(request, "cases/detail.html", ctx)
 
 
 @staff_required(HANDLING_ROLES)

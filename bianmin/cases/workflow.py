@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bianmin.cases.models import Status
+
+if TYPE_CHECKING:
+    from bianmin.cases.models import Case
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     # An online application: pre-review sends it to a window as a received case; or it is refused or withdrawn.
@@ -39,3 +44,12 @@ def check_transition(current: str, target: str, action: str) -> None:
             % {"status": Status(current).label, "action": action},
             code="state",
         )
+
+
+def move(case: Case, target: str, action: str) -> str:
+    """The one place a case's status is assigned: after the transition check. Returns the previous status.
+    Callers are services, holding the case row locked."""
+    previous = case.status
+    check_transition(previous, target, action)
+    case.status = target
+    return previous

@@ -50,6 +50,10 @@ def _managed_item(request: HttpRequest, pk: int) -> ServiceItem:
     return item
 
 
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return render(request, "catalog/staff/forbidden.html", {"message": str(exc)}, status=403)
+
+
 def _add_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -141,7 +145,11 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required(MANAGERS)
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _save(request, _managed_item(request, pk))
+    try:
+        item = _managed_item(request, pk)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    return _save(request, item)
 
 
 @staff_required()
@@ -177,7 +185,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[ServiceItem, str], Any], done: str) -> HttpResponse:
-    item = _managed_item(request, pk)
+    try:
+        item = _managed_item(request, pk)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
     note = request.POST.get("note", "").strip()[:200]
     try:
         action(item, note)

@@ -398,3 +398,75 @@ def test_staff_menu_shows_case_pages_by_role(world, client):
     assert reverse("cases:director") not in body
     client.force_login(world.director.user)
     assert reverse("cases:director") in client.get(reverse("org:staff_home")).content.decode()
+
+
+def test_revealing_the_full_id_needs_a_reason_and_is_logged(world, clock, client):
+    from bianmin.core.models import PersonalDataReveal
+
+    case = intake(world, item_for(world), n=9)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:action", args=[case.number, "reveal"])
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert resident_id(9) not in page
+
+    refused = client.post(url, {"field": "applicant_id_number", "reason": ""})
+    shown = client.post(url, {"field": "applicant_id_number", "reason": "核对申请人身份"})
+
+    assert refused.status_code == 400
+    assert resident_id(9) not in refused.content.decode()
+    assert shown.status_code == 200
+    assert resident_id(9) in shown.content.decode()
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.actor, reveal.field, reveal.reason) == (world.clerk.user, "applicant_id_number", "核对申请人身份")
+    client.force_login(world.district_user.user)
+    assert client.post(url, {"field": "applicant_id_number", "reason": "x"}).status_code == 403
+
+
+def test_intake_costs_a_bounded_number_of_queries(world, clock, client):
+    version = item_for(world, general=("户口簿", "近期照片", "结婚证", "收入证明", "房产证明"))
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+    for n in range(5):
+        intake(world, version, n=n)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            url, {**_intake_post(version, id_number=resident_id(77)), "step": "confirm", "decision": "accept"}
+        )
+
+    assert response.status_code == 302
+    assert len(ctx.captured_queries) <= 26  # seven materials, two notices: nothing per row
+
+
+def test_handover_task_and_signoff_endpoints(world, clock, client):
+    from bianmin.cases.services import TaskInput, case_handover, case_request_supplement, case_split
+
+    case = intake(world, item_for(world))
+    handover = case_handover(case=case, actor=world.clerk.user, to_staff=world.colleague)
+    client.force_login(world.outsider.user)
+    assert client.post(reverse("cases:handover_ack", args=[handover.pk])).status_code == 404
+    client.force_login(world.colleague.user)
+    assert client.get(reverse("cases:workbench")).context["handovers_in"] == [handover]
+    response = client.post(reverse("cases:handover_ack", args=[handover.pk]), follow=True)
+    assert "已确认接收" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).assignee == world.colleague
+
+    request = case_request_supplement(
+        case=case, actor=world.colleague.user, items=[{"name": "收入证明"}], due_date=None
+    )
+    client.force_login(world.clerk.user)
+    assert client.post(reverse("cases:signoff", args=[request.pk]), {"approve": "yes", "note": "x"}).status_code == 403
+    client.force_login(world.director.user)
+    assert "收入证明" in client.get(reverse("cases:director")).content.decode()
+    client.post(reverse("cases:signoff", args=[request.pk]), {"approve": "yes", "note": "同意"})
+    assert client.get(reverse("cases:failures")).context["rows"][0].case == case
+
+    joint = intake(world, item_for(world, mode=Mode.JOINT), n=2)
+    (task,) = case_split(case=joint, actor=world.director.user, tasks=[TaskInput(world.dept_b, clock.now.date())])
+    client.force_login(world.handler.user)
+    assert [t.pk for t in client.get(reverse("cases:workbench")).context["tasks"]] == [task.pk]
+    detail = client.get(reverse("cases:detail", args=[joint.number]))
+    assert task.pk in detail.context["task_forms"]
+    client.post(reverse("cases:task_complete", args=[task.pk]), {"result": "同意"})
+    task.refresh_from_db()
+    assert task.state == "done"

@@ -4,7 +4,7 @@ from typing import Any
 
 import factory
 
-from bianmin.catalog.models import ItemType, ItemVersion, Material, Mode, ServiceItem
+from bianmin.catalog.models import ItemType, ItemVersion, Material, Mode, ServiceItem, Step, Theme
 from bianmin.catalog.services import item_publish
 from bianmin.org.tests.factories import DepartmentFactory, OrgUnitFactory
 
@@ -42,3 +42,31 @@ def published_item(
     for order, name in enumerate(general, start=len(main)):
         MaterialFactory.create(item=item, name=name, kind=Material.Kind.GENERAL, sort_order=order)
     return item_publish(item=item, actor=None)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"theme{n}")
+    name = factory.Sequence(lambda n: f"主题{n}")
+
+
+class StepFactory(factory.django.DjangoModelFactory[Step]):
+    class Meta:
+        model = Step
+
+    item = factory.SubFactory(ServiceItemFactory)
+    name = factory.Sequence(lambda n: f"环节{n}")
+    duration_days = 1
+
+
+def complete_item(**kwargs: Any) -> ServiceItem:
+    """A draft that passes review: a main material, a general one, and two steps."""
+    item = ServiceItemFactory.create(**kwargs)
+    MaterialFactory.create(item=item, name="居民身份证", kind=Material.Kind.MAIN, sort_order=0)
+    MaterialFactory.create(item=item, name="户口簿", kind=Material.Kind.GENERAL, sort_order=1)
+    StepFactory.create(item=item, name="受理", sort_order=0)
+    StepFactory.create(item=item, name="办结", sort_order=1)
+    return item

@@ -4,14 +4,7 @@ from collections import Counter
 import pytest
 
 from bianmin.catalog import demo
-from bianmin.catalog.models import ItemVersion, Material, Mode, ServiceItem
-from bianmin.org import demo as org_demo
-
-
-@pytest.fixture
-def demo_catalog(db):
-    org_demo.load(io.StringIO())
-    demo.load(io.StringIO())
+from bianmin.catalog.models import ItemVersion, Material, Mode, SearchTerm, ServiceItem
 
 
 @pytest.mark.usefixtures("demo_catalog")
@@ -50,3 +43,5 @@ def test_demo_catalog_reload_keeps_versions():
 
     assert ItemVersion.objects.count() == before
     assert set(ServiceItem.objects.values_list("version", flat=True)) == {1}
+    assert not ServiceItem.objects.filter(search_text="").exists()
+    assert SearchTerm.objects.filter(term="低保").exists()

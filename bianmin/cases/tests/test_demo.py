@@ -1,0 +1,63 @@
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bianmin.cases import demo
+from bianmin.cases.models import Case, Status
+from bianmin.catalog import demo as catalog_demo
+from bianmin.org import demo as org_demo
+from bianmin.org.models import Staff
+
+
+@pytest.fixture
+def demo_cases(db):
+    org_demo.load(io.StringIO())
+    catalog_demo.load(io.StringIO())
+    out = io.StringIO()
+    demo.load(out)
+    return out.getvalue()
+
+
+def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases, client):
+    cases = Case.objects.filter(center__code="410108001")
+    statuses = set(cases.values_list("status", flat=True))
+    modes = set(cases.values_list("mode", flat=True))
+
+    assert "17 件" in demo_cases
+    assert {Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED, Status.RECEIVED, Status.DELIVERED} <= statuses
+    assert modes == {"direct", "promised", "joint", "forwarded"}
+    assert cases.filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS], due_at__lt=timezone.now()).count() >= 2
+    assert cases.filter(tasks__isnull=False).exists()
+    assert cases.filter(supplement_requests__state="pending").exists()
+
+    again = io.StringIO()
+    demo.load(again)
+    assert "已存在" in again.getvalue()
+    assert Case.objects.count() == cases.count()
+
+    # Every workbench has something to show, and every case page renders.
+    for username, url in [
+        ("window_a", reverse("cases:workbench")),
+        ("director", reverse("cases:director")),
+        ("director", reverse("cases:joint_board")),
+        ("district", reverse("cases:district")),
+        ("handler", reverse("cases:workbench")),
+        ("inspector", reverse("cases:failures")),
+    ]:
+        client.force_login(Staff.objects.get(user__username=username).user)
+        assert client.get(url).status_code == 200, (username, url)
+    client.force_login(Staff.objects.get(user__username="director").user)
+    for case in Case.objects.all():
+        assert client.get(reverse("cases:detail", args=[case.number])).status_code == 200
+
+
+def test_demo_without_a_catalog_says_so_and_skips(db):
+    org_demo.load(io.StringIO())
+    out = io.StringIO()
+
+    demo.load(out)
+
+    assert "尚无已发布的事项" in out.getvalue()
+    assert not Case.objects.exists()

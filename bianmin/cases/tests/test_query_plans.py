@@ -1,0 +1,60 @@
+"""The workbench queries are served by the indexes on `Case` (checked on PostgreSQL's planner).
+
+With a handful of rows the planner would rightly scan the table, so sequential scans are switched off for the
+EXPLAIN: the question is whether a matching index exists for each query shape, not what is cheapest today.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from bianmin.cases import selectors
+from bianmin.cases.models import OPEN_STATUSES, Case
+from bianmin.cases.tests.factories import intake, item_for
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's"),
+    pytest.mark.django_db,
+]
+
+
+def plan(qs) -> str:
+    sql, params = qs.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_open_case_lists_use_the_partial_indexes(world, clock):
+    version = item_for(world)
+    for n in range(5):
+        intake(world, version, n=n)
+    open_ = [s.value for s in OPEN_STATUSES]
+
+    mine = Case.objects.filter(assignee=world.clerk, status__in=open_, due_at__isnull=False).order_by("due_at", "id")
+    center = Case.objects.filter(center=world.center, status__in=open_, due_at__isnull=False).order_by("due_at", "id")
+
+    assert "case_open_assignee_idx" in plan(mine[:31])
+    assert "case_open_center_idx" in plan(center[:31])
+
+
+def test_lookups_by_number_id_index_and_token_use_indexes(world, clock):
+    case = intake(world, item_for(world))
+
+    assert "Index" in plan(Case.objects.filter(number=case.number, phone_tail="1234"))
+    assert "case_applicant_idx" in plan(Case.objects.filter(applicant_id_index=case.applicant_id_index))
+    assert "Index" in plan(Case.objects.filter(public_token=case.public_token))
+
+
+def test_selector_querysets_are_bounded(world, clock):
+    version = item_for(world)
+    for n in range(40):
+        intake(world, version, n=n)
+
+    page = selectors.my_cases(user=world.clerk.user, limit=30)
+
+    assert len(page.rows) == 30
+    assert page.next_cursor is not None

@@ -1,0 +1,210 @@
+import csv
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.catalog import search
+from bianmin.catalog.models import SearchTerm, ServiceItem
+from bianmin.catalog.selectors import search_public
+from bianmin.catalog.services import item_reindex
+from bianmin.catalog.tests.factories import ServiceItemFactory, published_item
+from bianmin.org.tests.factories import DepartmentFactory
+
+REAL_NAMES = Path(__file__).parent / "data" / "real-item-names.csv"
+
+# ---- pure: terms and queries ---------------------------------------------------------------------------------
+
+
+def test_index_terms_cover_words_synonyms_pinyin_and_materials():
+    terms = search.index_terms(
+        name="最低生活保障申请", codes=["CXMZ001"], materials=["居民身份证", "户口簿"], context=["民政办"]
+    )
+
+    for expected in (
+        "最低生活保障申请",
+        "最低生活保障",
+        "低保",
+        "申请",
+        "dibao",
+        "dbsq",
+        "zdshbzsq",
+        "户口本",
+        "身份证",
+    ):
+        assert expected in terms
+    assert "cxmz001" in terms
+    assert terms["最低生活保障申请"] > terms["低保"] > terms["dibao"] > terms["户口本"]
+
+
+def test_variants_replace_the_longest_wording_only():
+    assert search.variants("居民身份证") == {"身份证"}
+    assert search.variants("最低生活保障申请") == {"低保申请"}
+    assert search.variants("临时救助") == {"临时补助", "救急难"}
+
+
+def test_parse_query_drops_stop_words_and_expands_synonyms():
+    groups = search.parse_query("低保怎么办？")
+
+    assert [g.typed for g in groups] == ["低保"]
+    assert groups[0].exact == {"低保", "最低生活保障"}
+    assert search.parse_query("DiBao  ShenQing")[0].prefix == "dibao"
+    assert search.parse_query("我要办居住证")[0].exact == {"居住证", "暂住证"}
+    assert search.parse_query("？？ 怎么办") == []
+
+
+def test_required_groups_allows_one_miss_in_three():
+    assert [search.required_groups(n) for n in range(1, 7)] == [1, 2, 2, 3, 4, 4]
+
+
+# ---- against the database ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalog(world):
+    def item(name, main=("居民身份证",), general=(), **kwargs):
+        return published_item(
+            name=name, main=main, general=general, owner=world.center, department=world.department, **kwargs
+        ).item
+
+    return {
+        "dibao": item("最低生活保障申请", main=("居民身份证", "户口簿", "家庭经济状况核对授权书")),
+        "linshi": item("临时救助申请", general=("户口簿",)),
+        "gaoling": item("高龄津贴申领"),
+        "canji": item("残疾人证办理（新办）", main=("居民身份证", "近期一寸免冠彩色照片")),
+        "hukou_in_name": item("户口簿遗失补办证明"),
+        "juzhu": item("居住证办理"),
+    }
+
+
+def test_chinese_colloquial_word_finds_the_official_item(world, catalog):
+    hits = search_public(center=world.center, text="低保")
+
+    assert [h.item for h in hits] == [catalog["dibao"]]
+
+
+@pytest.mark.parametrize(
+    "typed", ["dibao", "DIBAO", "dibaoshenqing", "dbsq", "zdshbzsq", "zuidi", "最低生活", "低保申请"]
+)
+def test_pinyin_full_and_initials_find_the_item(world, catalog, typed):
+    hits = search_public(center=world.center, text=typed)
+
+    assert hits
+    assert hits[0].item == catalog["dibao"]
+
+
+def test_material_name_with_its_synonym_lists_the_items_that_need_it(world, catalog):
+    hits = search_public(center=world.center, text="户口本")
+
+    found = {h.item for h in hits}
+    assert found == {catalog["dibao"], catalog["linshi"], catalog["hukou_in_name"]}
+    # A name that says it outranks items that merely need the material.
+    assert hits[0].item == catalog["hukou_in_name"]
+
+
+def test_exact_name_ranks_first_and_partial_words_match(world, catalog):
+    hits = search_public(center=world.center, text="残疾人证办理")
+
+    assert hits[0].item == catalog["canji"]
+    assert search_public(center=world.center, text="我要办居住证")[0].item == catalog["juzhu"]
+
+
+def test_nothing_found_for_unknown_or_empty_input(world, catalog):
+    assert search_public(center=world.center, text="火箭发射许可") == []
+    assert search_public(center=world.center, text="   ") == []
+    assert search_public(center=world.center, text="%_'\";--") == []
+
+
+def test_search_shows_only_items_public_at_the_center(world, catalog):
+    draft = ServiceItemFactory.create(name="低保边缘家庭认定", owner=world.center, department=world.department)
+    item_reindex(item=draft)
+    elsewhere = published_item(name="最低生活保障复核", owner=world.other).item
+
+    assert search_public(center=world.other, text="低保")[0].item == elsewhere
+    found = {h.item for h in search_public(center=world.center, text="低保")}
+    assert draft not in found
+    assert elsewhere not in found
+
+
+def test_district_items_are_found_at_every_center_below(world):
+    district_item = published_item(name="社会保障卡申领", owner=world.district).item
+
+    assert search_public(center=world.center, text="社保卡")[0].item == district_item
+    assert search_public(center=world.other, text="sbk")[0].item == district_item
+
+
+def test_search_is_one_query(world, catalog, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        hits = search_public(center=world.center, text="低保 申请")
+        names = [(h.item.name, h.item.department.name) for h in hits]
+
+    assert names[0] == ("最低生活保障申请", "民政办")
+
+
+def _bulk_catalog(world, count):
+    """`count` published items with realistic names (a real district's catalog, repeated), indexed."""
+    with REAL_NAMES.open(encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    departments = [DepartmentFactory.create(org_unit=world.center, code=f"B{i}", name=f"部门{i}") for i in range(10)]
+    items = ServiceItem.objects.bulk_create(
+        ServiceItem(
+            owner=world.center,
+            name=names[i % len(names)] + ("" if i < len(names) else f"（{i // len(names)}）"),
+            code=f"BULK-{i:06d}",
+            item_type="public_service",
+            department=departments[i % 10],
+            status=ServiceItem.Status.PUBLISHED,
+            version=1,
+        )
+        for i in range(count)
+    )
+    # Segmenting 10,000 names takes a minute; items that share a real name share its terms.
+    by_name = {
+        name: search.index_terms(name=name, materials=["居民身份证", "户口簿"])
+        for name in names[: min(count, len(names))]
+    }
+    terms = []
+    for i, item in enumerate(items):
+        weights = dict(by_name[names[i % len(names)]])
+        weights[search.normalize(item.code)] = search.W_CODE
+        terms.extend(SearchTerm(item=item, term=t, weight=w) for t, w in weights.items())
+    SearchTerm.objects.bulk_create(terms, batch_size=5000)
+    return items
+
+
+@pytest.mark.django_db
+def test_search_is_fast_and_starts_from_the_term_index_on_ten_thousand_items(world):
+    _bulk_catalog(world, 10_000)
+    target = published_item(name="最低生活保障申请", owner=world.center, department=world.department).item
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum keeps up to date in production
+
+    started = time.perf_counter()
+    for typed in ("低保", "dibao", "dbsq", "教师资格认定", "jiaoshi"):
+        assert search_public(center=world.center, text=typed), typed
+    elapsed = (time.perf_counter() - started) / 5
+
+    assert search_public(center=world.center, text="dbsq")[0].item == target
+    assert search_public(center=world.center, text="教师资格认定")[0].item.name == "教师资格认定"
+    # Generous for a shared, busy test machine; scanning 10,000 items and their terms takes several times this.
+    assert elapsed < 0.3, f"search took {elapsed:.3f}s"
+    for typed in ("dibao", "教师资格认定"):
+        plan = _plan(world, typed)
+        assert "search_term" in plan or "catalog_searchterm_1" in plan, plan
+        assert "SCAN catalog_searchterm" not in plan, plan
+        assert "Seq Scan on catalog_searchterm" not in plan, plan
+
+
+def _plan(world, typed):
+    with CaptureQueriesContext(connection) as queries:
+        search_public(center=world.center, text=typed)
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            return " ".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        return " ".join(row[0] for row in cursor.fetchall())
