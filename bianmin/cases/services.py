@@ -1452,7 +1452,7 @@ def case_prereview(*, case: Case, actor: Any, window: Window, supplement: Sequen
         raise ValidationError({"window": [_("请选择本中心在用的窗口。")]})
     items = [" ".join(s.split())[:200] for s in supplement if s.strip()]
     note = note.strip()[:500]
-    previous = _move(case, Status.RECEIVED, _("预审"))
+    previous = move(case, Status.RECEIVED, _("预审"))
     post = Post.objects.active_on(timezone.localdate()).filter(window=window, kind=Post.Kind.A).first()
     case.window = window
     case.received_by = staff
