@@ -14,7 +14,14 @@ from bianmin.api.services import open311_client_revoke
 from bianmin.api.tests.factories import open311_client
 from bianmin.api.tests.open311_schema import parse_xml, swagger, validate
 from bianmin.cases.models import Case, Status
-from bianmin.cases.services import case_accept, case_materials_present, case_prereview
+from bianmin.cases.services import (
+    case_accept,
+    case_complete,
+    case_deliver,
+    case_materials_present,
+    case_prereview,
+    case_start,
+)
 
 GOOD_ID = "11010519491231002X"
 KEY = "test-open311-key"
@@ -265,6 +272,15 @@ def test_pre_review_and_acceptance_show_in_status_notes_and_expected_datetime(wo
     assert now["status"] == "open"
     assert now["status_notes"].startswith("已受理，正在办理，承诺于")
     assert now["expected_datetime"] == timezone.localtime(case.due_at).isoformat(timespec="seconds")
+    # completed, then delivered: closed, and the record says so
+    case_start(case=case, actor=world.staff["window"].user)
+    case_complete(case=case, actor=world.staff["window"].user, result="准予", dispose_by_form=True)
+    assert record()["status_notes"].startswith("已办结，请凭受理告知单")
+    case_deliver(case=case, actor=world.staff["window"].user, method="window")
+    closed = record()
+    assert closed["status"] == "closed"
+    assert closed["status_notes"] == "已办结，办理结果已送达。"
+    assert closed["updated_datetime"] >= now["updated_datetime"]
 
 
 def test_pre_review_asking_for_a_supplement_is_shown_to_the_applicant(world, client_app):
