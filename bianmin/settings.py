@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API documentation's Swagger UI from its own static files (no CDN)
     "bianmin.core",
     "bianmin.org",
     "bianmin.catalog",

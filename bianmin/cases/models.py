@@ -18,6 +18,7 @@ from bianmin.org.models import Department, OrgUnit, Staff, Window
 
 
 class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("网上申报待预审")
     RECEIVED = "received", _("已接收待受理")
     ACCEPTED = "accepted", _("已受理")
     IN_PROGRESS = "in_progress", _("办理中")
@@ -31,6 +32,7 @@ class Status(models.TextChoices):
 
 # A case is "open" while someone at the center still owes the applicant something.
 OPEN_STATUSES = (
+    Status.SUBMITTED,
     Status.RECEIVED,
     Status.ACCEPTED,
     Status.IN_PROGRESS,
@@ -81,8 +83,14 @@ class Case(models.Model):
     phone_tail = models.CharField(_("电话后四位"), max_length=4, blank=True, default="", editable=False)
     is_proxy = models.BooleanField(_("代办"), default=False)
 
+    # Empty while an online application (网上申报) waits for pre-review: nobody has received it in person yet.
     received_by = models.ForeignKey(
-        Staff, verbose_name=_("首问接待人"), on_delete=models.PROTECT, related_name="cases_received"
+        Staff,
+        verbose_name=_("首问接待人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_received",
     )
     assignee = models.ForeignKey(
         Staff, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases_assigned"

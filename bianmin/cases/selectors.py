@@ -652,3 +652,42 @@ def public_progress(*, case: Case) -> PublicProgress:
         center_name=case.center.display_hall_name,
         center_phone=case.center.phone,
     )
+
+
+# --- the REST API's list --------------------------------------------------------------------------------------
+
+
+def case_list(
+    *,
+    user: Any,
+    status: str | None = None,
+    item_code: str | None = None,
+    window_number: int | None = None,
+    mode: str | None = None,
+    received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Case], str | None]:
+    """Cases in the user's scope, newest received first, keyset-paginated on (received_at, id)."""
+    qs = scope_filter(Case.objects.select_related("center", "window", "item", "assignee"), user, "center__path")
+    if status:
+        qs = qs.filter(status=status)
+    if item_code:
+        qs = qs.filter(item__code=item_code)
+    if window_number is not None:
+        qs = qs.filter(window__number=window_number)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if received_from is not None:
+        qs = qs.filter(received_at__gte=received_from)
+    if received_to is not None:
+        qs = qs.filter(received_at__lte=received_to)
+    after = decode_cursor(cursor)
+    if after is not None:
+        moment, pk = after
+        qs = qs.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+    cases = list(qs.order_by("-received_at", "-id")[: limit + 1])
+    more = len(cases) > limit
+    cases = cases[:limit]
+    return cases, encode_cursor(cases[-1].received_at, cases[-1].pk) if more else None

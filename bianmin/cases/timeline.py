@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 # verb → (staff wording, public wording or None when the event is internal)
 VERBS: Mapping[str, tuple[Promise, Promise | None]] = {
+    "submit_online": (_("网上申报，待预审"), _("网上申报已提交，等待工作人员预审")),
+    "prereview": (_("网上预审，告知到窗口办理"), _("预审完成，请按预审意见到窗口办理")),
+    "materials_present": (_("窗口核验并接收申请材料"), _("窗口已接收您的申请材料")),
     "receive": (_("接收申请材料"), _("窗口已接收您的申请材料")),
     "accept": (_("受理，出具受理告知单"), _("已受理，办件进入办理")),
     "accept_with_supplement": (

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from bianmin.cases.models import Case
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # An online application: pre-review sends it to a window as a received case; or it is refused or withdrawn.
+    Status.SUBMITTED: frozenset({Status.RECEIVED, Status.REFUSED, Status.WITHDRAWN}),
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.WAITING, Status.REFUSED, Status.WITHDRAWN}),
     Status.ACCEPTED: frozenset(
         {Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED, Status.COMPLETED, Status.WITHDRAWN}

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from bianmin.org.access import has_role
+
+
+def require_role(request: HttpRequest, roles: frozenset[str] | set[str]) -> Any:
+    """The acting user, or 403 when their role may not use this route (the same roles as the pages)."""
+    user = request.user
+    if not has_role(user, roles):
+        raise PermissionDenied(_("您的角色不能使用该接口。"))
+    return user

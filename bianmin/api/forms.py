@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.models import CaseMaterial
+from bianmin.org.models import OrgUnit, Window
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100, help_text=_("对接的系统或脚本名称，便于日后识别和吊销。"))
+
+
+class Open311ClientForm(forms.Form):
+    name = forms.CharField(label=_("应用名称"), max_length=100)
+    contact = forms.CharField(label=_("联系人及联系方式"), max_length=200, required=False)
+
+
+class PrereviewForm(forms.Form):
+    window = forms.ModelChoiceField(label=_("到哪个窗口办理"), queryset=Window.objects.none())
+    supplement = forms.CharField(
+        label=_("需补充的材料"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一项；留空表示材料齐全。申请人将一次性看到全部内容。"),
+    )
+    note = forms.CharField(
+        label=_("预审说明"),
+        required=False,
+        max_length=500,
+        help_text=_("公开给申请人，请勿填写姓名、证件号码等个人信息。"),
+    )
+
+    def __init__(self, *args: Any, center: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        window_field = self.fields["window"]
+        assert isinstance(window_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        window_field.queryset = Window.objects.filter(center=center, is_active=True).order_by("number")
+
+    def supplement_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["supplement"].splitlines() if line.strip()]
+
+
+class MaterialsPresentForm(forms.Form):
+    materials = forms.MultipleChoiceField(
+        label=_("已核验收取的材料"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    form = forms.ChoiceField(label=_("提交形式"), choices=CaseMaterial.Form.choices, initial="both")
+
+    def __init__(self, *args: Any, materials: list[CaseMaterial], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_field = self.fields["materials"]
+        assert isinstance(choices_field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        choices_field.choices = [
+            (str(m.material_id), f"{m.name}（{'主要材料' if m.kind == 'main' else '一般材料'}）")
+            for m in materials
+            if m.material_id is not None and not m.presented
+        ]
+
+    def presented(self) -> dict[int, str]:
+        return {int(pk): self.cleaned_data["form"] for pk in self.cleaned_data["materials"]}

@@ -1,0 +1,20 @@
+"""Input types shared by the REST API's routes: bounded, and free of what the database cannot store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; such input is a client error, not a 500.
+    if "\x00" in value:
+        raise ValueError("不能包含空字符（\\x00）。")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
+Code = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_nul)]
+Id = Annotated[int, Field(ge=1, le=2**53)]

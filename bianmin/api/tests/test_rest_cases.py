@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import get_args
+
+from bianmin.api.routes import cases as case_routes
+from bianmin.cases.models import Case, Status
+from bianmin.catalog.models import Mode
+
+GOOD_ID = "11010519491231002X"
+
+
+def intake_body(world, decision="accept", presented=None, **applicant):
+    ids = [m["id"] for m in world.version.materials]
+    return {
+        "item_code": "MZ-001",
+        "window_number": 2,
+        "applicant": {"name": "王五", "id_number": GOOD_ID, "phone": "13800005678", **applicant},
+        "presented": [{"material_id": i, "form": "both"} for i in (ids if presented is None else presented)],
+        "decision": decision,
+    }
+
+
+def test_intake_through_the_api_uses_the_case_services_and_masks_personal_data(world, as_role):
+    response = as_role("window").post("/api/v1/cases", intake_body(world))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    case = Case.objects.get(number=body["number"])
+    assert case.status == Status.ACCEPTED
+    assert body["status"] == "accepted"
+    assert body["applicant"] == "王*"
+    assert body["applicant_identifier"] == "1101**********002X"
+    assert GOOD_ID not in response.content.decode()
+    assert [n["kind"] for n in body["notices"]] == ["acceptance"]
+    assert body["due_at"] is not None
+    assert body["deadline_explanation"]
+    assert [e["verb"] for e in body["timeline"]] == ["receive", "accept"]
+
+
+def test_intake_errors_are_field_level_in_chinese(world, as_role):
+    client = as_role("window")
+    response = client.post("/api/v1/cases", intake_body(world, id_number="110105194912310021"))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "id_number", "message": "公民身份号码校验位不正确，请核对。"}]
+    response = client.post("/api/v1/cases", intake_body(world, presented=[]))
+    assert response.status_code == 400
+    assert "主要申报材料缺少" in response.json()["message"]
+    response = client.post("/api/v1/cases", {**intake_body(world), "item_code": "YB-001"})
+    assert response.json()["errors"] == [{"field": "item_code", "message": "该事项未在本中心公开。"}]
+    response = client.post("/api/v1/cases", {**intake_body(world), "decision": "maybe"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "decision"
+    response = client.post("/api/v1/cases", "not json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "请求内容无法解析，请提交有效的 JSON。"
+    assert Case.objects.count() == 0
+
+
+def test_roles_and_scope_for_cases(world, as_role):
+    number = as_role("window").post("/api/v1/cases", intake_body(world)).json()["number"]
+    assert as_role("handler").post("/api/v1/cases", intake_body(world)).status_code == 403
+    assert as_role("inspector").get(f"/api/v1/cases/{number}").status_code == 200
+    assert as_role("other_director").get(f"/api/v1/cases/{number}").status_code == 404
+    assert as_role("other_director").post(f"/api/v1/cases/{number}/start", {}).status_code == 404
+    assert as_role("inspector").post(f"/api/v1/cases/{number}/start", {}).status_code == 403
+    assert number not in as_role("other_director").get("/api/v1/cases").content.decode()
+
+
+def test_transitions_follow_the_state_machine_and_conflicts_are_409(world, as_role):
+    client = as_role("window")
+    number = client.post("/api/v1/cases", intake_body(world)).json()["number"]
+    assert client.post(f"/api/v1/cases/{number}/start", {}).json()["status"] == "in_progress"
+    # completing with materials still held is refused with a clear message
+    response = client.post(f"/api/v1/cases/{number}/complete", {"result": "准予享受最低生活保障"})
+    assert response.status_code == 400
+    assert "尚未退还申请人或归档" in response.json()["message"]
+    done = client.post(f"/api/v1/cases/{number}/complete", {"result": "准予", "dispose_by_form": True})
+    assert done.json()["status"] == "completed"
+    again = client.post(f"/api/v1/cases/{number}/start", {})
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict"
+    assert client.post(f"/api/v1/cases/{number}/refuse", {"reason": ""}).status_code == 400
+
+
+def test_list_filters_and_cursor_pagination_with_bounded_queries(world, as_role, django_assert_max_num_queries):
+    client = as_role("window")
+    numbers = [client.post("/api/v1/cases", intake_body(world)).json()["number"] for _n in range(5)]
+    client.post(f"/api/v1/cases/{numbers[0]}/withdraw", {"reason": "申请人撤回"})
+    seen = []
+    cursor = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        with django_assert_max_num_queries(6):
+            page = client.get("/api/v1/cases", **params).json()
+        seen += [c["number"] for c in page["results"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(numbers))
+    assert [c["number"] for c in client.get("/api/v1/cases", status="withdrawn").json()["results"]] == [numbers[0]]
+    assert client.get("/api/v1/cases", item="YB-001").json()["results"] == []
+    assert len(client.get("/api/v1/cases", window=2).json()["results"]) == 5
+    assert client.get("/api/v1/cases", cursor="garbage!!").status_code == 200  # a bad cursor restarts
+    assert client.get("/api/v1/cases", status="lost").status_code == 400
+    assert client.get("/api/v1/cases", received_from="2026-99-01").status_code == 400
+
+
+def test_prereview_through_the_api(world, as_role):
+    from bianmin.cases.services import OnlineApplicant, case_submit_online
+
+    case = case_submit_online(
+        center=world.center, item=world.version.item, applicant=OnlineApplicant(id_number=GOOD_ID), has=[]
+    )
+    client = as_role("director")
+    response = client.post(f"/api/v1/cases/{case.number}/prereview", {"window_number": 2, "supplement": ["收入证明"]})
+    assert response.status_code == 200
+    assert response.json()["status"] == "received"
+    assert client.post(f"/api/v1/cases/{case.number}/prereview", {"window_number": 99}).status_code == 400
+
+
+def test_literal_choices_match_the_models():
+    assert set(get_args(case_routes.StatusName)) == set(Status.values)
+    assert set(get_args(case_routes.ModeName)) == set(Mode.values)

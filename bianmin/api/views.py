@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bianmin.api import selectors, services
+from bianmin.api.errors import error_body
+from bianmin.api.forms import ApiTokenForm, MaterialsPresentForm, Open311ClientForm, PrereviewForm
+from bianmin.api.progress import status_notes
+from bianmin.cases.models import CaseMaterial
+from bianmin.cases.services import case_materials_present, case_prereview
+from bianmin.core.personal_data import mask_id_number, mask_name, mask_phone
+from bianmin.org.access import has_role, staff_required
+from bianmin.org.models import Role
+
+ADMINS = frozenset({Role.ADMIN})
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        error_body("not_found", _("接口地址不存在，请查阅 /api/docs。")),
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@staff_required()
+def token_list(request: HttpRequest) -> HttpResponse:
+    """Issue and revoke the tokens programs use to act as this account; a new secret is shown only here, once."""
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = services.api_token_issue(
+                user=request.user, name=form.cleaned_data["name"], actor=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    status = 400 if request.method == "POST" and secret is None else 200
+    return render(
+        request,
+        "api/token_list.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.api_tokens(user=request.user),
+            "is_admin": has_role(request.user, ADMINS),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required()
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_tokens(user=request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    if token.user_id != request.user.pk and not has_role(request.user, ADMINS):
+        raise PermissionDenied(_("只能吊销本人的令牌。"))
+    try:
+        services.api_token_revoke(token=token, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("令牌“%(name)s”已吊销，使用它的程序将无法再访问接口。") % {"name": token.name})
+    return redirect("api:token_list")
+
+
+@staff_required(ADMINS)
+def open311_client_list(request: HttpRequest) -> HttpResponse:
+    """Client applications allowed to submit online applications through Open311, each with its own api_key."""
+    form = Open311ClientForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _client, secret = services.open311_client_issue(
+                name=form.cleaned_data["name"], contact=form.cleaned_data["contact"], actor=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            form = Open311ClientForm()
+    status = 400 if request.method == "POST" and secret is None else 200
+    return render(
+        request,
+        "api/open311_clients.html",
+        {"form": form, "secret": secret, "clients": selectors.open311_clients()},
+        status=status,
+    )
+
+
+@require_POST
+@staff_required(ADMINS)
+def open311_client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = selectors.open311_clients().filter(pk=client_id).first()
+    if client is None:
+        raise Http404
+    try:
+        services.open311_client_revoke(client=client, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(name)s”的密钥已吊销。") % {"name": client.name})
+    return redirect("api:open311_clients")
+
+
+PREREVIEW_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
+
+
+@staff_required(PREREVIEW_ROLES)
+def online_list(request: HttpRequest) -> HttpResponse:
+    """网上预审: online applications awaiting pre-review, then awaiting the applicant at the window."""
+    applications = list(selectors.online_applications_for_review(user=request.user)[:200])
+    return render(request, "api/online_list.html", {"applications": applications})
+
+
+@staff_required(PREREVIEW_ROLES)
+def online_detail(request: HttpRequest, number: str) -> HttpResponse:
+    application = selectors.online_application_for_user(user=request.user, number=number)
+    case = application.case
+    materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
+    prereview_form = PrereviewForm(
+        request.POST if request.POST.get("action") == "prereview" else None, center=case.center
+    )
+    present_form = MaterialsPresentForm(
+        request.POST if request.POST.get("action") == "present" else None, materials=materials
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "prereview" and prereview_form.is_valid():
+                case_prereview(
+                    case=case,
+                    actor=request.user,
+                    window=prereview_form.cleaned_data["window"],
+                    supplement=prereview_form.supplement_items(),
+                    note=prereview_form.cleaned_data["note"],
+                )
+                messages.success(request, _("预审意见已告知申请人。"))
+                return redirect("api:online_detail", number=case.number)
+            if action == "present" and present_form.is_valid():
+                case_materials_present(case=case, actor=request.user, presented=present_form.presented())
+                messages.success(request, _("材料已核验收取，请在办件页面作出受理决定。"))
+                return redirect("cases:detail", number=case.number)
+        except ValidationError as exc:
+            _add_errors(prereview_form if action == "prereview" else present_form, exc)
+    has = set(application.has_materials)
+    return render(
+        request,
+        "api/online_detail.html",
+        {
+            "application": application,
+            "case": case,
+            "materials": materials,
+            "has": has,
+            "masked_id": mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
+            "masked_name": mask_name(case.applicant_name),
+            "masked_phone": mask_phone(case.applicant_phone) if case.applicant_phone else "",
+            "status_notes": status_notes(case),
+            "prereview_form": prereview_form,
+            "present_form": present_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
