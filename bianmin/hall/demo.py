@@ -115,7 +115,7 @@ def load(stdout: Any) -> None:
 
     issued = 0
     if not Ticket.objects.filter(center=center, day=today).exists():
-        base = max(now - dt.timedelta(minutes=50), day_start + dt.timedelta(minutes=1))
+        base = min(max(now - dt.timedelta(minutes=50), day_start), now)
         step = min((now - base) / (len(WALK_INS) + 12), dt.timedelta(minutes=3))
         moment = base
         for prefix, priority in WALK_INS:

@@ -149,7 +149,7 @@ def extended_hours_add(
 
 @transaction.atomic
 def extended_hours_remove(*, row: ExtendedHours, reason: str, actor: Any) -> None:
-    """Withdraw a session; refused while people hold bookings in it. Its empty slots go with it."""
+    """Withdraw a session; refused while people hold bookings in it. Its slots are removed or closed."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销原因。")})
     start, end = selectors.at(row.date, row.start), selectors.at(row.date, row.end)
@@ -161,7 +161,9 @@ def extended_hours_remove(*, row: ExtendedHours, reason: str, actor: Any) -> Non
         raise ValidationError(
             _("该延时服务时段已有 %(count)s 个预约，请先联系预约人改约或取消后再撤销。") % {"count": held}
         )
-    slots.delete()
+    # Slots that ever held a booking keep it in their history: they are closed, the others go.
+    slots.filter(appointments__isnull=False).update(is_blocked=True, block_reason=_("延时服务已撤销"))
+    slots.filter(appointments__isnull=True).delete()
     audit(
         actor=actor,
         target=row.center,
@@ -190,8 +192,8 @@ def slots_generate(
     """Create the slots of [first, last] from the working calendar, office hours and extended-hours sessions.
     Idempotent: existing slots (and their bookings) are left as they are. Returns how many were created."""
     rules = selectors.settings_for(center)
-    minutes = minutes or rules.slot_minutes
-    capacity = capacity or rules.slot_capacity
+    minutes = rules.slot_minutes if minutes is None else minutes
+    capacity = rules.slot_capacity if capacity is None else capacity
     if category.center_id != center.pk:
         raise ValidationError({"category": _("该业务类别不属于本中心。")})
     if window is not None and not category.windows.filter(pk=window.pk).exists():

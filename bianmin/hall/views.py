@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -52,6 +53,47 @@ LOOKUP_WINDOW_SECONDS = 15 * 60
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
+
+VERB_LABELS = {
+    "request": gettext_lazy("登记申请"),
+    "assign": gettext_lazy("安排上门"),
+    "reschedule": gettext_lazy("重新安排"),
+    "record": gettext_lazy("登记结果"),
+    "cancel": gettext_lazy("取消"),
+    "register": gettext_lazy("登记代办"),
+    "link_case": gettext_lazy("关联办件"),
+    "advance": gettext_lazy("更新进展"),
+}
+
+
+@dataclass
+class EventRow:
+    at: dt.datetime
+    actor: str
+    verb: str
+    from_state: str
+    to_state: str
+    note: str
+
+
+def _event_rows(events: Any, statuses: Any) -> list[EventRow]:
+    """The trace of an object in plain Chinese: who, when, what, from which state to which."""
+    labels = dict(statuses.choices)
+    rows = []
+    for e in events:
+        staff = getattr(e.actor, "staff", None) if e.actor else None
+        actor = staff.name if staff else (e.actor.username if e.actor else "—")
+        rows.append(
+            EventRow(
+                e.created_at,
+                actor,
+                str(VERB_LABELS.get(e.verb, e.verb)),
+                str(labels.get(e.from_state, e.from_state)),
+                str(labels.get(e.to_state, e.to_state)),
+                e.note,
+            )
+        )
+    return rows
 
 
 def _public_center(code: str) -> OrgUnit:
@@ -246,6 +288,7 @@ def booking_manage(request: HttpRequest, code: str) -> HttpResponse:
             "masked_name": mask_name(appointment.name),
             "masked_phone": mask_phone(appointment.phone),
             "change_form": change_form,
+            "slots": slots,
             "error": error,
         },
         status=400 if request.method == "POST" else 200,
@@ -677,8 +720,8 @@ def slots(request: HttpRequest) -> HttpResponse:
             "slots": selectors.slots_on(user=request.user, center=center, day=day).order_by(
                 "starts_at", "category__sort_order", "window__number"
             ),
-            "generate": generate,
-            "block": block,
+            "generate_form": generate,
+            "block_form": block,
             "sessions": selectors.sessions_on(center=center, day=day),
         },
         status=status,
@@ -876,7 +919,7 @@ def home_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "visit": visit,
             "masked_phone": mask_phone(visit.phone),
-            "events": visit.events.select_related("actor"),
+            "events": _event_rows(visit.events.select_related("actor__staff"), HomeVisit.Status),
             "assign": assign,
             "record": record,
             "cancel": cancel,
@@ -970,7 +1013,7 @@ def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proxy": proxy,
             "masked_phone": mask_phone(proxy.applicant_phone),
-            "events": proxy.events.select_related("actor"),
+            "events": _event_rows(proxy.events.select_related("actor__staff"), ProxyCase.Status),
             "link": link,
             "advance": advance,
         },

@@ -36,7 +36,11 @@
     if (button) button.hidden = !ctx || ctx.state === "running";
   }
 
+  // Counts chimes played, for the browser test and for anyone checking a screen from the console.
+  window.hallScreenChimes = 0;
+
   function chime() {
+    window.hallScreenChimes += 1;
     var ctx = audioContext();
     if (!ctx) return;
     if (ctx.state === "suspended") ctx.resume();
@@ -78,6 +82,7 @@
     $("[data-date]").textContent = s.date;
     $("[data-open]").textContent = s.open ? T.open : T.closed;
     $("[data-open]").classList.toggle("closed", !s.open);
+    $("[data-now-where]").hidden = !s.now;
     if (s.now) {
       $("[data-now-ticket]").textContent = s.now.ticket;
       $("[data-now-window]").textContent = s.now.window;
