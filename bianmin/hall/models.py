@@ -187,6 +187,25 @@ class Appointment(models.Model):
         return self.number
 
 
+class PhoneDay(models.Model):
+    """One row per center, phone and day, locked while a booking for that phone and day is decided: concurrent
+    requests from one phone queue up here, so the per-phone daily limit holds on several app servers."""
+
+    center = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    phone_index = models.CharField(max_length=64)
+    date = models.DateField()
+
+    class Meta:
+        verbose_name = _("预约手机号日锁")
+        verbose_name_plural = _("预约手机号日锁")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "phone_index", "date"], name="phone_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.phone_index[:8]}"
+
+
 class AppointmentEvent(EventBase):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
 

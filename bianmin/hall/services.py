@@ -29,6 +29,7 @@ from bianmin.hall.models import (
     HallSettings,
     HomeVisit,
     HomeVisitEvent,
+    PhoneDay,
     ProxyCase,
     ProxyEvent,
     QueueCategory,
@@ -320,6 +321,9 @@ def _check_bookable(slot: AppointmentSlot, moment: dt.datetime) -> None:
 
 
 def _check_phone_limit(center: OrgUnit, phone_index: str, day: dt.date, exclude: int | None = None) -> None:
+    # Serialize bookings of one phone on one day (a row lock), then count: the limit holds under concurrency.
+    PhoneDay.objects.get_or_create(center=center, phone_index=phone_index, date=day)
+    PhoneDay.objects.select_for_update().get(center=center, phone_index=phone_index, date=day)
     limit = selectors.settings_for(center).booking_daily_limit
     held = Appointment.objects.filter(center=center, phone_index=phone_index, date=day, status__in=Appointment.ACTIVE)
     if exclude is not None:
@@ -370,9 +374,9 @@ def appointment_book(
         raise ValidationError({"item": _("请选择或填写办理事项。")})
     _check_bookable(slot, moment)
     index = _phone_index(phone)
+    _check_phone_limit(slot.center, index, slot.date)
     if Appointment.objects.filter(slot=slot, phone_index=index, status=Appointment.Status.BOOKED).exists():
         raise ValidationError({"slot": _("您已预约该时段，无需重复预约。")})
-    _check_phone_limit(slot.center, index, slot.date)
     _take_place(slot)
     year = slot.date.year
     value = next_serial(scope=slot.center.code, kind="appointment", year=year)

@@ -42,4 +42,5 @@ urlpatterns = [
     path("staff/hall/proxy/new/", views.proxy_new, name="proxy_new"),
     path("staff/hall/proxy/<int:pk>/", views.proxy_detail, name="proxy"),
     path("staff/hall/cards/", views.cards, name="cards"),
+    path("staff/hall/reveal/<str:kind>/<int:pk>/", views.reveal_phone, name="reveal_phone"),
 ]

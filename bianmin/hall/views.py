@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bianmin.core.personal_data import mask_name, mask_phone
+from bianmin.core.services import personal_data_reveal
 from bianmin.hall import selectors, services
 from bianmin.hall.cards import CardContent, CardPerson, describe_extended, lianxin_card_pdf
 from bianmin.hall.forms import (
@@ -198,7 +199,8 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
                 item=form.cleaned_data.get("item"),
                 item_name=form.cleaned_data.get("item_name", ""),
                 id_number=form.cleaned_data["id_number"],
-                channel=Appointment.Channel.ONLINE,
+                # Staff booking on the public page do it for someone on the phone.
+                channel=Appointment.Channel.PHONE if has_role(request.user, HALL_STAFF) else Appointment.Channel.ONLINE,
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -1019,6 +1021,36 @@ def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+REVEALABLE = {
+    # kind: (fetch in scope, encrypted field)
+    "appointment": (selectors.appointment_in_scope, "phone"),
+    "home-visit": (selectors.home_visit_in_scope, "phone"),
+    "proxy": (selectors.proxy_in_scope, "applicant_phone"),
+}
+
+
+@require_POST
+@staff_required(HALL_STAFF)
+def reveal_phone(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The full phone number, for staff who must call the person back; each reveal is logged with its reason."""
+    if kind not in REVEALABLE:
+        raise Http404
+    fetch, field = REVEALABLE[kind]
+    target = fetch(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    value = ""
+    if form.is_valid():
+        try:
+            value = personal_data_reveal(
+                actor=request.user, target=target, field=field, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    context = {"value": value, "form": form, "kind": kind, "pk": pk}
+    template = "hall/_reveal.html" if request.htmx else "hall/reveal.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=200 if value else 400)
 
 
 @staff_required()

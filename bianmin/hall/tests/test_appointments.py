@@ -251,3 +251,46 @@ def test_parallel_bookings_on_postgresql_never_overfill_a_slot():
     s.refresh_from_db()
     assert s.booked == 3
     assert Appointment.objects.filter(slot=s).count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_bookings_from_one_phone_on_postgresql_respect_the_daily_limit():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serializes writers itself, so there is no race to test")
+    h = hall()
+    HallSettings.objects.create(center=h.center, booking_daily_limit=2)
+    slots = [slot(h.b, NOW + dt.timedelta(hours=1, minutes=30 * i)) for i in range(8)]
+    successes: list[str] = []
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(slots))
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                with transaction.atomic():
+                    appointment = book(AppointmentSlot.objects.get(pk=slots[i].pk))
+                with lock:
+                    successes.append(appointment.number)
+            except ValidationError as exc:
+                with lock:
+                    refusals.append(" ".join(exc.messages))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(slots))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert len(successes) == 2
+    assert len(refusals) == 6
+    assert all("每天最多预约 2 次" in r for r in refusals)
+    assert Appointment.objects.filter(center=h.center).count() == 2

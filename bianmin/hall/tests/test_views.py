@@ -651,3 +651,49 @@ def test_menus_offer_the_hall_pages(h):
     assert {link.label for link in public_links()} >= {"办公时间与特色服务", "预约办理"}
     assert {link.label for link in staff_links(Role.WINDOW)} >= {"叫号", "大厅服务"}
     assert "叫号" not in {link.label for link in staff_links(Role.HANDLER)}
+
+
+# --- Personal data ------------------------------------------------------------------------------------------
+
+
+def test_revealing_a_phone_needs_a_reason_is_logged_and_stays_in_scope(h):
+    from bianmin.core.models import PersonalDataReveal
+
+    visit = services.home_visit_request(
+        center=h.center, channel="phone", name="刘", phone="13903716001", address="某地", reason="ill", item_name="x"
+    )
+    client = login(h.clerks[1])
+
+    no_reason = client.post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": ""})
+    shown = client.post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "电话确认上门时间"})
+
+    assert no_reason.status_code == 400
+    assert "13903716001" not in no_reason.content.decode()
+    assert shown.status_code == 200
+    assert "13903716001" in shown.content.decode()
+    log = PersonalDataReveal.objects.get()
+    assert (log.actor, log.field, log.reason) == (h.clerks[1].user, "phone", "电话确认上门时间")
+    other = hall(code="C2")
+    assert login(other.clerks[1]).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 404
+    handler = staff_user(Role.HANDLER, h.center)
+    assert login(handler).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/staff/hall/reveal/nope/{visit.pk}/", {"reason": "x"}).status_code == 404
+    assert PersonalDataReveal.objects.count() == 1
+
+
+def test_hall_registers_are_closed_to_other_roles(h):
+    handler = login(staff_user(Role.HANDLER, h.center))
+
+    for url in ("/staff/hall/home-visits/", "/staff/hall/proxy/", "/staff/hall/appointments/", "/staff/hall/"):
+        assert handler.get(url).status_code == 403, url
+
+
+def test_a_booking_made_by_staff_is_recorded_as_a_phone_booking(h):
+    s = future_slot(h)
+
+    login(h.clerks[1]).post(
+        f"/hall/{h.center.code}/book/?category={h.b.pk}",
+        {"slot": s.pk, "name": "王", "phone": "13903715009", "item_name": "x"},
+    )
+
+    assert Appointment.objects.get().channel == Appointment.Channel.PHONE
