@@ -115,7 +115,7 @@ class AppointmentSlot(models.Model):
     class Meta:
         verbose_name = _("预约时段")
         verbose_name_plural = _("预约时段")
-        ordering = ["date", "starts_at", "category", "window"]
+        ordering = ["date", "starts_at", "id"]
         indexes = [models.Index(fields=["center", "date"], name="slot_center_date_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="slot_booked_within_capacity"),
@@ -312,6 +312,21 @@ class TicketEvent(EventBase):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.verb}"
+
+
+class QueueVersion(models.Model):
+    """A counter per center, bumped in the transaction of every change the hall screen shows. Screens on any app
+    server compare it (one indexed read) before recomputing what they show."""
+
+    center = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("叫号屏版本")
+        verbose_name_plural = _("叫号屏版本")
+
+    def __str__(self) -> str:
+        return f"{self.center_id}: {self.value}"
 
 
 class Call(models.Model):

@@ -19,6 +19,7 @@ from bianmin.hall.models import (
     HomeVisit,
     ProxyCase,
     QueueCategory,
+    QueueVersion,
     Ticket,
 )
 from bianmin.hall.slotting import OpenSession, open_sessions
@@ -318,6 +319,11 @@ def on_duty_names(*, center: OrgUnit, day: dt.date) -> dict[int, list[str]]:
 
 
 RECENT_CALLS = 6
+
+
+def screen_version(*, center: OrgUnit) -> int:
+    found = QueueVersion.objects.filter(center=center).values_list("value", flat=True).first()
+    return found or 0
 
 
 def screen_state(*, center: OrgUnit, moment: dt.datetime | None = None) -> dict[str, Any]:

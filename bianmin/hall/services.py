@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -33,6 +31,7 @@ from bianmin.hall.models import (
     ProxyCase,
     ProxyEvent,
     QueueCategory,
+    QueueVersion,
     Ticket,
     TicketEvent,
 )
@@ -84,17 +83,13 @@ def _phone_index(phone: str) -> str:
 
 # --- The hall screen is told when the queue changes ------------------------------------------------------------
 
-SCREEN_VERSION_KEY = "hall:screen-version:{}"
-
 
 def screen_touch(center_id: int) -> None:
-    """Bump the center's screen version now and again at commit, so no screen keeps a stale picture."""
-
-    def bump() -> None:
-        cache.set(SCREEN_VERSION_KEY.format(center_id), uuid.uuid4().hex, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Bump the center's screen version in the caller's transaction: shared by every app server through the
+    database, visible exactly when the change it announces is."""
+    if not QueueVersion.objects.filter(center_id=center_id).update(value=F("value") + 1):
+        QueueVersion.objects.get_or_create(center_id=center_id)
+        QueueVersion.objects.filter(center_id=center_id).update(value=F("value") + 1)
 
 
 # --- Settings, extended hours, slots --------------------------------------------------------------------------
@@ -154,10 +149,8 @@ def extended_hours_remove(*, row: ExtendedHours, reason: str, actor: Any) -> Non
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销原因。")})
     start, end = selectors.at(row.date, row.start), selectors.at(row.date, row.end)
-    slots = AppointmentSlot.objects.select_for_update().filter(
-        center=row.center, is_extended=True, starts_at__gte=start, starts_at__lt=end
-    )
-    held = sum(s.booked for s in slots)
+    slots = AppointmentSlot.objects.filter(center=row.center, is_extended=True, starts_at__gte=start, starts_at__lt=end)
+    held = sum(s.booked for s in slots.select_for_update(of=("self",)))
     if held:
         raise ValidationError(
             _("该延时服务时段已有 %(count)s 个预约，请先联系预约人改约或取消后再撤销。") % {"count": held}

@@ -383,12 +383,7 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
 def screen_state(request: HttpRequest, code: str) -> JsonResponse:
     """What the hall screen polls every second: cached per center until the queue changes."""
     center = _public_center(code)
-    version_key = services.SCREEN_VERSION_KEY.format(center.pk)
-    version = cache.get(version_key)
-    if version is None:
-        version = timezone.now().isoformat()
-        cache.add(version_key, version, timeout=None)
-        version = cache.get(version_key, version)
+    version = selectors.screen_version(center=center)
     minute = timezone.localtime().strftime("%H%M")  # the clock and "open now" move on even when the queue doesn't
     key = f"hall:screen:{center.pk}:{version}:{minute}"
     state = cache.get(key)

@@ -237,6 +237,22 @@ def test_queue_stats_count_and_average_the_wait(h):
     assert stats["B"].avg_wait_minutes is None
 
 
+def test_every_change_the_screen_shows_bumps_the_centers_version_in_the_database(h):
+    other = hall(code="C2")
+    versions = [selectors.screen_version(center=h.center)]
+    ticket = issue(h)
+    versions.append(selectors.screen_version(center=h.center))
+    call(h)
+    versions.append(selectors.screen_version(center=h.center))
+    services.ticket_recall(ticket=ticket, actor=None)
+    versions.append(selectors.screen_version(center=h.center))
+    done(ticket, h)
+    versions.append(selectors.screen_version(center=h.center))
+
+    assert versions == [0, 1, 2, 3, 4]
+    assert selectors.screen_version(center=other.center) == 0
+
+
 def _parallel(count, target):
     errors: list[BaseException] = []
     barrier = threading.Barrier(count)

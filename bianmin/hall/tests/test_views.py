@@ -246,9 +246,9 @@ def test_the_screen_state_takes_few_queries_whatever_the_queue(h, django_assert_
     services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
     cache.clear()
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         Client().get(f"/hall/{h.center.code}/screen/state.json")
-    with django_assert_max_num_queries(1):  # the center; the state itself comes from the cache
+    with django_assert_max_num_queries(2):  # the center and its queue version; the state comes from the cache
         Client().get(f"/hall/{h.center.code}/screen/state.json")
 
 
