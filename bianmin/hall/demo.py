@@ -208,6 +208,7 @@ def load(stdout: Any) -> None:
             applicant_phone="13903717002",
             agent_kind=ProxyCase.AgentKind.COMMUNITY,
             agent_name="阴华",
+            community=OrgUnit.objects.filter(code="410108001001").first(),
             authorization=ProxyCase.Authorization.REGISTER_SIGNED,
             authorized_on=today,
             authorization_note="委托社区代办员代为向区行政服务中心递交退役军人优待证申请材料。",

@@ -466,6 +466,15 @@ class ProxyCase(models.Model):
     }
 
     center = models.ForeignKey(OrgUnit, verbose_name=_("中心"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("登记的社区（村）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("由社区（村）便民服务站登记的代办。"),
+    )
     number = models.CharField(_("代办登记号"), max_length=24)
     applicant_name = models.CharField(_("委托人（申请人）"), max_length=100)
     applicant_phone = EncryptedCharField(_("委托人联系电话"))

@@ -385,7 +385,8 @@ def screen_state(*, center: OrgUnit, moment: dt.datetime | None = None) -> dict[
 # --- Home visits and proxy cases ------------------------------------------------------------------------------
 
 
-def _visit_scope(qs: QuerySet[HomeVisit], user: Any) -> QuerySet[HomeVisit]:
+def _center_or_community_scope(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Rows of the user's center, or registered at their community point: a point's staff see their own."""
     prefix = scope_path(user)
     if prefix is None:
         return qs.none()
@@ -396,7 +397,7 @@ def _visit_scope(qs: QuerySet[HomeVisit], user: Any) -> QuerySet[HomeVisit]:
 
 def home_visits(*, user: Any, status: str | None = None) -> QuerySet[HomeVisit]:
     qs = (
-        _visit_scope(HomeVisit.objects.all(), user)
+        _center_or_community_scope(HomeVisit.objects.all(), user)
         .select_related("center", "community")
         .prefetch_related(Prefetch("assignees", queryset=Staff.objects.only("id", "name")))
     )
@@ -407,22 +408,26 @@ def home_visits(*, user: Any, status: str | None = None) -> QuerySet[HomeVisit]:
 
 def home_visit_in_scope(*, user: Any, pk: int) -> HomeVisit:
     try:
-        return _visit_scope(HomeVisit.objects.select_related("center", "community", "item"), user).get(pk=pk)
+        return _center_or_community_scope(HomeVisit.objects.select_related("center", "community", "item"), user).get(
+            pk=pk
+        )
     except (HomeVisit.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
 def proxy_cases(*, user: Any, status: str | None = None) -> QuerySet[ProxyCase]:
-    qs = scope_filter(ProxyCase.objects.all(), user, "center__path").select_related("center", "agent_staff")
+    qs = _center_or_community_scope(ProxyCase.objects.all(), user).select_related("center", "agent_staff")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
 
 
 def proxy_in_scope(*, user: Any, pk: int) -> ProxyCase:
-    return get_in_scope(
-        ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by"), user, "center__path", pk=pk
-    )
+    qs = ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by")
+    try:
+        return _center_or_community_scope(qs, user).get(pk=pk)
+    except (ProxyCase.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
 
 
 def staff_of_center(*, center: OrgUnit) -> QuerySet[Staff]:

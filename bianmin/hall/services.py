@@ -873,6 +873,7 @@ def proxy_register(
     item: ServiceItem | None = None,
     item_name: str = "",
     case_number: str = "",
+    community: OrgUnit | None = None,
 ) -> ProxyCase:
     """Register a 代办: who acts for whom, on what recorded authorization, for which item."""
     applicant_name = _clean_name(applicant_name, "applicant_name")
@@ -898,9 +899,12 @@ def proxy_register(
     item_name = item.name if item is not None else " ".join((item_name or "").split())
     if not item_name:
         raise ValidationError({"item_name": _("请填写代办事项。")})
+    if community is not None and not community.path.startswith(center.path):
+        raise ValidationError({"community": _("所选社区（村）不在本中心辖区内。")})
     year = timezone.localdate().year
     proxy = ProxyCase.objects.create(
         center=center,
+        community=community,
         number=format_serial(prefix="DB", year=year, value=next_serial(scope=center.code, kind="proxy", year=year)),
         applicant_name=applicant_name,
         applicant_phone=phone,

@@ -119,16 +119,17 @@ def _pk(value: Any) -> int:
         return 0
 
 
-def _client_key(request: HttpRequest) -> str:
-    return f"hall:lookup-failures:{request.META.get('REMOTE_ADDR', '')}"
+def _lookup_key(center: OrgUnit, number: str) -> str:
+    # Per booking number, not per client address: behind a reverse proxy every citizen shares one address.
+    return f"hall:lookup-failures:{center.pk}:{''.join(number.split()).upper()[:24]}"
 
 
-def _lookup_blocked(request: HttpRequest) -> bool:
-    return int(cache.get(_client_key(request), 0)) >= LOOKUP_LIMIT
+def _lookup_blocked(center: OrgUnit, number: str) -> bool:
+    return int(cache.get(_lookup_key(center, number), 0)) >= LOOKUP_LIMIT
 
 
-def _lookup_failed(request: HttpRequest) -> None:
-    key = _client_key(request)
+def _lookup_failed(center: OrgUnit, number: str) -> None:
+    key = _lookup_key(center, number)
     cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
     try:
         cache.incr(key)
@@ -233,14 +234,14 @@ def booking(request: HttpRequest, code: str) -> HttpResponse:
     center = _public_center(code)
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _lookup_blocked(request):
+        if _lookup_blocked(center, form.cleaned_data["number"]):
             form.add_error(None, _("查询次数过多，请 15 分钟后再试，或致电大厅咨询。"))
         else:
             found = selectors.appointment_lookup(
                 center=center, number=form.cleaned_data["number"], phone_tail=form.cleaned_data["phone_tail"]
             )
             if found is None:
-                _lookup_failed(request)
+                _lookup_failed(center, form.cleaned_data["number"])
                 form.add_error(None, _("未找到该预约，请核对预约号和手机号码后四位。"))
             else:
                 request.session["hall_booking"] = found.pk
@@ -329,14 +330,14 @@ def kiosk_checkin(request: HttpRequest, code: str) -> HttpResponse:
     center = _public_center(code)
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _lookup_blocked(request):
+        if _lookup_blocked(center, form.cleaned_data["number"]):
             form.add_error(None, _("查询次数过多，请到导办台由工作人员办理签到。"))
         else:
             found = selectors.appointment_lookup(
                 center=center, number=form.cleaned_data["number"], phone_tail=form.cleaned_data["phone_tail"]
             )
             if found is None:
-                _lookup_failed(request)
+                _lookup_failed(center, form.cleaned_data["number"])
                 form.add_error(None, _("未找到该预约，请核对预约号和手机号码后四位。"))
             else:
                 try:
@@ -957,7 +958,9 @@ def proxy_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            proxy = services.proxy_register(center=center, actor=request.user, **form.cleaned_data)
+            staff = staff_of(request.user)
+            point = staff.org_unit if staff and staff.org_unit.level == OrgUnit.Level.COMMUNITY else None
+            proxy = services.proxy_register(center=center, community=point, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

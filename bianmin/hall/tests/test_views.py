@@ -118,8 +118,11 @@ def test_lookups_are_throttled_after_repeated_failures(h):
         client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00001", "phone_tail": "0000"})
 
     response = client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00001", "phone_tail": "0000"})
+    other_number = client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00002", "phone_tail": "0000"})
 
     assert "查询次数过多" in response.content.decode()
+    # the limit guards each booking number, so one guesser behind a shared address does not lock out everyone
+    assert "查询次数过多" not in other_number.content.decode()
 
 
 # --- Booking pages ------------------------------------------------------------------------------------------
@@ -697,3 +700,48 @@ def test_a_booking_made_by_staff_is_recorded_as_a_phone_booking(h):
     )
 
     assert Appointment.objects.get().channel == Appointment.Channel.PHONE
+
+
+def test_a_community_point_sees_the_home_visits_and_proxies_it_registered(h):
+    point = community(parent=h.center)
+    agent = staff_user(Role.WINDOW, point, name="阴华")
+    client = login(agent)
+
+    client.post(
+        "/staff/hall/home-visits/new/",
+        {
+            "channel": "point",
+            "name": "刘德福",
+            "phone": "13903716001",
+            "community": point.pk,
+            "address": "5 号楼",
+            "item_name": "高龄津贴资格认证",
+            "reason": "elderly",
+        },
+    )
+    client.post(
+        "/staff/hall/proxy/new/",
+        {
+            "applicant_name": "黄志强",
+            "applicant_phone": "13903717002",
+            "agent_kind": "community",
+            "agent_name": "阴华",
+            "authorization": "register",
+            "authorized_on": timezone.localdate(),
+            "authorization_note": "委托代办",
+            "item_name": "退役军人优待证申领",
+        },
+    )
+
+    proxy = ProxyCase.objects.get()
+    visit = HomeVisit.objects.get()
+    assert proxy.community == point
+    assert proxy.center == h.center
+    assert "黄志强" in client.get("/staff/hall/proxy/").content.decode()
+    assert "刘德福" in client.get("/staff/hall/home-visits/").content.decode()
+    assert client.get(f"/staff/hall/proxy/{proxy.pk}/").status_code == 200
+    assert client.get(f"/staff/hall/home-visits/{visit.pk}/").status_code == 200
+    # another point of the same center sees neither
+    neighbour = login(staff_user(Role.WINDOW, community(parent=h.center)))
+    assert neighbour.get(f"/staff/hall/proxy/{proxy.pk}/").status_code == 404
+    assert neighbour.get(f"/staff/hall/home-visits/{visit.pk}/").status_code == 404
