@@ -25,7 +25,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 def _date(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _time(label: Any) -> forms.TimeField:

@@ -709,15 +709,21 @@ def slots(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(generate if action == "generate" else block, exc)
         status = 400
+    shown = categories.filter(pk=_pk(request.GET.get("category"))).first()
+    slot_rows = selectors.slots_on(user=request.user, center=center, day=day).order_by(
+        "starts_at", "category__sort_order", "window__number"
+    )
+    if shown is not None:
+        slot_rows = slot_rows.filter(category=shown)
     return render(
         request,
         "hall/slots.html",
         {
             "center": center,
             "day": day,
-            "slots": selectors.slots_on(user=request.user, center=center, day=day).order_by(
-                "starts_at", "category__sort_order", "window__number"
-            ),
+            "slots": slot_rows,
+            "categories": categories,
+            "category": shown,
             "generate_form": generate,
             "block_form": block,
             "sessions": selectors.sessions_on(center=center, day=day),
