@@ -709,7 +709,7 @@ def slots(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(generate if action == "generate" else block, exc)
         status = 400
-    shown = categories.filter(pk=_pk(request.GET.get("category"))).first()
+    shown = categories.filter(pk=_pk(request.GET["category"])).first() if request.GET.get("category") else None
     slot_rows = selectors.slots_on(user=request.user, center=center, day=day).order_by(
         "starts_at", "category__sort_order", "window__number"
     )

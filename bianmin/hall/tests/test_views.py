@@ -421,7 +421,7 @@ def test_list_pages_do_not_grow_queries_with_rows(h, django_assert_max_num_queri
         "/staff/hall/tickets/": 7,
         "/staff/hall/home-visits/": 5,
         "/staff/hall/proxy/": 4,
-        f"/staff/hall/slots/?date={tomorrow}": 8,
+        f"/staff/hall/slots/?date={tomorrow}": 9,
         "/staff/hall/": 11,
         "/staff/hall/counter/": 9,
     }
