@@ -1,0 +1,747 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bianmin.core.navigation import public_links, staff_links
+from bianmin.hall import services
+from bianmin.hall.intake import intake_url_for
+from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
+from bianmin.hall.tests.factories import hall, slot
+from bianmin.org.models import Role
+from bianmin.org.tests.factories import community, staff_user
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def h(db):
+    return hall()
+
+
+def login(staff):
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+def future_slot(h, category=None, **kwargs):
+    """A bookable slot tomorrow at 10:00 (real time: the views use the clock)."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(10), tzinfo=timezone.get_current_timezone())
+    return slot(category or h.b, start, **kwargs)
+
+
+def today_slot(h, **kwargs):
+    now = timezone.now()
+    return slot(h.b, now + dt.timedelta(minutes=5), **kwargs) if timezone.localtime(now).hour < 23 else None
+
+
+# --- Kiosk, receipt, check-in -------------------------------------------------------------------------------
+
+
+def test_the_kiosk_lists_categories_with_waiting_counts_and_issues_a_ticket(h):
+    services.ticket_issue(center=h.center, category=h.a)
+    client = Client()
+
+    page = client.get(f"/hall/{h.center.code}/kiosk/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "综合受理" in text
+    assert "民政事务" in text
+    assert "等候 1 人" in text
+
+    response = client.post(f"/hall/{h.center.code}/kiosk/", {"category": h.a.pk, "priority": "elderly"})
+
+    ticket = Ticket.objects.get(number="A002")
+    assert ticket.priority == Ticket.Priority.ELDERLY
+    assert response.status_code == 302
+    assert response["Location"] == f"/hall/{h.center.code}/tickets/{ticket.public_id}/?kiosk=1"
+    receipt = client.get(response["Location"]).content.decode()
+    assert "A002" in receipt
+    assert "您前面还有 <strong>1</strong> 人等候" in receipt
+    assert "老年人优先" in receipt
+
+
+def test_the_kiosk_refuses_a_bad_category_in_chinese_without_a_ticket(h):
+    other = hall(code="C2")
+
+    response = Client().post(f"/hall/{h.center.code}/kiosk/", {"category": other.a.pk})
+
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in response.content.decode()
+    assert Ticket.objects.count() == 0
+    assert Client().post(f"/hall/{h.center.code}/kiosk/", {"category": "x", "priority": "vip"}).status_code == 400
+
+
+def test_unknown_centers_and_tickets_answer_404(h):
+    client = Client()
+    assert client.get("/hall/NOPE/kiosk/").status_code == 404
+    assert client.get(f"/hall/{h.center.code}/tickets/00000000-0000-0000-0000-000000000000/").status_code == 404
+    point = community(parent=h.center)
+    assert client.get(f"/hall/{point.code}/kiosk/").status_code == 404
+
+
+def test_a_booking_checks_in_at_the_kiosk_and_gets_a_priority_ticket(h):
+    s = today_slot(h)
+    if s is None:
+        pytest.skip("too close to midnight for a same-day slot")
+    appointment = services.appointment_book(slot=s, name="王秀英", phone="13903715001", item_name="高龄津贴申请")
+    client = Client()
+
+    wrong = client.post(f"/hall/{h.center.code}/kiosk/check-in/", {"number": appointment.number, "phone_tail": "9999"})
+    assert wrong.status_code == 400
+    assert "未找到该预约" in wrong.content.decode()
+    response = client.post(
+        f"/hall/{h.center.code}/kiosk/check-in/", {"number": appointment.number.lower(), "phone_tail": "5001"}
+    )
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(appointment=appointment)
+    assert ticket.priority == Ticket.Priority.APPOINTMENT
+    assert "王秀英" not in client.get(response["Location"]).content.decode()  # the receipt carries no name
+
+
+def test_lookups_are_throttled_after_repeated_failures(h):
+    client = Client()
+    for _ in range(10):
+        client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00001", "phone_tail": "0000"})
+
+    response = client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00001", "phone_tail": "0000"})
+    other_number = client.post(f"/hall/{h.center.code}/booking/", {"number": "YY2026-00002", "phone_tail": "0000"})
+
+    assert "查询次数过多" in response.content.decode()
+    # the limit guards each booking number, so one guesser behind a shared address does not lock out everyone
+    assert "查询次数过多" not in other_number.content.decode()
+
+
+# --- Booking pages ------------------------------------------------------------------------------------------
+
+
+def test_a_citizen_books_and_sees_the_number_and_a_masked_phone(h):
+    s = future_slot(h)
+    client = Client()
+    page = client.get(f"/hall/{h.center.code}/book/?category={h.b.pk}")
+    assert page.status_code == 200
+    assert "10:00" in page.content.decode()
+
+    response = client.post(
+        f"/hall/{h.center.code}/book/?category={h.b.pk}",
+        {"slot": s.pk, "name": "李建国", "phone": "13903715002", "item_name": "临时救助申请"},
+    )
+
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    done = client.get(response["Location"]).content.decode()
+    assert appointment.number in done
+    assert "139****5002" in done
+    assert "13903715002" not in done
+
+
+def test_bad_booking_input_gets_chinese_errors_and_no_booking(h):
+    s = future_slot(h, capacity=1)
+    services.appointment_book(slot=s, name="甲", phone="13903710001", item_name="x")
+    client = Client()
+    url = f"/hall/{h.center.code}/book/?category={h.b.pk}"
+
+    bad_phone = client.post(url, {"slot": s.pk, "name": "李", "phone": "abc", "item_name": "x"})
+    full = client.post(url, {"slot": s.pk, "name": "李", "phone": "13903710002", "item_name": "x"})
+
+    assert bad_phone.status_code == 400
+    # the full slot is no longer offered: the form refuses it as an invalid choice
+    assert full.status_code == 400
+    assert "选择一个有效的选项" in full.content.decode() or "已约满" in full.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_the_booking_page_shows_the_extended_hours_and_without_category_the_categories(h):
+    page = Client().get(f"/hall/{h.center.code}/book/")
+
+    assert page.status_code == 200
+    assert "民政事务" in page.content.decode()
+    assert Client().get(f"/hall/{h.center.code}/book/?category=abc").status_code == 200
+
+
+def test_a_citizen_finds_changes_and_cancels_a_booking(h):
+    s = future_slot(h)
+    later = slot(h.b, s.starts_at + dt.timedelta(hours=1))
+    appointment = services.appointment_book(slot=s, name="孙浩", phone="13903715004", item_name="居住证办理")
+    client = Client()
+
+    found = client.post(f"/hall/{h.center.code}/booking/", {"number": appointment.number, "phone_tail": "5004"})
+    assert found.status_code == 302
+    manage = client.get(found["Location"]).content.decode()
+    assert "孙*" in manage
+    assert "孙浩" not in manage
+    changed = client.post(found["Location"], {"action": "change", "slot": later.pk})
+    assert changed.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.slot == later
+    client.post(found["Location"], {"action": "cancel"})
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+
+
+def test_the_manage_page_needs_a_lookup_first(h):
+    response = Client().get(f"/hall/{h.center.code}/booking/manage/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/hall/{h.center.code}/booking/"
+
+
+# --- The hall screen ----------------------------------------------------------------------------------------
+
+
+def test_the_screen_state_shows_calls_waiting_counts_and_windows_without_personal_data(h):
+    s = today_slot(h, window=h.windows[3])
+    if s is None:
+        pytest.skip("too close to midnight for a same-day slot")
+    appointment = services.appointment_book(slot=s, name="张三丰", phone="13903718888", item_name="临时救助")
+    services.appointment_check_in(appointment=appointment)
+    services.ticket_issue(center=h.center, category=h.a)
+    client = Client()
+    url = f"/hall/{h.center.code}/screen/state.json"
+
+    before = client.get(url).json()
+    ticket = services.ticket_call_next(window=h.windows[3], actor=h.clerks[3].user)
+    after = client.get(url).json()
+
+    assert before["now"] is None
+    assert {w["prefix"]: w["count"] for w in before["waiting"]} == {"A": 1, "B": 1}
+    assert ticket is not None
+    assert after["now"]["ticket"] == ticket.number == "B001"
+    assert after["now"]["window"] == 3
+    assert {w["prefix"]: w["count"] for w in after["waiting"]} == {"A": 1, "B": 0}
+    assert [w["staff"] for w in after["windows"]] == [["窗口1员"], ["窗口2员"], ["窗口3员"]]
+    assert after["windows"][2]["serving"] == "B001"
+    raw = client.get(url).content.decode() + client.get(f"/hall/{h.center.code}/screen/").content.decode()
+    for secret in ("张三丰", "13903718888", "8888", appointment.number):
+        assert secret not in raw
+
+
+def test_a_recall_shows_again_on_the_screen(h):
+    ticket = services.ticket_issue(center=h.center, category=h.a)
+    services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
+    client = Client()
+    first = client.get(f"/hall/{h.center.code}/screen/state.json").json()["now"]
+
+    services.ticket_recall(ticket=ticket, actor=h.clerks[1].user)
+    again = client.get(f"/hall/{h.center.code}/screen/state.json").json()["now"]
+
+    assert again["id"] != first["id"]
+    assert again["recall"] is True
+    assert again["ticket"] == "A001"
+
+
+def test_the_screen_state_takes_few_queries_whatever_the_queue(h, django_assert_max_num_queries):
+    for _ in range(20):
+        services.ticket_issue(center=h.center, category=h.a)
+    services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
+    cache.clear()
+
+    with django_assert_max_num_queries(11):
+        Client().get(f"/hall/{h.center.code}/screen/state.json")
+    with django_assert_max_num_queries(2):  # the center and its queue version; the state comes from the cache
+        Client().get(f"/hall/{h.center.code}/screen/state.json")
+
+
+# --- Staff: the counter -------------------------------------------------------------------------------------
+
+
+def test_staff_pages_need_a_login_and_a_hall_role(h):
+    assert Client().get("/staff/hall/counter/").status_code == 302
+    handler = staff_user(Role.HANDLER, h.center)
+    assert login(handler).get("/staff/hall/counter/").status_code == 403
+    assert login(h.clerks[1]).get("/staff/hall/slots/").status_code == 403
+    assert login(h.director).get("/staff/hall/slots/").status_code == 200
+
+
+def test_a_clerk_calls_at_their_window_and_sees_the_intake_seam(h):
+    services.ticket_issue(center=h.center, category=h.a)
+    client = login(h.clerks[1])
+
+    page = client.get("/staff/hall/counter/")
+    assert "叫下一位" in page.content.decode()
+    response = client.post(f"/staff/hall/counter/{h.windows[1].pk}/call/")
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.status == Ticket.Status.CALLED
+    assert ticket.window == h.windows[1]
+    page = client.get(response["Location"]).content.decode()
+    assert "A001" in page
+    assert "data-intake" not in page  # cases:intake does not exist yet
+
+
+def test_a_clerk_cannot_call_at_a_window_they_are_not_posted_on(h):
+    services.ticket_issue(center=h.center, category=h.a)
+
+    response = login(h.clerks[1]).post(f"/staff/hall/counter/{h.windows[2].pk}/call/")
+
+    assert response.status_code == 403
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
+
+
+def test_another_centers_staff_get_404_for_this_centers_windows_and_tickets(h):
+    other = hall(code="C2")
+    ticket = services.ticket_issue(center=h.center, category=h.a)
+    services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
+    client = login(other.director)
+
+    assert client.post(f"/staff/hall/counter/{h.windows[1].pk}/call/").status_code == 404
+    assert client.post(f"/staff/hall/tickets/{ticket.pk}/finish/").status_code == 404
+    assert client.get(f"/staff/hall/counter/?center={h.center.code}").status_code == 404
+
+
+def test_the_counter_actions_run_the_ticket_through_its_day(h):
+    services.ticket_issue(center=h.center, category=h.a)
+    client = login(h.clerks[1])
+    client.post(f"/staff/hall/counter/{h.windows[1].pk}/call/")
+    ticket = Ticket.objects.get()
+
+    for action in ("recall", "start", "finish"):
+        assert client.post(f"/staff/hall/tickets/{ticket.pk}/{action}/").status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DONE
+    assert ticket.recall_count == 1
+    # an action that no longer applies is refused with a message, not a 500
+    response = client.post(f"/staff/hall/tickets/{ticket.pk}/no_show/", follow=True)
+    assert response.status_code == 200
+    assert "不在任何窗口" in response.content.decode() or "不能进行此操作" in response.content.decode()
+
+
+def test_transfer_from_the_counter(h):
+    services.ticket_issue(center=h.center, category=h.a)
+    client = login(h.clerks[1])
+    client.post(f"/staff/hall/counter/{h.windows[1].pk}/call/")
+    ticket = Ticket.objects.get()
+
+    bad = client.post(f"/staff/hall/tickets/{ticket.pk}/transfer/", {"to_window": "nope"}, follow=True)
+    assert "请选择要转至的窗口" in bad.content.decode()
+    client.post(f"/staff/hall/tickets/{ticket.pk}/transfer/", {"to_window": h.windows[3].pk, "note": "民政"})
+
+    ticket.refresh_from_db()
+    assert ticket.target_window == h.windows[3]
+    assert ticket.status == Ticket.Status.WAITING
+
+
+def test_the_queue_partial_refreshes_without_the_page(h):
+    services.ticket_issue(center=h.center, category=h.a)
+
+    response = login(h.clerks[1]).get(f"/staff/hall/counter/{h.windows[1].pk}/queue/", HTTP_HX_REQUEST="true")
+
+    text = response.content.decode()
+    assert "A001" in text
+    assert "<html" not in text
+
+
+def test_a_clerk_without_a_post_is_told_so(h):
+    loose = staff_user(Role.WINDOW, h.center)
+
+    page = login(loose).get("/staff/hall/counter/").content.decode()
+
+    assert "您今天没有窗口岗位" in page
+
+
+# --- intake seam --------------------------------------------------------------------------------------------
+
+
+def _intake_view(request):  # pragma: no cover - never rendered, only reversed
+    raise AssertionError
+
+
+urlpatterns = [
+    path("cases/", include(([path("intake/", _intake_view, name="intake")], "cases"))),
+]
+
+
+def test_intake_url_for_is_none_until_cases_defines_its_intake(h):
+    ticket = services.ticket_issue(center=h.center, category=h.a, applicant_name="张三")
+
+    assert intake_url_for(ticket) is None
+
+
+def test_intake_url_for_prefills_the_item_and_the_applicant(h, settings):
+    from bianmin.catalog.tests.factories import published_item
+
+    settings.ROOT_URLCONF = __name__
+    item = published_item(owner=h.center).item
+    ticket = services.ticket_issue(center=h.center, category=h.a, item=item, applicant_name="张 三")
+    walk_in = services.ticket_issue(center=h.center, category=h.a)
+
+    assert intake_url_for(ticket) == f"/cases/intake/?item={item.pk}&applicant_name=%E5%BC%A0+%E4%B8%89"
+    assert intake_url_for(walk_in) == "/cases/intake/"
+    assert reverse("cases:intake") == "/cases/intake/"
+
+
+# --- Staff lists: query counts ----------------------------------------------------------------------------
+
+
+def test_list_pages_do_not_grow_queries_with_rows(h, django_assert_max_num_queries):
+    client = login(h.director)
+    for i in range(5):
+        s = future_slot(h) if i == 0 else slot(h.b, future_slot_start(h, i))
+        services.appointment_book(slot=s, name=f"人{i}", phone=f"1390371000{i}", item_name="x")
+        services.ticket_issue(center=h.center, category=h.a)
+        services.home_visit_request(
+            center=h.center,
+            channel="phone",
+            name="刘",
+            phone="13903716001",
+            address="某地",
+            reason="ill",
+            item_name="x",
+        )
+        services.proxy_register(
+            center=h.center,
+            applicant_name="陈",
+            applicant_phone="13903717001",
+            agent_kind="staff",
+            agent_staff=h.clerks[1],
+            authorization="poa",
+            authorized_on=timezone.localdate(),
+            authorization_note="代办",
+            item_name="x",
+            actor=None,
+        )
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    # Measured with 2 and with 10 rows of each kind: the same counts.
+    bounds = {
+        f"/staff/hall/appointments/?date={tomorrow}": 4,
+        "/staff/hall/tickets/": 7,
+        "/staff/hall/home-visits/": 5,
+        "/staff/hall/proxy/": 4,
+        f"/staff/hall/slots/?date={tomorrow}": 9,
+        "/staff/hall/": 11,
+        "/staff/hall/counter/": 9,
+    }
+    for url, bound in bounds.items():
+        client.get(url)  # warm the session and per-request caches
+        with django_assert_max_num_queries(bound):
+            assert client.get(url).status_code == 200, url
+
+
+def future_slot_start(h, i):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(10 + i), tzinfo=timezone.get_current_timezone())
+
+
+# --- Appointments at the front desk -------------------------------------------------------------------------
+
+
+def test_staff_check_in_a_booking_from_the_list(h):
+    s = today_slot(h)
+    if s is None:
+        pytest.skip("too close to midnight for a same-day slot")
+    appointment = services.appointment_book(slot=s, name="赵桂兰", phone="13903715003", item_name="临时救助")
+    client = login(h.clerks[2])
+
+    page = client.get("/staff/hall/appointments/").content.decode()
+    assert "赵桂兰" in page
+    response = client.post(
+        f"/staff/hall/appointments/{appointment.pk}/check-in/", {"next": "/staff/hall/appointments/"}
+    )
+
+    assert response.status_code == 302
+    assert Ticket.objects.get(appointment=appointment).is_priority
+
+
+def test_staff_of_another_center_cannot_touch_this_centers_bookings(h):
+    appointment = services.appointment_book(slot=future_slot(h), name="甲", phone="13903710001", item_name="x")
+    other = hall(code="C2")
+
+    assert login(other.clerks[1]).post(f"/staff/hall/appointments/{appointment.pk}/check-in/").status_code == 404
+
+
+# --- Director: slots, extended hours, settings ------------------------------------------------------------
+
+
+def test_the_director_generates_and_blocks_slots_and_bad_input_is_answered_in_chinese(h):
+    client = login(h.director)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    bad = client.post(
+        "/staff/hall/slots/",
+        {
+            "action": "generate",
+            "category": h.a.pk,
+            "first": tomorrow,
+            "last": tomorrow - dt.timedelta(days=1),
+            "minutes": 30,
+            "capacity": 3,
+        },
+    )
+    assert bad.status_code == 400
+    assert "结束日期不能早于开始日期" in bad.content.decode()
+    good = client.post(
+        "/staff/hall/slots/",
+        {
+            "action": "generate",
+            "category": h.a.pk,
+            "first": tomorrow,
+            "last": tomorrow + dt.timedelta(days=6),
+            "minutes": 30,
+            "capacity": 3,
+        },
+    )
+    assert good.status_code == 302
+    blocked = client.post(
+        "/staff/hall/slots/",
+        {"action": "block", "day": tomorrow, "start": "09:00", "end": "23:00", "reason": "业务培训"},
+    )
+    assert blocked.status_code == 302
+
+
+def test_the_director_adds_extended_hours_and_the_public_page_shows_them(h):
+    client = login(h.director)
+    day = timezone.localdate() + dt.timedelta(days=1)
+
+    response = client.post(
+        "/staff/hall/extended-hours/", {"date": day, "start": "18:00", "end": "20:00", "note": "夜间延时服务"}
+    )
+    overlap = client.post("/staff/hall/extended-hours/", {"date": day, "start": "18:30", "end": "19:00", "note": ""})
+
+    assert response.status_code == 302
+    assert overlap.status_code == 400
+    assert "重叠" in overlap.content.decode()
+    public = Client().get(f"/hall/{h.center.code}/").content.decode()
+    assert "18:00–20:00" in public
+    assert "夜间延时服务" in public
+
+
+def test_the_director_sets_the_priority_cap(h):
+    client = login(h.director)
+    data = {
+        "priority_cap": 3,
+        "booking_daily_limit": 1,
+        "booking_days_ahead": 14,
+        "slot_minutes": 20,
+        "slot_capacity": 2,
+        "checkin_grace_minutes": 15,
+    }
+
+    assert client.post("/staff/hall/settings/", {**data, "priority_cap": 0}).status_code == 400
+    assert client.post("/staff/hall/settings/", data).status_code == 302
+    h.center.hall_settings.refresh_from_db()
+    assert h.center.hall_settings.priority_cap == 3
+
+
+# --- Home visits and proxy in the browser of a clerk or director ----------------------------------------------
+
+
+def test_a_citizen_requests_a_home_visit_and_the_director_assigns_it(h):
+    point = community(parent=h.center)
+    response = Client().post(
+        f"/hall/{h.center.code}/home-visit/",
+        {
+            "name": "刘德福",
+            "phone": "13903716001",
+            "community": point.pk,
+            "address": "宏达小区 5 号楼",
+            "item_name": "高龄津贴资格认证",
+            "reason": "elderly",
+        },
+    )
+    assert response.status_code == 200
+    visit = HomeVisit.objects.get()
+    assert visit.number in response.content.decode()
+    assert visit.channel == HomeVisit.Channel.ONLINE
+
+    when = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = login(h.clerks[1]).post(
+        f"/staff/hall/home-visits/{visit.pk}/",
+        {"action": "assign", "assignees": [h.clerks[1].pk], "scheduled_at": when},
+    )
+    assert refused.status_code == 403
+    assigned = login(h.director).post(
+        f"/staff/hall/home-visits/{visit.pk}/",
+        {"action": "assign", "assignees": [h.clerks[1].pk], "scheduled_at": when},
+    )
+    assert assigned.status_code == 302
+    recorded = login(h.clerks[1]).post(
+        f"/staff/hall/home-visits/{visit.pk}/",
+        {"action": "record", "outcome": "completed", "outcome_note": "当场办结", "visited_at": when[:11] + "00:00"},
+    )
+    assert recorded.status_code in (302, 400)  # the time may lie in the future near midnight
+    detail = login(h.director).get(f"/staff/hall/home-visits/{visit.pk}/").content.decode()
+    assert "139****6001" in detail
+    assert "13903716001" not in detail
+
+
+def test_a_bad_home_visit_request_keeps_the_form_and_answers_in_chinese(h):
+    response = Client().post(f"/hall/{h.center.code}/home-visit/", {"name": "刘", "phone": "1", "address": ""})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "这个字段是必填项" in text or "必填" in text
+    assert HomeVisit.objects.count() == 0
+
+
+def test_a_clerk_registers_a_proxy_case_and_links_the_case(h):
+    client = login(h.clerks[1])
+    response = client.post(
+        "/staff/hall/proxy/new/",
+        {
+            "applicant_name": "陈玉珍",
+            "applicant_phone": "13903717001",
+            "agent_kind": "staff",
+            "agent_staff": h.clerks[1].pk,
+            "authorization": "poa",
+            "authorized_on": timezone.localdate(),
+            "authorization_note": "委托代办",
+            "item_name": "养老保险资格认证",
+        },
+    )
+    assert response.status_code == 302
+    proxy = ProxyCase.objects.get()
+    link = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "CX2026-00009"})
+    advance = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "submitted"})
+
+    assert link.status_code == 302
+    assert advance.status_code == 302
+    proxy.refresh_from_db()
+    assert proxy.status == ProxyCase.Status.SUBMITTED
+    bad = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "open"})
+    assert bad.status_code == 400
+
+
+# --- 连心卡 --------------------------------------------------------------------------------------------------
+
+
+def test_the_lianxin_card_is_a_pdf_with_the_communitys_and_the_centers_contacts(h):
+    point = community(parent=h.center, name="宏达社区", address="宏达小区 3 号楼", phone="0371-63381301")
+    staff_user(Role.WINDOW, point, name="阴华", job_title="社区党支部书记")
+
+    response = Client().get(f"/hall/{h.center.code}/cards/{point.code}.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in (
+        "连心卡",
+        "宏达社区",
+        "宏达小区 3 号楼",
+        "0371-63381301",
+        "阴华",
+        h.center.display_hall_name,
+        h.center.complaint_phone,
+        "上门服务",
+    ):
+        assert expected in text, expected
+
+
+def test_a_card_for_a_community_of_another_center_is_404(h):
+    other = hall(code="C2")
+    far = community(parent=other.center)
+
+    assert Client().get(f"/hall/{h.center.code}/cards/{far.code}.pdf").status_code == 404
+
+
+# --- Navigation ---------------------------------------------------------------------------------------------
+
+
+def test_menus_offer_the_hall_pages(h):
+    assert {link.label for link in public_links()} >= {"办公时间与特色服务", "预约办理"}
+    assert {link.label for link in staff_links(Role.WINDOW)} >= {"叫号", "大厅服务"}
+    assert "叫号" not in {link.label for link in staff_links(Role.HANDLER)}
+
+
+# --- Personal data ------------------------------------------------------------------------------------------
+
+
+def test_revealing_a_phone_needs_a_reason_is_logged_and_stays_in_scope(h):
+    from bianmin.core.models import PersonalDataReveal
+
+    visit = services.home_visit_request(
+        center=h.center, channel="phone", name="刘", phone="13903716001", address="某地", reason="ill", item_name="x"
+    )
+    client = login(h.clerks[1])
+
+    no_reason = client.post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": ""})
+    shown = client.post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "电话确认上门时间"})
+
+    assert no_reason.status_code == 400
+    assert "13903716001" not in no_reason.content.decode()
+    assert shown.status_code == 200
+    assert "13903716001" in shown.content.decode()
+    log = PersonalDataReveal.objects.get()
+    assert (log.actor, log.field, log.reason) == (h.clerks[1].user, "phone", "电话确认上门时间")
+    other = hall(code="C2")
+    assert login(other.clerks[1]).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 404
+    handler = staff_user(Role.HANDLER, h.center)
+    assert login(handler).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/staff/hall/reveal/nope/{visit.pk}/", {"reason": "x"}).status_code == 404
+    assert PersonalDataReveal.objects.count() == 1
+
+
+def test_hall_registers_are_closed_to_other_roles(h):
+    handler = login(staff_user(Role.HANDLER, h.center))
+
+    for url in ("/staff/hall/home-visits/", "/staff/hall/proxy/", "/staff/hall/appointments/", "/staff/hall/"):
+        assert handler.get(url).status_code == 403, url
+
+
+def test_a_booking_made_by_staff_is_recorded_as_a_phone_booking(h):
+    s = future_slot(h)
+
+    login(h.clerks[1]).post(
+        f"/hall/{h.center.code}/book/?category={h.b.pk}",
+        {"slot": s.pk, "name": "王", "phone": "13903715009", "item_name": "x"},
+    )
+
+    assert Appointment.objects.get().channel == Appointment.Channel.PHONE
+
+
+def test_a_community_point_sees_the_home_visits_and_proxies_it_registered(h):
+    point = community(parent=h.center)
+    agent = staff_user(Role.WINDOW, point, name="阴华")
+    client = login(agent)
+
+    client.post(
+        "/staff/hall/home-visits/new/",
+        {
+            "channel": "point",
+            "name": "刘德福",
+            "phone": "13903716001",
+            "community": point.pk,
+            "address": "5 号楼",
+            "item_name": "高龄津贴资格认证",
+            "reason": "elderly",
+        },
+    )
+    client.post(
+        "/staff/hall/proxy/new/",
+        {
+            "applicant_name": "黄志强",
+            "applicant_phone": "13903717002",
+            "agent_kind": "community",
+            "agent_name": "阴华",
+            "authorization": "register",
+            "authorized_on": timezone.localdate(),
+            "authorization_note": "委托代办",
+            "item_name": "退役军人优待证申领",
+        },
+    )
+
+    proxy = ProxyCase.objects.get()
+    visit = HomeVisit.objects.get()
+    assert proxy.community == point
+    assert proxy.center == h.center
+    assert "黄志强" in client.get("/staff/hall/proxy/").content.decode()
+    assert "刘德福" in client.get("/staff/hall/home-visits/").content.decode()
+    assert client.get(f"/staff/hall/proxy/{proxy.pk}/").status_code == 200
+    assert client.get(f"/staff/hall/home-visits/{visit.pk}/").status_code == 200
+    # another point of the same center sees neither
+    neighbour = login(staff_user(Role.WINDOW, community(parent=h.center)))
+    assert neighbour.get(f"/staff/hall/proxy/{proxy.pk}/").status_code == 404
+    assert neighbour.get(f"/staff/hall/home-visits/{visit.pk}/").status_code == 404
