@@ -1,0 +1,35 @@
+import pytest
+from django.test import Client
+
+from bianmin.core.navigation import staff_menu
+from bianmin.org.models import Role
+from bianmin.org.tests.factories import center, staff_user
+
+
+def test_staff_menu_groups_links_in_order_and_always_offers_configuration():
+    groups = staff_menu(Role.DIRECTOR)
+    labels = [g.label for g in groups]
+
+    assert labels[0] == "办件"
+    assert labels[-1] == "系统配置"
+    cases = groups[0]
+    assert "办件督办" in [link.label for link in cases.links]
+    assert "网上预审" in [link.label for link in cases.links]  # an api page filed with the cases group
+
+
+def test_roles_only_see_their_entries():
+    window_links = {link.label for g in staff_menu(Role.WINDOW) for link in g.links}
+    assert "办件督办" not in window_links
+    assert "我的办件" in window_links
+
+
+@pytest.mark.django_db
+def test_staff_pages_render_the_grouped_menu():
+    staff = staff_user(Role.DIRECTOR, center())
+    client = Client()
+    client.force_login(staff.user)
+
+    html = client.get("/staff/").content.decode()
+
+    assert '<details class="menu"><summary>办件</summary>' in html
+    assert "工作日历" in html
