@@ -41,6 +41,7 @@ def test_staff_checks_in_from_the_workbench_and_the_director_sees_the_board(live
     # the director opens the live board from the menu: A is on duty at the window
     page.context.clear_cookies()
     log_in(page, live_server.url, "chief")
+    page.click("nav >> summary:has-text('人员管理')")
     page.click("nav >> text=窗口在岗")
     page.wait_for_url("**/staff/staffing/board/")
     row = page.inner_text(f"#board-window-{w.window.number}")
