@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from bianmin.cases import deadlines
 from bianmin.cases.models import (
@@ -610,11 +611,11 @@ class PublicProgress:
 
 
 AWAITING_WORDS = {
-    Status.RECEIVED: "窗口工作人员审核您的申请材料",
-    Status.ACCEPTED: "窗口工作人员办理",
-    Status.IN_PROGRESS: "承办部门办理",
-    Status.FORWARDED: "区行政服务中心办理",
-    Status.COMPLETED: "您领取办理结果（请携带受理告知单）",
+    Status.RECEIVED: gettext_lazy("窗口工作人员审核您的申请材料"),
+    Status.ACCEPTED: gettext_lazy("窗口工作人员办理"),
+    Status.IN_PROGRESS: gettext_lazy("承办部门办理"),
+    Status.FORWARDED: gettext_lazy("区行政服务中心办理"),
+    Status.COMPLETED: gettext_lazy("您领取办理结果（请携带受理告知单）"),
 }
 
 
@@ -635,9 +636,9 @@ def public_progress(*, case: Case) -> PublicProgress:
             awaiting = [
                 f"{item['name']}" + (f"（{item['detail']}）" if item.get("detail") else "") for item in latest.items
             ]
-            awaiting.append(f"请于 {latest.due_date:%Y年%m月%d日} 前补齐")
+            awaiting.append(gettext("请于 %(day)s 前补齐") % {"day": f"{latest.due_date:%Y年%m月%d日}"})
     elif case.status in AWAITING_WORDS:
-        awaiting = [AWAITING_WORDS[Status(case.status)]]
+        awaiting = [str(AWAITING_WORDS[Status(case.status)])]
     return PublicProgress(
         number=case.number,
         item_name=case.item_name,

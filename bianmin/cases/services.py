@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bianmin.cases import deadlines
 from bianmin.cases.checklists import Decision, Issue, assess, beyond_first_notice
@@ -952,10 +953,10 @@ def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool 
 
 
 DELIVERY_METHODS = {
-    "window": "窗口领取",
-    "mail": "邮寄送达",
-    "home": "上门送达",
-    "electronic": "电子送达",
+    "window": gettext_lazy("窗口领取"),
+    "mail": gettext_lazy("邮寄送达"),
+    "home": gettext_lazy("上门送达"),
+    "electronic": gettext_lazy("电子送达"),
 }
 
 
@@ -975,7 +976,7 @@ def case_deliver(*, case: Case, actor: Any, method: str, note: str = "") -> Case
         from_state=previous,
         to_state=case.status,
         note=note.strip(),
-        data={"method": method, "method_label": DELIVERY_METHODS[method]},
+        data={"method": method, "method_label": str(DELIVERY_METHODS[method])},
     )
     return case
 

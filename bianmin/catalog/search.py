@@ -234,6 +234,7 @@ def index_terms(
         terms.add(material, W_MATERIAL)
         for text in [material, *sorted(variants(material))]:
             terms.add(text, W_MATERIAL)
+            terms.add(pinyin_full(text), W_MATERIAL_WORD)  # "hukouben" finds items that need 户口簿
             for word in search_words(text):
                 terms.add(word, W_MATERIAL_WORD)
                 terms.add_all(synonyms_of(word), W_MATERIAL_WORD)

@@ -242,14 +242,18 @@ def _apply(item: ServiceItem, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _set_relations(item: ServiceItem, data: Mapping[str, Any]) -> list[str]:
+def _set_relations(item: ServiceItem, data: Mapping[str, Any], *, new: bool = False) -> list[str]:
     changed = []
     for name in ITEM_RELATIONS:
         if name not in data:
             continue
         manager = getattr(item, name)
-        new = {obj.pk for obj in data[name]}
-        if set(manager.values_list("pk", flat=True)) != new:
+        wanted = {obj.pk for obj in data[name]}
+        if new:
+            if wanted:
+                manager.add(*data[name])
+                changed.append(name)
+        elif set(manager.values_list("pk", flat=True)) != wanted:
             manager.set(list(data[name]))
             changed.append(name)
     return changed
@@ -338,12 +342,22 @@ def item_create(
     item = ServiceItem(owner=owner, status=ServiceItem.Status.DRAFT)
     _apply(item, data)
     _check_owner_consistency(item)
-    item.full_clean(exclude=["owner", "department", "forward_to"])
+    item.full_clean(exclude=["owner", "department", "forward_to"], validate_unique=False)
     item.save()
-    _set_relations(item, data)
+    _set_relations(item, data, new=True)
+    materials = list(materials)
     _sync_materials(item, materials)
     _sync_steps(item, steps)
-    item_reindex(item=item)
+    department = data["department"]
+    item_reindex(
+        item=item,
+        source={
+            "name": item.name,
+            "codes": [item.basic_code, item.code],
+            "materials": [m["name"] for m in materials],
+            "context": [department.name, *(t.name for t in data.get("themes", ()))],
+        },
+    )
     _event(item, actor, "create", "")
     return item
 
@@ -365,7 +379,7 @@ def item_update(
     previous = _state(item)
     changed = _apply(item, data)
     _check_owner_consistency(item)
-    item.full_clean(exclude=["owner", "department", "forward_to"])
+    item.full_clean(exclude=["owner", "department", "forward_to"], validate_unique=False)
     item.save()
     changed += _set_relations(item, data)
     if materials is not None and _sync_materials(item, materials):
@@ -520,9 +534,12 @@ def index_source(item: ServiceItem) -> dict[str, Any]:
     }
 
 
-def item_reindex(*, item: ServiceItem) -> int:
-    """Rebuild the item's search terms and `search_text`; every service that changes what is indexed calls it."""
-    weights = search.index_terms(**index_source(item))
+def item_reindex(*, item: ServiceItem, source: Mapping[str, Any] | None = None) -> int:
+    """Rebuild the item's search terms and `search_text`; every service that changes what is indexed calls it.
+
+    `source` (name, codes, materials, context) saves the queries when the caller already holds it.
+    """
+    weights = search.index_terms(**(source if source is not None else index_source(item)))
     SearchTerm.objects.filter(item=item).delete()
     SearchTerm.objects.bulk_create(SearchTerm(item=item, term=t, weight=w) for t, w in weights.items())
     ServiceItem.objects.filter(pk=item.pk).update(search_text=search.search_text(weights))
@@ -550,7 +567,7 @@ def catalog_import(*, parsed: ParsedCatalog, actor: Any) -> dict[str, int]:
 
 def _import_item(row: Any, actor: Any) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "published": 0}
-    item = ServiceItem.objects.filter(code=row.code).first()
+    item = ServiceItem.objects.get(pk=row.existing_id) if row.existing_id else None
     if item is None:
         item = item_create(actor=actor, owner=row.owner, data=row.data, materials=row.materials, steps=row.steps)
         counts["created"] = 1

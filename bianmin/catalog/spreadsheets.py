@@ -235,6 +235,7 @@ class ParsedItem:
     owner: OrgUnit
     data: dict[str, Any]
     status: str
+    existing_id: int | None = None
     materials: list[dict[str, Any]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
 
@@ -369,7 +370,13 @@ def _column(columns: list[Column], key: str) -> Column:
 def _read_items(reader: _Reader, book: Any) -> dict[str, ParsedItem]:
     items: dict[str, ParsedItem] = {}
     col = {c.key: c for c in ITEM_COLUMNS}
-    for row, cells in _rows(reader, book, ITEMS, ITEM_COLUMNS):
+    rows = list(_rows(reader, book, ITEMS, ITEM_COLUMNS))
+    codes = [cells["code"] for _row, cells in rows if cells["code"]]
+    known: dict[str, ServiceItem] = {}
+    for start in range(0, len(codes), 500):
+        batch = ServiceItem.objects.filter(code__in=codes[start : start + 500]).select_related("owner")
+        known.update((i.code, i) for i in batch)
+    for row, cells in rows:
         code = cells["code"]
         if code in items:
             reader.error(ITEMS, row, col["code"], _("与第%(n)d行重复。") % {"n": items[code].row})
@@ -380,7 +387,7 @@ def _read_items(reader: _Reader, book: Any) -> dict[str, ParsedItem]:
         elif owner is not None and not in_scope(reader.user, owner):
             reader.error(ITEMS, row, col["owner"], _("单位“%(v)s”不在您的管理范围内。") % {"v": owner.name})
             owner = None
-        existing = ServiceItem.objects.filter(code=code).select_related("owner").first() if code else None
+        existing = known.get(code)
         if existing is not None and not in_scope(reader.user, existing.owner):
             reader.error(
                 ITEMS, row, col["code"], _("该编码的事项属于“%(v)s”，不在您的管理范围内。") % {"v": existing.owner.name}
@@ -468,7 +475,12 @@ def _read_items(reader: _Reader, book: Any) -> dict[str, ParsedItem]:
             "themes": themes,
         }
         items[code] = ParsedItem(
-            row=row, code=code, owner=owner, data=data, status=cells["status"] or ServiceItem.Status.DRAFT
+            row=row,
+            code=code,
+            owner=owner,
+            data=data,
+            status=cells["status"] or ServiceItem.Status.DRAFT,
+            existing_id=existing.pk if existing else None,
         )
     return items
 

@@ -28,7 +28,8 @@ from bianmin.org import selectors as org_selectors
 from bianmin.org.access import MANAGERS, staff_required
 from bianmin.org.models import OrgUnit
 
-SCREEN_PAGE = 4  # items per screen page on the hall display
+MAX_ID = 2**63 - 1  # larger numbers in a URL are nothing we stored, and SQLite overflows on them
+SCREEN_PAGE = 6  # items per screen page on the hall display
 SCREEN_SECONDS = 15  # how long a page stays before the next one
 DUTY_SECONDS = 60  # how often the duty panel refreshes
 
@@ -37,6 +38,8 @@ DUTY_SECONDS = 60  # how often the duty panel refreshes
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> ServiceItem:
+    if pk > MAX_ID:
+        raise Http404
     try:
         return selectors.item_for_user(user=request.user, pk=pk)
     except ServiceItem.DoesNotExist as exc:
@@ -69,6 +72,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
     try:
         department = int(request.GET.get("department") or 0) or None
     except ValueError:
+        department = None
+    if department is not None and not 0 < department <= MAX_ID:
         department = None
     items = selectors.item_list(user=request.user, status=status, department=department, text=text)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
@@ -247,6 +252,8 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required()
 def item_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     item = _item_or_404(request, pk)
+    if number > MAX_ID:
+        raise Http404
     try:
         version = selectors.item_version(item=item, number=number)
     except ItemVersion.DoesNotExist as exc:
@@ -343,7 +350,8 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
 
 @staff_required(MANAGERS)
 def catalog_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -429,6 +437,8 @@ def guide_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
 
 
 def _public_version(center: OrgUnit, item_id: int) -> ItemVersion:
+    if item_id > MAX_ID:
+        raise Http404
     try:
         return selectors.public_version(center=center, item_id=item_id)
     except ItemVersion.DoesNotExist as exc:

@@ -470,3 +470,20 @@ def test_handover_task_and_signoff_endpoints(world, clock, client):
     client.post(reverse("cases:task_complete", args=[task.pk]), {"result": "同意"})
     task.refresh_from_db()
     assert task.state == "done"
+
+
+def test_live_check_returns_only_the_decision_panel_even_before_the_applicant_is_filled_in(world, clock, client):
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    main_only = {f"p_{m['id']}": "on" for m in version.main_materials}
+
+    response = client.post(
+        reverse("cases:intake", args=[version.item.pk]), {**main_only, "step": "check"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="decision"' in body
+    assert 'value="accept_with_supplement" id="id_decision_1" checked' in body
+    assert "缺少一般材料" in body

@@ -104,6 +104,12 @@ def test_material_name_with_its_synonym_lists_the_items_that_need_it(world, cata
     assert hits[0].item == catalog["hukou_in_name"]
 
 
+def test_material_pinyin_finds_the_items_that_need_it(world, catalog):
+    found = {h.item for h in search_public(center=world.center, text="hukouben")}
+
+    assert found == {catalog["dibao"], catalog["linshi"], catalog["hukou_in_name"]}
+
+
 def test_exact_name_ranks_first_and_partial_words_match(world, catalog):
     hits = search_public(center=world.center, text="残疾人证办理")
 
@@ -165,7 +171,7 @@ def _bulk_catalog(world, count):
         name: search.index_terms(name=name, materials=["居民身份证", "户口簿"])
         for name in names[: min(count, len(names))]
     }
-    terms = []
+    terms: list[SearchTerm] = []
     for i, item in enumerate(items):
         weights = dict(by_name[names[i % len(names)]])
         weights[search.normalize(item.code)] = search.W_CODE

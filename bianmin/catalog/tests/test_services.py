@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -25,7 +27,7 @@ def _data(world, **overrides):
     return data
 
 
-MATERIALS = [
+MATERIALS: list[dict[str, Any]] = [
     {"name": "居民身份证", "kind": Material.Kind.MAIN, "form": Material.Form.BOTH, "copies": 1},
     {"name": "户口簿", "kind": Material.Kind.GENERAL},
 ]

@@ -141,6 +141,15 @@ def test_district_items_are_read_only_for_a_center_director(client, world):
     assert "该事项由上级单位管理" in response.content.decode()
 
 
+def test_out_of_range_ids_are_404_not_500(client, world):
+    client.force_login(world.director.user)
+
+    assert client.get("/staff/catalog/99999999999999999999/").status_code == 404
+    assert client.get("/staff/catalog/99999999999999999999/edit/").status_code == 404
+    assert client.post("/staff/catalog/99999999999999999999/submit/").status_code == 404
+    assert client.get(reverse("catalog:item_list"), {"department": "9" * 30, "page": "x"}).status_code == 200
+
+
 def test_anonymous_users_are_sent_to_login(client, world):
     response = client.get(reverse("catalog:item_list"))
 
