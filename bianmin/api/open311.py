@@ -71,7 +71,13 @@ def open311_view(methods: tuple[str, ...]) -> Callable[[View], View]:
 
 
 def params_of(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else request.GET
+    """The query string, and for POST the form fields over it (some clients put POST arguments in the query)."""
+    if request.method != "POST":
+        return request.GET
+    params = request.GET.copy()
+    for key, values in request.POST.lists():
+        params.setlist(key, values)
+    return params
 
 
 def jurisdiction(request: HttpRequest) -> OrgUnit:
@@ -200,7 +206,7 @@ MAX_IDS = 200
 
 
 def _client(request: HttpRequest) -> Open311Client:
-    key = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    key = params_of(request).get("api_key") or ""
     client = open311_client_by_key(key) if isinstance(key, str) else None
     if client is None:
         message = _("缺少 api_key，不能提交申报。") if not key else _("api_key 无效或已吊销，不能提交申报。")
@@ -244,7 +250,7 @@ def _errors_of(exc: ValidationError) -> list[Open311Error]:
 def request_submit(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     center = jurisdiction(request)
-    params = request.POST
+    params = params_of(request)
     code = clean_text(params, "service_code", max_length=100)
     if not code:
         raise bad_request(_("缺少必填参数 service_code。"))

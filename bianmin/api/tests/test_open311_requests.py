@@ -296,3 +296,20 @@ def test_pre_review_asking_for_a_supplement_is_shown_to_the_applicant(world, cli
     assert notes.startswith("预审意见：需补充材料：近六个月家庭收入证明。请补齐后")
     assert "2号窗口" in notes
     assert notes.endswith("（请由社区盖章）")
+
+
+def test_arguments_in_the_query_string_of_a_post_are_read_too(world, client_app):
+    data = form(world)
+    query = "api_key=test-open311-key&jurisdiction_id=C1&service_code=MZ-001"
+    for key in ("api_key", "jurisdiction_id", "service_code"):
+        del data[key]
+    response = Client().post(f"/open311/v2/requests.json?{query}", data)
+    assert response.status_code == 200, response.content
+    assert Case.objects.get().center == world.center
+
+
+def test_token_response_validates_against_the_published_swagger_definition(world, client_app):
+    record = post(form(world)).json()[0]
+    response = Client().get(f"/open311/v2/tokens/{record['token']}.json", {"jurisdiction_id": "C1"})
+    schema = {"type": "array", "items": swagger()["definitions"]["TokenResponse"], "minItems": 1}
+    jsonschema.validate(response.json(), schema)
