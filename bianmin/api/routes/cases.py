@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from bianmin.api.access import require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
-from bianmin.api.schemas import Code, Id, Text
+from bianmin.api.schemas import Code, Id, Moment, Text
 from bianmin.cases import selectors, services
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case
@@ -166,8 +166,8 @@ def case_list(
     item: Code | None = None,
     window: WindowNumber | None = None,
     mode: ModeName | None = None,
-    received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None,
+    received_from: Moment | None = None,
+    received_to: Moment | None = None,
     cursor: Annotated[Text, Field(max_length=200)] | None = None,
     limit: Annotated[int, Field(ge=1, le=100)] = 30,
 ) -> CasePage:

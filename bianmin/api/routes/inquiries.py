@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from bianmin.api.access import require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.pagination import newest_first_page
-from bianmin.api.schemas import Id, Text
+from bianmin.api.schemas import Id, Moment, Text
 from bianmin.core.personal_data import mask_name
 from bianmin.frontdesk import selectors, services
 from bianmin.frontdesk.models import Inquiry
@@ -141,7 +141,7 @@ class InquiryIn(Schema):
     referred_window_id: Id | None = None
     referral_contact: ReferralContactName | Literal[""] = ""
     materials: Annotated[Text, Field(max_length=2000)] = ""
-    received_at: dt.datetime | None = None
+    received_at: Moment | None = None
 
 
 @router.post("/inquiries", response={201: InquiryDetailOut, **WRITE_ERRORS}, summary="首问登记（快速登记）")

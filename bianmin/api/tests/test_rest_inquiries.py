@@ -132,3 +132,12 @@ def test_literal_choices_match_the_models():
     assert set(get_args(inquiry_routes.ChannelName)) == set(Inquiry.Channel.values)
     assert set(get_args(inquiry_routes.ResultName)) == set(Inquiry.Result.values)
     assert set(get_args(inquiry_routes.ReferralContactName)) == set(Inquiry.ReferralContact.values)
+
+
+def test_a_time_with_an_offset_the_database_cannot_store_is_kept_as_the_same_moment(world, as_role):
+    response = as_role("window").post("/api/v1/inquiries", visit(received_at="2026-01-01T00:00:00-21:06"))
+    assert response.status_code == 201, response.content
+    expected = dt.datetime(2026, 1, 1, 21, 6, tzinfo=dt.UTC)
+    assert Inquiry.objects.get(pk=response.json()["id"]).received_at == expected
+    listed = as_role("window").get("/api/v1/cases", received_to="0551-12-23T00:08:09.6-21:06")
+    assert listed.status_code == 200
