@@ -18,7 +18,7 @@ from bianmin.api.schemas import Id, Moment, Text
 from bianmin.core.personal_data import mask_name
 from bianmin.frontdesk import selectors, services
 from bianmin.frontdesk.models import Inquiry
-from bianmin.org.models import Role, Window
+from bianmin.org.models import Role, Staff, Window
 from bianmin.org.selectors import user_center
 
 router = Router(tags=["首问登记"])
@@ -164,7 +164,35 @@ def inquiry_register(request: HttpRequest, payload: InquiryIn) -> Status[Inquiry
         referred_window = selectors.referral_windows(center=center).filter(pk=payload.referred_window_id).first()
         if referred_window is None:
             raise ValidationError({"referred_window_id": [_("引荐窗口不属于本中心。")]})
-    inquiry = services.inquiry_register(
+    try:
+        inquiry = _register(user, payload, window, referred_window, referred_staff)
+    except ValidationError as exc:
+        raise _renamed(exc) from None
+    return Status(201, _detail(selectors.inquiry_get(user=user, pk=inquiry.pk)))
+
+
+# The service names model fields; the API names the inputs that carry them.
+SERVICE_FIELDS = {
+    "window": "window_number",
+    "referred_staff": "referred_staff_id",
+    "referred_window": "referred_window_id",
+}
+
+
+def _renamed(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({SERVICE_FIELDS.get(field, field): errors for field, errors in exc.error_dict.items()})
+
+
+def _register(
+    user: object,
+    payload: InquiryIn,
+    window: Window | None,
+    referred_window: Window | None,
+    referred_staff: Staff | None,
+) -> Inquiry:
+    return services.inquiry_register(
         actor=user,
         channel=payload.channel,
         matter=payload.matter,
@@ -181,4 +209,3 @@ def inquiry_register(request: HttpRequest, payload: InquiryIn) -> Status[Inquiry
         window=window,
         received_at=payload.received_at,
     )
-    return Status(201, _detail(selectors.inquiry_get(user=user, pk=inquiry.pk)))

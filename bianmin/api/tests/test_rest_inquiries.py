@@ -66,6 +66,9 @@ def test_referral_to_a_colleague_and_bad_input_in_chinese(world, as_role):
     response = client.post("/api/v1/inquiries", visit(channel="fax"))
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "channel"
+    response = client.post("/api/v1/inquiries", visit(result="referred"))
+    named = {e["field"] for e in response.json()["errors"]}
+    assert named == {"referred_staff_id", "referral_contact"}
     response = client.post("/api/v1/inquiries", visit(window_number=9))
     assert response.json()["errors"] == [{"field": "window_number", "message": "本中心没有该窗口。"}]
     assert Inquiry.objects.count() == 1
