@@ -16,24 +16,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _utc(value: dt.datetime) -> dt.datetime:
+    # PostgreSQL refuses UTC offsets beyond ±15:59 (a 500 otherwise): keep the same moment, in UTC.
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)  # a moment without an offset is local time (Asia/Shanghai)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("时间超出可处理的范围。") from None
+
+
 Text = Annotated[str, AfterValidator(_no_nul)]
 SearchText = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
 Code = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=2**53)]
-
-
-def _storable_moment(value: dt.datetime) -> dt.datetime:
-    # A naive moment is local (Asia/Shanghai). Offsets beyond ±14:00 and moments outside years 1–9999 once moved
-    # to the server's zone exist in ISO 8601 but not in PostgreSQL: a client error, not a 500.
-    if value.tzinfo is None:
-        value = timezone.make_aware(value)
-    offset = value.utcoffset()
-    if offset is not None and abs(offset) > dt.timedelta(hours=14):
-        raise ValueError("时区偏移超出范围（应在 ±14:00 以内）。")
-    try:
-        return value.astimezone(timezone.get_default_timezone())
-    except OverflowError as exc:
-        raise ValueError("时间超出可表示的范围。") from exc
-
-
-Moment = Annotated[dt.datetime, AfterValidator(_storable_moment)]
+Moment = Annotated[dt.datetime, AfterValidator(_utc)]

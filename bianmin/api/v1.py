@@ -69,11 +69,13 @@ errors.install(api)
 
 
 def _register() -> None:
-    from bianmin.api.routes import cases, catalog, org
+    from bianmin.api.routes import cases, catalog, inquiries, org, petitions
 
     api.add_router("/", org.router)
     api.add_router("/", catalog.router)
     api.add_router("/", cases.router)
+    api.add_router("/", inquiries.router)
+    api.add_router("/", petitions.router)
 
 
 _register()

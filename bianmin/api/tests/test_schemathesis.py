@@ -94,3 +94,23 @@ open311 = schemathesis.pytest.from_fixture("open311_schema")
 )
 def test_open311_never_answers_5xx(case):
     case.call_and_validate(checks=[not_a_server_error])
+
+
+def test_the_fuzzed_schema_lists_every_resource():
+    """The fuzzer takes its operations from the schema: make sure every resource's routes are in it."""
+    from bianmin.api.v1 import api
+
+    paths = api.get_openapi_schema()["paths"]
+    operations = {(method, path.removeprefix("/api/v1")) for path, item in paths.items() for method in item}
+    assert {
+        ("get", "/cases"),
+        ("get", "/inquiries"),
+        ("post", "/inquiries"),
+        ("get", "/inquiries/{inquiry_id}"),
+        ("get", "/petitions"),
+        ("post", "/petitions"),
+        ("get", "/petitions/{petition_id}"),
+        ("post", "/petitions/{petition_id}/assign"),
+        ("post", "/petitions/{petition_id}/reply"),
+        ("post", "/petitions/{petition_id}/close"),
+    } <= operations
