@@ -204,6 +204,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_into(form, exc)
                 else:
+                    _link_inquiry(request, case)
                     messages.success(request, _intake_message(case))
                     return redirect("cases:detail", number=case.number)
             status = 400
@@ -228,6 +229,23 @@ def _with_decision(data: Any, proposal: str) -> Any:
     data = data.copy()
     data["decision"] = proposal
     return data
+
+
+def _link_inquiry(request: HttpRequest, case: Case) -> None:
+    """`?inquiry=<pk>` (the desk's "start intake" button): the first-inquiry record now points at this case."""
+    from bianmin.frontdesk.models import Inquiry
+    from bianmin.frontdesk.services import inquiry_link_case
+
+    raw = request.GET.get("inquiry", "")
+    if not raw.isdigit():
+        return
+    inquiry = Inquiry.objects.filter(pk=int(raw), center_id=case.center_id).first()
+    if inquiry is None:
+        return
+    try:
+        inquiry_link_case(inquiry=inquiry, case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
 
 
 def _do_intake(
