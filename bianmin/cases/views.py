@@ -152,7 +152,14 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     center = _center_or_404(request)
     query = request.GET.get("q", "")[:50]
     items = selectors.intake_items(center=center, query=query)
-    context = {"center": center, "items": items, "q": query, "referrals": selectors.referrals(user=request.user)}
+    inquiry_id = request.GET.get("inquiry", "")
+    context = {
+        "center": center,
+        "items": items,
+        "q": query,
+        "referrals": selectors.referrals(user=request.user),
+        "inquiry_id": inquiry_id if inquiry_id.isdigit() else "",
+    }
     if _htmx(request):
         return render(request, "cases/intake_start.html#item_list", context)
     return render(request, "cases/intake_start.html", context)

@@ -504,3 +504,14 @@ def test_intake_started_from_an_inquiry_links_the_inquiry_to_the_new_case(world,
     assert done.status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.case == Case.objects.get()
+
+
+def test_intake_start_carries_the_inquiry_into_each_items_link(world, clock, client):
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+
+    page = client.get(reverse("cases:intake_start") + "?inquiry=42")
+    bad = client.get(reverse("cases:intake_start") + "?inquiry=x")
+
+    assert reverse("cases:intake", args=[version.item.pk]) + "?inquiry=42" in page.content.decode()
+    assert "?inquiry=x" not in bad.content.decode()
