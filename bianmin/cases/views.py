@@ -152,7 +152,14 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     center = _center_or_404(request)
     query = request.GET.get("q", "")[:50]
     items = selectors.intake_items(center=center, query=query)
-    context = {"center": center, "items": items, "q": query, "referrals": selectors.referrals(user=request.user)}
+    inquiry_id = request.GET.get("inquiry", "")
+    context = {
+        "center": center,
+        "items": items,
+        "q": query,
+        "referrals": selectors.referrals(user=request.user),
+        "inquiry_id": inquiry_id if inquiry_id.isdigit() else "",
+    }
     if _htmx(request):
         return render(request, "cases/intake_start.html#item_list", context)
     return render(request, "cases/intake_start.html", context)
@@ -204,6 +211,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_into(form, exc)
                 else:
+                    _link_inquiry(request, case)
                     messages.success(request, _intake_message(case))
                     return redirect("cases:detail", number=case.number)
             status = 400
@@ -228,6 +236,23 @@ def _with_decision(data: Any, proposal: str) -> Any:
     data = data.copy()
     data["decision"] = proposal
     return data
+
+
+def _link_inquiry(request: HttpRequest, case: Case) -> None:
+    """`?inquiry=<pk>` (the desk's "start intake" button): the first-inquiry record now points at this case."""
+    from bianmin.frontdesk.models import Inquiry
+    from bianmin.frontdesk.services import inquiry_link_case
+
+    raw = request.GET.get("inquiry", "")
+    if not raw.isdigit():
+        return
+    inquiry = Inquiry.objects.filter(pk=int(raw), center_id=case.center_id).first()
+    if inquiry is None:
+        return
+    try:
+        inquiry_link_case(inquiry=inquiry, case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
 
 
 def _do_intake(

@@ -59,8 +59,17 @@ class Inquiry(models.Model):
         related_name="inquiries_referred",
     )
     referral_contact = models.CharField(_("经办人情况"), max_length=16, choices=ReferralContact.choices, blank=True)
-    # Until the cases app lands this is the case number as text; `services.inquiry_link_case` is the seam.
+    # The number as written at the desk (kept for history); `case` is the real link when the number is a case of
+    # the cases app. Both are set by `services.inquiry_link_case`.
     case_number = models.CharField(_("办件编号"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("关联办件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inquiries",
+    )
     first_contact = models.ForeignKey(
         Staff, verbose_name=_("首问责任人"), on_delete=models.PROTECT, related_name="first_inquiries"
     )

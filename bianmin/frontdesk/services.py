@@ -178,8 +178,13 @@ def inquiry_register(
 
 
 @transaction.atomic
-def inquiry_link_case(*, inquiry: Inquiry, case_number: str, actor: Any) -> Inquiry:
-    """The inquiry became a case: record which. The seam the cases app will replace by a real link."""
+def inquiry_link_case(*, inquiry: Inquiry, case_number: str = "", actor: Any, case: Any = None) -> Inquiry:
+    """The inquiry became a case: record which. Given a `case` (cases.Case) or a number; a number that is a case of
+    the inquiry's center is linked to it, any other number is kept as text."""
+    from bianmin.cases.models import Case
+
+    if case is not None:
+        case_number = case.number
     case_number = case_number.strip()
     if not case_number:
         raise ValidationError({"case_number": _("请填写办件编号。")})
@@ -194,15 +199,20 @@ def inquiry_link_case(*, inquiry: Inquiry, case_number: str, actor: Any) -> Inqu
         raise ValidationError(
             {"case_number": _("该登记已关联办件 %(number)s，不能重复关联。") % {"number": inquiry.case_number}}
         )
+    if case is None:
+        case = Case.objects.filter(number=case_number, center_id=inquiry.center_id).first()
+    elif case.center_id != inquiry.center_id:
+        raise ValidationError({"case_number": _("该办件不属于本服务中心（站），不能关联。")})
     inquiry.case_number = case_number
-    inquiry.save(update_fields=["case_number"])
+    inquiry.case = case
+    inquiry.save(update_fields=["case_number", "case"])
     InquiryEvent.objects.create(
         inquiry=inquiry,
         actor=actor,
         verb="inquiry_link_case",
         from_state=inquiry.result,
         to_state=inquiry.result,
-        data={"case_number": case_number},
+        data={"case_number": case_number, "case_id": case.pk if case else None},
     )
     return inquiry
 

@@ -398,3 +398,40 @@ def test_referral_staff_ranks_the_windows_posts_first(desk):
     from_point = selectors.referral_staff(center=desk.point)
     assert desk.point_clerk in from_point
     assert desk.colleague in from_point
+
+
+# --- the real link to cases.Case -------------------------------------------------------------------------------
+
+
+def test_link_case_by_number_links_the_case_of_the_same_center(desk):
+    from bianmin.cases.tests.factories import intake, item_for, make_world
+
+    world = make_world()
+    case = intake(world, item_for(world))
+    inquiry = answered(desk.clerk, result="handled")
+    Inquiry.objects.filter(pk=inquiry.pk).update(center=world.center)
+    inquiry.refresh_from_db()
+
+    inquiry_link_case(inquiry=inquiry, case_number=case.number, actor=desk.clerk.user)
+
+    inquiry.refresh_from_db()
+    assert inquiry.case == case
+    assert inquiry.case_number == case.number
+    assert list(case.inquiries.all()) == [inquiry]
+
+
+def test_link_case_keeps_an_unknown_number_as_text_and_refuses_another_centers_case(desk):
+    from bianmin.cases.tests.factories import intake, item_for, make_world
+
+    world = make_world()
+    case = intake(world, item_for(world))
+    inquiry = answered(desk.clerk, result="handled")
+
+    with pytest.raises(ValidationError) as excinfo:
+        inquiry_link_case(inquiry=inquiry, case=case, actor=desk.clerk.user)
+    assert "不属于本服务中心" in errors_of(excinfo)["case_number"][0]
+
+    inquiry_link_case(inquiry=inquiry, case_number=case.number, actor=desk.clerk.user)
+    inquiry.refresh_from_db()
+    assert inquiry.case is None
+    assert inquiry.case_number == case.number
