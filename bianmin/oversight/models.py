@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.core.models import EventBase
+from bianmin.core.personal_data import EncryptedCharField
+
+
+class Complaint(models.Model):
+    """A complaint (投诉) about a window or a staff member; anonymous allowed."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("网上投诉")
+        PHONE = "phone", _("电话投诉")
+        BOARD = "board", _("公示栏投诉")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        ASSIGNED = "assigned", _("调查中")
+        DECIDED = "decided", _("已认定")
+        REPLIED = "replied", _("已答复")
+
+    class Finding(models.TextChoices):
+        NONE = "", _("未认定")
+        FOUNDED = "founded", _("属实")
+        UNFOUNDED = "unfounded", _("不属实")
+
+    center = models.ForeignKey("org.OrgUnit", verbose_name=_("服务中心"), on_delete=models.PROTECT)
+    window = models.ForeignKey("org.Window", verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT)
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=_("被投诉人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    name = models.CharField(_("投诉人姓名"), max_length=60, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    content = models.TextField(_("投诉内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    inspector = models.ForeignKey(
+        "org.Staff", verbose_name=_("调查人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finding = models.CharField(_("认定结果"), max_length=10, choices=Finding.choices, blank=True, default="")
+    evidence = models.TextField(_("调查情况"), blank=True)
+    reply = models.TextField(_("答复内容"), blank=True)
+    due_at = models.DateTimeField(_("答复期限"))
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("投诉时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("投诉")
+        verbose_name_plural = _("投诉")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["center", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.center_id}-{self.pk}"
+
+
+class ComplaintEvent(EventBase):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class OversightSettings(models.Model):
+    """Per-center deadlines set by the center."""
+
+    center = models.OneToOneField("org.OrgUnit", on_delete=models.CASCADE, related_name="oversight_settings")
+    complaint_reply_days = models.PositiveSmallIntegerField(_("投诉答复期限（工作日）"), default=10)
+    rectification_days = models.PositiveSmallIntegerField(_("差评整改期限（工作日）"), default=5)
+
+    class Meta:
+        verbose_name = _("监督设置")
+        verbose_name_plural = _("监督设置")
+
+    def __str__(self) -> str:
+        return str(self.center_id)
