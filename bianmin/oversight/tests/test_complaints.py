@@ -64,3 +64,16 @@ def test_full_path_assign_decide_reply() -> None:
     assert complaint.status == Complaint.Status.REPLIED
     assert complaint.finding == Complaint.Finding.FOUNDED
     assert list(complaint.events.values_list("verb", flat=True)) == ["file", "assign", "decide", "reply"]
+
+
+def test_public_page_accepts_anonymous_and_shows_chinese_errors(client) -> None:  # type: ignore[no-untyped-def]
+    unit = center()
+    url = f"/centers/{unit.code}/complaint/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"content": "x", "window_number": "99"})
+    assert bad.status_code == 200
+    assert "没有这个窗口号" in bad.content.decode()
+    ok = client.post(url, {"content": "排队太久"})
+    assert ok.status_code == 200
+    assert Complaint.objects.get().channel == Complaint.Channel.WEB
+    assert client.get("/centers/nope/complaint/").status_code == 404
