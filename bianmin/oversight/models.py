@@ -80,3 +80,70 @@ class OversightSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.center_id)
+
+
+class Accountability(models.Model):
+    """An accountability record (责任追究, §8(3)); raised by hand or as a candidate from the data."""
+
+    class Violation(models.TextChoices):
+        FIRST_INQUIRY = "first_inquiry", _("未落实首问负责或一次性告知")
+        BUCK_PASSING = "buck_passing", _("推诿扯皮、刁难群众")
+        OVERDUE = "overdue", _("无特殊原因超过承诺时限")
+        REFUSAL = "refusal", _("对符合条件的事项不予办理")
+        LOST_MATERIALS = "lost_materials", _("遗失申请材料")
+        NO_COVER = "no_cover", _("未落实AB岗、窗口无人")
+        STAFF_RULES = "staff_rules", _("违反工作人员管理规定")
+        CRITICISM = "criticism", _("被上级通报或媒体曝光")
+
+    class Sanction(models.TextChoices):
+        NONE = "", _("未定")
+        CRITICISM = "criticism", _("通报批评")
+        ADMONITION = "admonition", _("诫勉谈话")
+        WRITTEN = "written", _("书面检查")
+        DISCIPLINE = "discipline", _("党政纪处理")
+        TRANSFER = "transfer", _("调换")
+        DISMISSAL = "dismissal", _("辞退")
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("待确认")
+        DISMISSED = "dismissed", _("已排除")
+        DECIDED = "decided", _("已决定")
+        APPEALED = "appealed", _("申诉中")
+        FINAL = "final", _("已终结")
+
+    center = models.ForeignKey("org.OrgUnit", verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    violation = models.CharField(_("违规情形"), max_length=16, choices=Violation.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    sanction = models.CharField(_("处理方式"), max_length=12, choices=Sanction.choices, blank=True, default="")
+    source_kind = models.CharField(_("来源"), max_length=24, blank=True)
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    evidence = models.JSONField(_("证据链接"), default=list, blank=True)
+    summary = models.CharField(_("事由"), max_length=300)
+    reason = models.TextField(_("决定或排除理由"), blank=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("责任追究")
+        verbose_name_plural = _("责任追究")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id"],
+                condition=models.Q(source_id__isnull=False),
+                name="accountability_source_once",
+            )
+        ]
+        indexes = [models.Index(fields=["center", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.violation}-{self.pk}"
+
+
+class AccountabilityEvent(EventBase):
+    record = models.ForeignKey(Accountability, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["created_at", "id"]
