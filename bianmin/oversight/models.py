@@ -147,3 +147,44 @@ class AccountabilityEvent(EventBase):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class Rating(models.Model):
+    """An applicant's rating (好差评) of a completed case; one per case."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("非常满意")
+        SATISFIED = 4, _("满意")
+        FAIRLY = 3, _("基本满意")
+        DISSATISFIED = 2, _("不满意")
+        VERY_DISSATISFIED = 1, _("非常不满意")
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rating")
+    center = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    overall = models.PositiveSmallIntegerField(_("总体评价"), choices=Level.choices)
+    efficiency = models.PositiveSmallIntegerField(_("办事效率"), choices=Level.choices)
+    service = models.PositiveSmallIntegerField(_("服务水平"), choices=Level.choices)
+    attitude = models.PositiveSmallIntegerField(_("服务态度"), choices=Level.choices)
+    comment = models.TextField(_("评价内容"), blank=True)
+    rectify_due_at = models.DateTimeField(_("整改期限"), null=True, blank=True)
+    callback_note = models.TextField(_("回访记录"), blank=True)
+    created_at = models.DateTimeField(_("评价时间"))
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        indexes = [models.Index(fields=["center", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.overall}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.overall <= self.Level.DISSATISFIED
+
+
+class RatingEvent(EventBase):
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["created_at", "id"]

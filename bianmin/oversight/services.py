@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.cases.models import Case
+from bianmin.cases.models import Status as CaseStatus
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
 from bianmin.org.models import OrgUnit, Staff, Window
-from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings
+from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -117,3 +119,36 @@ def complaint_reply(*, complaint: Complaint, reply: str, actor: Actor, now: dt.d
         _move(complaint, actor, "reply", Complaint.Status.REPLIED)
         complaint.save(update_fields=["reply", "replied_at", "status"])
     return complaint
+
+
+def rating_submit(
+    *,
+    case: Case,
+    overall: int,
+    efficiency: int,
+    service: int,
+    attitude: int,
+    comment: str = "",
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> Rating:
+    levels = set(Rating.Level.values)
+    if not {overall, efficiency, service, attitude} <= levels:
+        raise ValidationError(_("请为每一项选择评价等级。"))
+    if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+        raise ValidationError(_("办件办结后方可评价。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Rating.objects.filter(case=case).exists():
+            raise ValidationError(_("该办件已评价，每件只能评价一次。"))
+        center = case.center
+        rating = Rating(
+            case=case, center=center, overall=overall, efficiency=efficiency, service=service,
+            attitude=attitude, comment=comment.strip(), created_at=now,
+        )  # fmt: skip
+        if rating.is_bad:
+            days = settings_for(center).rectification_days
+            rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
+        rating.save()
+        RatingEvent.objects.create(rating=rating, actor=_user(actor), verb="rate", note=str(overall))
+    return rating
