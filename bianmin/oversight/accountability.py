@@ -75,7 +75,7 @@ def accountability_decide(*, record: Accountability, sanction: str, reason: str,
     if sanction not in Accountability.Sanction.values or not sanction:
         raise ValidationError(_("请选择处理方式。"))
     with transaction.atomic():
-        record = Accountability.objects.select_for_update().select_related("staff").get(pk=record.pk)
+        record = Accountability.objects.select_for_update(of=("self",)).select_related("staff").get(pk=record.pk)
         if record.status not in (Accountability.Status.CANDIDATE, Accountability.Status.APPEALED):
             raise ValidationError(_("该记录不能再作决定。"))
         if sanction == Accountability.Sanction.DISMISSAL and (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +19,8 @@ from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSetting
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
-    return actor if isinstance(actor, AbstractBaseUser) else None
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
 
 
 def settings_for(center: OrgUnit) -> OversightSettings:

@@ -11,7 +11,7 @@ from bianmin.oversight.models import Accountability
 pytestmark = pytest.mark.django_db
 
 
-def _founded_complaint(unit, staff, inspector):  # type: ignore[no-untyped-def]
+def _founded_complaint(unit, staff, inspector):
     c = services.complaint_file(center=unit, content="刁难", staff=staff)
     services.complaint_assign(complaint=c, inspector=inspector, actor=inspector.user)
     services.complaint_decide(complaint=c, finding="founded", evidence="属实", actor=inspector.user)

@@ -66,7 +66,7 @@ def test_full_path_assign_decide_reply() -> None:
     assert list(complaint.events.values_list("verb", flat=True)) == ["file", "assign", "decide", "reply"]
 
 
-def test_public_page_accepts_anonymous_and_shows_chinese_errors(client) -> None:  # type: ignore[no-untyped-def]
+def test_public_page_accepts_anonymous_and_shows_chinese_errors(client) -> None:
     unit = center()
     url = f"/centers/{unit.code}/complaint/"
     assert client.get(url).status_code == 200
