@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bianmin.oversight import views
 
 app_name = "oversight"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("centers/<str:code>/complaint/", views.complaint_new, name="complaint_new"),
+]

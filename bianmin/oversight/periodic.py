@@ -1,0 +1,15 @@
+"""The oversight app's periodic jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bianmin.notify.scheduling import register_periodic
+
+register_periodic(
+    "oversight.accountability_sweep",
+    every=dt.timedelta(days=1),
+    offset=dt.timedelta(hours=1),
+    func_path="bianmin.oversight.jobs.accountability_sweep",
+    label="责任追究候选记录日检",
+)

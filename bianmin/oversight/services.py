@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.cases.models import Case
+from bianmin.cases.models import Status as CaseStatus
+from bianmin.core.identifiers import clean_phone
+from bianmin.core.selectors import work_calendar
+from bianmin.core.workcalendar import add_working_days
+from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def settings_for(center: OrgUnit) -> OversightSettings:
+    found = OversightSettings.objects.filter(center=center).first()
+    return found if found is not None else OversightSettings(center=center)
+
+
+def complaint_due(center: OrgUnit, start: dt.datetime) -> dt.datetime:
+    days = settings_for(center).complaint_reply_days
+    return add_working_days(start, days, work_calendar(), center.office_hours).due
+
+
+def complaint_file(
+    *,
+    center: OrgUnit,
+    content: str,
+    channel: str = Complaint.Channel.WEB,
+    window: Window | None = None,
+    staff: Staff | None = None,
+    name: str = "",
+    phone: str = "",
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> Complaint:
+    content = content.strip()
+    if not content:
+        raise ValidationError(_("请填写投诉内容。"))
+    if channel not in Complaint.Channel.values:
+        raise ValidationError(_("投诉渠道无效。"))
+    if window is not None and window.center_id != center.pk:
+        raise ValidationError(_("窗口不属于本中心。"))
+    phone = clean_phone(phone) if phone.strip() else ""
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            center=center,
+            window=window,
+            staff=staff,
+            channel=channel,
+            name=name.strip(),
+            phone=phone,
+            content=content,
+            due_at=complaint_due(center, now),
+            created_at=now,
+            created_by=_user(actor),
+        )
+        ComplaintEvent.objects.create(
+            complaint=complaint, actor=_user(actor), verb="file", to_state=complaint.status, note=channel
+        )
+    return complaint
+
+
+def _move(complaint: Complaint, actor: Actor, verb: str, to: str, note: str = "") -> None:
+    ComplaintEvent.objects.create(
+        complaint=complaint, actor=_user(actor), verb=verb, from_state=complaint.status, to_state=to, note=note
+    )
+    complaint.status = to
+
+
+def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) -> Complaint:
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status not in (Complaint.Status.RECEIVED, Complaint.Status.ASSIGNED):
+            raise ValidationError(_("该投诉已认定，不能再指派。"))
+        complaint.inspector = inspector
+        _move(complaint, actor, "assign", Complaint.Status.ASSIGNED, inspector.name)
+        complaint.save(update_fields=["inspector", "status"])
+    return complaint
+
+
+def complaint_decide(*, complaint: Complaint, finding: str, evidence: str, actor: Actor) -> Complaint:
+    if finding not in (Complaint.Finding.FOUNDED, Complaint.Finding.UNFOUNDED):
+        raise ValidationError(_("请选择认定结果（属实或不属实）。"))
+    if not evidence.strip():
+        raise ValidationError(_("请填写调查情况。"))
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status != Complaint.Status.ASSIGNED:
+            raise ValidationError(_("该投诉尚未指派调查人或已认定。"))
+        complaint.finding = finding
+        complaint.evidence = evidence.strip()
+        _move(complaint, actor, "decide", Complaint.Status.DECIDED, finding)
+        complaint.save(update_fields=["finding", "evidence", "status"])
+    return complaint
+
+
+def complaint_reply(*, complaint: Complaint, reply: str, actor: Actor, now: dt.datetime | None = None) -> Complaint:
+    if not reply.strip():
+        raise ValidationError(_("请填写答复内容。"))
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status != Complaint.Status.DECIDED:
+            raise ValidationError(_("投诉认定后方可答复。"))
+        complaint.reply = reply.strip()
+        complaint.replied_at = now or timezone.now()
+        _move(complaint, actor, "reply", Complaint.Status.REPLIED)
+        complaint.save(update_fields=["reply", "replied_at", "status"])
+    return complaint
+
+
+def rating_submit(
+    *,
+    case: Case,
+    overall: int,
+    efficiency: int,
+    service: int,
+    attitude: int,
+    comment: str = "",
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> Rating:
+    levels = set(Rating.Level.values)
+    if not {overall, efficiency, service, attitude} <= levels:
+        raise ValidationError(_("请为每一项选择评价等级。"))
+    if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+        raise ValidationError(_("办件办结后方可评价。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Rating.objects.filter(case=case).exists():
+            raise ValidationError(_("该办件已评价，每件只能评价一次。"))
+        center = case.center
+        rating = Rating(
+            case=case, center=center, overall=overall, efficiency=efficiency, service=service,
+            attitude=attitude, comment=comment.strip(), created_at=now,
+        )  # fmt: skip
+        if rating.is_bad:
+            days = settings_for(center).rectification_days
+            rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
+        rating.save()
+        RatingEvent.objects.create(rating=rating, actor=_user(actor), verb="rate", note=str(overall))
+    return rating

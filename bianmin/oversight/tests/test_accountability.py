@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bianmin.org.models import Role, Staff
+from bianmin.org.tests.factories import center, staff_user
+from bianmin.oversight import accountability, services
+from bianmin.oversight.models import Accountability
+
+pytestmark = pytest.mark.django_db
+
+
+def _founded_complaint(unit, staff, inspector):
+    c = services.complaint_file(center=unit, content="刁难", staff=staff)
+    services.complaint_assign(complaint=c, inspector=inspector, actor=inspector.user)
+    services.complaint_decide(complaint=c, finding="founded", evidence="属实", actor=inspector.user)
+    return c
+
+
+def test_sweep_raises_each_founded_complaint_once() -> None:
+    # given a founded and an unfounded complaint
+    unit = center()
+    worker = staff_user(Role.WINDOW, unit)
+    inspector = staff_user(Role.INSPECTOR, unit)
+    _founded_complaint(unit, worker, inspector)
+    other = services.complaint_file(center=unit, content="无理")
+    services.complaint_assign(complaint=other, inspector=inspector, actor=inspector.user)
+    services.complaint_decide(complaint=other, finding="unfounded", evidence="不属实", actor=inspector.user)
+    # when the sweep runs twice
+    first = accountability.accountability_sweep()
+    second = accountability.accountability_sweep()
+    # then one candidate, for the founded one only
+    assert (first, second) == (1, 0)
+    record = Accountability.objects.get()
+    assert record.staff == worker
+    assert record.status == Accountability.Status.CANDIDATE
+
+
+def test_dismissal_only_for_temporary_staff() -> None:
+    unit = center()
+    inspector = staff_user(Role.INSPECTOR, unit)
+    director = staff_user(Role.DIRECTOR, unit)
+    formal = staff_user(Role.WINDOW, unit, employment=Staff.Employment.FORMAL)
+    temp = staff_user(Role.WINDOW, unit, employment=Staff.Employment.TEMPORARY)
+    _founded_complaint(unit, formal, inspector)
+    _founded_complaint(unit, temp, inspector)
+    accountability.accountability_sweep()
+    r_formal = Accountability.objects.get(staff=formal)
+    r_temp = Accountability.objects.get(staff=temp)
+    with pytest.raises(ValidationError, match="临时人员"):
+        accountability.accountability_decide(record=r_formal, sanction="dismissal", reason="x", actor=director.user)
+    decided = accountability.accountability_decide(
+        record=r_temp, sanction="dismissal", reason="严重", actor=director.user
+    )
+    assert decided.status == Accountability.Status.DECIDED
+
+
+def test_appeal_then_final_decision_and_dismiss_needs_reason() -> None:
+    unit = center()
+    inspector = staff_user(Role.INSPECTOR, unit)
+    director = staff_user(Role.DIRECTOR, unit)
+    worker = staff_user(Role.WINDOW, unit)
+    _founded_complaint(unit, worker, inspector)
+    accountability.accountability_sweep()
+    record = Accountability.objects.get()
+    with pytest.raises(ValidationError):
+        accountability.accountability_dismiss(record=record, reason=" ", actor=director.user)
+    accountability.accountability_decide(record=record, sanction="criticism", reason="属实", actor=director.user)
+    accountability.accountability_appeal(record=record, reason="不服", actor=worker.user)
+    final = accountability.accountability_decide(record=record, sanction="written", reason="复核", actor=director.user)
+    assert final.status == Accountability.Status.FINAL
+    assert list(final.events.values_list("verb", flat=True)) == ["raise", "decide", "appeal", "decide"]
