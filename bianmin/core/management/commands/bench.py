@@ -97,7 +97,7 @@ class Command(BaseCommand):
         ids = [f"41010819{rnd.randrange(70, 99)}0101{rnd.randrange(1000, 9999)}" for _ in range(200)]
         id_tokens = [(encrypt(i), blind_index(i, purpose="resident_id")) for i in ids]
         names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷"]
-        statuses = [Status.DELIVERED] * 6 + [Status.ACCEPTED, Status.IN_PROGRESS, Status.RECEIVED, Status.COMPLETED]
+        statuses = [Status.DELIVERED] * 36 + [Status.ACCEPTED, Status.IN_PROGRESS, Status.RECEIVED, Status.COMPLETED]
         now = timezone.now()
         year = now.year
         start_serial = have + 1
@@ -112,7 +112,10 @@ class Command(BaseCommand):
                 center = centers[serial % len(centers)]
                 item = items[serial % len(items)]
                 st = statuses[serial % len(statuses)]
-                received = now - timedelta(minutes=rnd.randrange(0, 60 * 24 * 365 * 2))
+                # Open cases are recent (a few weeks); finished ones spread over two years — as in a real center,
+                # where almost nothing stays open for months.
+                span = 60 * 24 * 365 * 2 if st in (Status.DELIVERED,) else 60 * 24 * 30
+                received = now - timedelta(minutes=rnd.randrange(0, span))
                 ws = windows[center.pk]
                 ss = staff[center.pk]
                 ph, tail = phone_tokens[serial % 200]
