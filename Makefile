@@ -60,5 +60,20 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Benchmark (never part of `make test`): a separate database per scale, reused when present. See docs/benchmarks.md.
+bench: install
+	@mkdir -p var/bench
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+		base="$${DATABASE_URL%/*}"; db="bianmin_bench_$(SCALE)"; \
+		psql "$$base/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+			|| psql "$$base/postgres" -c "CREATE DATABASE $$db" >/dev/null; \
+		url="$$base/$$db"; \
+	else url="sqlite:///$$(pwd)/var/bench-$(SCALE).sqlite3"; fi; \
+	export DATABASE_URL="$$url" DEBUG=0 BIANMIN_ALLOW_DEMO=1 SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-not-for-production-use-0123456789}; \
+	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
+	$(BIN)/python manage.py seed_calendar >/dev/null && \
+	$(BIN)/python manage.py load_demo >/dev/null && \
+	$(BIN)/python manage.py bench --scale $(SCALE)
+
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
