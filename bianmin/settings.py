@@ -163,6 +163,8 @@ LOGGING = {
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
+# Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
+BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.
