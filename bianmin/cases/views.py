@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms as djforms
 from django.contrib import messages
@@ -159,6 +160,17 @@ def intake_start(request: HttpRequest) -> HttpResponse:
         "q": query,
         "referrals": selectors.referrals(user=request.user),
         "inquiry_id": inquiry_id if inquiry_id.isdigit() else "",
+        # Carried into each item's intake link: the inquiry to link and the name to prefill.
+        "carry": urlencode(
+            {
+                k: v
+                for k, v in (
+                    ("inquiry", inquiry_id if inquiry_id.isdigit() else ""),
+                    ("applicant_name", request.GET.get("applicant_name", "")[:100]),
+                )
+                if v
+            }
+        ),
     }
     if _htmx(request):
         return render(request, "cases/intake_start.html#item_list", context)
@@ -192,7 +204,11 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
     ctx = _intake_context(request, item_id)
     version = ctx["version"]
     form = forms.IntakeForm(
-        request.POST or None, materials=version.materials, windows=ctx["windows"], staff=ctx["staff_choices"]
+        request.POST or None,
+        initial=_prefill(request, ctx["center"]),
+        materials=version.materials,
+        windows=ctx["windows"],
+        staff=ctx["staff_choices"],
     )
     result = None
     status = 200
@@ -236,6 +252,20 @@ def _with_decision(data: Any, proposal: str) -> Any:
     data = data.copy()
     data["decision"] = proposal
     return data
+
+
+def _prefill(request: HttpRequest, center: Any) -> dict[str, str]:
+    """What the hall already knows: the visitor's name from the first-inquiry record (`?inquiry=`) or from the
+    called queue ticket (`?applicant_name=`)."""
+    from bianmin.frontdesk.models import Inquiry
+
+    name = request.GET.get("applicant_name", "")[:100]
+    raw = request.GET.get("inquiry", "")
+    if raw.isdigit():
+        inquiry = Inquiry.objects.filter(pk=int(raw), center_id=center.pk).only("visitor_name").first()
+        if inquiry is not None and inquiry.visitor_name:
+            name = inquiry.visitor_name
+    return {"applicant_name": name} if name else {}
 
 
 def _link_inquiry(request: HttpRequest, case: Case) -> None:

@@ -10,15 +10,11 @@ from bianmin.hall.models import Ticket
 
 
 def intake_url_for(ticket: Ticket) -> str | None:
-    """The cases intake URL with the ticket's item and applicant name as query parameters, or None while the
-    cases app has no `cases:intake` page."""
+    """The intake screen of the ticket's item (or the item picker when the ticket names none), carrying the
+    applicant's name; None when no cases app is installed."""
     try:
-        url = reverse("cases:intake")
+        url = reverse("cases:intake", args=[ticket.item_id]) if ticket.item_id else reverse("cases:intake_start")
     except NoReverseMatch:
         return None
-    params = {}
-    if ticket.item_id:
-        params["item"] = str(ticket.item_id)
-    if ticket.applicant_name:
-        params["applicant_name"] = ticket.applicant_name
+    params = {"applicant_name": ticket.applicant_name} if ticket.applicant_name else {}
     return f"{url}?{urlencode(params)}" if params else url

@@ -298,3 +298,26 @@ def test_referral_staff_options_keep_a_person_already_chosen(client, desk):
         reverse("frontdesk:referral_staff"), {"referred_window": desk.window2.pk, "referred_staff": desk.director.pk}
     )
     assert f'value="{desk.director.pk}" selected' in response.content.decode()
+
+
+def test_start_intake_from_an_inquiry_prefills_the_visitors_name_on_the_intake(db):
+    from django.test import Client
+
+    from bianmin.catalog.tests.factories import published_item
+    from bianmin.frontdesk.services import inquiry_register
+    from bianmin.org.models import Role
+    from bianmin.org.tests.factories import center, staff_user
+
+    c = center()
+    clerk = staff_user(Role.WINDOW, c)
+    item = published_item(owner=c).item
+    inquiry = inquiry_register(
+        actor=clerk.user, channel="in_person", visitor_name="王秀英", matter="咨询高龄津贴", result="handled"
+    )
+    client = Client()
+    client.force_login(clerk.user)
+
+    picker = client.get(f"/staff/cases/intake/?inquiry={inquiry.pk}").content.decode()
+    assert f"/staff/cases/intake/{item.pk}/?inquiry={inquiry.pk}" in picker
+    html = client.get(f"/staff/cases/intake/{item.pk}/?inquiry={inquiry.pk}").content.decode()
+    assert 'value="王秀英"' in html

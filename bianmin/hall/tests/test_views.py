@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.urls import include, path, reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -282,7 +281,7 @@ def test_a_clerk_calls_at_their_window_and_sees_the_intake_seam(h):
     assert ticket.window == h.windows[1]
     page = client.get(response["Location"]).content.decode()
     assert "A001" in page
-    assert "data-intake" not in page  # cases:intake does not exist yet
+    assert 'href="/staff/cases/intake/" data-intake' in page  # a walk-in without an item: the item picker
 
 
 def test_a_clerk_cannot_call_at_a_window_they_are_not_posted_on(h):
@@ -358,32 +357,27 @@ def test_a_clerk_without_a_post_is_told_so(h):
 # --- intake seam --------------------------------------------------------------------------------------------
 
 
-def _intake_view(request):  # pragma: no cover - never rendered, only reversed
-    raise AssertionError
-
-
-urlpatterns = [
-    path("cases/", include(([path("intake/", _intake_view, name="intake")], "cases"))),
-]
-
-
-def test_intake_url_for_is_none_until_cases_defines_its_intake(h):
-    ticket = services.ticket_issue(center=h.center, category=h.a, applicant_name="张三")
-
-    assert intake_url_for(ticket) is None
-
-
-def test_intake_url_for_prefills_the_item_and_the_applicant(h, settings):
+def test_intake_url_for_opens_the_items_intake_with_the_applicants_name(h):
     from bianmin.catalog.tests.factories import published_item
 
-    settings.ROOT_URLCONF = __name__
     item = published_item(owner=h.center).item
     ticket = services.ticket_issue(center=h.center, category=h.a, item=item, applicant_name="张 三")
     walk_in = services.ticket_issue(center=h.center, category=h.a)
 
-    assert intake_url_for(ticket) == f"/cases/intake/?item={item.pk}&applicant_name=%E5%BC%A0+%E4%B8%89"
-    assert intake_url_for(walk_in) == "/cases/intake/"
-    assert reverse("cases:intake") == "/cases/intake/"
+    assert intake_url_for(ticket) == f"/staff/cases/intake/{item.pk}/?applicant_name=%E5%BC%A0+%E4%B8%89"
+    assert intake_url_for(walk_in) == "/staff/cases/intake/"
+
+
+def test_the_called_tickets_intake_link_opens_a_prefilled_intake(h):
+    from bianmin.catalog.tests.factories import published_item
+
+    item = published_item(owner=h.center).item
+    ticket = services.ticket_issue(center=h.center, category=h.a, item=item, applicant_name="张三")
+    client = login(h.director)
+
+    html = client.get(intake_url_for(ticket)).content.decode()
+
+    assert 'value="张三"' in html
 
 
 # --- Staff lists: query counts ----------------------------------------------------------------------------
