@@ -21,25 +21,18 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bianmin.cases.checklists import Issue
 from bianmin.cases.models import ApplicantKind, Case, CaseMaterial, Notice
+from bianmin.core.pdf import CJK_FONT, cjk_font
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.org.models import Staff
 
-FONT = "STSong-Light"
+FONT = CJK_FONT
 NUMBER_PREFIX: dict[str, str] = {"acceptance": "SL", "supplement": "BZ", "refusal": "BY"}
 FORM_LABELS = dict(CaseMaterial.Form.choices)
 KIND_LABELS = {"main": "主要材料", "general": "一般材料"}
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def _local(moment: Any) -> str:
@@ -146,7 +139,7 @@ def qr_svg(url: str, size: int = 120) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = cjk_font()
     return {
         "center": ParagraphStyle("center", fontName=font, fontSize=15, leading=22, alignment=TA_CENTER),
         "title": ParagraphStyle("title", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER),

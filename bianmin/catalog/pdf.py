@@ -20,16 +20,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from bianmin.catalog.models import ItemType, ItemVersion, LimitUnit, Material, Mode, ServiceItem
+from bianmin.core.pdf import cjk_font
 from bianmin.org.models import OrgUnit
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+FONT = cjk_font()
 
 BLUE = colors.HexColor("#1f4e8c")
 LINE = colors.HexColor("#b9c2d0")

@@ -19,20 +19,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-FONT = "STSong-Light"
+from bianmin.core.pdf import CJK_FONT, cjk_font
+
+FONT = CJK_FONT
 BLUE = colors.HexColor("#1f4e8c")
 WEEKDAYS = "一二三四五六日"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 @dataclass
@@ -80,7 +74,7 @@ def _qr(url: str, size: float) -> Drawing:
 
 
 def _draw_card(canvas: Canvas, card: CardContent, x: float, y: float, w: float, h: float) -> None:
-    font = _font()
+    font = cjk_font()
     pad = 6 * mm
     body = ParagraphStyle("body", fontName=font, fontSize=9.6, leading=14, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=10.5, leading=15, textColor=BLUE)
