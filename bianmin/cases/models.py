@@ -142,6 +142,8 @@ class Case(models.Model):
             ),
             models.Index(fields=["center", "item", "received_at"], name="case_center_item_idx"),
             models.Index(fields=["center", "received_at"], name="case_center_received_idx"),
+            # Statistics and assessments count cases completed in a period (reports).
+            models.Index(fields=["center", "completed_at"], name="case_center_completed_idx"),
         ]
 
     def __str__(self) -> str:

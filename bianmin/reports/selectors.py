@@ -1,0 +1,483 @@
+"""Statistics (§6(3) 办件情况统计): a center's month, and a district's month over its centers.
+
+Each figure comes from one aggregate query over indexed columns (center + date), so the cost follows the size of
+the month, not of the history. Out-of-scope units answer 404, like missing ones (bianmin.org.access).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.cases.models import CLOCK_RUNNING, Case
+from bianmin.catalog.models import Mode
+from bianmin.core.selectors import work_calendar
+from bianmin.frontdesk.models import Inquiry
+from bianmin.org.access import in_scope, scope_filter
+from bianmin.org.models import OrgUnit
+from bianmin.oversight.models import Rating
+from bianmin.petitions.models import Petition
+from bianmin.reports.periods import local_bounds, month_days, next_month
+from bianmin.staffing.models import AttendanceDay, Leave
+
+TOP_ITEMS = 20
+
+
+@dataclass
+class Table:
+    """One table of a dashboard: shown on the page and exported to xlsx as it is."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Dashboard:
+    unit: OrgUnit
+    kind: str  # "center" or "district"
+    month: dt.date
+    days: list[dt.date]
+    received_by_day: list[int]
+    completed_by_day: list[int]
+    on_time_by_day: list[int]
+    by_item: list[dict[str, Any]]
+    by_mode: list[dict[str, Any]]
+    by_place: list[dict[str, Any]]  # windows of a center, centers of a district
+    overdue_now: list[dict[str, Any]]
+    ratings: list[dict[str, Any]]
+    inquiries: list[dict[str, Any]]
+    petitions: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    leave: list[dict[str, Any]]
+    centers: list[OrgUnit] = field(default_factory=list)
+
+    @property
+    def received(self) -> int:
+        return sum(self.received_by_day)
+
+    @property
+    def completed(self) -> int:
+        return sum(self.completed_by_day)
+
+    @property
+    def on_time(self) -> int:
+        return sum(self.on_time_by_day)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.completed)
+
+    @property
+    def on_time_trend(self) -> list[float | None]:
+        return [_rate(o, c) for o, c in zip(self.on_time_by_day, self.completed_by_day, strict=True)]
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(r["n"] for r in self.overdue_now)
+
+    @property
+    def rating_total(self) -> int:
+        return sum(r["n"] for r in self.ratings)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        good = sum(r["n"] for r in self.ratings if r["level"] >= Rating.Level.FAIRLY)
+        return _rate(good, self.rating_total)
+
+    @property
+    def place_label(self) -> str:
+        return _("服务中心") if self.kind == "district" else _("窗口")
+
+    def tables(self) -> list[Table]:
+        def pct(value: float | None) -> str:
+            return "" if value is None else f"{value}%"
+
+        place = self.place_label
+        return [
+            Table(
+                "daily",
+                _("每日收件与办结"),
+                [_("日期"), _("收件"), _("办结"), _("按时办结"), _("按时办结率")],
+                [
+                    [d.isoformat(), r, c, o, pct(_rate(o, c))]
+                    for d, r, c, o in zip(
+                        self.days, self.received_by_day, self.completed_by_day, self.on_time_by_day, strict=True
+                    )
+                ],
+            ),
+            Table(
+                "items",
+                _("按事项（收件前 %(n)s 项）") % {"n": TOP_ITEMS},
+                [_("事项"), _("收件"), _("办结")],
+                [[r["name"], r["received"], r["completed"]] for r in self.by_item],
+            ),
+            Table(
+                "modes",
+                _("按办理方式"),
+                [_("办理方式"), _("收件"), _("办结"), _("按时办结"), _("按时办结率")],
+                [
+                    [r["label"], r["received"], r["completed"], r["on_time"], pct(_rate(r["on_time"], r["completed"]))]
+                    for r in self.by_mode
+                ],
+            ),
+            Table(
+                "places",
+                _("按%(place)s") % {"place": place},
+                [place, _("收件"), _("办结"), _("按时办结"), _("按时办结率")],
+                [
+                    [r["label"], r["received"], r["completed"], r["on_time"], pct(_rate(r["on_time"], r["completed"]))]
+                    for r in self.by_place
+                ],
+            ),
+            Table(
+                "overdue",
+                _("当前超期未办结"),
+                [place, _("超期件数")],
+                [[r["label"], r["n"]] for r in self.overdue_now],
+            ),
+            Table(
+                "ratings",
+                _("好差评分布"),
+                [_("评价"), _("件数")],
+                [[r["label"], r["n"]] for r in self.ratings],
+            ),
+            Table(
+                "inquiries",
+                _("首问登记（按办理结果）"),
+                [_("办理结果"), _("件数")],
+                [[r["label"], r["n"]] for r in self.inquiries],
+            ),
+            Table(
+                "petitions",
+                _("来信来访（按办理结果）"),
+                [_("办理结果"), _("件数"), _("其中超期")],
+                [[r["label"], r["n"], r["overdue"]] for r in self.petitions],
+            ),
+            Table(
+                "attendance",
+                _("考勤汇总"),
+                [
+                    _("服务中心") if self.kind == "district" else _("部门"),
+                    _("出勤人数"),
+                    _("出勤人次"),
+                    _("迟到（次）"),
+                    _("未签退（次）"),
+                ],
+                [[r["label"], r["staff"], r["present"], r["late"], r["missing_out"]] for r in self.attendance],
+            ),
+            Table(
+                "leave",
+                _("请假（按类别）"),
+                [_("请假类别"), _("人次")],
+                [[r["label"], r["n"]] for r in self.leave],
+            ),
+        ]
+
+    def table(self, key: str) -> Table:
+        for t in self.tables():
+            if t.key == key:
+                return t
+        raise Http404
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def center_dashboard(*, user: Any, center: OrgUnit, month: dt.date, now: dt.datetime | None = None) -> Dashboard:
+    if not center.hall_kind or not in_scope(user, center):
+        raise Http404
+    return _dashboard(center, "center", month, now or timezone.now())
+
+
+def district_dashboard(*, user: Any, unit: OrgUnit, month: dt.date, now: dt.datetime | None = None) -> Dashboard:
+    """A district's month over the centers under it (the bench measures this one)."""
+    if unit.level != OrgUnit.Level.DISTRICT or not in_scope(user, unit):
+        raise Http404
+    return _dashboard(unit, "district", month, now or timezone.now())
+
+
+def districts_for(*, user: Any) -> list[OrgUnit]:
+    return list(scope_filter(OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT, is_active=True), user, "path"))
+
+
+def _group_of(units: list[OrgUnit], root: OrgUnit, kind: str) -> dict[int, OrgUnit]:
+    """Each unit of the subtree → the row it counts in: for a district, its subdistrict center (or the district's
+    own hall); for a center, the center itself (its community points count with it)."""
+    if kind == "center":
+        return {u.pk: root for u in units}
+    top = {u.path: u for u in units if u.depth == root.depth + 1}
+    groups: dict[int, OrgUnit] = {}
+    for u in units:
+        groups[u.pk] = top.get(u.path[: len(root.path) + 7], root) if u.depth > root.depth else root
+    return groups
+
+
+def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Dashboard:
+    cal = work_calendar()
+    tz = cal.tz
+    start, end = local_bounds(month, next_month(month), tz)
+    days = month_days(month)
+    units = list(OrgUnit.objects.filter(path__startswith=root.path).only("id", "path", "depth", "name", "hall_kind"))
+    ids = [u.pk for u in units]
+    group = _group_of(units, root, kind)
+    centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
+
+    cases = Case.objects.filter(center_id__in=ids)
+    received_in = Q(received_at__gte=start, received_at__lt=end)
+    completed_in = Q(completed_at__gte=start, completed_at__lt=end)
+    on_time = completed_in & (Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at")))
+
+    index = {d: i for i, d in enumerate(days)}
+    received_by_day = [0] * len(days)
+    for r in (
+        cases.filter(received_in)
+        .annotate(day=TruncDate("received_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if r["day"] in index:
+            received_by_day[index[r["day"]]] = r["n"]
+    completed_by_day = [0] * len(days)
+    on_time_by_day = [0] * len(days)
+    for r in (
+        cases.filter(completed_in)
+        .annotate(day=TruncDate("completed_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
+        .order_by()
+    ):
+        if r["day"] in index:
+            completed_by_day[index[r["day"]]] = r["n"]
+            on_time_by_day[index[r["day"]]] = r["on_time"]
+
+    month_cases = cases.filter(received_in | completed_in)
+    counts = {"received": Count("id", filter=received_in), "completed": Count("id", filter=completed_in)}
+    by_item = [
+        {"item_id": r["item_id"], "name": r["name"], "received": r["received"], "completed": r["completed"]}
+        for r in month_cases.values("item_id")
+        .annotate(name=Max("item_name"), **counts)
+        .order_by("-received", "-completed", "name")[:TOP_ITEMS]
+    ]
+    modes = {
+        r["mode"]: r
+        for r in month_cases.values("mode").annotate(**counts, on_time=Count("id", filter=on_time)).order_by()
+    }
+    by_mode = [
+        {
+            "mode": m.value,
+            "label": str(m.label),
+            "received": modes.get(m.value, {}).get("received", 0),
+            "completed": modes.get(m.value, {}).get("completed", 0),
+            "on_time": modes.get(m.value, {}).get("on_time", 0),
+        }
+        for m in Mode
+    ]
+
+    running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
+    if kind == "center":
+        by_place = [
+            {
+                "key": r["window_id"],
+                "label": _("%(n)s号窗口 %(name)s") % {"n": r["window__number"], "name": r["window__name"]}
+                if r["window_id"]
+                else _("未分窗口（网上申报等）"),
+                "received": r["received"],
+                "completed": r["completed"],
+                "on_time": r["on_time"],
+            }
+            for r in month_cases.values("window_id", "window__number", "window__name")
+            .annotate(**counts, on_time=Count("id", filter=on_time))
+            .order_by("window__number")
+        ]
+        overdue_now = [
+            {
+                "key": r["window_id"],
+                "label": _("%(n)s号窗口 %(name)s") % {"n": r["window__number"], "name": r["window__name"]}
+                if r["window_id"]
+                else _("未分窗口"),
+                "n": r["n"],
+            }
+            for r in cases.filter(running)
+            .values("window_id", "window__number", "window__name")
+            .annotate(n=Count("id"))
+            .order_by("window__number")
+        ]
+    else:
+        per_center: dict[int, dict[str, int]] = defaultdict(lambda: {"received": 0, "completed": 0, "on_time": 0})
+        for r in month_cases.values("center_id").annotate(**counts, on_time=Count("id", filter=on_time)).order_by():
+            row = per_center[group[r["center_id"]].pk]
+            for key in ("received", "completed", "on_time"):
+                row[key] += r[key]
+        overdue: dict[int, int] = defaultdict(int)
+        for r in cases.filter(running).values("center_id").annotate(n=Count("id")).order_by():
+            overdue[group[r["center_id"]].pk] += r["n"]
+        by_place = [
+            {
+                "key": c.pk,
+                "label": _hall_label(c),
+                **per_center.get(c.pk, {"received": 0, "completed": 0, "on_time": 0}),
+            }
+            for c in centers
+        ]
+        overdue_now = [{"key": c.pk, "label": _hall_label(c), "n": overdue[c.pk]} for c in centers if overdue[c.pk]]
+
+    levels = {
+        r["overall"]: r["n"]
+        for r in Rating.objects.filter(center_id__in=ids, created_at__gte=start, created_at__lt=end)
+        .values("overall")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    ratings = [{"level": lv.value, "label": str(lv.label), "n": levels.get(lv.value, 0)} for lv in Rating.Level]
+
+    results = {
+        r["result"]: r["n"]
+        for r in Inquiry.objects.filter(center_id__in=ids, received_at__gte=start, received_at__lt=end)
+        .values("result")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    inquiries = [{"key": v.value, "label": str(v.label), "n": results.get(v.value, 0)} for v in Inquiry.Result]
+
+    petition_rows = (
+        Petition.objects.filter(center_id__in=ids, received_on__gte=month, received_on__lt=next_month(month))
+        .values("status", "closure")
+        .annotate(
+            n=Count("id"),
+            overdue=Count(
+                "id",
+                filter=(~Q(status=Petition.Status.CLOSED) & Q(due_at__lt=now))
+                | Q(status=Petition.Status.CLOSED, closed_at__gt=F("due_at")),
+            ),
+        )
+        .order_by()
+    )
+    found = {(r["status"], r["closure"] or ""): r for r in petition_rows}
+    petitions = []
+    for status, closure, label in (
+        (Petition.Status.REGISTERED, "", Petition.Status.REGISTERED.label),
+        (Petition.Status.ASSIGNED, "", Petition.Status.ASSIGNED.label),
+        (Petition.Status.CLOSED, Petition.Closure.HANDLED, Petition.Closure.HANDLED.label),
+        (Petition.Status.CLOSED, Petition.Closure.OUTSIDE_REMIT, Petition.Closure.OUTSIDE_REMIT.label),
+    ):
+        r = found.get((status, closure), {})
+        petitions.append(
+            {"key": f"{status}:{closure}", "label": str(label), "n": r.get("n", 0), "overdue": r.get("overdue", 0)}
+        )
+
+    attendance = _attendance_summary(root, kind, ids, group, month, now)
+    kinds = dict(Leave.Kind.choices)
+    leave = [
+        {"key": r["kind"], "label": str(kinds.get(r["kind"], r["kind"])), "n": r["n"]}
+        for r in Leave.objects.effective()
+        .filter(center_id__in=ids)
+        .filter(
+            Q(status=Leave.Status.APPROVED, start__lt=end, end__gt=start)
+            | Q(status=Leave.Status.RETURNED, actual_start__lt=end, actual_end__gt=start)
+        )
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kind")
+    ]
+
+    return Dashboard(
+        unit=root,
+        kind=kind,
+        month=month,
+        days=days,
+        received_by_day=received_by_day,
+        completed_by_day=completed_by_day,
+        on_time_by_day=on_time_by_day,
+        by_item=by_item,
+        by_mode=by_mode,
+        by_place=by_place,
+        overdue_now=overdue_now,
+        ratings=ratings,
+        inquiries=inquiries,
+        petitions=petitions,
+        attendance=attendance,
+        leave=leave,
+        centers=[c for c in centers if c.pk != root.pk] if kind == "district" else [],
+    )
+
+
+def _hall_label(unit: OrgUnit) -> str:
+    return unit.display_hall_name if unit.hall_kind else unit.name
+
+
+def _attendance_summary(
+    root: OrgUnit, kind: str, ids: list[int], group: dict[int, OrgUnit], month: dt.date, now: dt.datetime
+) -> list[dict[str, Any]]:
+    """Days present, late arrivals (check-in during the morning session after its start, by the root's office
+    hours) and days left without a check-out, per department (a center) or per center (a district)."""
+    tz = work_calendar().tz
+    today = now.astimezone(tz).date()
+    morning_start = root.morning_start.hour * 60 + root.morning_start.minute
+    morning_end = root.morning_end.hour * 60 + root.morning_end.minute
+    minute = ExtractHour("check_in", tzinfo=tz) * 60 + ExtractMinute("check_in", tzinfo=tz)
+    key = "center_id" if kind == "district" else "staff__department__name"
+    rows = (
+        AttendanceDay.objects.filter(
+            center_id__in=ids, date__gte=month, date__lt=next_month(month), check_in__isnull=False
+        )
+        .annotate(minute=minute)
+        .values(key)
+        .annotate(
+            staff=Count("staff_id", distinct=True),
+            present=Count("id"),
+            late=Count("id", filter=Q(minute__gt=morning_start, minute__lt=morning_end)),
+            missing_out=Count("id", filter=Q(check_out__isnull=True, date__lt=today)),
+        )
+        .order_by()
+    )
+    if kind == "center":
+        return sorted(
+            (
+                {"label": r[key] or _("未分部门"), **{k: r[k] for k in ("staff", "present", "late", "missing_out")}}
+                for r in rows
+            ),
+            key=lambda r: str(r["label"]),
+        )
+    merged: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        center = group[r[key]]
+        row = merged.setdefault(
+            center.pk,
+            {"label": _hall_label(center), "path": center.path, "staff": 0, "present": 0, "late": 0, "missing_out": 0},
+        )
+        for k in ("staff", "present", "late", "missing_out"):
+            row[k] += r[k]
+    return sorted(merged.values(), key=lambda r: str(r["path"]))
+
+
+def centers_under(*, user: Any, unit: OrgUnit) -> OrgUnit | None:
+    """The first subdistrict center under `unit` that the user may see (a district user's way into assessment)."""
+    return (
+        scope_filter(
+            OrgUnit.objects.filter(path__startswith=unit.path, hall_kind=OrgUnit.HallKind.CENTER, is_active=True),
+            user,
+            "path",
+        )
+        .order_by("path")
+        .first()
+    )
+
+
+def assessed_centers(*, user: Any) -> list[OrgUnit]:
+    return list(
+        scope_filter(OrgUnit.objects.filter(hall_kind=OrgUnit.HallKind.CENTER, is_active=True), user, "path").order_by(
+            "path"
+        )
+    )

@@ -1,0 +1,73 @@
+// Dashboard charts: the figures come from the page (json_script "chart-data"); ECharts is served by the project.
+(function () {
+  "use strict";
+  function draw() {
+    var source = document.getElementById("chart-data");
+    if (!source || typeof echarts === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    var blue = "#1f5fa8", green = "#2e7d32", amber = "#e08a00", red = "#c62828";
+    var palette = [green, "#66bb6a", blue, amber, red, "#7e57c2", "#26a69a"];
+    var barOf = function (rows) {
+      return {
+        color: [blue, green],
+        tooltip: { trigger: "axis" },
+        legend: { data: ["收件", "办结"] },
+        grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+        series: [
+          { name: "收件", type: "bar", data: rows.map(function (r) { return r.received; }) },
+          { name: "办结", type: "bar", data: rows.map(function (r) { return r.completed; }) }
+        ]
+      };
+    };
+    var pieOf = function (rows, colors) {
+      return {
+        color: colors || palette,
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        legend: { bottom: 0, type: "scroll" },
+        series: [{ type: "pie", radius: ["35%", "65%"], top: -20, data: rows, label: { formatter: "{b}\n{c}" } }]
+      };
+    };
+    var options = {
+      daily: {
+        color: [blue, green, amber],
+        tooltip: { trigger: "axis" },
+        legend: { data: ["收件", "办结", "按时办结率"] },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.days },
+        yAxis: [
+          { type: "value", name: "件", minInterval: 1 },
+          { type: "value", name: "%", min: 0, max: 100 }
+        ],
+        series: [
+          { name: "收件", type: "bar", data: data.received },
+          { name: "办结", type: "bar", data: data.completed },
+          { name: "按时办结率", type: "line", yAxisIndex: 1, connectNulls: true, data: data.onTimeRate }
+        ]
+      },
+      modes: barOf(data.modes),
+      places: barOf(data.places),
+      items: {
+        color: [blue],
+        tooltip: { trigger: "axis" },
+        grid: { left: 8, right: 16, bottom: 8, top: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: data.items.map(function (r) { return r.name; }),
+                 axisLabel: { width: 180, overflow: "truncate" } },
+        series: [{ name: "收件", type: "bar", data: data.items.map(function (r) { return r.value; }) }]
+      },
+      ratings: pieOf(data.ratings, [green, "#66bb6a", blue, amber, red]),
+      inquiries: pieOf(data.inquiries),
+      petitions: pieOf(data.petitions, [amber, blue, green, "#90a4ae"])
+    };
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var option = options[el.getAttribute("data-chart")];
+      if (!option) { return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option);
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+})();

@@ -1,0 +1,265 @@
+"""Statistics and assessment pages: parse, fetch (selectors), act (services), render or export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
+from bianmin.org.models import OrgUnit, Role
+from bianmin.org.selectors import center_of
+from bianmin.reports import assessment, selectors, services
+from bianmin.reports.exports import assessment_xlsx, dashboard_xlsx, xlsx_response
+from bianmin.reports.forms import AssessmentScoreForm, AssessmentSettingsForm
+from bianmin.reports.periods import Period, PeriodError, parse_month, parse_period
+
+VIEWERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
+
+
+def _month(request: HttpRequest) -> tuple[dt.date, str]:
+    """The month asked for, or this month with the message why the asked one could not be read."""
+    today = timezone.localdate()
+    try:
+        return parse_month(request.GET.get("month"), today), ""
+    except PeriodError as exc:
+        return parse_month(None, today), str(exc)
+
+
+def _center(request: HttpRequest, code: str) -> OrgUnit:
+    return get_in_scope(OrgUnit.objects.centers().filter(is_active=True), request.user, "path", code=code)
+
+
+def _district(request: HttpRequest, code: str) -> OrgUnit:
+    return get_in_scope(
+        OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT, is_active=True), request.user, "path", code=code
+    )
+
+
+def _own_unit(request: HttpRequest) -> OrgUnit:
+    staff = staff_of(request.user)
+    if staff is not None:
+        if staff.org_unit.level == OrgUnit.Level.DISTRICT:
+            return staff.org_unit
+        center = center_of(staff.org_unit)
+        if center is not None:
+            return center
+    districts = selectors.districts_for(user=request.user)
+    if not districts:
+        raise Http404
+    return districts[0]
+
+
+@staff_required(VIEWERS)
+def home(request: HttpRequest) -> HttpResponse:
+    unit = _own_unit(request)
+    name = "reports:district_dashboard" if unit.level == OrgUnit.Level.DISTRICT else "reports:center_dashboard"
+    return redirect(reverse(name, kwargs={"code": unit.code}))
+
+
+def _chart_data(board: selectors.Dashboard) -> dict[str, Any]:
+    return {
+        "days": [f"{d:%m-%d}" for d in board.days],
+        "received": board.received_by_day,
+        "completed": board.completed_by_day,
+        "onTimeRate": board.on_time_trend,
+        "modes": [{"name": r["label"], "received": r["received"], "completed": r["completed"]} for r in board.by_mode],
+        "places": [
+            {"name": r["label"], "received": r["received"], "completed": r["completed"]} for r in board.by_place
+        ],
+        "items": [{"name": r["name"], "value": r["received"]} for r in board.by_item[:10]],
+        "ratings": [{"name": r["label"], "value": r["n"]} for r in board.ratings],
+        "inquiries": [{"name": r["label"], "value": r["n"]} for r in board.inquiries],
+        "petitions": [{"name": r["label"], "value": r["n"]} for r in board.petitions],
+    }
+
+
+def _render_dashboard(request: HttpRequest, board: selectors.Dashboard, error: str) -> HttpResponse:
+    export = "reports:district_dashboard_export" if board.kind == "district" else "reports:center_dashboard_export"
+    previous = (board.month - dt.timedelta(days=1)).replace(day=1)
+    following = (board.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "tables": board.tables(),
+            "chart_data": json.dumps(_chart_data(board), ensure_ascii=False),
+            "export_url": reverse(export, kwargs={"code": board.unit.code}),
+            "prev_month": f"{previous:%Y-%m}",
+            "next_month": f"{following:%Y-%m}",
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_required(VIEWERS)
+def center_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(request, code)
+    month, error = _month(request)
+    board = selectors.center_dashboard(user=request.user, center=center, month=month)
+    return _render_dashboard(request, board, error)
+
+
+@staff_required(VIEWERS)
+def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _district(request, code)
+    month, error = _month(request)
+    board = selectors.district_dashboard(user=request.user, unit=unit, month=month)
+    return _render_dashboard(request, board, error)
+
+
+def _export(request: HttpRequest, board: selectors.Dashboard, error: str) -> HttpResponse:
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    key = request.GET.get("table")
+    tables = [board.table(key)] if key else board.tables()
+    name = f"{board.kind}-{board.unit.code}-{board.month:%Y-%m}{'-' + key if key else ''}.xlsx"
+    return xlsx_response(dashboard_xlsx(board, tables), name)
+
+
+@staff_required(VIEWERS)
+def center_dashboard_export(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(request, code)
+    month, error = _month(request)
+    return _export(request, selectors.center_dashboard(user=request.user, center=center, month=month), error)
+
+
+@staff_required(VIEWERS)
+def district_dashboard_export(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _district(request, code)
+    month, error = _month(request)
+    return _export(request, selectors.district_dashboard(user=request.user, unit=unit, month=month), error)
+
+
+# --- Assessment ------------------------------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> Period:
+    source = request.POST if request.method == "POST" else request.GET
+    return parse_period(source.get("year"), source.get("quarter"), timezone.localdate().year)
+
+
+@staff_required(VIEWERS)
+def assessment_home(request: HttpRequest) -> HttpResponse:
+    unit = _own_unit(request)
+    if unit.level == OrgUnit.Level.DISTRICT:
+        center = selectors.centers_under(user=request.user, unit=unit)
+        if center is None:
+            raise Http404
+        unit = center
+    return redirect(reverse("reports:assessment", kwargs={"code": unit.code}))
+
+
+def _period_query(period: Period) -> str:
+    return f"?year={period.year}" + (f"&quarter={period.quarter}" if period.quarter else "")
+
+
+@staff_required(VIEWERS)
+def assessment_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(request, code)
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        period = Period(timezone.localdate().year)
+    can_manage = has_role(request.user, MANAGERS)
+    rules = assessment.settings_of(center)
+    form = AssessmentSettingsForm(
+        request.POST or None, initial={"center_weight": rules.center_weight, "pass_mark": rules.pass_mark}
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("只有中心主任或系统管理员可以设置考核权重和合格线。"))
+        if form.is_valid():
+            try:
+                services.assessment_settings_update(
+                    center=center,
+                    center_weight=form.cleaned_data["center_weight"],
+                    pass_mark=form.cleaned_data["pass_mark"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for field_name, errors in exc.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, errors)
+            else:
+                messages.success(request, _("考核权重和合格线已保存。"))
+                return redirect(reverse("reports:assessment", kwargs={"code": center.code}) + _period_query(period))
+        status = 400
+    sheet = assessment.assessment(user=request.user, center=center, period=period)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "reports/assessment.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "can_manage": can_manage,
+            "period_query": _period_query(period),
+            "years": list(range(this_year, this_year - 5, -1)),
+            "quarters": [1, 2, 3, 4],
+            "centers": selectors.assessed_centers(user=request.user),
+        },
+        status=status,
+    )
+
+
+@staff_required(VIEWERS)
+def assessment_export(request: HttpRequest, code: str) -> HttpResponse:
+    center = _center(request, code)
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    sheet = assessment.assessment(user=request.user, center=center, period=period)
+    suffix = f"{period.year}" + (f"-q{period.quarter}" if period.quarter else "")
+    return xlsx_response(assessment_xlsx(sheet), f"assessment-{center.code}-{suffix}.xlsx")
+
+
+@staff_required(MANAGERS)
+def assessment_score(request: HttpRequest, code: str, staff_id: int) -> HttpResponse:
+    center = _center(request, code)
+    member = assessment.assessed_member(user=request.user, center=center, staff_id=staff_id)
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    score = assessment.score_of(center=center, staff=member, period=period)
+    initial = (
+        {"center_score": score.center_score, "department_score": score.department_score, "remarks": score.remarks}
+        if score
+        else {}
+    )
+    form = AssessmentScoreForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_score_record(
+                center=center,
+                staff=member,
+                period=period,
+                center_score=form.cleaned_data["center_score"],
+                department_score=form.cleaned_data["department_score"],
+                remarks=form.cleaned_data["remarks"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("%(name)s 的考核得分已保存。") % {"name": member.name})
+            return redirect(reverse("reports:assessment", kwargs={"code": center.code}) + _period_query(period))
+    return render(
+        request,
+        "reports/assessment_score.html",
+        {"center": center, "member": member, "period": period, "form": form, "period_query": _period_query(period)},
+        status=400 if request.method == "POST" else 200,
+    )
