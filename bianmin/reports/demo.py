@@ -15,11 +15,12 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Case as Case_
+from django.db.models import F, Q, Value, When
 from django.utils import timezone
 
 from bianmin.cases.deadlines import case_deadline
-from bianmin.cases.models import Case, Status
+from bianmin.cases.models import Case, CaseEvent, Status
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.models import SerialCounter
@@ -34,7 +35,7 @@ from bianmin.petitions.models import Petition
 from bianmin.petitions.services import petition_number_prefix
 from bianmin.reports.assessment import ASSESSED_ROLES
 from bianmin.reports.models import AssessmentScore, AssessmentSettings
-from bianmin.staffing.models import AttendanceDay
+from bianmin.staffing.models import AttendanceDay, AttendanceEvent
 
 DISTRICT_CODE = "410108"
 MONTHS_BACK = 5
@@ -188,7 +189,37 @@ class History:
                     public_token=secrets.token_urlsafe(16),
                 )
             )
-        return Case.objects.bulk_create(created, batch_size=500)
+        cases = Case.objects.bulk_create(created, batch_size=500)
+        self.case_events(cases)
+        return cases
+
+    def case_events(self, cases: list[Case]) -> None:
+        """The timeline each history case would have: received and accepted, then completed and delivered."""
+        events = []
+        for case in cases:
+            actor = case.received_by.user if case.received_by else None
+            steps: list[tuple[str, str, str, Any]] = [
+                ("receive", "", Status.RECEIVED, case.received_at),
+                ("accept", Status.RECEIVED, Status.ACCEPTED, case.received_at),
+            ]
+            if case.completed_at is not None:
+                steps += [
+                    ("complete", Status.ACCEPTED, Status.COMPLETED, case.completed_at),
+                    ("deliver", Status.COMPLETED, Status.DELIVERED, case.delivered_at),
+                ]
+            else:
+                steps.append(("start", Status.ACCEPTED, Status.IN_PROGRESS, case.received_at))
+            for verb, before, after, moment in steps:
+                data = {}
+                if verb == "complete" and case.completed_at and case.due_at:
+                    data = {"on_time": case.completed_at <= case.due_at, "due_at": case.due_at.isoformat()}
+                events.append(
+                    CaseEvent(case=case, actor=actor, verb=verb, from_state=before, to_state=after, data=data)
+                )
+                events[-1]._demo_at = moment  # type: ignore[attr-defined]
+        made = CaseEvent.objects.bulk_create(events, batch_size=1000)
+        # auto_now_add stamps the insert time: put each event back at the moment it happened.
+        _backdate(CaseEvent, {e.pk: e._demo_at for e in made})  # type: ignore[attr-defined]
 
     def ratings(self, cases: list[Case]) -> int:
         rng = self.rng
@@ -332,8 +363,24 @@ class History:
                         check_out=closing + dt.timedelta(minutes=rng.randint(0, 15)),
                     )
                 )
-        AttendanceDay.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        return len(rows)
+        made = AttendanceDay.objects.bulk_create(rows, batch_size=1000)
+        events = []
+        for row in made:
+            if row.check_in is None or row.check_out is None:
+                continue
+            events.append(
+                AttendanceEvent(
+                    attendance=row, actor=row.staff.user, verb="check_in", data={"at": row.check_in.isoformat()}
+                )
+            )
+            events.append(
+                AttendanceEvent(
+                    attendance=row, actor=row.staff.user, verb="check_out", data={"at": row.check_out.isoformat()}
+                )
+            )
+        made_events = AttendanceEvent.objects.bulk_create(events, batch_size=1000)
+        _backdate(AttendanceEvent, {e.pk: dt.datetime.fromisoformat(e.data["at"]) for e in made_events})
+        return len(made)
 
     def scores(self, staff: list[Staff], actor: Any) -> int:
         rng = self.rng
@@ -370,6 +417,16 @@ class History:
                 )
         AssessmentScore.objects.bulk_create(rows, ignore_conflicts=True)
         return len(rows)
+
+
+def _backdate(model: Any, moments: dict[int, Any]) -> None:
+    """Set `created_at` of freshly inserted event rows, five hundred rows per UPDATE."""
+    ids = list(moments)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        model.objects.filter(pk__in=chunk).update(
+            created_at=Case_(*[When(pk=pk, then=Value(moments[pk])) for pk in chunk])
+        )
 
 
 def items_windows_filter(center: OrgUnit) -> Q:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -23,15 +22,23 @@ from bianmin.reports.forms import AssessmentScoreForm, AssessmentSettingsForm
 from bianmin.reports.periods import Period, PeriodError, parse_month, parse_period
 
 VIEWERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
+FIRST_WEEK = 7
+
+
+def default_month(today: dt.date) -> dt.date:
+    """This month; in a month's first week, the month just closed (when monthly statistics are read)."""
+    if today.day <= FIRST_WEEK:
+        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return today.replace(day=1)
 
 
 def _month(request: HttpRequest) -> tuple[dt.date, str]:
-    """The month asked for, or this month with the message why the asked one could not be read."""
-    today = timezone.localdate()
+    """The month asked for, or the default month with the message why the asked one could not be read."""
+    fallback = default_month(timezone.localdate())
     try:
-        return parse_month(request.GET.get("month"), today), ""
+        return parse_month(request.GET.get("month"), fallback), ""
     except PeriodError as exc:
-        return parse_month(None, today), str(exc)
+        return fallback, str(exc)
 
 
 def _center(request: HttpRequest, code: str) -> OrgUnit:
@@ -79,6 +86,7 @@ def _chart_data(board: selectors.Dashboard) -> dict[str, Any]:
         "ratings": [{"name": r["label"], "value": r["n"]} for r in board.ratings],
         "inquiries": [{"name": r["label"], "value": r["n"]} for r in board.inquiries],
         "petitions": [{"name": r["label"], "value": r["n"]} for r in board.petitions],
+        "labels": {"received": _("收件"), "completed": _("办结"), "onTimeRate": _("按时办结率"), "cases": _("件")},
     }
 
 
@@ -92,7 +100,7 @@ def _render_dashboard(request: HttpRequest, board: selectors.Dashboard, error: s
         {
             "board": board,
             "tables": board.tables(),
-            "chart_data": json.dumps(_chart_data(board), ensure_ascii=False),
+            "chart_data": _chart_data(board),
             "export_url": reverse(export, kwargs={"code": board.unit.code}),
             "prev_month": f"{previous:%Y-%m}",
             "next_month": f"{following:%Y-%m}",

@@ -5,19 +5,20 @@
     var source = document.getElementById("chart-data");
     if (!source || typeof echarts === "undefined") { return; }
     var data = JSON.parse(source.textContent);
+    var L = data.labels;
     var blue = "#1f5fa8", green = "#2e7d32", amber = "#e08a00", red = "#c62828";
     var palette = [green, "#66bb6a", blue, amber, red, "#7e57c2", "#26a69a"];
     var barOf = function (rows) {
       return {
         color: [blue, green],
         tooltip: { trigger: "axis" },
-        legend: { data: ["收件", "办结"] },
+        legend: { data: [L.received, L.completed] },
         grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
         series: [
-          { name: "收件", type: "bar", data: rows.map(function (r) { return r.received; }) },
-          { name: "办结", type: "bar", data: rows.map(function (r) { return r.completed; }) }
+          { name: L.received, type: "bar", data: rows.map(function (r) { return r.received; }) },
+          { name: L.completed, type: "bar", data: rows.map(function (r) { return r.completed; }) }
         ]
       };
     };
@@ -33,17 +34,17 @@
       daily: {
         color: [blue, green, amber],
         tooltip: { trigger: "axis" },
-        legend: { data: ["收件", "办结", "按时办结率"] },
+        legend: { data: [L.received, L.completed, L.onTimeRate] },
         grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
         xAxis: { type: "category", data: data.days },
         yAxis: [
-          { type: "value", name: "件", minInterval: 1 },
+          { type: "value", name: L.cases, minInterval: 1 },
           { type: "value", name: "%", min: 0, max: 100 }
         ],
         series: [
-          { name: "收件", type: "bar", data: data.received },
-          { name: "办结", type: "bar", data: data.completed },
-          { name: "按时办结率", type: "line", yAxisIndex: 1, connectNulls: true, data: data.onTimeRate }
+          { name: L.received, type: "bar", data: data.received },
+          { name: L.completed, type: "bar", data: data.completed },
+          { name: L.onTimeRate, type: "line", yAxisIndex: 1, connectNulls: true, data: data.onTimeRate }
         ]
       },
       modes: barOf(data.modes),
@@ -55,7 +56,7 @@
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: data.items.map(function (r) { return r.name; }),
                  axisLabel: { width: 180, overflow: "truncate" } },
-        series: [{ name: "收件", type: "bar", data: data.items.map(function (r) { return r.value; }) }]
+        series: [{ name: L.received, type: "bar", data: data.items.map(function (r) { return r.value; }) }]
       },
       ratings: pieOf(data.ratings, [green, "#66bb6a", blue, amber, red]),
       inquiries: pieOf(data.inquiries),
