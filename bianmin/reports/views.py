@@ -153,8 +153,10 @@ def district_dashboard_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _period(request: HttpRequest) -> Period:
-    source = request.POST if request.method == "POST" else request.GET
-    return parse_period(source.get("year"), source.get("quarter"), timezone.localdate().year)
+    def value(name: str) -> str | None:
+        return request.POST.get(name) or request.GET.get(name)
+
+    return parse_period(value("year"), value("quarter"), timezone.localdate().year)
 
 
 @staff_required(VIEWERS)
@@ -181,10 +183,7 @@ def assessment_sheet(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(exc))
         period = Period(timezone.localdate().year)
     can_manage = has_role(request.user, MANAGERS)
-    rules = assessment.settings_of(center)
-    form = AssessmentSettingsForm(
-        request.POST or None, initial={"center_weight": rules.center_weight, "pass_mark": rules.pass_mark}
-    )
+    form = AssessmentSettingsForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if not can_manage:
@@ -205,6 +204,8 @@ def assessment_sheet(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(reverse("reports:assessment", kwargs={"code": center.code}) + _period_query(period))
         status = 400
     sheet = assessment.assessment(user=request.user, center=center, period=period)
+    if not form.is_bound:
+        form = AssessmentSettingsForm(initial={"center_weight": sheet.center_weight, "pass_mark": sheet.pass_mark})
     this_year = timezone.localdate().year
     return render(
         request,
