@@ -228,7 +228,11 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
     tz = cal.tz
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
-    units = list(OrgUnit.objects.filter(path__startswith=root.path).only("id", "path", "depth", "name", "hall_kind"))
+    units = list(
+        OrgUnit.objects.filter(path__startswith=root.path).only(
+            "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
+        )
+    )
     ids = [u.pk for u in units]
     group = _group_of(units, root, kind)
     centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
