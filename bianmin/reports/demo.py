@@ -3,7 +3,7 @@ received and completed (a few late), ratings, first inquiries, letters and visit
 the last quarter and of the year so far, with one staff member below the pass mark.
 
 Bulk inserts consistent with the models (numbers are reserved from the same counters the services use, so later
-numbers stay unique and gap-free). Idempotent: a center that already has assessment scores is left alone.
+numbers stay unique and gap-free). Idempotent: a center that already has assessment settings is left alone.
 Everything is fictional; the random generator is seeded so every load tells the same story.
 """
 
@@ -440,7 +440,7 @@ def load(stdout: Any) -> None:
     now = timezone.now()
     centers = OrgUnit.objects.filter(path__startswith=district.path, hall_kind=OrgUnit.HallKind.CENTER).order_by("path")
     for center in centers:
-        if AssessmentScore.objects.filter(center=center).exists():
+        if AssessmentSettings.objects.filter(center=center).exists():  # the history's last step sets these
             stdout.write(f"统计演示历史（{center.name}）：已存在，跳过。")
             continue
         staff = list(Staff.objects.filter(org_unit=center, is_active=True).select_related("user"))

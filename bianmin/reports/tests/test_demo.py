@@ -1,0 +1,60 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bianmin.cases.models import Case
+from bianmin.org.models import OrgUnit, Staff
+from bianmin.oversight.models import Rating
+from bianmin.reports.assessment import annual_assessment
+from bianmin.reports.models import AssessmentScore
+from bianmin.reports.selectors import district_dashboard
+from bianmin.reports.views import default_month
+from bianmin.staffing.models import AttendanceDay
+
+
+@pytest.mark.django_db
+def test_demo_history_loads_once_and_tells_a_story(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    counts = [m.objects.count() for m in (Case, Rating, AttendanceDay, AssessmentScore)]
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert [m.objects.count() for m in (Case, Rating, AttendanceDay, AssessmentScore)] == counts
+    assert Case.objects.count() > 1000
+    # every history row keeps its trace, as the apps' own rows do
+    assert (
+        not Case.objects.filter(events__isnull=True, received_at__lt=Case.objects.latest("received_at").received_at)
+        .exclude(status="submitted")
+        .exists()
+    )
+    assert not AttendanceDay.objects.filter(events__isnull=True).exists()
+
+    director = Staff.objects.get(user__username="director").user
+    district = Staff.objects.get(user__username="district").user
+    center = OrgUnit.objects.get(code="410108001")
+    month = default_month(timezone.localdate())
+    board = district_dashboard(user=district, unit=OrgUnit.objects.get(code="410108"), month=month)
+    assert board.received > 50
+    assert board.on_time_rate is not None
+    assert 80 < board.on_time_rate < 100  # a few late ones
+    assert board.rating_total > 20
+
+    sheet = annual_assessment(user=director, center=center, year=timezone.localdate().year)
+    assert all(r.combined is not None for r in sheet.rows)
+    failing = sheet.failing
+    assert [r.name for r in failing] == [Staff.objects.get(user__username="cl_a").name]
+    assert failing[0].posts  # with the post to replace them on
+
+    client = Client()
+    client.force_login(director)
+    for url in (
+        reverse("reports:home"),
+        reverse("reports:center_dashboard", args=["410108001"]),
+        reverse("reports:assessment", args=["410108001"]),
+    ):
+        assert client.get(url, follow=True).status_code == 200, url
