@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
-from bianmin.org.models import OrgUnit, Role
+from bianmin.org.models import OrgUnit
 from bianmin.org.selectors import center_of
 from bianmin.reports import assessment, selectors, services
 from bianmin.reports.exports import assessment_xlsx, dashboard_xlsx, xlsx_response
 from bianmin.reports.forms import AssessmentScoreForm, AssessmentSettingsForm
 from bianmin.reports.periods import Period, PeriodError, parse_month, parse_period
+from bianmin.reports.roles import VIEWERS
 
-VIEWERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
 FIRST_WEEK = 7
 
 

@@ -207,7 +207,7 @@ def test_every_table_exports_to_xlsx_with_its_figures(march, client):
     modes = load_workbook(io.BytesIO(client.get(url + "?month=2026-03&table=modes").content))
 
     assert len(whole.sheetnames) == 10
-    ws = modes.active
+    ws = modes.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1] == ("办理方式", "收件", "办结", "按时办结", "按时办结率")
     assert ("承诺件", 5, 3, 2, "66.7%") in rows
