@@ -238,3 +238,15 @@ def test_months():
     assert default_month(dt.date(2026, 4, 3)) == MARCH
     assert default_month(dt.date(2026, 1, 2)) == dt.date(2025, 12, 1)
     assert default_month(dt.date(2026, 3, 20)) == MARCH
+
+
+def test_the_menu_offers_statistics_and_assessment_to_those_who_may_use_them(world, clock, client):
+    links = (reverse("reports:home"), reverse("reports:assessment_home"))
+
+    client.force_login(world.director.user)
+    page = client.get(reverse("org:staff_home")).content.decode()
+    assert all(f'href="{link}"' in page for link in links)
+
+    client.force_login(world.clerk.user)
+    page = client.get(reverse("org:staff_home")).content.decode()
+    assert not any(f'href="{link}"' in page for link in links)
