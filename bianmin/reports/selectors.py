@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Max, Q
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
+from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from bianmin.reports.periods import local_bounds, month_days, next_month
 from bianmin.staffing.models import AttendanceDay, Leave
 
 TOP_ITEMS = 20
+TREND_MONTHS = 12
 
 
 @dataclass
@@ -59,6 +60,9 @@ class Dashboard:
     petitions: list[dict[str, Any]]
     attendance: list[dict[str, Any]]
     leave: list[dict[str, Any]]
+    months: list[dt.date] = field(default_factory=list)  # the twelve months up to this one
+    completed_by_month: list[int] = field(default_factory=list)
+    on_time_by_month: list[int] = field(default_factory=list)
     centers: list[OrgUnit] = field(default_factory=list)
 
     @property
@@ -80,6 +84,10 @@ class Dashboard:
     @property
     def on_time_trend(self) -> list[float | None]:
         return [_rate(o, c) for o, c in zip(self.on_time_by_day, self.completed_by_day, strict=True)]
+
+    @property
+    def monthly_trend(self) -> list[float | None]:
+        return [_rate(o, c) for o, c in zip(self.on_time_by_month, self.completed_by_month, strict=True)]
 
     @property
     def overdue_total(self) -> int:
@@ -113,6 +121,15 @@ class Dashboard:
                     for d, r, c, o in zip(
                         self.days, self.received_by_day, self.completed_by_day, self.on_time_by_day, strict=True
                     )
+                ],
+            ),
+            Table(
+                "monthly",
+                _("近十二个月按时办结率"),
+                [_("月份"), _("办结"), _("按时办结"), _("按时办结率")],
+                [
+                    [f"{m:%Y-%m}", c, o, pct(_rate(o, c))]
+                    for m, c, o in zip(self.months, self.completed_by_month, self.on_time_by_month, strict=True)
                 ],
             ),
             Table(
@@ -266,6 +283,26 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
             completed_by_day[index[r["day"]]] = r["n"]
             on_time_by_day[index[r["day"]]] = r["on_time"]
 
+    months = [month]
+    for _i in range(TREND_MONTHS - 1):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    trend_start, _end = local_bounds(months[0], month, tz)
+    month_index = {m: i for i, m in enumerate(months)}
+    completed_by_month = [0] * len(months)
+    on_time_by_month = [0] * len(months)
+    trend_on_time = Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))
+    for r in (
+        cases.filter(completed_at__gte=trend_start, completed_at__lt=end)
+        .annotate(m=TruncMonth("completed_at", tzinfo=tz))
+        .values("m")
+        .annotate(n=Count("id"), on_time=Count("id", filter=trend_on_time))
+        .order_by()
+    ):
+        key = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
+        if key in month_index:
+            completed_by_month[month_index[key]] = r["n"]
+            on_time_by_month[month_index[key]] = r["on_time"]
+
     month_cases = cases.filter(received_in | completed_in)
     counts = {"received": Count("id", filter=received_in), "completed": Count("id", filter=completed_in)}
     by_item = [
@@ -413,6 +450,9 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         petitions=petitions,
         attendance=attendance,
         leave=leave,
+        months=months,
+        completed_by_month=completed_by_month,
+        on_time_by_month=on_time_by_month,
         centers=[c for c in centers if c.pk != root.pk] if kind == "district" else [],
     )
 

@@ -78,6 +78,9 @@ def _chart_data(board: selectors.Dashboard) -> dict[str, Any]:
         "received": board.received_by_day,
         "completed": board.completed_by_day,
         "onTimeRate": board.on_time_trend,
+        "months": [f"{m:%Y-%m}" for m in board.months],
+        "monthlyCompleted": board.completed_by_month,
+        "monthlyRate": board.monthly_trend,
         "modes": [{"name": r["label"], "received": r["received"], "completed": r["completed"]} for r in board.by_mode],
         "places": [
             {"name": r["label"], "received": r["received"], "completed": r["completed"]} for r in board.by_place

@@ -38,8 +38,8 @@ def test_the_director_sees_the_months_charts_drawn(live_server, page):
     page.goto(f"{live_server.url}/staff/reports/centers/{world.center.code}/?month={month}")
 
     # then every chart is drawn by the locally served ECharts, and the tables are there to export
-    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 7")
+    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 8")
     assert page.locator("text=导出全部表格（Excel）").count() == 1
-    assert page.locator("section.card table").count() == 10
+    assert page.locator("section.card table").count() == 11
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "reports_center_dashboard.png"), full_page=True)

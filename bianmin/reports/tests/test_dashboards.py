@@ -22,7 +22,7 @@ from bianmin.staffing.models import Leave
 
 BELL_QUERIES = 1  # every staff page counts the unread notifications for the bell (notify)
 MARCH = dt.date(2026, 3, 1)
-SELECTOR_QUERIES = 12  # units, then one aggregate per figure
+SELECTOR_QUERIES = 13  # units, then one aggregate per figure
 
 
 @pytest.fixture
@@ -94,6 +94,13 @@ def test_center_dashboard_counts_the_month(march):
     assert (board.received, board.completed, board.on_time, board.on_time_rate) == (6, 4, 3, 75.0)
     assert board.on_time_trend[10] == 0.0
     assert board.on_time_trend[0] is None
+    # the twelve months up to March: January's and February's completions, and March's
+    assert [f"{m:%Y-%m}" for m in board.months][-3:] == ["2026-01", "2026-02", "2026-03"]
+    assert len(board.months) == 12
+    assert board.completed_by_month[-3:] == [1, 1, 4]
+    assert board.on_time_by_month[-3:] == [1, 1, 3]
+    assert board.monthly_trend[-1] == 75.0
+    assert board.monthly_trend[0] is None
 
     modes = {r["mode"]: (r["received"], r["completed"], r["on_time"]) for r in board.by_mode}
     assert modes == {"promised": (5, 3, 2), "direct": (1, 1, 1), "joint": (0, 0, 0), "forwarded": (0, 0, 0)}
@@ -206,7 +213,7 @@ def test_every_table_exports_to_xlsx_with_its_figures(march, client):
     whole = load_workbook(io.BytesIO(client.get(url + "?month=2026-03").content))
     modes = load_workbook(io.BytesIO(client.get(url + "?month=2026-03&table=modes").content))
 
-    assert len(whole.sheetnames) == 10
+    assert len(whole.sheetnames) == 11
     ws = modes.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1] == ("办理方式", "收件", "办结", "按时办结", "按时办结率")

@@ -47,6 +47,21 @@
           { name: L.onTimeRate, type: "line", yAxisIndex: 1, connectNulls: true, data: data.onTimeRate }
         ]
       },
+      trend: {
+        color: [green, amber],
+        tooltip: { trigger: "axis" },
+        legend: { data: [L.completed, L.onTimeRate] },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.months },
+        yAxis: [
+          { type: "value", name: L.cases, minInterval: 1 },
+          { type: "value", name: "%", min: 0, max: 100 }
+        ],
+        series: [
+          { name: L.completed, type: "bar", data: data.monthlyCompleted },
+          { name: L.onTimeRate, type: "line", yAxisIndex: 1, connectNulls: true, data: data.monthlyRate }
+        ]
+      },
       modes: barOf(data.modes),
       places: barOf(data.places),
       items: {
