@@ -364,6 +364,9 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         overdue: dict[int, int] = defaultdict(int)
         for r in cases.filter(running).values("center_id").annotate(n=Count("id")).order_by():
             overdue[group[r["center_id"]].pk] += r["n"]
+        # A unit without a hall of its own can still hold cases (e.g. of its points): it gets a row when it does.
+        by_pk = {g.pk: g for g in group.values()}
+        centers = sorted(set(centers) | {by_pk[pk] for pk in (*per_center, *overdue)}, key=lambda u: u.path)
         by_place = [
             {
                 "key": c.pk,
@@ -453,7 +456,7 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         months=months,
         completed_by_month=completed_by_month,
         on_time_by_month=on_time_by_month,
-        centers=[c for c in centers if c.pk != root.pk] if kind == "district" else [],
+        centers=[c for c in centers if c.pk != root.pk and c.hall_kind] if kind == "district" else [],
     )
 
 
