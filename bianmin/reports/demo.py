@@ -15,8 +15,8 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case as Case_
-from django.db.models import F, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models import F, Value, When
 from django.utils import timezone
 
 from bianmin.cases.deadlines import case_deadline
@@ -101,7 +101,7 @@ class History:
     def cases(self) -> list[Case]:
         rng = self.rng
         items = list(
-            published_items(center=self.center).filter(items_windows_filter(self.center)).distinct().order_by("code")
+            published_items(center=self.center).filter(windows__center=self.center).distinct().order_by("code")
         ) or list(published_items(center=self.center).order_by("code")[:30])
         if not items:
             return []
@@ -425,12 +425,8 @@ def _backdate(model: Any, moments: dict[int, Any]) -> None:
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         model.objects.filter(pk__in=chunk).update(
-            created_at=Case_(*[When(pk=pk, then=Value(moments[pk])) for pk in chunk])
+            created_at=SqlCase(*[When(pk=pk, then=Value(moments[pk])) for pk in chunk])
         )
-
-
-def items_windows_filter(center: OrgUnit) -> Q:
-    return Q(windows__center=center)
 
 
 def load(stdout: Any) -> None:
