@@ -69,7 +69,7 @@ def assessment_headers(sheet: AssessmentSheet) -> list[str]:
         _("姓名"),
         _("部门"),
         _("人员类别"),
-        *[_("%(mode)s") % {"mode": label} for _value, label in sheet.modes],
+        *[label for _value, label in sheet.modes],
         _("办件合计"),
         _("按时办结率"),
         _("评价数"),
