@@ -62,7 +62,7 @@ GIVEN = [
     "平",
     "刚",
 ]
-LOW_SCORER = "cl_a"  # the demo's one member below the pass mark: late often, an unexcused absence, a founded complaint
+LOW_SCORER = "cl_a"  # the one member below the pass mark: often late, an unexcused absence, more bad reviews
 
 
 def _name(rng: random.Random) -> str:
@@ -404,7 +404,7 @@ class History:
                         center_score=center_score,
                         department_score=department_score,
                         remarks=(
-                            "迟到较多，有旷工一次，群众投诉经查属实，限期整改，建议调换岗位。"
+                            "迟到较多，有旷工一次，差评偏多，限期整改，建议调换岗位。"
                             if low
                             else rng.choice(
                                 ["工作认真，服务热情。", "业务熟练，按时办结。", "能落实一次性告知，群众评价好。"]
