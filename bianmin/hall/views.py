@@ -371,8 +371,17 @@ def ticket_receipt(request: HttpRequest, code: str, public_id: str) -> HttpRespo
     )
 
 
+def _screen_center(code: str) -> OrgUnit:
+    """Any public service hall has the screen, a community point too (its items and who is on duty; no queue)."""
+    center = OrgUnit.objects.centers().filter(code=code, is_active=True).first()
+    if center is None:
+        raise Http404
+    return center
+
+
 def screen(request: HttpRequest, code: str) -> HttpResponse:
-    center = _public_center(code)
+    """The hall screen (电子屏幕): the queue being called, who is on duty at each window, the public items."""
+    center = _screen_center(code)
     return render(
         request,
         "hall/screen.html",
@@ -383,7 +392,7 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 def screen_state(request: HttpRequest, code: str) -> JsonResponse:
     """What the hall screen polls every second: cached per center until the queue changes."""
-    center = _public_center(code)
+    center = _screen_center(code)
     version = selectors.screen_version(center=center)
     minute = timezone.localtime().strftime("%H%M")  # the clock and "open now" move on even when the queue doesn't
     key = f"hall:screen:{center.pk}:{version}:{minute}"

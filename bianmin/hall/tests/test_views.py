@@ -13,7 +13,8 @@ from bianmin.hall.intake import intake_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
 from bianmin.hall.tests.factories import hall, slot
 from bianmin.org.models import Role
-from bianmin.org.tests.factories import community, staff_user
+from bianmin.org.tests.factories import PostFactory, community, staff_user
+from bianmin.staffing.tests.factories import AttendanceDayFactory, LeaveFactory
 
 BELL_QUERIES = 1  # every staff page counts the unread notifications for the bell (notify)
 
@@ -210,6 +211,8 @@ def test_the_screen_state_shows_calls_waiting_counts_and_windows_without_persona
     appointment = services.appointment_book(slot=s, name="张三丰", phone="13903718888", item_name="临时救助")
     services.appointment_check_in(appointment=appointment)
     services.ticket_issue(center=h.center, category=h.a)
+    for clerk in h.clerks.values():
+        checked_in(clerk)
     client = Client()
     url = f"/hall/{h.center.code}/screen/state.json"
 
@@ -228,6 +231,35 @@ def test_the_screen_state_shows_calls_waiting_counts_and_windows_without_persona
     raw = client.get(url).content.decode() + client.get(f"/hall/{h.center.code}/screen/").content.decode()
     for secret in ("张三丰", "13903718888", "8888", appointment.number):
         assert secret not in raw
+
+
+def checked_in(staff):
+    """`staff` checked in an hour ago and is still at work (real time: the screen reads the clock)."""
+    return AttendanceDayFactory.create(
+        staff=staff, date=timezone.localdate(), check_in=timezone.now() - dt.timedelta(hours=1), check_out=None
+    )
+
+
+def test_the_screen_shows_who_is_on_duty_now_as_staffing_decides(h):
+    # Given window 1's A clerk at work, window 2's A clerk on leave with a B post at work,
+    # and window 3's A clerk not checked in and nobody to cover
+    checked_in(h.clerks[1])
+    checked_in(h.clerks[2])
+    now = timezone.now()
+    LeaveFactory.create(staff=h.clerks[2], start=now - dt.timedelta(hours=2), end=now + dt.timedelta(hours=2))
+    cover = staff_user(Role.WINDOW, h.center, name="代岗员")
+    PostFactory.create(window=h.windows[2], staff=cover, kind="B", valid_from=dt.date(2020, 1, 1))
+    checked_in(cover)
+
+    # When the screen asks
+    state = Client().get(f"/hall/{h.center.code}/screen/state.json").json()
+    page = Client().get(f"/hall/{h.center.code}/screen/").content.decode()
+
+    # Then A is shown where A is at work, B where A is on leave, nobody where nobody is
+    assert [w["staff"] for w in state["windows"]] == [["窗口1员"], ["代岗员"], []]
+    assert "代岗员" in page
+    assert "窗口2员" not in page
+    assert "窗口3员" not in page
 
 
 def test_a_recall_shows_again_on_the_screen(h):
@@ -250,7 +282,7 @@ def test_the_screen_state_takes_few_queries_whatever_the_queue(h, django_assert_
     services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
     cache.clear()
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # of which four for who is on duty (posts, shifts, attendance, leave)
         Client().get(f"/hall/{h.center.code}/screen/state.json")
     with django_assert_max_num_queries(2):  # the center and its queue version; the state comes from the cache
         Client().get(f"/hall/{h.center.code}/screen/state.json")
