@@ -175,6 +175,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    # The booking day a reminder went out for: a booking moved to another day is reminded again.
+    reminded_for = models.DateField(_("已提醒的预约日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("预约")

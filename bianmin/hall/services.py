@@ -18,6 +18,7 @@ from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone, clean_resident_id
 from bianmin.core.numbering import format_serial, next_serial
 from bianmin.core.personal_data import blind_index
+from bianmin.core.selectors import work_calendar
 from bianmin.hall import selectors
 from bianmin.hall.models import (
     Appointment,
@@ -35,6 +36,7 @@ from bianmin.hall.models import (
     Ticket,
     TicketEvent,
 )
+from bianmin.hall.notifications import notify
 from bianmin.hall.queueing import Candidate, choose_next, priority_streak
 from bianmin.hall.slotting import overlaps, split_session
 from bianmin.org.access import staff_of
@@ -291,8 +293,10 @@ def slots_block_range(
 # --- Appointments ---------------------------------------------------------------------------------------------
 
 
-def _appointment_event(appointment: Appointment, verb: str, actor: Any, frm: str, to: str, **data: Any) -> None:
-    AppointmentEvent.objects.create(
+def _appointment_event(
+    appointment: Appointment, verb: str, actor: Any, frm: str, to: str, **data: Any
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
         appointment=appointment,
         actor=_actor(actor),
         verb=verb,
@@ -389,9 +393,10 @@ def appointment_book(
         id_index=blind_index(id_number, purpose="id") if id_number else "",
         channel=channel,
     )
-    _appointment_event(
+    event = _appointment_event(
         appointment, "book", actor, "", Appointment.Status.BOOKED, slot=slot.pk, starts_at=slot.starts_at.isoformat()
     )
+    notify("appointment_booked", appointment=appointment, event=event)
     return appointment
 
 
@@ -404,9 +409,10 @@ def appointment_cancel(*, appointment: Appointment, actor: Any = None, reason: s
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancelled_at = timezone.now()
     appointment.save(update_fields=["status", "cancelled_at"])
-    _appointment_event(
+    event = _appointment_event(
         appointment, "cancel", actor, Appointment.Status.BOOKED, Appointment.Status.CANCELLED, note=reason
     )
+    notify("appointment_cancelled", appointment=appointment, event=event)
     return appointment
 
 
@@ -431,7 +437,7 @@ def appointment_change(
     appointment.slot = slot
     appointment.date = slot.date
     appointment.save(update_fields=["slot", "date"])
-    _appointment_event(
+    event = _appointment_event(
         appointment,
         "change",
         actor,
@@ -440,6 +446,7 @@ def appointment_change(
         old_starts_at=old.starts_at.isoformat(),
         starts_at=slot.starts_at.isoformat(),
     )
+    notify("appointment_changed", appointment=appointment, event=event)
     return appointment
 
 
@@ -478,6 +485,48 @@ def appointment_check_in(*, appointment: Appointment, actor: Any = None, now: dt
         appointment, "check_in", actor, Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, ticket=ticket.number
     )
     return ticket
+
+
+REMIND_FROM, REMIND_UNTIL = dt.time(9, 0), dt.time(20, 0)  # no text messages at night
+
+
+def appointment_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """On the working day before a booking (for a Monday: the Friday; for an extended-hours Saturday: the Friday
+    too), remind the citizen once; a booking moved to another day is reminded again for its new day. Run hourly
+    in the daytime, so bookings made later that day are reminded as well. Returns how many were reminded."""
+    moment = _now(now)
+    local = timezone.localtime(moment)
+    today = local.date()
+    cal = work_calendar()
+    if not cal.is_workday(today) or not REMIND_FROM <= local.time() < REMIND_UNTIL:
+        return 0
+    last = cal.next_workday(today)
+    due = (
+        Appointment.objects.filter(status=Appointment.Status.BOOKED, date__gt=today, date__lte=last)
+        .exclude(reminded_for=F("date"))
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for pk in list(due):
+        if _appointment_remind(pk, today):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def _appointment_remind(pk: int, today: dt.date) -> bool:
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",)).select_related("slot", "center", "slot__window").get(pk=pk)
+    )
+    if appointment.status != Appointment.Status.BOOKED or appointment.reminded_for == appointment.date:
+        return False  # cancelled, moved or reminded by a concurrent run meanwhile
+    appointment.reminded_for = appointment.date
+    appointment.save(update_fields=["reminded_for"])
+    event = _appointment_event(
+        appointment, "remind", None, appointment.status, appointment.status, date=appointment.date.isoformat()
+    )
+    notify("appointment_reminder", appointment=appointment, event=event)
+    return True
 
 
 # --- Tickets and calls ----------------------------------------------------------------------------------------

@@ -197,3 +197,30 @@ for _template in [
     ),
 ]:
     register_template(_template)
+
+
+# --- the hall: bookings (预约服务) ---------------------------------------------------------------------------------
+for _template in [
+    MessageTemplate(
+        "appointment_booked",
+        CITIZEN,
+        _("预约成功"),
+        _(
+            "您已预约{date} {time}到{center}办理“{item}”，预约号{appointment_number}。"
+            "请按时到达，凭预约号签到取号；如需改约或取消，请凭预约号和手机尾号办理。"
+        ),
+    ),
+    MessageTemplate(
+        "appointment_changed",
+        CITIZEN,
+        _("预约已改约"),
+        _("您的预约{appointment_number}已改为{date} {time}，请按时到{center}办理“{item}”。"),
+    ),
+    MessageTemplate(
+        "appointment_cancelled",
+        CITIZEN,
+        _("预约已取消"),
+        _("您预约{date} {time}到{center}办理“{item}”（预约号{appointment_number}）已取消。如需办理，可重新预约。"),
+    ),
+]:
+    register_template(_template)
