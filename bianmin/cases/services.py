@@ -660,6 +660,19 @@ def proxy_authorize(
     return _record_proxy(case, staff, actor, ProxyInput(agent, authorized_on, scope, document), timezone.now())
 
 
+@transaction.atomic
+def case_mark_received_at_home(*, case: Case, actor: Any, visit_number: str) -> Case:
+    """§4(7) 上门服务: the application was received at the applicant's home, on the visit `visit_number`."""
+    _staff(actor)
+    case = _lock(case)
+    if case.received_at_home:
+        return case
+    case.received_at_home = True
+    case.save(update_fields=["received_at_home", "updated_at"])
+    _event(case, actor, "received_at_home", note=visit_number, data={"visit": visit_number})
+    return case
+
+
 # --- handling -------------------------------------------------------------------------------------------------
 
 

@@ -410,22 +410,22 @@ def home_visits(*, user: Any, status: str | None = None) -> QuerySet[HomeVisit]:
 
 def home_visit_in_scope(*, user: Any, pk: int) -> HomeVisit:
     try:
-        return _center_or_community_scope(HomeVisit.objects.select_related("center", "community", "item"), user).get(
-            pk=pk
-        )
+        return _center_or_community_scope(
+            HomeVisit.objects.select_related("center", "community", "item", "case"), user
+        ).get(pk=pk)
     except (HomeVisit.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
 def proxy_cases(*, user: Any, status: str | None = None) -> QuerySet[ProxyCase]:
-    qs = _center_or_community_scope(ProxyCase.objects.all(), user).select_related("center", "agent_staff")
+    qs = _center_or_community_scope(ProxyCase.objects.all(), user).select_related("center", "agent_staff", "case")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
 
 
 def proxy_in_scope(*, user: Any, pk: int) -> ProxyCase:
-    qs = ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by")
+    qs = ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by", "case")
     try:
         return _center_or_community_scope(qs, user).get(pk=pk)
     except (ProxyCase.DoesNotExist, ValueError) as exc:

@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.cases.models import Case
+from bianmin.cases.services import case_mark_received_at_home
 from bianmin.catalog.models import ServiceItem
 from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone, clean_resident_id
@@ -756,6 +758,17 @@ def _in_center(staff: Staff, center: OrgUnit) -> bool:
     return staff.org_unit.path.startswith(center.path)
 
 
+def _case_of_center(center: OrgUnit, number: str) -> Case:
+    """The case with the number staff typed, received by `center` or a unit under it; linked by key from then on."""
+    number = "".join((number or "").split())
+    case = Case.objects.filter(number=number, center__path__startswith=center.path).first() if number else None
+    if case is None:
+        raise ValidationError(
+            {"case_number": _("未找到本中心编号为“%(number)s”的办件，请核对办件编号。") % {"number": number}}
+        )
+    return case
+
+
 @transaction.atomic
 def home_visit_request(
     *,
@@ -850,25 +863,30 @@ def home_visit_record(
     actor: Any,
     case_number: str = "",
 ) -> HomeVisit:
-    """The visit's outcome; where it started a case, that case's number (the case records it was received at home)."""
-    visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
+    """The visit's outcome; where it started a case, the case (found by the number staff type) is linked and
+    records that it was received at home."""
+    visit = HomeVisit.objects.select_for_update(of=("self",)).select_related("center").get(pk=visit.pk)
     if visit.status != HomeVisit.Status.SCHEDULED:
         raise ValidationError(_("只有已安排的上门服务才能登记结果。"))
     if outcome not in HomeVisit.Outcome.values:
         raise ValidationError({"outcome": _("请选择办理结果。")})
     if not note.strip():
         raise ValidationError({"outcome_note": _("请填写结果说明。")})
-    case_number = case_number.strip()
-    if outcome == HomeVisit.Outcome.CASE_STARTED and not case_number:
-        raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
+    case = None
+    if outcome == HomeVisit.Outcome.CASE_STARTED:
+        if not case_number.strip():
+            raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
+        case = _case_of_center(visit.center, case_number)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("实际上门时间不能晚于当前时间。")})
     visit.status = HomeVisit.Status.DONE
     visit.outcome = outcome
     visit.outcome_note = note.strip()
     visit.visited_at = visited_at
-    visit.case_number = case_number[:40]
-    visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case_number"])
+    visit.case = case
+    visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case"])
+    if case is not None:
+        case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
     _visit_event(
         visit,
         "record",
@@ -877,7 +895,7 @@ def home_visit_record(
         HomeVisit.Status.DONE,
         note=note,
         outcome=outcome,
-        case_number=case_number,
+        case_number=case.number if case else "",
     )
     return visit
 
@@ -950,6 +968,7 @@ def proxy_register(
         raise ValidationError({"item_name": _("请填写代办事项。")})
     if community is not None and not community.path.startswith(center.path):
         raise ValidationError({"community": _("所选社区（村）不在本中心辖区内。")})
+    case = _case_of_center(center, case_number) if case_number.strip() else None
     year = timezone.localdate().year
     proxy = ProxyCase.objects.create(
         center=center,
@@ -969,7 +988,7 @@ def proxy_register(
         authorization=authorization,
         authorized_on=authorized_on,
         authorization_note=authorization_note.strip(),
-        case_number=case_number.strip()[:40],
+        case=case,
         created_by=_actor(actor),
     )
     _proxy_event(proxy, "register", actor, "", ProxyCase.Status.OPEN, agent=agent_name, authorization=authorization)
@@ -978,14 +997,16 @@ def proxy_register(
 
 @transaction.atomic
 def proxy_link_case(*, proxy: ProxyCase, case_number: str, actor: Any) -> ProxyCase:
-    case_number = case_number.strip()
-    if not case_number:
+    """Link the case the agent lodged for the applicant (found by its number), so the register follows it and
+    the applicant can follow it on the progress page."""
+    if not case_number.strip():
         raise ValidationError({"case_number": _("请填写办件编号。")})
-    proxy = ProxyCase.objects.select_for_update().get(pk=proxy.pk)
-    old = proxy.case_number
-    proxy.case_number = case_number[:40]
-    proxy.save(update_fields=["case_number"])
-    _proxy_event(proxy, "link_case", actor, proxy.status, proxy.status, old=old, case_number=proxy.case_number)
+    proxy = ProxyCase.objects.select_for_update(of=("self",)).select_related("center", "case").get(pk=proxy.pk)
+    case = _case_of_center(proxy.center, case_number)
+    old = proxy.case.number if proxy.case else ""
+    proxy.case = case
+    proxy.save(update_fields=["case"])
+    _proxy_event(proxy, "link_case", actor, proxy.status, proxy.status, old=old, case_number=case.number)
     return proxy
 
 
@@ -994,7 +1015,7 @@ def proxy_advance(*, proxy: ProxyCase, to_status: str, actor: Any, note: str = "
     proxy = ProxyCase.objects.select_for_update().get(pk=proxy.pk)
     if to_status not in ProxyCase.TRANSITIONS.get(proxy.status, ()):
         raise ValidationError(_("代办登记当前%(status)s，不能改为该状态。") % {"status": proxy.get_status_display()})
-    if to_status == ProxyCase.Status.SUBMITTED and not proxy.case_number:
+    if to_status == ProxyCase.Status.SUBMITTED and proxy.case_id is None:
         raise ValidationError({"case_number": _("递交受理后请先填写办件编号，以便申请人查询进度。")})
     if to_status == ProxyCase.Status.WITHDRAWN and not note.strip():
         raise ValidationError({"note": _("撤回代办须说明原因。")})

@@ -42,7 +42,7 @@ from bianmin.hall.forms import (
     TransferForm,
     add_service_errors,
 )
-from bianmin.hall.intake import intake_url_for
+from bianmin.hall.intake import intake_url_for, progress_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
 from bianmin.org.models import ExtendedHours, OrgUnit, Role, Window
@@ -993,7 +993,9 @@ def proxy_new(request: HttpRequest) -> HttpResponse:
 def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = selectors.proxy_in_scope(user=request.user, pk=pk)
     action = request.POST.get("action")
-    link = LinkCaseForm(request.POST if action == "link" else None, initial={"case_number": proxy.case_number})
+    link = LinkCaseForm(
+        request.POST if action == "link" else None, initial={"case_number": proxy.case.number if proxy.case else ""}
+    )
     advance = AdvanceForm(request.POST if action == "advance" else None)
     advance.fields["to_status"].choices = [  # type: ignore[attr-defined]
         (value, label) for value, label in ProxyCase.Status.choices if value in ProxyCase.TRANSITIONS[proxy.status]
@@ -1028,6 +1030,7 @@ def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proxy": proxy,
             "masked_phone": mask_phone(proxy.applicant_phone),
+            "progress_url": progress_url_for(request, proxy),
             "events": _event_rows(proxy.events.select_related("actor__staff"), ProxyCase.Status),
             "link": link,
             "advance": advance,

@@ -11,7 +11,7 @@ from bianmin.core.navigation import public_links, staff_links
 from bianmin.hall import services
 from bianmin.hall.intake import intake_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
-from bianmin.hall.tests.factories import hall, slot
+from bianmin.hall.tests.factories import case_at, hall, slot
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import PostFactory, community, staff_user
 from bianmin.staffing.tests.factories import AttendanceDayFactory, LeaveFactory
@@ -606,6 +606,45 @@ def test_a_citizen_requests_a_home_visit_and_the_director_assigns_it(h):
     assert "13903716001" not in detail
 
 
+def test_a_case_started_on_a_home_visit_shows_it_was_received_at_home(h):
+    # Given a scheduled visit and the case the clerk started at the applicant's home
+    visit = services.home_visit_request(
+        center=h.center,
+        channel="phone",
+        name="刘德福",
+        phone="13903716001",
+        address="宏达小区",
+        reason="elderly",
+        item_name="高龄津贴资格认证",
+    )
+    services.home_visit_assign(
+        visit=visit, assignees=[h.clerks[1]], scheduled_at=timezone.now() + dt.timedelta(hours=1), actor=None
+    )
+    case = case_at(h.center, "C1-2026-00031")
+
+    # When the clerk records the outcome with the case number
+    recorded = login(h.clerks[1]).post(
+        f"/staff/hall/home-visits/{visit.pk}/",
+        {
+            "action": "record",
+            "outcome": "case_started",
+            "outcome_note": "材料齐全，上门受理",
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "case_number": case.number,
+        },
+    )
+
+    # Then the visit links the case, and the case's page, timeline and progress page say it was received at home
+    assert recorded.status_code == 302
+    visit_page = login(h.director).get(f"/staff/hall/home-visits/{visit.pk}/").content.decode()
+    case_page = login(h.director).get(f"/staff/cases/c/{case.number}/").content.decode()
+    progress = Client().get(f"/progress/t/{case.public_token}/").content.decode()
+    assert f"/staff/cases/c/{case.number}/" in visit_page
+    assert "上门受理" in case_page
+    assert visit.number in case_page
+    assert "工作人员上门受理了您的申请" in progress
+
+
 def test_a_bad_home_visit_request_keeps_the_form_and_answers_in_chinese(h):
     response = Client().post(f"/hall/{h.center.code}/home-visit/", {"name": "刘", "phone": "1", "address": ""})
 
@@ -632,13 +671,24 @@ def test_a_clerk_registers_a_proxy_case_and_links_the_case(h):
     )
     assert response.status_code == 302
     proxy = ProxyCase.objects.get()
-    link = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "CX2026-00009"})
+    case = case_at(h.center, "C1-2026-00009")
+    unknown = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "C1-2026-00010"})
+    link = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "C1-2026-00009"})
     advance = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "submitted"})
+    page = client.get(f"/staff/hall/proxy/{proxy.pk}/").content.decode()
 
+    assert unknown.status_code == 400
+    assert "未找到本中心编号为“C1-2026-00010”的办件" in unknown.content.decode()
     assert link.status_code == 302
     assert advance.status_code == 302
     proxy.refresh_from_db()
     assert proxy.status == ProxyCase.Status.SUBMITTED
+    assert proxy.case == case
+    # the register shows the case and the progress page the applicant follows it on
+    assert f"/staff/cases/c/{case.number}/" in page
+    assert f"/progress/t/{case.public_token}/" in page
+    progress = Client().get(f"/progress/t/{case.public_token}/")
+    assert progress.status_code == 200
     bad = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "open"})
     assert bad.status_code == 400
 
