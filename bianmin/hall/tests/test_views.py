@@ -262,6 +262,20 @@ def test_the_screen_shows_who_is_on_duty_now_as_staffing_decides(h):
     assert "窗口3员" not in page
 
 
+def test_a_community_point_has_the_screen_without_the_queue(h):
+    point = community(parent=h.center)
+    point.hall_kind = "point"
+    point.save()
+
+    page = Client().get(f"/hall/{point.code}/screen/")
+    state = Client().get(f"/hall/{point.code}/screen/state.json").json()
+
+    assert page.status_code == 200
+    assert "no-queue" in page.content.decode()
+    assert state["queue"] is False
+    assert Client().get(f"/hall/{h.center.code}/screen/state.json").json()["queue"] is True
+
+
 def test_a_recall_shows_again_on_the_screen(h):
     ticket = services.ticket_issue(center=h.center, category=h.a)
     services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
