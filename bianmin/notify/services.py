@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -764,23 +764,14 @@ def _case_reminder_targets(case: Any, now: dt.datetime, cal: Any) -> str | None:
     return "overdue" if now >= deadlines.overdue_notice_moment(case.due_at, cal, hours) else None
 
 
-def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic reminder sweep over cases whose clock runs (accepted, in progress, forwarded): "due tomorrow"
-    on the working day before the deadline and "overdue" after it, to the staff member handling the case (in-app,
-    and by SMS when settings.BIANMIN_CASE_REMINDER_SMS is on). Once per case, deadline, kind and person: a moved
-    deadline (a supplement paused the clock, the calendar changed) is reminded again.
-
-    Reads one index range per center (case_center_status_due_idx: center, status, due_at within the horizon) and
-    checks the keys already sent in one query per chunk, so a run over a district does a bounded amount of work."""
+def case_reminder_candidates(*, now: dt.datetime) -> QuerySet[Any]:
+    """Cases whose clock runs and whose deadline lies within the horizon of `now`, for the reminder sweep. One
+    index range per center (case_center_status_due_idx: center, status, due_at); the applicant's encrypted fields
+    are not read (nor decrypted) for a reminder to staff."""
     from bianmin.cases.models import CLOCK_RUNNING, Case
 
-    now = now or timezone.now()
-    cal = work_calendar()
-    sent = {"near": 0, "overdue": 0}
     centers = list(OrgUnit.objects.centers().values_list("pk", flat=True))
-    if not centers:
-        return sent
-    candidates = list(
+    return (
         Case.objects.filter(
             center_id__in=centers,
             status__in=list(CLOCK_RUNNING),
@@ -788,10 +779,23 @@ def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
             due_at__lte=now + REMINDER_HORIZON,
         )
         .select_related("center", "assignee__user", "accepted_by__user")
-        # The applicant's encrypted fields are not read (nor decrypted) for a reminder to staff.
         .only("id", "number", "item_name", "due_at", "center", "assignee", "accepted_by")
         .order_by("due_at", "id")
     )
+
+
+def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic reminder sweep over cases whose clock runs (accepted, in progress, forwarded): "due tomorrow"
+    on the working day before the deadline and "overdue" after it, to the staff member handling the case (in-app,
+    and by SMS when settings.BIANMIN_CASE_REMINDER_SMS is on). Once per case, deadline, kind and person: a moved
+    deadline (a supplement paused the clock, the calendar changed) is reminded again.
+
+    Reads the cases within the horizon through the index (`case_reminder_candidates`) and checks the keys already
+    sent in one query per chunk, so a run over a district does a bounded amount of work."""
+    now = now or timezone.now()
+    cal = work_calendar()
+    sent = {"near": 0, "overdue": 0}
+    candidates = list(case_reminder_candidates(now=now))
     channels = [Channel.IN_APP, Channel.SMS] if settings.BIANMIN_CASE_REMINDER_SMS else [Channel.IN_APP]
     for start in range(0, len(candidates), REMINDER_CHUNK):
         due: list[tuple[Any, str, Staff, str]] = []
@@ -802,6 +806,8 @@ def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             stamp = timezone.localtime(case.due_at).strftime("%Y%m%d%H%M")
             due.append((case, kind, staff, f"case:{case.pk}:{kind}:{stamp}:staff{staff.pk}"))
+        if not due:
+            continue
         done = set(
             Notification.objects.filter(key__in=[key for *_, key in due], channel=Channel.IN_APP).values_list(
                 "key", flat=True
