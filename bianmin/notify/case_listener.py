@@ -3,7 +3,8 @@
 Configured in settings.BIANMIN_CASE_LISTENERS; cases calls it after commit (bianmin/cases/notifications.py).
 
 - The applicant gets a text message when the case is accepted (with its number and a link to the progress page),
-  when a supplement is needed (with the list of materials and the date), and when the result is ready. The number
+  when a supplement is needed (with the list of materials and the date), and when the result is ready (not for a
+  即办件 done on the spot, nor when the result was already handed over). The number
   comes from the encrypted store and goes only into the message row (encrypted too); what is logged and shown is
   masked. An applicant with no phone on record gets nothing (there is nobody to send to).
 - A colleague handed a case gets an in-app message to acknowledge it.
@@ -33,6 +34,22 @@ def _where(case: Any) -> str:
     if case.window_id is not None and case.window is not None:
         return f"{case.center.display_hall_name}{case.window}"
     return case.center.display_hall_name
+
+
+def _collected_at_once(case: Any) -> bool:
+    """No "come and collect" message when there is nothing to come back for: a 即办件 done the day it was accepted
+    (the applicant waits at the window), or a result already handed over by the time the message would go."""
+    from django.utils import timezone
+
+    from bianmin.cases.models import Case, Status
+
+    on_the_spot = (
+        case.mode == "direct"
+        and case.accepted_at is not None
+        and case.completed_at is not None
+        and timezone.localtime(case.accepted_at).date() == timezone.localtime(case.completed_at).date()
+    )
+    return on_the_spot or Case.objects.filter(pk=case.pk, status=Status.DELIVERED).exists()
 
 
 def _sms(case: Any, *, key: str, template: str, context: dict[str, Any]) -> None:
@@ -72,6 +89,8 @@ def on_case_event(*, kind: str, **payload: Any) -> None:
         )
     elif kind == "completed":
         case = payload["case"]
+        if _collected_at_once(case):
+            return
         _sms(case, key=f"case:{case.pk}:ready", template="case_ready", context={"window": _where(case)})
     elif kind == "handover_created":
         handover = payload["handover"]

@@ -320,3 +320,22 @@ def test_overdue_assigned_tasks_appear_on_the_directors_case_board(db, client):
     assert late.number in page
     assert "报送季度统计表" in page
     assert "整理台账" not in page
+
+
+def test_a_case_done_on_the_spot_or_already_handed_over_gets_no_come_and_collect_message(
+    world, clock, django_capture_on_commit_callbacks
+):
+    from bianmin.catalog.models import Mode
+
+    # Given a 即办件 completed at the window the day it was accepted
+    with django_capture_on_commit_callbacks(execute=True):
+        direct = intake(world, item_for(world, mode=Mode.DIRECT, promised_limit=0), n=1)
+        cases.case_complete(case=direct, actor=world.clerk.user, result="当场办结", dispose_by_form=True)
+    # And a promised case whose result was handed over before the message went out
+    with django_capture_on_commit_callbacks(execute=True):
+        promised = intake(world, item_for(world), n=2)
+        cases.case_complete(case=promised, actor=world.clerk.user, result="准予办理", dispose_by_form=True)
+        cases.case_deliver(case=promised, actor=world.clerk.user, method="window")
+
+    assert not Notification.objects.filter(template="case_ready").exists()
+    assert Notification.objects.filter(template__startswith="case_accepted").count() == 2
