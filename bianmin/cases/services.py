@@ -40,6 +40,7 @@ from bianmin.cases.models import (
     WindowReferral,
 )
 from bianmin.cases.notices import NUMBER_PREFIX, notice_content
+from bianmin.cases.notifications import notify
 from bianmin.cases.workflow import CaseStateError, check_transition, move
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
@@ -516,7 +517,7 @@ def _accept(
             supplement_items=items,
             supplement_due=due,
         )
-        SupplementRequest.objects.create(
+        supplement = SupplementRequest.objects.create(
             case=case,
             items=items,
             due_date=due,
@@ -538,6 +539,9 @@ def _accept(
         to_state=case.status,
         data=acceptance_data,
     )
+    notify("accepted", case=case)
+    if items and due is not None:
+        notify("supplement_requested", case=case, request=supplement)
 
 
 def _refuse(case: Case, staff: Staff, actor: Any, now: dt.datetime, reason: str, *, note: str) -> None:
@@ -770,6 +774,7 @@ def _issue_supplement(
             "due": request.due_date.isoformat(),
         },
     )
+    notify("supplement_requested", case=case, request=request)
 
 
 @transaction.atomic
@@ -943,6 +948,7 @@ def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: st
         note=note or case.result,
         data={"on_time": on_time, "due_at": case.due_at.isoformat() if case.due_at else None},
     )
+    notify("completed", case=case)
 
 
 @transaction.atomic
@@ -1264,6 +1270,7 @@ def _handover(case: Case, staff: Staff, actor: Any, to_staff: Staff, note: str, 
         case=case, from_staff=staff, to_staff=to_staff, note=note.strip(), created_at=now
     )
     _event(case, actor, "handover", note=note.strip(), data={"from": staff.name, "to": to_staff.name})
+    notify("handover_created", handover=handover)
     return handover
 
 

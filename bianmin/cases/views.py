@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms as djforms
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -114,6 +115,8 @@ def director_board(request: HttpRequest) -> HttpResponse:
         "signoffs": selectors.pending_signoffs(user=request.user),
         "handovers": selectors.center_pending_handovers(user=request.user),
         "filters": request.GET.urlencode(),
+        # Cards other apps put on the board (e.g. overdue assigned tasks), as template names from settings.
+        "panels": getattr(settings, "BIANMIN_DIRECTOR_BOARD_PANELS", []),
     }
     if _htmx(request) and request.GET.get("after"):
         return render(request, "cases/director.html#case_rows", context)

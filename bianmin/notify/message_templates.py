@@ -89,7 +89,7 @@ for _template in [
         _("受理通知"),
         _(
             "您申请的“{item}”已于{accepted_at}受理，受理编号{case_number}，承诺于{due_at}前办结。"
-            "可凭受理编号查询办理进度。"
+            "办理进度可凭受理编号查询：{url}"
         ),
     ),
     MessageTemplate(
@@ -188,6 +188,25 @@ for _template in [
         STAFF,
         _("交办事项待确认"),
         _("交办事项{task_number}“{title}”已由{responsible}报办结，请审核确认。"),
+    ),
+    # --- cases, handovers and cover (notify/case_listener.py, handover_listener.py, staffing_listener.py) ---
+    MessageTemplate(
+        "case_accepted_direct",
+        CITIZEN,
+        _("受理通知"),
+        _("您申请的“{item}”已于{accepted_at}受理，受理编号{case_number}。办理进度可凭受理编号查询：{url}"),
+    ),
+    MessageTemplate(
+        "handover_materials",
+        STAFF,
+        _("待确认接收材料"),
+        _("{from_staff}代您收下了{subject}的材料（{materials}），请核对后确认接收。"),
+    ),
+    MessageTemplate(
+        "leave_cover",
+        STAFF,
+        _("B岗顶岗安排"),
+        _("{staff}请假（{start}至{end}），请您在{windows}顶岗（B岗），做好工作衔接。"),
     ),
     MessageTemplate(
         "task_returned",
