@@ -165,6 +165,15 @@ LOGGING = {
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
+# Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
+# rating invitations).
+BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+# Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
+BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
+# The public address of the site, for links in text messages (e.g. "https://bianmin.example.gov.cn").
+BIANMIN_PUBLIC_URL = os.environ.get("BIANMIN_PUBLIC_URL", "").rstrip("/")
+# Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).
+BIANMIN_MATERIAL_HOLD_DAYS = 30
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms as djforms
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -816,6 +819,17 @@ def _fail(*keys: str) -> None:
 NOT_FOUND = _("未查询到办件。请核对办件编号和联系电话后四位。")
 
 
+def _panels(request: HttpRequest, case: Case) -> list[SafeString]:
+    """Extra sections of the public progress page from apps above cases (settings.BIANMIN_PROGRESS_PANELS:
+    dotted callables `(request, case) -> HTML`, e.g. oversight's rating form), so cases imports none of them."""
+    html = []
+    for path in getattr(settings, "BIANMIN_PROGRESS_PANELS", []):
+        piece = import_string(path)(request, case)
+        if piece:
+            html.append(mark_safe(piece))  # the panel renders its own autoescaped template
+    return html
+
+
 def progress(request: HttpRequest) -> HttpResponse:
     """Public: by case number and the last four digits of the applicant's phone."""
     form = forms.ProgressQueryForm(request.POST or None)
@@ -838,7 +852,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         _fail(*keys)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center})
+    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
     return render(request, "cases/progress.html", ctx)
 
 
@@ -854,5 +868,5 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
         _fail(client)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center})
+    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
     return render(request, "cases/progress.html", ctx)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +13,9 @@ from bianmin.cases.models import Status as CaseStatus
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
-from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.org.models import OrgUnit, Role, Staff, Window
 from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
+from bianmin.oversight.notifications import notify
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -52,6 +53,8 @@ def complaint_file(
         raise ValidationError(_("投诉渠道无效。"))
     if window is not None and window.center_id != center.pk:
         raise ValidationError(_("窗口不属于本中心。"))
+    if staff is not None and not staff.org_unit.path.startswith(center.path):
+        raise ValidationError(_("被投诉人不是本中心的工作人员。"))
     phone = clean_phone(phone) if phone.strip() else ""
     now = now or timezone.now()
     with transaction.atomic():
@@ -82,12 +85,17 @@ def _move(complaint: Complaint, actor: Actor, verb: str, to: str, note: str = ""
 
 def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) -> Complaint:
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("center").get(pk=complaint.pk)
         if complaint.status not in (Complaint.Status.RECEIVED, Complaint.Status.ASSIGNED):
             raise ValidationError(_("该投诉已认定，不能再指派。"))
+        unit, center_path = inspector.org_unit.path, complaint.center.path
+        related = center_path.startswith(unit) or unit.startswith(center_path)
+        if inspector.role not in (Role.INSPECTOR, Role.DIRECTOR) or not related:
+            raise ValidationError(_("只能指派本中心的纪检督查人员或中心主任调查。"))
         complaint.inspector = inspector
         _move(complaint, actor, "assign", Complaint.Status.ASSIGNED, inspector.name)
         complaint.save(update_fields=["inspector", "status"])
+        notify("complaint_assigned", complaint=complaint, inspector=inspector)
     return complaint
 
 
@@ -129,12 +137,15 @@ def rating_submit(
     service: int,
     attitude: int,
     comment: str = "",
+    source: str = Rating.Source.PROGRESS,
     actor: Actor = None,
     now: dt.datetime | None = None,
 ) -> Rating:
     levels = set(Rating.Level.values)
     if not {overall, efficiency, service, attitude} <= levels:
         raise ValidationError(_("请为每一项选择评价等级。"))
+    if source not in Rating.Source.values:
+        raise ValidationError(_("评价渠道无效。"))
     if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
         raise ValidationError(_("办件办结后方可评价。"))
     now = now or timezone.now()
@@ -144,11 +155,18 @@ def rating_submit(
         center = case.center
         rating = Rating(
             case=case, center=center, overall=overall, efficiency=efficiency, service=service,
-            attitude=attitude, comment=comment.strip(), created_at=now,
+            attitude=attitude, comment=comment.strip()[:2000], created_at=now, source=source,
+            staff_id=case.assignee_id or case.accepted_by_id or case.received_by_id,
         )  # fmt: skip
         if rating.is_bad:
             days = settings_for(center).rectification_days
             rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
-        rating.save()
+        try:
+            with transaction.atomic():
+                rating.save()
+        except IntegrityError as exc:  # two submissions at once: the second loses on the unique case
+            raise ValidationError(_("该办件已评价，每件只能评价一次。")) from exc
         RatingEvent.objects.create(rating=rating, actor=_user(actor), verb="rate", note=str(overall))
+        if rating.is_bad:
+            notify("bad_review", rating=rating)
     return rating

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.cases.services import case_overturn_refusal, case_record_delay_reason
+from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except
 from bianmin.notify.tests.factories import Office, make_task
 from bianmin.oversight.accountability import (
@@ -20,8 +21,6 @@ from bianmin.oversight.accountability import (
     accountability_sweep,
 )
 from bianmin.oversight.models import Accountability
-
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +92,7 @@ def test_materials_still_held_on_a_closed_case_are_raised_at_once(world, clock) 
     from bianmin.cases.services import case_complete
 
     case_complete(case=case, actor=world.clerk.user, result="准予")
-    CaseMaterial.objects.filter(pk=case.materials.first().pk).update(custody=Custody.HELD)
+    CaseMaterial.objects.filter(pk=case.materials.earliest("id").pk).update(custody=Custody.HELD)
     # when the sweep runs the next day
     clock.set(at(2026, 3, 10))
     accountability_sweep()
