@@ -4,6 +4,7 @@ window tablet and the one invitation."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,8 +19,8 @@ from bianmin.oversight.models import Rating, RatingInvitation
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"overall": 5, "efficiency": 5, "service": 4, "attitude": 5, "comment": "很好"}
-BAD = {"overall": 1, "efficiency": 2, "service": 2, "attitude": 1, "comment": "态度生硬"}
+GOOD: dict[str, Any] = {"overall": 5, "efficiency": 5, "service": 4, "attitude": 5, "comment": "很好"}
+BAD: dict[str, Any] = {"overall": 1, "efficiency": 2, "service": 2, "attitude": 1, "comment": "态度生硬"}
 
 
 def _completed(world, n=1):
