@@ -407,6 +407,11 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
         f["district_result"] = forms.DistrictResultForm()
     if is_director and any(r.state == "pending" for r in detail.requests):
         f["signoff"] = forms.SignoffForm()
+    late = case.due_at is not None and (case.completed_at or timezone.now()) > case.due_at
+    if handling and late and s not in (Status.REFUSED, Status.WITHDRAWN):
+        f["delay_reason"] = forms.ReasonForm()
+    if is_director and s == Status.REFUSED:
+        f["overturn_refusal"] = forms.ReasonForm()
     if handling:
         ctx["dispose_form"] = forms.DisposeForm()
     ctx["task_forms"] = (
@@ -489,7 +494,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     user = request.user
     post = request.POST
     district_actions = {"district_update", "district_result"}
-    director_actions = {"split"}
+    director_actions = {"split", "overturn_refusal"}
     if action in district_actions and role != Role.DISTRICT:
         raise PermissionDenied(_("只有区行政服务中心工作人员可以登记上报件办理情况。"))
     if action in director_actions and role != Role.DIRECTOR:
@@ -588,6 +593,26 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             wd,
             lambda: services.case_withdraw(case=case, actor=user, reason=wd.cleaned_data["reason"]),
             _("办件已撤回，在中心保管的材料已登记退还。"),
+        )
+    if action == "delay_reason":
+        dr = forms.ReasonForm(post)
+        return _act(
+            request,
+            case,
+            "delay_reason",
+            dr,
+            lambda: services.case_record_delay_reason(case=case, actor=user, reason=dr.cleaned_data["reason"]),
+            _("超期的特殊原因已登记。"),
+        )
+    if action == "overturn_refusal":
+        ov = forms.ReasonForm(post)
+        return _act(
+            request,
+            case,
+            "overturn_refusal",
+            ov,
+            lambda: services.case_overturn_refusal(case=case, actor=user, reason=ov.cleaned_data["reason"]),
+            _("不予受理决定已撤销，申请人可以重新申请。"),
         )
     if action == "forward":
         fw = forms.NoteForm(post)

@@ -219,3 +219,33 @@ def test_case_overdue_candidate_links_to_the_case(login, world, clock) -> None:
     page = login(world.director).get(reverse("oversight:accountability_detail", args=[record.pk])).content.decode()
     assert f'href="/staff/cases/c/{case.number}/"' in page
     assert record.created_at.date() >= dt.date(2026, 3, 29)
+
+
+def test_case_page_records_delay_reason_and_director_overturns_refusal(login, world, clock) -> None:
+    from bianmin.cases.checklists import Decision
+    from bianmin.cases.tests.factories import intake, item_for, presented_except
+
+    # given an overdue case: the clerk sees the form and records the special reason
+    version = item_for(world)
+    case = intake(world, version)
+    clock.set(at(2026, 3, 30))
+    clerk = login(world.clerk)
+    page = clerk.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "登记超期特殊原因" in page
+    empty = clerk.post(reverse("cases:action", args=[case.number, "delay_reason"]), {"reason": ""})
+    assert empty.status_code == 400
+    clerk.post(reverse("cases:action", args=[case.number, "delay_reason"]), {"reason": "需现场核查，申请人外出"})
+    assert case.events.filter(verb="delay_reason").count() == 1
+    # and a refused case: only the director may overturn the refusal
+    refused = intake(
+        world, version, n=2, presented=presented_except(version, "居民身份证"), decision=Decision.REFUSE,
+        refusal_reason="缺少身份证",
+    )  # fmt: skip
+    url = reverse("cases:action", args=[refused.number, "overturn_refusal"])
+    assert login(world.clerk).post(url, {"reason": "x"}).status_code == 403
+    director = login(world.director)
+    assert "撤销不予受理决定" in director.get(reverse("cases:detail", args=[refused.number])).content.decode()
+    assert director.post(url, {"reason": "身份证可在线核验"}).status_code == 302
+    accountability.accountability_sweep()
+    kinds = set(Accountability.objects.values_list("source_kind", flat=True))
+    assert kinds == {"refusal_overturned"}
