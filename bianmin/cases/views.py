@@ -595,13 +595,13 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             _("办件已撤回，在中心保管的材料已登记退还。"),
         )
     if action == "delay_reason":
-        dr = forms.ReasonForm(post)
+        delay = forms.ReasonForm(post)
         return _act(
             request,
             case,
             "delay_reason",
-            dr,
-            lambda: services.case_record_delay_reason(case=case, actor=user, reason=dr.cleaned_data["reason"]),
+            delay,
+            lambda: services.case_record_delay_reason(case=case, actor=user, reason=delay.cleaned_data["reason"]),
             _("超期的特殊原因已登记。"),
         )
     if action == "overturn_refusal":
