@@ -235,6 +235,46 @@ def _sweep_assigned_tasks(now: dt.datetime) -> int:
     return raised
 
 
+def accountability_record(
+    *,
+    center: OrgUnit,
+    staff: Staff | None,
+    violation: str,
+    summary: str,
+    actor: Actor,
+    case_number: str = "",
+    now: dt.datetime | None = None,
+) -> Accountability:
+    """A record raised by hand (an inspection finding, criticism from above or in the press, a breach of the staff
+    rules): it waits, like a raised candidate, for the director's decision."""
+    from bianmin.cases.models import Case
+
+    summary = summary.strip()
+    errors: dict[str, list[str]] = {}
+    if violation not in Accountability.Violation.values:
+        errors["violation"] = [_("请选择违规情形。")]
+    if not summary:
+        errors["summary"] = [_("请写明事由。")]
+    if staff is not None and not staff.org_unit.path.startswith(center.path):
+        errors["staff"] = [_("责任人不是本中心的工作人员。")]
+    evidence: list[dict[str, Any]] = []
+    if case_number.strip():
+        case = Case.objects.filter(center__path__startswith=center.path, number=case_number.strip()).first()
+        if case is None:
+            errors["case_number"] = [_("本中心没有这个办件编号。")]
+        else:
+            evidence.append({"kind": "case", "id": case.pk, "label": case.number})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = Accountability.objects.create(
+            center=center, staff=staff, violation=violation, summary=summary[:300], evidence=evidence,
+            created_at=now or timezone.now(),
+        )  # fmt: skip
+        AccountabilityEvent.objects.create(record=record, actor=_user(actor), verb="create", to_state=record.status)
+    return record
+
+
 def accountability_decide(*, record: Accountability, sanction: str, reason: str, actor: Actor) -> Accountability:
     if sanction not in Accountability.Sanction.values or not sanction:
         raise ValidationError(_("请选择处理方式。"))

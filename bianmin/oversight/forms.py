@@ -84,6 +84,17 @@ class SanctionForm(forms.Form):
     reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class RecordForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("责任人"), queryset=Staff.objects.none(), required=False)
+    violation = forms.ChoiceField(label=_("违规情形"), choices=Accountability.Violation.choices)
+    summary = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=300)
+    case_number = forms.CharField(label=_("相关办件编号（可不填）"), required=False, max_length=40)
+
+    def __init__(self, *args: Any, staff: QuerySet[Staff], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 

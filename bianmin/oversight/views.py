@@ -36,6 +36,7 @@ from bianmin.oversight.forms import (
     DecideForm,
     RatingForm,
     ReasonForm,
+    RecordForm,
     RectifyForm,
     ReplyForm,
     SanctionForm,
@@ -257,7 +258,32 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Accountability.Status.choices,
             "reader": has_role(request.user, OVERSIGHT_READERS),
+            "can_record": has_role(request.user, COMPLAINT_ASSIGNERS),
         },
+    )
+
+
+@staff_required(COMPLAINT_ASSIGNERS)
+def accountability_new(request: HttpRequest) -> HttpResponse:
+    """A record raised by hand by the director or the inspector."""
+    center = user_center(user=request.user)
+    if center is None:
+        raise Http404
+    people = Staff.objects.filter(org_unit__path__startswith=center.path, is_active=True).order_by("name")
+    form = RecordForm(request.POST or None, staff=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = accountability.accountability_record(center=center, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记，待中心主任确认处理。"))
+            return redirect("oversight:accountability_detail", pk=record.pk)
+    return render(
+        request,
+        "oversight/accountability_new.html",
+        {"form": form, "center": center},
+        status=400 if request.method == "POST" else 200,
     )
 
 

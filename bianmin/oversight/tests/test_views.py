@@ -249,3 +249,23 @@ def test_case_page_records_delay_reason_and_director_overturns_refusal(login, wo
     accountability.accountability_sweep()
     kinds = set(Accountability.objects.values_list("source_kind", flat=True))
     assert kinds == {"refusal_overturned"}
+
+
+def test_inspector_records_a_press_criticism_by_hand(login, world, inspector) -> None:
+    from bianmin.cases.tests.factories import intake, item_for
+
+    case = intake(world, item_for(world))
+    url = reverse("oversight:accountability_new")
+    assert login(world.clerk).get(url).status_code == 403
+    client = login(inspector)
+    bad = client.post(url, {"violation": "criticism", "summary": "x", "case_number": "NOPE"})
+    assert bad.status_code == 400
+    assert "本中心没有这个办件编号" in bad.content.decode()
+    response = client.post(
+        url,
+        {"staff": world.clerk.pk, "violation": "criticism", "summary": "媒体报道排长队", "case_number": case.number},
+    )
+    assert response.status_code == 302
+    record = Accountability.objects.get()
+    assert (record.status, record.staff, record.source_kind) == ("candidate", world.clerk, "")
+    assert record.evidence == [{"kind": "case", "id": case.pk, "label": case.number}]
