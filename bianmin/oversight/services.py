@@ -146,10 +146,12 @@ def rating_submit(
         raise ValidationError(_("请为每一项选择评价等级。"))
     if source not in Rating.Source.values:
         raise ValidationError(_("评价渠道无效。"))
-    if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
-        raise ValidationError(_("办件办结后方可评价。"))
     now = now or timezone.now()
     with transaction.atomic():
+        # The case as it is now, not the caller's copy.
+        case = Case.objects.select_related("center", "window").get(pk=case.pk)
+        if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+            raise ValidationError(_("办件办结后方可评价。"))
         if Rating.objects.filter(case=case).exists():
             raise ValidationError(_("该办件已评价，每件只能评价一次。"))
         center = case.center
