@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/oversight/complaints/", views.complaint_list, name="complaint_list"),
     path("staff/oversight/complaints/new/", views.complaint_record, name="complaint_record"),
     path("staff/oversight/complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+    path("staff/oversight/complaints/<int:pk>/phone/", views.complaint_reveal_phone, name="complaint_phone"),
     path("staff/oversight/complaints/<int:pk>/assign/", views.complaint_assign, name="complaint_assign"),
     path("staff/oversight/complaints/<int:pk>/decide/", views.complaint_decide, name="complaint_decide"),
     path("staff/oversight/complaints/<int:pk>/reply/", views.complaint_reply, name="complaint_reply"),

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.cases.models import Case
+from bianmin.core.personal_data import mask_phone
+from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import OrgUnit, Staff, Window
 from bianmin.org.selectors import public_center, user_center
@@ -168,6 +170,10 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, **forms_: for
         ),
         "decide_form": forms_.get("decide_form") or DecideForm(),
         "reply_form": forms_.get("reply_form") or ReplyForm(),
+        "reveal_form": forms_.get("reveal_form") or ReasonForm(),
+        "can_reveal": investigating and bool(complaint.phone),
+        "masked_phone": mask_phone(complaint.phone) if complaint.phone else "",
+        "revealed_phone": "",
     }
 
 
@@ -200,6 +206,23 @@ def _complaint_act(
             return redirect("oversight:complaint_detail", pk=complaint.pk)
     complaint = selectors.complaint_get(user=request.user, pk=pk)
     context = _complaint_context(request, complaint, **{name: form})
+    return render(request, "oversight/complaint_detail.html", context, status=400)
+
+
+@staff_required(OVERSIGHT_READERS)
+@require_POST
+def complaint_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The complainant's full phone for the investigator who must call back; every reveal is logged."""
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    if not can_investigate(request.user, complaint) or not complaint.phone:
+        return HttpResponse(_("您无权查看完整联系电话。"), status=403)
+    form = ReasonForm(request.POST)
+    context = _complaint_context(request, complaint, reveal_form=form)
+    if form.is_valid():
+        context["revealed_phone"] = personal_data_reveal(
+            actor=request.user, target=complaint, field="phone", reason=form.cleaned_data["reason"]
+        )
+        return render(request, "oversight/complaint_detail.html", context)
     return render(request, "oversight/complaint_detail.html", context, status=400)
 
 

@@ -269,3 +269,19 @@ def test_inspector_records_a_press_criticism_by_hand(login, world, inspector) ->
     record = Accountability.objects.get()
     assert (record.status, record.staff, record.source_kind) == ("candidate", world.clerk, "")
     assert record.evidence == [{"kind": "case", "id": case.pk, "label": case.number}]
+
+
+def test_investigator_reveals_the_complainant_phone_with_a_logged_reason(login, world, inspector) -> None:
+    from bianmin.core.models import PersonalDataReveal
+
+    complaint = services.complaint_file(center=world.center, content="x", phone="13903715566")
+    services.complaint_assign(complaint=complaint, inspector=inspector, actor=world.director.user)
+    url = reverse("oversight:complaint_phone", args=[complaint.pk])
+    page = login(inspector).get(reverse("oversight:complaint_detail", args=[complaint.pk])).content.decode()
+    assert "13903715566" not in page
+    assert login(world.district_user).post(url, {"reason": "看看"}).status_code == 403
+    client = login(inspector)
+    assert client.post(url, {"reason": ""}).status_code == 400
+    response = client.post(url, {"reason": "电话答复投诉人"})
+    assert "13903715566" in response.content.decode()
+    assert PersonalDataReveal.objects.get().reason == "电话答复投诉人"
