@@ -130,10 +130,12 @@ def _sweep_unmanned(now: dt.datetime) -> int:
 def _sweep_complaints(now: dt.datetime) -> int:
     raised = 0
     founded = _new(Complaint.objects.filter(finding=Complaint.Finding.FOUNDED), KIND_COMPLAINT)
-    for c in founded.values("pk", "center_id", "staff_id"):
+    for c in founded.values("pk", "center_id", "staff_id", "created_at"):
+        number = Complaint.format_number(c["created_at"], c["pk"])
         raised += _raise(
             center_id=c["center_id"], staff_id=c["staff_id"], violation=V.BUCK_PASSING, kind=KIND_COMPLAINT,
-            source_id=c["pk"], summary=_("投诉经调查属实（投诉 %s）") % c["pk"], now=now,
+            source_id=c["pk"], summary=_("投诉经调查属实（投诉 %s）") % number, now=now,
+            evidence=[{"kind": KIND_COMPLAINT, "id": c["pk"], "label": number}],
         )  # fmt: skip
     return raised
 

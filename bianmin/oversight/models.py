@@ -62,10 +62,14 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @staticmethod
+    def format_number(created_at: dt.datetime, pk: int) -> str:
+        return f"TS{timezone.localtime(created_at):%Y}{pk:06d}"
+
     @property
     def number(self) -> str:
-        """The number told to the complainant and used in messages: 投诉 year and id."""
-        return f"TS{self.created_at:%Y}{self.pk:06d}" if self.pk and self.created_at else ""
+        """The number told to the complainant and used in messages: TS, the year filed and the id."""
+        return self.format_number(self.created_at, self.pk) if self.pk and self.created_at else ""
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.replied_at is None and self.due_at < (now or timezone.now())

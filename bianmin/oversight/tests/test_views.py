@@ -91,7 +91,7 @@ def test_assign_decide_reply_through_the_pages(login, world, inspector, django_c
     complaint.refresh_from_db()
     assert (complaint.status, complaint.finding) == (Complaint.Status.REPLIED, Complaint.Finding.FOUNDED)
     page = client.get(reverse("oversight:complaint_detail", args=[complaint.pk])).content.decode()
-    for step in ("受理投诉", "指派调查人", "作出认定或决定", "答复投诉人"):
+    for step in ("受理投诉", "指派调查人", "调查认定（属实）", "答复投诉人"):
         assert step in page
 
 
@@ -185,7 +185,7 @@ def test_accountability_decide_appeal_final_with_timeline(login, world, inspecto
     record.refresh_from_db()
     assert (record.status, record.sanction) == (Accountability.Status.FINAL, "written")
     page = director.get(url).content.decode()
-    for step in ("由数据生成候选记录", "作出认定或决定", "提出申诉"):
+    for step in ("由数据生成候选记录", "作出处理决定", "提出申诉", "复核后作出最终决定"):
         assert step in page
 
 
