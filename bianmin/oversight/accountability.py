@@ -127,15 +127,25 @@ def _sweep_unmanned(now: dt.datetime) -> int:
     return raised
 
 
+def raise_for_complaint(*, complaint_id: int, center_id: int, staff_id: int | None, created_at: dt.datetime,
+                        now: dt.datetime) -> bool:  # fmt: skip
+    """A founded complaint (§8(3)(2)) becomes a candidate at once when the finding is recorded; the sweep
+    catches any the event missed."""
+    number = Complaint.format_number(created_at, complaint_id)
+    return _raise(
+        center_id=center_id, staff_id=staff_id, violation=V.BUCK_PASSING, kind=KIND_COMPLAINT,
+        source_id=complaint_id, summary=_("投诉经调查属实（投诉 %s）") % number, now=now,
+        evidence=[{"kind": KIND_COMPLAINT, "id": complaint_id, "label": number}],
+    )  # fmt: skip
+
+
 def _sweep_complaints(now: dt.datetime) -> int:
     raised = 0
     founded = _new(Complaint.objects.filter(finding=Complaint.Finding.FOUNDED), KIND_COMPLAINT)
     for c in founded.values("pk", "center_id", "staff_id", "created_at"):
-        number = Complaint.format_number(c["created_at"], c["pk"])
-        raised += _raise(
-            center_id=c["center_id"], staff_id=c["staff_id"], violation=V.BUCK_PASSING, kind=KIND_COMPLAINT,
-            source_id=c["pk"], summary=_("投诉经调查属实（投诉 %s）") % number, now=now,
-            evidence=[{"kind": KIND_COMPLAINT, "id": c["pk"], "label": number}],
+        raised += raise_for_complaint(
+            complaint_id=c["pk"], center_id=c["center_id"], staff_id=c["staff_id"], created_at=c["created_at"],
+            now=now,
         )  # fmt: skip
     return raised
 

@@ -112,6 +112,13 @@ def complaint_decide(*, complaint: Complaint, finding: str, evidence: str, actor
         complaint.evidence = evidence.strip()
         _move(complaint, actor, "decide", Complaint.Status.DECIDED, finding)
         complaint.save(update_fields=["finding", "evidence", "status"])
+        if finding == Complaint.Finding.FOUNDED:
+            from bianmin.oversight.accountability import raise_for_complaint  # accountability builds on services
+
+            raise_for_complaint(
+                complaint_id=complaint.pk, center_id=complaint.center_id, staff_id=complaint.staff_id,
+                created_at=complaint.created_at, now=timezone.now(),
+            )  # fmt: skip
     return complaint
 
 

@@ -81,8 +81,8 @@ def test_inspector_finds_a_complaint_founded_and_the_director_decides_the_candid
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "oversight_complaint.png"), full_page=True)
 
-    # the daily sweep raises the candidate; the director confirms it with a sanction
-    accountability.accountability_sweep()
+    # the finding raised the candidate (the daily sweep adds nothing); the director confirms it with a sanction
+    assert accountability.accountability_sweep() == 0
     record = Accountability.objects.get()
     log_in(world.director.user.username)
     page.goto(f"{live_server.url}/staff/oversight/accountability/")
