@@ -32,7 +32,7 @@ def test_bad_review_twice_sends_once_to_staff_and_director(world):
     sent = Notification.objects.filter(template="bad_review")
     assert sent.count() == 4
     assert set(sent.values_list("channel", flat=True)) == {Channel.IN_APP, Channel.SMS}
-    body = sent.first().body
+    body = sent.earliest("id").body
     assert rating.case.number in body
     assert "不满意" in body
 
