@@ -287,13 +287,25 @@ def accountability_record(
     return record
 
 
-def accountability_decide(*, record: Accountability, sanction: str, reason: str, actor: Actor) -> Accountability:
+def accountability_decide(
+    *, record: Accountability, sanction: str, reason: str, actor: Actor, staff: Staff | None = None
+) -> Accountability:
+    """Confirm with a sanction (or, after an appeal, the final decision). `staff` names the responsible person
+    when the data could not (an unmanned window)."""
     if sanction not in Accountability.Sanction.values or not sanction:
         raise ValidationError(_("请选择处理方式。"))
     with transaction.atomic():
-        record = Accountability.objects.select_for_update(of=("self",)).select_related("staff").get(pk=record.pk)
+        record = (
+            Accountability.objects.select_for_update(of=("self",)).select_related("staff", "center").get(pk=record.pk)
+        )
         if record.status not in (Accountability.Status.CANDIDATE, Accountability.Status.APPEALED):
             raise ValidationError(_("该记录不能再作决定。"))
+        if staff is not None and record.staff is None:
+            if not staff.org_unit.path.startswith(record.center.path):
+                raise ValidationError(_("责任人不是本中心的工作人员。"))
+            record.staff = staff
+        if record.staff is None:
+            raise ValidationError(_("请确定责任人。"))
         if sanction == Accountability.Sanction.DISMISSAL and (
             record.staff is None or record.staff.employment != Staff.Employment.TEMPORARY
         ):
@@ -304,7 +316,7 @@ def accountability_decide(*, record: Accountability, sanction: str, reason: str,
             record=record, actor=_user(actor), verb="decide", from_state=record.status, to_state=to, note=reason
         )
         record.sanction, record.reason, record.status = sanction, reason, to
-        record.save(update_fields=["sanction", "reason", "status"])
+        record.save(update_fields=["sanction", "reason", "status", "staff"])
     return record
 
 

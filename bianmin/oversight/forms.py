@@ -78,10 +78,19 @@ class ReplyForm(forms.Form):
 
 
 class SanctionForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("责任人"), queryset=Staff.objects.none(), required=False)
     sanction = forms.ChoiceField(
         label=_("处理方式"), choices=[c for c in Accountability.Sanction.choices if c[0]], widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, staff: QuerySet[Staff] | None = None, **kwargs: Any) -> None:
+        """`staff`: the people to choose the responsible one from, when the record names nobody yet."""
+        super().__init__(*args, **kwargs)
+        if staff is None:
+            del self.fields["staff"]
+        else:
+            self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
 
 
 class RecordForm(forms.Form):

@@ -310,6 +310,12 @@ def accountability_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _responsible_choices(record: Accountability) -> Any:
+    if record.staff_id is not None:
+        return None
+    return Staff.objects.filter(org_unit__path__startswith=record.center.path, is_active=True).order_by("name")
+
+
 def _record_context(request: HttpRequest, record: Accountability, **forms_: forms.Form) -> dict[str, Any]:
     S = Accountability.Status
     deciding = can_decide(request.user, record)
@@ -321,7 +327,7 @@ def _record_context(request: HttpRequest, record: Accountability, **forms_: form
         "can_dismiss": deciding and record.status == S.CANDIDATE,
         "can_appeal": can_appeal(request.user, record) and record.status == S.DECIDED,
         "temporary": record.staff is not None and record.staff.employment == Staff.Employment.TEMPORARY,
-        "sanction_form": forms_.get("sanction_form") or SanctionForm(),
+        "sanction_form": forms_.get("sanction_form") or SanctionForm(staff=_responsible_choices(record)),
         "dismiss_form": forms_.get("dismiss_form") or ReasonForm(),
         "appeal_form": forms_.get("appeal_form") or ReasonForm(),
     }
@@ -363,11 +369,12 @@ def _record_act(
 @staff_required()
 @require_POST
 def accountability_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.accountability_get(user=request.user, pk=pk)
     return _record_act(
-        request, pk, form=SanctionForm(request.POST), name="sanction_form",
+        request, pk, form=SanctionForm(request.POST, staff=_responsible_choices(record)), name="sanction_form",
         allowed=lambda r: can_decide(request.user, r),
         action=lambda r, d: accountability.accountability_decide(
-            record=r, sanction=d["sanction"], reason=d["reason"], actor=request.user
+            record=r, sanction=d["sanction"], reason=d["reason"], actor=request.user, staff=d.get("staff")
         ),
         success=_("已作出处理决定。"),
     )  # fmt: skip

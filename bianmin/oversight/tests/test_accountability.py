@@ -79,3 +79,25 @@ def test_sweep_catches_a_founded_complaint_the_event_missed() -> None:
     Accountability.objects.all().delete()
     # when the sweep runs twice, then it is raised once
     assert (accountability.accountability_sweep(), accountability.accountability_sweep()) == (1, 0)
+
+
+def test_a_record_naming_nobody_needs_the_responsible_staff_to_be_decided() -> None:
+    from bianmin.oversight.accountability import accountability_record
+
+    unit = center()
+    director = staff_user(Role.DIRECTOR, unit)
+    worker = staff_user(Role.WINDOW, unit)
+    record = accountability_record(
+        center=unit, staff=None, violation="no_cover", summary="3号窗口空岗", actor=director.user
+    )
+    with pytest.raises(ValidationError, match="请确定责任人"):
+        accountability.accountability_decide(record=record, sanction="criticism", reason="x", actor=director.user)
+    outsider = staff_user(Role.WINDOW, center())
+    with pytest.raises(ValidationError, match="不是本中心"):
+        accountability.accountability_decide(
+            record=record, sanction="criticism", reason="x", actor=director.user, staff=outsider
+        )
+    decided = accountability.accountability_decide(
+        record=record, sanction="criticism", reason="空岗属实", actor=director.user, staff=worker
+    )
+    assert (decided.staff, decided.status) == (worker, Accountability.Status.DECIDED)
