@@ -16,8 +16,11 @@ from bianmin.notify.tests.factories import Office, make_task
 from bianmin.oversight.accountability import (
     KIND_CASE_OVERDUE,
     KIND_MATERIALS,
+    KIND_OTN,
+    KIND_PETITION,
     KIND_REFUSAL,
     KIND_TASK,
+    KIND_UNMANNED,
     accountability_sweep,
 )
 from bianmin.oversight.models import Accountability
@@ -135,3 +138,50 @@ def test_assigned_task_past_its_deadline_is_raised_once() -> None:
     # then the open one is raised, naming its responsible staff
     record = Accountability.objects.get(source_kind=KIND_TASK)
     assert (record.source_id, record.staff) == (late.pk, office.clerk_a)
+
+
+def test_supplement_beyond_the_first_notice_is_raised_against_the_clerk(world) -> None:
+    from bianmin.cases.services import case_request_supplement, supplement_request_decide
+
+    # given a case accepted with a first notice listing 户口簿, then a request for 申请表 the notice did not list
+    version = item_for(world)
+    first_notice = presented_except(version, "户口簿")
+    case = intake(world, version, presented=first_notice, decision=Decision.ACCEPT_WITH_SUPPLEMENT)
+    form = case.materials.get(name="申请表")
+    request = case_request_supplement(
+        case=case, actor=world.clerk.user, due_date=None, reason="申请表未签字",
+        items=[{"material_id": form.material_id, "name": "申请表", "issue": "correct", "detail": "未签字"}],
+    )  # fmt: skip
+    supplement_request_decide(request=request, actor=world.director.user, approve=True, note="同意")
+    # when the sweep runs twice, then one first-inquiry candidate names the clerk and links the case
+    assert (accountability_sweep(), accountability_sweep()) == (1, 0)
+    record = Accountability.objects.get(source_kind=KIND_OTN)
+    assert (record.staff, record.violation) == (world.clerk, Accountability.Violation.FIRST_INQUIRY)
+    assert {"kind": "case", "id": case.pk, "label": case.number} in record.evidence
+
+
+def test_unmanned_window_record_is_raised_once(world, clock) -> None:
+    from bianmin.staffing.models import UnmannedWindow
+
+    UnmannedWindow.objects.create(
+        window=world.window, center=world.center, started_at=at(2026, 3, 9, 10), detected_at=at(2026, 3, 9, 10, 5)
+    )
+    assert (accountability_sweep(), accountability_sweep()) == (1, 0)
+    record = Accountability.objects.get(source_kind=KIND_UNMANNED)
+    assert (record.staff, record.violation) == (None, Accountability.Violation.NO_COVER)
+
+
+def test_petition_past_its_deadline_is_raised_against_its_handler() -> None:
+    from bianmin.petitions.services import petition_assign
+    from bianmin.petitions.tests.factories import days_ago, office, register
+
+    # given a letter received 30 days ago and assigned, and one received today
+    org = office()
+    late = register(org.clerk, received_on=days_ago(30))
+    petition_assign(petition=late, handler=org.handler, note="", actor=org.director.user)
+    register(org.clerk)
+    # when the sweep runs twice, then the late one is raised once, naming its handler
+    assert (accountability_sweep(), accountability_sweep()) == (1, 0)
+    record = Accountability.objects.get(source_kind=KIND_PETITION)
+    assert (record.source_id, record.staff) == (late.pk, org.handler)
+    assert late.number in record.summary
