@@ -155,3 +155,8 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class SettingsForm(forms.Form):
+    complaint_reply_days = forms.IntegerField(label=_("投诉答复期限（工作日）"), min_value=1, max_value=30)
+    rectification_days = forms.IntegerField(label=_("差评整改期限（工作日）"), min_value=1, max_value=20)

@@ -3,7 +3,7 @@ from typing import cast
 from django.utils.translation import gettext_lazy
 
 from bianmin.core.navigation import NavItem
-from bianmin.oversight.access import OVERSIGHT_READERS
+from bianmin.oversight.access import DECIDERS, OVERSIGHT_READERS
 
 
 def _(text: str) -> str:
@@ -17,4 +17,5 @@ STAFF_NAV = [
     NavItem(_("责任追究"), "oversight:accountability_list", order=62),
     NavItem(_("差评整改"), "oversight:rating_list", order=63),
     NavItem(_("窗口评价器"), "oversight:window_rating", order=64),
+    NavItem(_("投诉和整改期限"), "oversight:settings", roles=DECIDERS, order=65),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.cases.models import Case
 from bianmin.cases.models import Status as CaseStatus
+from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
@@ -27,6 +28,34 @@ def _user(actor: Actor) -> User | None:
 def settings_for(center: OrgUnit) -> OversightSettings:
     found = OversightSettings.objects.filter(center=center).first()
     return found if found is not None else OversightSettings(center=center)
+
+
+def oversight_settings_set(
+    *, center: OrgUnit, complaint_reply_days: int, rectification_days: int, actor: Actor
+) -> OversightSettings:
+    """The center sets its own deadlines (working days); they apply to complaints and bad reviews from now on."""
+    errors: dict[str, str] = {}
+    if not 1 <= complaint_reply_days <= 30:
+        errors["complaint_reply_days"] = _("投诉答复期限应为 1 至 30 个工作日。")
+    if not 1 <= rectification_days <= 20:
+        errors["rectification_days"] = _("差评整改期限应为 1 至 20 个工作日。")
+    if errors:
+        raise ValidationError(errors)
+    row, created = OversightSettings.objects.update_or_create(
+        center=center,
+        defaults={"complaint_reply_days": complaint_reply_days, "rectification_days": rectification_days},
+    )
+    audit(
+        actor=_user(actor),
+        target=row,
+        verb="oversight_settings_set",
+        data={
+            "complaint_reply_days": complaint_reply_days,
+            "rectification_days": rectification_days,
+            "created": created,
+        },
+    )
+    return row
 
 
 def complaint_due(center: OrgUnit, start: dt.datetime) -> dt.datetime:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/oversight/ratings/", views.rating_list, name="rating_list"),
     path("staff/oversight/ratings/<int:pk>/", views.rating_detail, name="rating_detail"),
     path("staff/oversight/ratings/<int:pk>/<slug:action>/", views.rating_action, name="rating_action"),
+    path("staff/oversight/settings/", views.settings_view, name="settings"),
     path("staff/oversight/rate/", views.window_rating, name="window_rating"),
     path("staff/oversight/rate/<int:case_id>/", views.window_rate, name="window_rate"),
 ]

@@ -24,6 +24,7 @@ from bianmin.org.selectors import public_center, user_center
 from bianmin.oversight import accountability, ratings, selectors, services
 from bianmin.oversight.access import (
     COMPLAINT_ASSIGNERS,
+    DECIDERS,
     OVERSIGHT_READERS,
     can_appeal,
     can_decide,
@@ -42,6 +43,7 @@ from bianmin.oversight.forms import (
     RectifyForm,
     ReplyForm,
     SanctionForm,
+    SettingsForm,
     StaffComplaintForm,
     apply_errors,
 )
@@ -539,3 +541,29 @@ def rating_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("oversight:rating_detail", pk=rating.pk)
     rating = selectors.rating_get(user=request.user, pk=pk)
     return render(request, "oversight/rating_detail.html", _rating_context(request, rating, **{name: form}), status=400)
+
+
+@staff_required(DECIDERS)
+def settings_view(request: HttpRequest) -> HttpResponse:
+    center = user_center(user=request.user)
+    if center is None:
+        raise Http404
+    config = services.settings_for(center)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"complaint_reply_days": config.complaint_reply_days, "rectification_days": config.rectification_days},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.oversight_settings_set(center=center, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("期限已保存，适用于此后受理的投诉和差评。"))
+            return redirect("oversight:settings")
+    return render(
+        request,
+        "oversight/settings.html",
+        {"form": form, "center": center},
+        status=400 if request.method == "POST" else 200,
+    )

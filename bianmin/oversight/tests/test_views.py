@@ -285,3 +285,17 @@ def test_investigator_reveals_the_complainant_phone_with_a_logged_reason(login, 
     response = client.post(url, {"reason": "电话答复投诉人"})
     assert "13903715566" in response.content.decode()
     assert PersonalDataReveal.objects.get().reason == "电话答复投诉人"
+
+
+def test_director_sets_the_center_deadlines(login, world) -> None:
+    from bianmin.oversight.models import OversightSettings
+
+    url = reverse("oversight:settings")
+    assert login(world.clerk).get(url).status_code == 403
+    client = login(world.director)
+    assert "10" in client.get(url).content.decode()
+    bad = client.post(url, {"complaint_reply_days": 0, "rectification_days": 5})
+    assert bad.status_code == 400
+    assert client.post(url, {"complaint_reply_days": 7, "rectification_days": 3}).status_code == 302
+    row = OversightSettings.objects.get(center=world.center)
+    assert (row.complaint_reply_days, row.rectification_days) == (7, 3)
