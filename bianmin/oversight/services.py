@@ -30,6 +30,7 @@ def settings_for(center: OrgUnit) -> OversightSettings:
     return found if found is not None else OversightSettings(center=center)
 
 
+@transaction.atomic
 def oversight_settings_set(
     *, center: OrgUnit, complaint_reply_days: int, rectification_days: int, actor: Actor
 ) -> OversightSettings:
