@@ -55,6 +55,7 @@ def load(stdout: Any) -> None:
     now = timezone.now()
     complaints = _complaints(center, now, inspector, director, window_a, window_b)
     rated = _ratings(center, now, director)
+    _overturn_a_refusal(center, director)
     raised = accountability.accountability_sweep(now)
     decided = _decisions(center, now, director, window_b)
     stdout.write(
@@ -134,6 +135,17 @@ def _ratings(center: OrgUnit, now: dt.datetime, director: Staff) -> int:
                     outcome=Rating.CallbackOutcome.SATISFIED, note="电话回访申请人，说明整改措施，申请人表示认可。",
                 )  # fmt: skip
     return made
+
+
+def _overturn_a_refusal(center: OrgUnit, director: Staff) -> None:
+    """The director finds one refusal wrong on review: the sweep then raises it (§8(3)(4))."""
+    from bianmin.cases.services import case_overturn_refusal
+
+    refused = Case.objects.filter(center=center, status=CaseStatus.REFUSED).order_by("id").first()
+    if refused is not None:
+        case_overturn_refusal(
+            case=refused, actor=director.user, reason="经复核，所缺材料可通过部门间信息共享获取，不应不予受理。"
+        )
 
 
 def _decisions(center: OrgUnit, now: dt.datetime, director: Staff, window_b: Staff | None) -> int:

@@ -28,7 +28,7 @@ def test_demo_seeds_complaints_accountability_and_ratings_once(demo_oversight, c
     assert statuses == {"received", "assigned", "replied"}
     assert Complaint.objects.filter(finding="founded").count() == 1
     kinds = set(Accountability.objects.values_list("source_kind", flat=True))
-    assert {"complaint", "case_overdue"} <= kinds
+    assert {"complaint", "case_overdue", "refusal_overturned"} <= kinds
     assert Accountability.objects.filter(status="candidate").exists()
     assert Accountability.objects.exclude(status="candidate").exists()
     bad = Rating.objects.get(overall__lte=2)
