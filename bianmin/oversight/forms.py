@@ -126,7 +126,7 @@ class RectifyForm(forms.Form):
 
 
 class CallbackForm(forms.Form):
-    called_on = forms.DateField(label=_("回访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    called_on = forms.DateField(label=_("回访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     outcome = forms.ChoiceField(label=_("回访结果"), choices=Rating.CallbackOutcome.choices)
     note = forms.CharField(
         label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

@@ -482,7 +482,12 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 
 
 def _rating_context(request: HttpRequest, rating: Rating, **forms_: forms.Form) -> dict[str, Any]:
-    rectifying = ratings.can_rectify(request.user, rating) and rating.is_bad and not rating.excluded
+    rectifying = (
+        ratings.can_rectify(request.user, rating)
+        and rating.is_bad
+        and not rating.excluded
+        and not rating.rectification_done
+    )
     return {
         "rating": rating,
         "events": selectors.rating_events(rating=rating),
