@@ -299,3 +299,15 @@ def test_director_sets_the_center_deadlines(login, world) -> None:
     assert client.post(url, {"complaint_reply_days": 7, "rectification_days": 3}).status_code == 302
     row = OversightSettings.objects.get(center=world.center)
     assert (row.complaint_reply_days, row.rectification_days) == (7, 3)
+
+
+def test_only_the_named_staff_member_may_appeal(login, world, inspector) -> None:
+    _founded(world, inspector, world.clerk)
+    record = Accountability.objects.get()
+    accountability.accountability_decide(record=record, sanction="written", reason="属实", actor=world.director.user)
+    url = reverse("oversight:accountability_appeal", args=[record.pk])
+    assert login(world.director).post(url, {"reason": "代为申诉"}).status_code == 403
+    assert login(world.colleague).post(url, {"reason": "x"}).status_code == 404  # not theirs: not even visible
+    assert login(world.clerk).post(url, {"reason": "当时系统故障"}).status_code == 302
+    record.refresh_from_db()
+    assert record.status == Accountability.Status.APPEALED
