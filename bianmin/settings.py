@@ -179,6 +179,13 @@ BIANMIN_FRONTDESK_LISTENERS: list[str] = ["bianmin.notify.handover_listener.on_f
 BIANMIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Case reminders (near deadline, overdue) go to the responsible staff in-app; also by SMS when this is on.
 BIANMIN_CASE_REMINDER_SMS = env_bool("CASE_REMINDER_SMS", False)
+# Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
+# rating invitations).
+BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+# Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
+BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
+# Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).
+BIANMIN_MATERIAL_HOLD_DAYS = 30
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.
