@@ -177,8 +177,9 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
             row.on_time += r["on_time"]
 
     ratings = (
-        Rating.objects.filter(center=center, created_at__gte=start, created_at__lt=end)
-        .annotate(handler_id=Coalesce("case__assignee_id", "case__received_by_id"))
+        Rating.objects.filter(center=center, created_at__gte=start, created_at__lt=end, excluded=False)
+        # The rated staff member as recorded with the rating, else the case's handler.
+        .annotate(handler_id=Coalesce("staff_id", "case__assignee_id", "case__received_by_id"))
         .values("handler_id")
         .annotate(n=Count("id"), avg=Avg("overall"), bad=Count("id", filter=Q(overall__lte=BAD_REVIEW_MAX)))
         .order_by()

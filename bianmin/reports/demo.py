@@ -239,12 +239,20 @@ class History:
                 Rating(
                     case=case,
                     center=self.center,
+                    staff=case.assignee,
                     overall=overall,
                     efficiency=max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))),
                     service=overall,
                     attitude=max(1, min(5, overall + rng.choice([0, 0, 1]))),
                     comment="等的时间有点长。" if bad else "",
                     rectify_due_at=created + dt.timedelta(days=7) if bad else None,
+                    # past bad reviews were rectified and the applicant called back (§ rectification, 整改)
+                    rectification="已约谈经办人，整改到位。" if bad else "",
+                    rectified_at=created + dt.timedelta(days=3) if bad else None,
+                    rectified_by=case.assignee if bad else None,
+                    callback_on=(created + dt.timedelta(days=4)).date() if bad else None,
+                    callback_by=case.assignee if bad else None,
+                    callback_outcome=Rating.CallbackOutcome.SATISFIED if bad else "",
                     callback_note="已电话回访，说明办理情况并致歉。" if bad else "",
                     created_at=created,
                 )

@@ -379,7 +379,8 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
 
     levels = {
         r["overall"]: r["n"]
-        for r in Rating.objects.filter(center_id__in=ids, created_at__gte=start, created_at__lt=end)
+        # Ratings taken out on an upheld appeal (malicious or mistaken) do not count.
+        for r in Rating.objects.filter(center_id__in=ids, created_at__gte=start, created_at__lt=end, excluded=False)
         .values("overall")
         .annotate(n=Count("id"))
         .order_by()

@@ -61,8 +61,9 @@ def case(
     )
 
 
-def rating(of: Case, overall: int, created: dt.datetime) -> Rating:
+def rating(of: Case, overall: int, created: dt.datetime, **kw: Any) -> Rating:
     return Rating.objects.create(
+        **kw,
         case=of,
         center=of.center,
         overall=overall,

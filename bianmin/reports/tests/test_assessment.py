@@ -427,3 +427,19 @@ def test_window_posts_of_another_center_are_not_offered_for_replacement(world, c
     sheet = annual_assessment(user=world.director.user, center=world.center, year=2026)
 
     assert [p.window_id for p in _row(sheet, world.clerk).posts] == [world.window.pk]
+
+
+def test_a_rating_counts_for_the_rated_member_and_not_once_taken_out_on_appeal(world, clock):
+    version = item_for(world)
+    c, clerk, colleague = world.center, world.clerk, world.colleague
+    first = f.case(version, center=c, staff=clerk, received=at(2026, 2, 2), completed=at(2026, 2, 3))
+    second = f.case(version, center=c, staff=clerk, received=at(2026, 2, 2), completed=at(2026, 2, 3))
+    third = f.case(version, center=c, staff=clerk, received=at(2026, 2, 2), completed=at(2026, 2, 3))
+    f.rating(first, 5, at(2026, 2, 4))
+    f.rating(second, 1, at(2026, 2, 4), staff=colleague)  # the window's screen recorded who served
+    f.rating(third, 1, at(2026, 2, 4), excluded=True)  # shown to be malicious on appeal
+
+    sheet = annual_assessment(user=world.director.user, center=c, year=2026)
+
+    assert (_row(sheet, clerk).ratings, _row(sheet, clerk).bad_reviews) == (1, 0)
+    assert (_row(sheet, colleague).ratings, _row(sheet, colleague).bad_reviews) == (1, 1)

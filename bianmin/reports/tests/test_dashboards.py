@@ -52,6 +52,8 @@ def march(world, clock):
     f.rating(on_time, 5, at(2026, 3, 6))
     f.rating(late, 2, at(2026, 3, 12))
     f.rating(done, 5, at(2026, 3, 1, 9))
+    appealed = case(window=w2, received=at(2026, 1, 7), due=at(2026, 1, 14), completed=at(2026, 1, 8))
+    f.rating(appealed, 1, at(2026, 3, 2), excluded=True)  # taken out on appeal: not counted
     f.rating(
         f.case(version, center=c, staff=clerk, received=at(2026, 2, 2), completed=at(2026, 2, 3)), 1, at(2026, 2, 4)
     )
@@ -97,8 +99,8 @@ def test_center_dashboard_counts_the_month(march):
     # the twelve months up to March: January's and February's completions, and March's
     assert [f"{m:%Y-%m}" for m in board.months][-3:] == ["2026-01", "2026-02", "2026-03"]
     assert len(board.months) == 12
-    assert board.completed_by_month[-3:] == [1, 1, 4]
-    assert board.on_time_by_month[-3:] == [1, 1, 3]
+    assert board.completed_by_month[-3:] == [2, 1, 4]
+    assert board.on_time_by_month[-3:] == [2, 1, 3]
     assert board.monthly_trend[-1] == 75.0
     assert board.monthly_trend[0] is None
 

@@ -6,9 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_online_submission'),
-        ('catalog', '0002_search_terms_and_change_status'),
-        ('org', '0001_initial'),
+        ('cases', '0003_case_received_at_home'),
     ]
 
     operations = [
