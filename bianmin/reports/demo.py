@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bianmin.cases.deadlines import case_deadline
 from bianmin.cases.models import Case, CaseEvent, Status
+from bianmin.cases.services import DELAY_REASON_VERB
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.models import SerialCounter
@@ -209,12 +210,19 @@ class History:
                 ]
             else:
                 steps.append(("start", Status.ACCEPTED, Status.IN_PROGRESS, case.received_at))
+            late = case.completed_at is not None and case.due_at is not None and case.completed_at > case.due_at
+            if late and not (case.received_by and case.received_by.user.username == LOW_SCORER):
+                # most delays had a special reason on record; the low scorer's did not (raised by the daily sweep)
+                steps.insert(-1, (DELAY_REASON_VERB, "", "", case.due_at))
             for verb, before, after, moment in steps:
                 data = {}
                 if verb == "complete" and case.completed_at and case.due_at:
                     data = {"on_time": case.completed_at <= case.due_at, "due_at": case.due_at.isoformat()}
+                note = "申请人需补充外地证明，经主任同意延期办理。" if verb == DELAY_REASON_VERB else ""
                 events.append(
-                    CaseEvent(case=case, actor=actor, verb=verb, from_state=before, to_state=after, data=data)
+                    CaseEvent(
+                        case=case, actor=actor, verb=verb, from_state=before, to_state=after, note=note, data=data
+                    )
                 )
                 events[-1]._demo_at = moment  # type: ignore[attr-defined]
         made = CaseEvent.objects.bulk_create(events, batch_size=1000)

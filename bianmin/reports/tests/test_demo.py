@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.org.models import OrgUnit, Staff
-from bianmin.oversight.models import Rating
+from bianmin.oversight.accountability import accountability_sweep
+from bianmin.oversight.models import Accountability, Rating
 from bianmin.reports.assessment import annual_assessment
 from bianmin.reports.models import AssessmentScore
 from bianmin.reports.selectors import district_dashboard
@@ -58,3 +59,19 @@ def test_demo_history_loads_once_and_tells_a_story(settings):
         reverse("reports:assessment", args=["410108001"]),
     ):
         assert client.get(url, follow=True).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_daily_sweep_over_the_history_raises_only_the_unexplained_delays(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    before = set(Accountability.objects.values_list("pk", flat=True))
+
+    accountability_sweep()
+
+    raised = Accountability.objects.exclude(pk__in=before).filter(source_kind="case_overdue")
+    low = Staff.objects.get(user__username="cl_a")
+    # the history's delays with a reason on record raise nothing; the low scorer's do (beside the few overdue
+    # cases of the cases demo)
+    assert raised.filter(staff=low).count() >= 3
+    assert raised.exclude(staff=low).count() < 10
