@@ -14,26 +14,10 @@ Explicit configuration, no signals: cases does not know who listens (the notify 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
+from bianmin.core.listeners import emit_after_commit
 
 
 def notify(kind: str, **payload: Any) -> None:
-    paths: list[str] = list(getattr(settings, "BIANMIN_CASE_LISTENERS", []))
-    if not paths:
-        return
-
-    def send() -> None:
-        for path in paths:
-            try:
-                import_string(path)(kind=kind, **payload)
-            except Exception:  # a failing channel must not undo or block the recorded fact
-                logger.exception("case listener %s failed for %s", path, kind)
-
-    transaction.on_commit(send)
+    emit_after_commit("BIANMIN_CASE_LISTENERS", kind, **payload)

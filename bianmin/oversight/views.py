@@ -185,30 +185,42 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "oversight/complaint_detail.html", _complaint_context(request, complaint))
 
 
-def _complaint_act(
+def _act(
     request: HttpRequest,
     pk: int,
     *,
+    fetch: Callable[..., Any],
+    page: Callable[..., dict[str, Any]],
+    template: str,
+    detail: str,
     form: forms.Form,
     name: str,
-    allowed: Callable[[Complaint], bool],
-    action: Callable[[Complaint, dict[str, Any]], Any],
+    allowed: Callable[[Any], bool],
+    action: Callable[[Any, dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    complaint = selectors.complaint_get(user=request.user, pk=pk)
-    if not allowed(complaint):
+    """One action form on a complaint's or a record's page: refused (403), done (back to the page with a message), or
+    the page again with the form's errors (400) and everything already saved shown as it now is."""
+    target = fetch(user=request.user, pk=pk)
+    if not allowed(target):
         return HttpResponse(_("您无权办理该事项。"), status=403)
     if form.is_valid():
         try:
-            action(complaint, form.cleaned_data)
+            action(target, form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, success)
-            return redirect("oversight:complaint_detail", pk=complaint.pk)
-    complaint = selectors.complaint_get(user=request.user, pk=pk)
-    context = _complaint_context(request, complaint, **{name: form})
-    return render(request, "oversight/complaint_detail.html", context, status=400)
+            return redirect(detail, pk=target.pk)
+    target = fetch(user=request.user, pk=pk)
+    return render(request, template, page(request, target, **{name: form}), status=400)
+
+
+def _complaint_act(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+    return _act(
+        request, pk, fetch=selectors.complaint_get, page=_complaint_context,
+        template="oversight/complaint_detail.html", detail="oversight:complaint_detail", **kwargs,
+    )  # fmt: skip
 
 
 @staff_required(OVERSIGHT_READERS)
@@ -341,31 +353,11 @@ def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "oversight/accountability_detail.html", _record_context(request, record))
 
 
-def _record_act(
-    request: HttpRequest,
-    pk: int,
-    *,
-    form: forms.Form,
-    name: str,
-    allowed: Callable[[Accountability], bool],
-    action: Callable[[Accountability, dict[str, Any]], Any],
-    success: str,
-) -> HttpResponse:
-    record = selectors.accountability_get(user=request.user, pk=pk)
-    if not allowed(record):
-        return HttpResponse(_("您无权办理该事项。"), status=403)
-    if form.is_valid():
-        try:
-            action(record, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("oversight:accountability_detail", pk=record.pk)
-    record = selectors.accountability_get(user=request.user, pk=pk)
-    return render(
-        request, "oversight/accountability_detail.html", _record_context(request, record, **{name: form}), status=400
-    )
+def _record_act(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+    return _act(
+        request, pk, fetch=selectors.accountability_get, page=_record_context,
+        template="oversight/accountability_detail.html", detail="oversight:accountability_detail", **kwargs,
+    )  # fmt: skip
 
 
 @staff_required()

@@ -1,0 +1,32 @@
+"""Facts an app hands to the apps above it, without importing them (apps depend downward only).
+
+Each app names its listeners in a settings list of dotted paths (e.g. `BIANMIN_CASE_LISTENERS`); `emit_after_commit`
+calls each as `listener(kind=..., **payload)` once the caller's transaction commits. Explicit configuration, no
+signals. A failing listener is logged and skipped: a notification channel must never undo or block the recorded fact.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+def emit_after_commit(setting: str, kind: str, **payload: Any) -> None:
+    paths: list[str] = list(getattr(settings, setting, []))
+    if not paths:
+        return
+
+    def send() -> None:
+        for path in paths:
+            try:
+                import_string(path)(kind=kind, **payload)
+            except Exception:
+                logger.exception("listener %s (%s) failed for %s", path, setting, kind)
+
+    transaction.on_commit(send)
