@@ -15,6 +15,11 @@ def case_deadline_reminders() -> str:
     return f"办件即将到期提醒 {sent['near']} 件，超期提醒 {sent['overdue']} 件"
 
 
+def oversight_deadline_reminders() -> str:
+    sent = services.oversight_send_reminders()
+    return f"投诉答复提醒 {sent['complaints']} 件，差评整改提醒 {sent['rectifications']} 件"
+
+
 def requeue_stale_notifications() -> str:
     return f"重新排队 {services.notification_requeue_stale()} 条"
 

@@ -136,6 +136,30 @@ for _template in [
         _("办件{case_number}“{item}”已于{due_at}超过承诺时限，请立即办理并说明原因。"),
     ),
     MessageTemplate(
+        "complaint_reply_near",
+        STAFF,
+        _("投诉即将到答复期限"),
+        _("投诉{complaint_number}应于{due_at}前答复投诉人，请抓紧调查答复。"),
+    ),
+    MessageTemplate(
+        "complaint_reply_overdue",
+        STAFF,
+        _("投诉已超过答复期限"),
+        _("投诉{complaint_number}已于{due_at}超过答复期限，请立即答复投诉人。"),
+    ),
+    MessageTemplate(
+        "rectification_near",
+        STAFF,
+        _("差评整改即将到期"),
+        _("办件{case_number}的差评应于{due_at}前完成整改和回访，请抓紧办理。"),
+    ),
+    MessageTemplate(
+        "rectification_overdue",
+        STAFF,
+        _("差评整改已超期"),
+        _("办件{case_number}的差评整改已于{due_at}超期，请立即完成整改和回访。"),
+    ),
+    MessageTemplate(
         "handover_pending",
         STAFF,
         _("待确认交接"),

@@ -19,6 +19,12 @@ register_periodic(
     label="办件到期和超期提醒",
 )
 register_periodic(
+    "notify.oversight_deadline_reminders",
+    every=dt.timedelta(minutes=15),
+    func_path="bianmin.notify.jobs.oversight_deadline_reminders",
+    label="投诉答复和差评整改到期提醒",
+)
+register_periodic(
     "notify.requeue_stale_notifications",
     every=dt.timedelta(minutes=5),
     func_path="bianmin.notify.jobs.requeue_stale_notifications",

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from bianmin.notify.models import (
 )
 from bianmin.notify.scheduling import PeriodicJob
 from bianmin.notify.sms import SmsError, sms_backend
-from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.org.models import OrgUnit, Role, Staff, Window
 
 logger = logging.getLogger("bianmin.notify")
 
@@ -443,8 +444,6 @@ def _locked(task: AssignedTask) -> AssignedTask:
 
 
 def _task_url(task: AssignedTask) -> str:
-    from django.urls import reverse
-
     return reverse("notify:task_detail", args=[task.pk])
 
 
@@ -753,15 +752,18 @@ def assigned_task_send_reminders(*, now: dt.datetime | None = None) -> dict[str,
     return sent
 
 
-def _case_reminder_targets(case: Any, now: dt.datetime, cal: Any) -> str | None:
+def _reminder_kind(due_at: dt.datetime | None, now: dt.datetime, cal: Any, hours: Any) -> str | None:
     """ "near" from the opening of the working day before the deadline, "overdue" from the first working moment
-    after it, None in between (too early) or for a case with no deadline."""
-    if case.due_at is None:
+    after it, None in between (too early) or with no deadline."""
+    if due_at is None:
         return None
-    hours = case.center.office_hours
-    if case.due_at >= now:
-        return "near" if now >= deadlines.near_deadline_moment(case.due_at, cal, hours) else None
-    return "overdue" if now >= deadlines.overdue_notice_moment(case.due_at, cal, hours) else None
+    if due_at >= now:
+        return "near" if now >= deadlines.near_deadline_moment(due_at, cal, hours) else None
+    return "overdue" if now >= deadlines.overdue_notice_moment(due_at, cal, hours) else None
+
+
+def _case_reminder_targets(case: Any, now: dt.datetime, cal: Any) -> str | None:
+    return _reminder_kind(case.due_at, now, cal, case.center.office_hours)
 
 
 def case_reminder_candidates(*, now: dt.datetime) -> QuerySet[Any]:
@@ -834,8 +836,6 @@ def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _case_url(case: Any) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", args=[case.number])
 
 
@@ -864,3 +864,78 @@ def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
     return runs + results
+
+
+def oversight_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Oversight's own deadlines told before and after they pass, like a case's: a complaint's reply deadline to
+    its inspector (§5(4)), a bad review's rectification deadline to the rated staff member and the center's
+    directors. In-app, once per item, deadline, kind and person."""
+    from bianmin.oversight.models import Complaint, Rating
+
+    now = now or timezone.now()
+    cal = work_calendar()
+    sent = {"complaints": 0, "rectifications": 0}
+    window = {"due_at__gte": now - REMINDER_HORIZON, "due_at__lte": now + REMINDER_HORIZON}
+    complaints = (
+        Complaint.objects.filter(replied_at__isnull=True, inspector__isnull=False, **window)
+        .exclude(status=Complaint.Status.REPLIED)
+        .select_related("center", "inspector__user")
+        .order_by("due_at", "id")[:REMINDER_CHUNK]
+    )
+    for complaint in complaints:
+        kind = _reminder_kind(complaint.due_at, now, cal, complaint.center.office_hours)
+        inspector = complaint.inspector
+        if kind is None or inspector is None or not inspector.is_active or inspector.user_id is None:
+            continue
+        stamp = timezone.localtime(complaint.due_at).strftime("%Y%m%d%H%M")
+        _, created = notification_send_once(
+            key=f"complaint:{complaint.pk}:{kind}:{stamp}:staff{complaint.inspector_id}",
+            channel=Channel.IN_APP,
+            template=f"complaint_reply_{kind}",
+            context={"complaint_number": complaint.number, "due_at": complaint.due_at},
+            recipient_user=inspector.user,
+            url=reverse("oversight:complaint_detail", args=[complaint.pk]),
+            center=complaint.center,
+        )
+        sent["complaints"] += created
+    ratings = (
+        Rating.objects.filter(
+            overall__lte=Rating.Level.DISSATISFIED,
+            excluded=False,
+            rectify_due_at__gte=now - REMINDER_HORIZON,
+            rectify_due_at__lte=now + REMINDER_HORIZON,
+        )
+        .filter(Q(rectified_at__isnull=True) | Q(callback_on__isnull=True))
+        .select_related("center", "case", "staff__user")
+        .order_by("rectify_due_at", "id")[:REMINDER_CHUNK]
+    )
+    directors: dict[int, list[Staff]] = {}
+    for rating in ratings:
+        kind = _reminder_kind(rating.rectify_due_at, now, cal, rating.center.office_hours)
+        if kind is None:
+            continue
+        if rating.center_id not in directors:
+            directors[rating.center_id] = list(
+                Staff.objects.filter(org_unit_id=rating.center_id, role=Role.DIRECTOR, is_active=True).select_related(
+                    "user"
+                )
+            )
+        people = [rating.staff] if rating.staff is not None and rating.staff.is_active else []
+        people += [d for d in directors[rating.center_id] if d.pk != rating.staff_id]
+        stamp = timezone.localtime(rating.rectify_due_at).strftime("%Y%m%d%H%M")
+        new = 0
+        for person in people:
+            if person.user_id is None:
+                continue
+            _, created = notification_send_once(
+                key=f"rectification:{rating.pk}:{kind}:{stamp}:staff{person.pk}",
+                channel=Channel.IN_APP,
+                template=f"rectification_{kind}",
+                context={"case_number": rating.case.number, "due_at": rating.rectify_due_at},
+                recipient_user=person.user,
+                url=reverse("oversight:rating_detail", args=[rating.pk]),
+                center=rating.center,
+            )
+            new += created
+        sent["rectifications"] += bool(new)
+    return sent
