@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.org.access import MANAGERS, has_role, in_scope, staff_of
+from bianmin.org.models import OrgUnit
 from bianmin.oversight.models import Rating, RatingEvent, RatingInvitation
 from bianmin.oversight.notifications import notify
 from bianmin.oversight.services import Actor, _user
@@ -127,8 +128,11 @@ def rating_invitations_send(now: dt.datetime | None = None) -> int:
     from bianmin.cases.models import Status as CaseStatus
 
     now = now or timezone.now()
+    # One index range per center on (center, completed_at) rather than a scan of the city's history.
+    centers = list(OrgUnit.objects.centers().values_list("pk", flat=True))
     due = (
         Case.objects.filter(
+            center_id__in=centers,
             status__in=[CaseStatus.COMPLETED, CaseStatus.DELIVERED],
             completed_at__lte=now - INVITE_AFTER,
             completed_at__gt=now - INVITE_AFTER - INVITE_WITHIN,
