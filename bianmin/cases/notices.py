@@ -13,9 +13,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.graphics import renderSVG
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -25,7 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bianmin.cases.checklists import Issue
 from bianmin.cases.models import ApplicantKind, Case, CaseMaterial, Notice
-from bianmin.core.pdf import CJK_FONT, cjk_font
+from bianmin.core.pdf import CJK_FONT, cjk_font, qr_drawing
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.org.models import Staff
 
@@ -116,23 +113,6 @@ def notice_content(
         content["reason"] = reason
         content["missing_main"] = [m.name for m in materials if m.kind == "main" and not m.presented]
     return content
-
-
-# --- QR -------------------------------------------------------------------------------------------------------
-
-
-def qr_drawing(url: str, size: float = 28 * mm) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), -x1, -y1])
-    drawing.add(widget)
-    return drawing
-
-
-def qr_svg(url: str, size: int = 120) -> str:
-    """The QR code as inline SVG for the print page (no image request, no outside service)."""
-    svg = renderSVG.drawToString(qr_drawing(url, size))
-    return svg[svg.index("<svg") :]
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------

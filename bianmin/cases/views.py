@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from bianmin.cases import forms, selectors, services
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
-from bianmin.cases.notices import notice_paragraphs, qr_svg, render_pdf
+from bianmin.cases.notices import notice_paragraphs, render_pdf
 from bianmin.catalog.models import Mode
+from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
 from bianmin.org.models import Department, Role, Staff

@@ -13,8 +13,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -24,7 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from reportlab.platypus.doctemplate import LayoutError
 
 from bianmin.catalog.models import ItemType, ItemVersion, LimitUnit, Material, Mode, ServiceItem
-from bianmin.core.pdf import cjk_font
+from bianmin.core.pdf import cjk_font, qr_drawing
 from bianmin.org.models import OrgUnit
 
 FONT = cjk_font()
@@ -170,14 +168,6 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
-def qr_code(url: str, size: float = 28 * mm) -> Drawing:
-    widget = QrCodeWidget(url, barBorder=2)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 def _kv_table(rows: list[tuple[str, str]], st: Styles, width: float) -> Table:
     data = [[_p(k, st.cell), _p(v, st.cell)] for k, v in rows]
     table = Table(data, colWidths=[26 * mm, width - 26 * mm])
@@ -197,7 +187,7 @@ def _kv_table(rows: list[tuple[str, str]], st: Styles, width: float) -> Table:
 
 def _header(center: OrgUnit, kind: str, url: str, st: Styles, width: float, qr_size: float) -> Table:
     left = [_p(center.display_hall_name, st.title), _p(kind, st.title)]
-    right = [qr_code(url, qr_size), _p(_("扫码查看网上服务指南"), st.small)]
+    right = [qr_drawing(url, qr_size), _p(_("扫码查看网上服务指南"), st.small)]
     table = Table([[left, right]], colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "CENTER")]))
     return table

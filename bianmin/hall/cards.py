@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -22,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from bianmin.core.pdf import CJK_FONT, cjk_font
+from bianmin.core.pdf import CJK_FONT, cjk_font, qr_drawing
 
 FONT = CJK_FONT
 BLUE = colors.HexColor("#1f4e8c")
@@ -65,14 +63,6 @@ def describe_extended(rows: Sequence[tuple[dt.date, dt.time, dt.time]]) -> str:
     return "；".join(parts)
 
 
-def _qr(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 def _draw_card(canvas: Canvas, card: CardContent, x: float, y: float, w: float, h: float) -> None:
     font = cjk_font()
     pad = 6 * mm
@@ -113,7 +103,7 @@ def _draw_card(canvas: Canvas, card: CardContent, x: float, y: float, w: float, 
         cursor -= height + 1.6 * mm
         para.drawOn(canvas, x + pad, cursor)
 
-    renderPDF.draw(_qr(card.url, qr_size), canvas, x + w - pad - qr_size, y + 5 * mm)
+    renderPDF.draw(qr_drawing(card.url, qr_size), canvas, x + w - pad - qr_size, y + 5 * mm)
     note = Paragraph(
         escape("扫码查看办事指南、预约办理、申请上门服务"), ParagraphStyle("n", parent=body, fontSize=8.5, leading=12)
     )
