@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 ITEM_NAMES_FILE = Path(__file__).with_name("bench_items.txt")
 # Above this many cases the PostgreSQL load drops and rebuilds secondary indexes (cheaper than maintaining them).
@@ -62,7 +63,26 @@ BENCH_DISTRICT = "bench_district"
 BENCH_PASSWORD = "bench-only"  # noqa: S105 - synthetic accounts in a throwaway database
 
 STAFF_NAMES = "张王李刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-GIVEN_NAMES = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英"]
+GIVEN_NAMES = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+]
 MATERIAL_SETS = [
     ("居民身份证", "户口簿"),
     ("居民身份证", "申请表"),
@@ -99,6 +119,20 @@ def _default(field: models.Field[Any, Any]) -> Any:
     raise ValueError(f"bench: {field.model.__name__}.{field.name} needs a value")
 
 
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
 class Table:
     """A model's table as columns: the given ones first, the rest filled with their defaults."""
 
@@ -126,10 +160,16 @@ class Table:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 raw = cur.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {self.name} ({self.quoted()}) FROM STDIN") as copy:  # noqa: S608
+                with raw.copy(f"COPY {self.name} ({self.quoted()}) FROM STDIN") as copy:
+                    lines: list[str] = []
                     for row in rows:
-                        copy.write_row((*row, *rest))
+                        lines.append("\t".join(map(_copy_text, (*row, *rest))))
                         n += 1
+                        if len(lines) >= 10_000:
+                            copy.write("\n".join(lines) + "\n")
+                            lines = []
+                    if lines:
+                        copy.write("\n".join(lines) + "\n")
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 sql = f"INSERT INTO {self.name} ({self.quoted()}) VALUES ({marks})"  # noqa: S608
@@ -150,7 +190,7 @@ class Table:
 
         Both are literal SQL without parameters of their own; write `%%` for the modulo operator."""
         exprs = list(select_exprs) + ["%s"] * len(self.rest)
-        sql = f"INSERT INTO {self.name} ({self.quoted()}) SELECT {', '.join(exprs)} {from_sql}"  # noqa: S608
+        sql = f"INSERT INTO {self.name} ({self.quoted()}) SELECT {', '.join(exprs)} {from_sql}"
         with connection.cursor() as cur:
             cur.execute(sql, list(self.rest_values))
             return int(cur.rowcount)
@@ -228,7 +268,7 @@ class Generator:
                     try:
                         with transaction.atomic():
                             cur.execute("SET LOCAL session_replication_role = replica")
-                    except Exception:  # noqa: BLE001 - not a superuser: foreign keys are checked, only slower
+                    except Exception:
                         self.out.write("(foreign-key triggers stay on: not a superuser)\n")
             self.org()
             self.catalog()
@@ -306,7 +346,7 @@ class Generator:
         centers = list(OrgUnit.objects.filter(code__in=[u.code for u in centers]).order_by("code"))
         by_pk = {u.pk: u for u in districts}
         for u in centers:
-            u.path = by_pk[u.parent_id].path + f"{u.pk:06d}/"
+            u.path = by_pk[u.parent_id or 0].path + f"{u.pk:06d}/"
         OrgUnit.objects.bulk_update(centers, ["path"], batch_size=1000)
         points = [
             OrgUnit(
@@ -325,7 +365,7 @@ class Generator:
         points = list(OrgUnit.objects.filter(parent__in=centers).only("pk", "parent_id"))
         cpk = {u.pk: u for u in centers}
         for u in points:
-            u.path = cpk[u.parent_id].path + f"{u.pk:06d}/"
+            u.path = cpk[u.parent_id or 0].path + f"{u.pk:06d}/"
         OrgUnit.objects.bulk_update(points, ["path"], batch_size=1000)
 
         depts = [
@@ -334,9 +374,7 @@ class Generator:
             for k, name in enumerate(dept_names)
         ]
         Department.objects.bulk_create(depts, batch_size=1000)
-        self.depts = {
-            (dep.org_unit_id, dep.name): dep.pk for dep in Department.objects.filter(org_unit__in=districts)
-        }
+        self.depts = {(dep.org_unit_id, dep.name): dep.pk for dep in Department.objects.filter(org_unit__in=districts)}
 
         windows = [
             Window(center=cen, number=w, name=f"{WINDOW_NAMES[(w - 1) % len(WINDOW_NAMES)]}窗口")
@@ -345,8 +383,8 @@ class Generator:
         ]
         Window.objects.bulk_create(windows, batch_size=1000)
         win_by_center: dict[int, list[int]] = {}
-        for w in Window.objects.filter(center__in=centers).order_by("center_id", "number").values("pk", "center_id"):
-            win_by_center.setdefault(w["center_id"], []).append(w["pk"])
+        for wrow in Window.objects.filter(center__in=centers).order_by("center_id", "number").values("pk", "center_id"):
+            win_by_center.setdefault(wrow["center_id"], []).append(wrow["pk"])
 
         User = get_user_model()
         password = make_password(BENCH_PASSWORD)
@@ -392,7 +430,7 @@ class Generator:
             by_center.setdefault(row["org_unit_id"], []).append((row["pk"], row["role"]))
         self.centers: list[CenterInfo] = []
         posts = []
-        today = dt.date.today()
+        today = timezone.localdate()
         for cen in centers:
             members = by_center[cen.pk]
             workers = [pk for pk, role in members if role in (Role.WINDOW, Role.HANDLER)]
@@ -432,8 +470,8 @@ class Generator:
         modes = ["promised"] * 6 + ["direct"] * 3 + ["joint"]
         terms_of: dict[int, dict[str, int]] = {}
         for k, (dept, name) in enumerate(names):
-            mats = MATERIAL_SETS[k % len(MATERIAL_SETS)]
-            terms_of[k] = search.index_terms(name=name, materials=mats, context=[dept])
+            names_of_materials = MATERIAL_SETS[k % len(MATERIAL_SETS)]
+            terms_of[k] = search.index_terms(name=name, materials=names_of_materials, context=[dept])
         items = []
         for dist in self.districts:
             for k, (dept, name) in enumerate(names):
@@ -462,7 +500,7 @@ class Generator:
             .order_by("owner_id", "code")
             .values("pk", "owner_id", "code", "name", "default_mode", "promised_limit", "department_id")
         )
-        mats = []
+        mats: list[Material] = []
         for it in created:
             k = int(it["code"].rsplit("-", 1)[1])
             for j, mname in enumerate(MATERIAL_SETS[k % len(MATERIAL_SETS)]):
@@ -579,7 +617,9 @@ class Generator:
             self.case_id_floor = int(cur.fetchone()[0])
         phones = [f"139{rnd.randrange(10**7, 10**8)}" for _ in range(200)]
         phone_tokens = [(encrypt(p), p[-4:]) for p in phones]
-        ids = [f"51160219{rnd.randrange(50, 99)}0{rnd.randrange(1, 9)}1{rnd.randrange(0, 9)}{k:03d}X" for k in range(200)]
+        ids = [
+            f"51160219{rnd.randrange(50, 99)}0{rnd.randrange(1, 9)}1{rnd.randrange(0, 9)}{k:03d}X" for k in range(200)
+        ]
         id_tokens = [(encrypt(i), blind_index(i, purpose="resident_id")) for i in ids]
         surnames, given = STAFF_NAMES, GIVEN_NAMES
         table = Table(
@@ -651,14 +691,15 @@ class Generator:
                 worker = cen.window_staff[serial % len(cen.window_staff)]
                 accepted = received if status != "received" and status != "refused" else None
                 due = received + dt.timedelta(days=limit * 7 // 5 or 1)
-                completed = delivered = closed = None
+                completed: dt.datetime | None = None
+                delivered: dt.datetime | None = None
+                closed: dt.datetime | None = None
                 result = ""
                 if status in ("delivered", "completed"):
                     completed = received + dt.timedelta(hours=rnd.randrange(1, max(2, limit * 24)))
                     result = "准予办理"
-                if status == "delivered":
-                    delivered = completed + dt.timedelta(hours=rnd.randrange(1, 72))  # type: ignore[operator]
-                    closed = delivered
+                    if status == "delivered":
+                        delivered = closed = completed + dt.timedelta(hours=rnd.randrange(1, 72))
                 if status in ("refused", "withdrawn"):
                     closed = received + dt.timedelta(hours=1)
                 ph, tail = phone_tokens[serial % 200]
@@ -731,36 +772,34 @@ class Generator:
                 "disposed_by_id",
             ],
         )
-        for j, name in enumerate(("居民身份证", "申请表")):
-            step(
-                self.out,
-                f"materials {j + 1}",
-                lambda j=j, name=name: materials.insert_select(
-                    [
-                        "c.id",
-                        f"'{name}'",
-                        "'main'",
-                        "'original'",
-                        str(j),
-                        true,
-                        "'original'",
-                        "c.received_at",
-                        "c.received_by_id",
-                        "c.received_by_id",
-                        "CASE WHEN c.status IN ('delivered', 'refused', 'withdrawn') THEN 'returned' ELSE 'held' END",
-                        "c.closed_at",
-                        "CASE WHEN c.closed_at IS NULL THEN NULL ELSE c.received_by_id END",
-                    ],
-                    new,
-                ),
+
+        def material(j: int, name: str) -> int:
+            return materials.insert_select(
+                [
+                    "c.id",
+                    f"'{name}'",
+                    "'main'",
+                    "'original'",
+                    str(j),
+                    true,
+                    "'original'",
+                    "c.received_at",
+                    "c.received_by_id",
+                    "c.received_by_id",
+                    "CASE WHEN c.status IN ('delivered', 'refused', 'withdrawn') THEN 'returned' ELSE 'held' END",
+                    "c.closed_at",
+                    "CASE WHEN c.closed_at IS NULL THEN NULL ELSE c.received_by_id END",
+                ],
+                new,
             )
+
+        step(self.out, "materials 1", lambda: material(0, "居民身份证"))
+        step(self.out, "materials 2", lambda: material(1, "申请表"))
         events = Table(CaseEvent, ["case_id", "actor_id", "verb", "from_state", "to_state", "created_at"])
         step(
             self.out,
             "events rcv",
-            lambda: events.insert_select(
-                ["c.id", "NULL", "'received'", "''", "'received'", "c.received_at"], new
-            ),
+            lambda: events.insert_select(["c.id", "NULL", "'received'", "''", "'received'", "c.received_at"], new),
         )
         step(
             self.out,
@@ -849,13 +888,17 @@ class Generator:
             self.out,
             "online",
             lambda: online.insert_select(
-                ["c.id", str(int(client.pk)), "c.public_token", "'一次性告知：请携带居民身份证原件。'", "c.received_at"],
+                [
+                    "c.id",
+                    str(int(client.pk)),
+                    "c.public_token",
+                    "'一次性告知：请携带居民身份证原件。'",
+                    "c.received_at",
+                ],
                 new + " AND c.id %% 10 = 3",
             ),
         )
-        ratings = Table(
-            Rating, ["case_id", "center_id", "overall", "efficiency", "service", "attitude", "created_at"]
-        )
+        ratings = Table(Rating, ["case_id", "center_id", "overall", "efficiency", "service", "attitude", "created_at"])
         level = (
             "CASE WHEN c.id %% 41 = 0 THEN 1 WHEN c.id %% 23 = 0 THEN 2 WHEN c.id %% 11 = 0 THEN 3 "
             "WHEN c.id %% 3 = 0 THEN 4 ELSE 5 END"
@@ -950,7 +993,7 @@ class Generator:
 
         rnd = self.rnd
         table = Table(AttendanceDay, ["staff_id", "center_id", "date", "check_in", "check_out"])
-        today = dt.date.today()
+        today = timezone.localdate()
         days = [today - dt.timedelta(days=d) for d in range(1, 366)]
         days = [d for d in days if d.weekday() < 5]
         tz8 = dt.timezone(dt.timedelta(hours=8))
@@ -1002,5 +1045,3 @@ def shape_summary(scale: str) -> dict[str, int]:
         "items": s.districts * s.items,
         "cases": s.cases,
     }
-
-

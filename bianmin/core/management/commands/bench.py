@@ -41,7 +41,11 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _machine() -> dict[str, Any]:
-    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -114,20 +118,23 @@ class Command(BaseCommand):
                 f"{(f'{floor:.2f}' if floor is not None else '—'):>10}"
                 f"{(f'{ratio:.1f}' if ratio is not None else '—'):>8}{r['queries']:>9}"
             )
+            for scan in r.get("full_scans", []):
+                self.stdout.write(f"    full scan: {scan}")
 
     # ---- measurement ------------------------------------------------------------------------------------------
-    def _time(self, fn: Callable[[], Any], repeat: int) -> tuple[list[float], int]:
+    def _time(self, fn: Callable[[], Any], repeat: int) -> tuple[list[float], int, list[str]]:
         fn()  # warm
         with CaptureQueriesContext(connection) as ctx:
             fn()
         queries = len(ctx.captured_queries)
+        sqls = [q["sql"] for q in ctx.captured_queries]
         samples = []
         for _ in range(repeat):
             t = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - t) * 1000)
         reset_queries()
-        return samples, queries
+        return samples, queries, sqls
 
     def _floor(self, statements: list[tuple[str, list[Any]]], repeat: int) -> float:
         """The hand-written SQL through the driver's own cursor (no ORM), all statements once per sample."""
@@ -148,7 +155,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from bianmin.cases.models import OPEN_STATUSES, Case
-        from bianmin.org.models import OrgUnit, Post, Staff
+        from bianmin.org.models import OrgUnit, Staff
 
         User = get_user_model()
         out: dict[str, Any] = {}
@@ -160,8 +167,8 @@ class Command(BaseCommand):
             reps: int = repeat,
         ) -> None:
             try:
-                samples, queries = self._time(fn, reps)
-            except Exception as exc:  # noqa: BLE001 - reported in the table, the other operations go on
+                samples, queries, sqls = self._time(fn, reps)
+            except Exception as exc:
                 out[name] = {"not_measured": f"error: {exc!r}"[:300]}
                 return
             r: dict[str, Any] = {
@@ -171,6 +178,8 @@ class Command(BaseCommand):
                 "ratio": None,
                 "queries": queries,
             }
+            if connection.vendor == "postgresql":
+                r["full_scans"] = full_scans(sqls)
             if floor:
                 f = self._floor(floor, reps)
                 r["floor_p50_ms"] = round(f, 3)
@@ -202,7 +211,8 @@ class Command(BaseCommand):
             "c.supplement_pending, w.number, w.name, s.name"
         )
         list_from = (
-            "FROM cases_case c LEFT JOIN org_window w ON w.id = c.window_id LEFT JOIN org_staff s ON s.id = c.assignee_id"
+            "FROM cases_case c LEFT JOIN org_window w ON w.id = c.window_id "
+            "LEFT JOIN org_staff s ON s.id = c.assignee_id"
         )
 
         wc = client_for(benchgen.BENCH_WINDOW)
@@ -211,7 +221,7 @@ class Command(BaseCommand):
             get(wc, reverse("cases:workbench")),
             [
                 (
-                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "  # noqa: S608
+                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "
                     "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
                     [window_staff.pk, *open_st],
                 )
@@ -222,7 +232,7 @@ class Command(BaseCommand):
             get(client_for(benchgen.BENCH_DIRECTOR), reverse("cases:director")),
             [
                 (
-                    f"SELECT {list_cols} {list_from} WHERE c.center_id = %s AND c.status IN ({marks}) "  # noqa: S608
+                    f"SELECT {list_cols} {list_from} WHERE c.center_id = %s AND c.status IN ({marks}) "
                     "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
                     [center.pk, *open_st],
                 ),
@@ -484,6 +494,64 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 proc.kill()
         return result
+
+
+# The tables that grow with the history: no query of the bench may read them whole.
+BIG_TABLES = frozenset(
+    {
+        "cases_case",
+        "cases_caseevent",
+        "cases_casematerial",
+        "cases_notice",
+        "frontdesk_inquiry",
+        "oversight_rating",
+        "staffing_attendanceday",
+        "api_onlineapplication",
+        "petitions_petition",
+    }
+)
+
+
+def full_scans(sqls: list[str]) -> list[str]:
+    """Scans over a big table that no index serves, in the plans of these SELECTs (PostgreSQL).
+
+    Planned with `enable_seqscan = off`, so the answer does not depend on the data set's size: the planner still
+    picks a sequential scan (or an index scan with no index condition — a full scan in disguise) only when no
+    index can narrow the rows."""
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], sql: str, parent: str) -> None:
+        rel = node.get("Relation Name")
+        kind = node.get("Node Type", "")
+        if rel in BIG_TABLES:
+            # An index scan with no condition is a full read too, unless a merge join or a LIMIT stops it early.
+            full = kind == "Seq Scan" or (
+                kind in ("Index Scan", "Index Only Scan")
+                and "Index Cond" not in node
+                and parent not in ("Merge Join", "Limit")
+            )
+            if full:
+                found.append(f"{kind} on {rel}: {sql[:300]}")
+        for child in node.get("Plans", []):
+            walk(child, sql, kind)
+
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        try:
+            for sql in sqls:
+                words = sql.lstrip().split(None, 1)
+                if not words or words[0].upper() not in ("SELECT", "WITH"):
+                    continue
+                if not any(t in sql for t in BIG_TABLES):
+                    continue
+                cur.execute("EXPLAIN (FORMAT JSON) " + sql)
+                plan = cur.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                walk(plan[0]["Plan"], sql, "")
+        finally:
+            cur.execute("SET enable_seqscan = on")
+    return found
 
 
 def _client_for(username: str) -> Client:
