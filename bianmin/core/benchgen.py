@@ -688,7 +688,9 @@ class Generator:
                 else:
                     status = "refused" if r < 0.985 else "withdrawn"
                     received = dt.datetime.fromtimestamp(now_ts - recent - rnd.randrange(history), utc)
-                worker = cen.window_staff[serial % len(cen.window_staff)]
+                nth = serial // len(centers)  # the case's rank in its center: spreads staff and windows evenly
+                w = nth % len(cen.window_staff)
+                worker = cen.window_staff[w]
                 accepted = received if status != "received" and status != "refused" else None
                 due = received + dt.timedelta(days=limit * 7 // 5 or 1)
                 completed: dt.datetime | None = None
@@ -709,7 +711,7 @@ class Generator:
                     received.year,
                     1_000_000_000 + serial,
                     cen.pk,
-                    cen.windows[serial % len(cen.windows)],
+                    cen.windows[w % len(cen.windows)],  # each member of staff works at one window
                     item_pk,
                     version_pk,
                     item_name,
@@ -855,7 +857,8 @@ class Generator:
                 "created_at",
             ],
         )
-        # One first-inquiry record for every other case: half of them led to the case, the rest were answered.
+        # First-inquiry records for 3 cases in 7: a third of them led to the case, the rest were answered or referred.
+        # (Every modulus here is prime to the number of centers, so that each center gets its share.)
         step(
             self.out,
             "inquiries",
@@ -863,27 +866,27 @@ class Generator:
                 [
                     "c.center_id",
                     "'Q' || c.number",
-                    "CASE WHEN c.id %% 5 = 0 THEN 'phone' ELSE 'in_person' END",
+                    "CASE WHEN c.id %% 13 < 3 THEN 'phone' ELSE 'in_person' END",
                     "c.applicant_name",
                     "c.applicant_phone",
                     "c.received_at",
                     "c.item_name",
-                    "CASE WHEN c.id %% 4 = 0 THEN 'handled' WHEN c.id %% 4 = 2 THEN 'answered' "
-                    "WHEN c.id %% 8 = 1 THEN 'referred' ELSE 'outside_remit' END",
-                    "CASE WHEN c.id %% 4 = 0 THEN c.number ELSE '' END",
-                    "CASE WHEN c.id %% 4 = 0 THEN c.id ELSE NULL END",
+                    "CASE WHEN c.id %% 3 = 0 THEN 'handled' WHEN c.id %% 3 = 1 THEN 'answered' "
+                    "WHEN c.id %% 11 = 2 THEN 'outside_remit' ELSE 'referred' END",
+                    "CASE WHEN c.id %% 3 = 0 THEN c.number ELSE '' END",
+                    "CASE WHEN c.id %% 3 = 0 THEN c.id ELSE NULL END",
                     "c.received_by_id",
                     "c.window_id",
                     "c.received_at",
                 ],
-                new + " AND c.id %% 2 = 0 AND c.received_by_id IS NOT NULL",
+                new + " AND c.id %% 7 < 3 AND c.received_by_id IS NOT NULL",
             ),
         )
         from bianmin.api.models import OnlineApplication, Open311Client
 
         client = Open311Client.objects.create(name="bench", prefix="bench", key_hash=uuid.uuid4().hex * 2)
         online = Table(OnlineApplication, ["case_id", "client_id", "token", "service_notice", "created_at"])
-        # One case in ten came in online (Open311).
+        # One case in eleven came in online (Open311).
         step(
             self.out,
             "online",
@@ -895,7 +898,7 @@ class Generator:
                     "'一次性告知：请携带居民身份证原件。'",
                     "c.received_at",
                 ],
-                new + " AND c.id %% 10 = 3",
+                new + " AND c.id %% 11 = 3",
             ),
         )
         ratings = Table(Rating, ["case_id", "center_id", "overall", "efficiency", "service", "attitude", "created_at"])
@@ -953,19 +956,20 @@ class Generator:
         def rows() -> Iterator[tuple[Any, ...]]:
             for k in range(n):
                 cen = self.centers[k % len(self.centers)]
-                recent = k % 20 == 0
+                nth = k // len(self.centers)
+                recent = nth % 20 == 0
                 received = dt.datetime.fromtimestamp(
                     now_ts - rnd.randrange(20 * 24 * 3600 if recent else history), dt.UTC
                 )
-                major = k % 10 == 0
+                major = nth % 10 == 3
                 days = 30 if major else 10
-                handler = cen.all_staff[2 + k % 2]
+                handler = cen.all_staff[2 + nth % 2]
                 closed = None if recent else received + dt.timedelta(days=rnd.randrange(1, days + 3))
                 ph, idx = tokens[k % len(tokens)]
                 yield (
                     cen.pk,
                     f"X{cen.code}{k:08d}",
-                    ("letter", "visit", "online", "phone")[k % 4],
+                    ("letter", "visit", "online", "phone")[nth % 4],
                     STAFF_NAMES[k % len(STAFF_NAMES)] + GIVEN_NAMES[k % len(GIVEN_NAMES)],
                     ph,
                     idx,
