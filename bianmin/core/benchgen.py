@@ -286,11 +286,16 @@ class Generator:
             if self.pg:
                 with connection.cursor() as cur:
                     cur.execute("SET LOCAL session_replication_role = origin")
-        if self.pg:
+        if self.pg and not connection.in_atomic_block:
+            # What autovacuum would have done by the time a real system holds this history: statistics for the
+            # planner, and the visibility map and hint bits set (otherwise the first reads of the bench write).
             t = time.perf_counter()
             with connection.cursor() as cur:
+                cur.execute("VACUUM ANALYZE")
+            self.out.write(f"{'vacuum':<12} {'':>9}      {time.perf_counter() - t:6.1f}s\n")
+        elif self.pg:
+            with connection.cursor() as cur:
                 cur.execute("ANALYZE")
-            self.out.write(f"{'analyze':<12} {'':>9}      {time.perf_counter() - t:6.1f}s\n")
         self.seconds = time.perf_counter() - started
         self.out.write(f"generated in {self.seconds:.0f} s\n")
 
