@@ -1,0 +1,49 @@
+"""The director board's selectors read the center's units once per request, and the case page's staff pickers
+share one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bianmin.cases import selectors
+from bianmin.cases.tests.factories import intake, item_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_selectors_read_the_centers_units_once(world, clock, django_assert_num_queries):
+    # given open cases and a director whose center is already known
+    version = item_for(world)
+    for n in range(3):
+        intake(world, version, n=n)
+    user = world.director.user
+    selectors.director_center(user=user)
+    # when the board's list and workload are read for the same user: one query for the units, one each
+    with django_assert_num_queries(3):
+        page = selectors.center_open_cases(user=user)
+        workload = selectors.center_workload(user=user)
+    # then both see the center's cases
+    assert len(page.rows) == 3
+    assert sum(w.open for w in workload) == 3
+
+
+def test_case_page_reads_the_center_staff_once_for_both_pickers(world, clock, client):
+    # given an open case, seen by the clerk who holds it
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+    # when the case page renders the handover and proxy pickers
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("cases:detail", args=[case.number]))
+    # then both offer the center's staff, read by one query (no server-side cursor per picker)
+    assert response.status_code == 200
+    assert "to_staff" in response.context["forms"]["handover"].fields
+    assert "agent" in response.context["forms"]["proxy"].fields
+    picker_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "org_staff"' in q["sql"] and '"org_orgunit"."path" LIKE' in q["sql"]
+    ]
+    assert len(picker_reads) == 1
