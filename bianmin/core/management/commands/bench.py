@@ -361,53 +361,57 @@ class Command(BaseCommand):
         lo = dt.datetime.combine(month_start, dt.time.min, tzinfo=tz)
         hi = dt.datetime.combine(month_end, dt.time.min, tzinfo=tz)
         url += f"?month={month_start:%Y-%m}"
-        centers = "(SELECT id FROM org_orgunit WHERE path LIKE %s)"
-        prefix = district.path + "%"
+        from bianmin.org.models import OrgUnit
+
+        # The district's units as literal ids (the best hand-written form: a LIKE subquery hides them from the planner)
+        unit_ids = list(OrgUnit.objects.subtree(district).values_list("id", flat=True))
+        centers = "ANY(%s)"
+        prefix = unit_ids
         floor = [
             # received and completed by day
             (
-                f"SELECT date_trunc('day', received_at), COUNT(*) FROM cases_case WHERE center_id IN {centers} "  # noqa: S608
+                f"SELECT date_trunc('day', received_at), COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
                 "AND received_at >= %s AND received_at < %s GROUP BY 1",
                 [prefix, lo, hi],
             ),
             (
                 f"SELECT date_trunc('day', completed_at), COUNT(*), "  # noqa: S608
                 "COUNT(*) FILTER (WHERE completed_at <= due_at) FROM cases_case "
-                f"WHERE center_id IN {centers} AND completed_at >= %s AND completed_at < %s GROUP BY 1",
+                f"WHERE center_id = {centers} AND completed_at >= %s AND completed_at < %s GROUP BY 1",
                 [prefix, lo, hi],
             ),
             # by center, item, mode, window
             (
                 f"SELECT center_id, item_id, mode, window_id, COUNT(*) FROM cases_case "  # noqa: S608
-                f"WHERE center_id IN {centers} AND received_at >= %s AND received_at < %s "
+                f"WHERE center_id = {centers} AND received_at >= %s AND received_at < %s "
                 "GROUP BY GROUPING SETS ((center_id), (item_id), (mode), (window_id))",
                 [prefix, lo, hi],
             ),
             # overdue now
             (
-                f"SELECT center_id, COUNT(*) FROM cases_case WHERE center_id IN {centers} "  # noqa: S608
+                f"SELECT center_id, COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
                 "AND status IN ('accepted', 'in_progress', 'forwarded') AND due_at < %s GROUP BY 1",
                 [prefix, now],
             ),
             # ratings, inquiries, petitions, attendance
             (
-                f"SELECT overall, COUNT(*) FROM oversight_rating WHERE center_id IN {centers} "  # noqa: S608
+                f"SELECT overall, COUNT(*) FROM oversight_rating WHERE center_id = {centers} "  # noqa: S608
                 "AND created_at >= %s AND created_at < %s GROUP BY 1",
                 [prefix, lo, hi],
             ),
             (
-                f"SELECT result, COUNT(*) FROM frontdesk_inquiry WHERE center_id IN {centers} "  # noqa: S608
+                f"SELECT result, COUNT(*) FROM frontdesk_inquiry WHERE center_id = {centers} "  # noqa: S608
                 "AND received_at >= %s AND received_at < %s GROUP BY 1",
                 [prefix, lo, hi],
             ),
             (
-                f"SELECT status, COUNT(*) FROM petitions_petition WHERE center_id IN {centers} "  # noqa: S608
+                f"SELECT status, COUNT(*) FROM petitions_petition WHERE center_id = {centers} "  # noqa: S608
                 "AND received_on >= %s AND received_on < %s GROUP BY 1",
                 [prefix, month_start, month_end],
             ),
             (
                 f"SELECT center_id, COUNT(*), COUNT(*) FILTER (WHERE check_in IS NULL) FROM staffing_attendanceday "  # noqa: S608
-                f"WHERE center_id IN {centers} AND date >= %s AND date < %s GROUP BY 1",
+                f"WHERE center_id = {centers} AND date >= %s AND date < %s GROUP BY 1",
                 [prefix, month_start, month_end],
             ),
         ]
