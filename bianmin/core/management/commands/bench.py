@@ -284,9 +284,19 @@ class Command(BaseCommand):
                 ],
             )
         self.intake_op(op, out, wc, center, window_staff)
+        owners = [o for o in (center.pk, center.parent_id) if o]
         op(
             "catalog_search",
-            get(Client(), reverse("catalog:search", args=[center.code]) + "?q=%E4%BD%8F%E6%88%BF"),
+            get(Client(), reverse("catalog:search", args=[center.code]) + "?q=%E4%BD%8F%E6%88%BF"),  # 住房
+            [
+                (
+                    "SELECT i.id, i.name, i.code, SUM(t.weight) AS score FROM catalog_searchterm t "
+                    "JOIN catalog_serviceitem i ON i.id = t.item_id "
+                    "WHERE (t.term = %s OR t.term LIKE %s) AND i.status = 'published' AND i.owner_id IN (%s, %s) "
+                    "GROUP BY i.id, i.name, i.code ORDER BY score DESC, i.name LIMIT 20",
+                    ["住房", "住房%", *(owners + owners)[:2]],
+                )
+            ],
         )
         since = now - dt.timedelta(days=90)
         op(
