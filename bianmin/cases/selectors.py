@@ -60,6 +60,20 @@ class Row:
     case: Case
     mark: deadlines.DueMark
 
+    # `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
+    # ~20 translations a row on 50-row lists. These look the one label up.
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.case.status, self.case.status))
+
+    @property
+    def mode_label(self) -> str:
+        return str(_MODE_LABELS.get(self.case.mode, self.case.mode))
+
+
+_STATUS_LABELS = dict(Status.choices)
+_MODE_LABELS = dict(Mode.choices)
+
 
 @dataclass
 class Page:

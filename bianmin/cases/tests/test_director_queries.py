@@ -47,3 +47,16 @@ def test_case_page_reads_the_center_staff_once_for_both_pickers(world, clock, cl
         if 'FROM "org_staff"' in q["sql"] and '"org_orgunit"."path"' in q["sql"] and "LIKE" in q["sql"]
     ]
     assert len(picker_reads) == 1
+
+
+def test_list_rows_show_the_status_and_mode_labels(world, clock, client):
+    # given an open case on the clerk's workbench
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+    # when the workbench lists it
+    page = client.get(reverse("cases:workbench"))
+    row = next(r for r in page.context["page"].rows if r.case.pk == case.pk)
+    # then the row's labels are the choices' labels (looked up once, not rebuilt per call)
+    assert row.status_label == case.get_status_display()
+    assert row.mode_label == case.get_mode_display()
+    assert row.status_label in page.content.decode()
