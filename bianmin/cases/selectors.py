@@ -412,15 +412,23 @@ def district_answered(*, user: Any, limit: int = 20) -> list[CaseForwarding]:
 
 
 def case_for_user(*, user: Any, number: str) -> Case:
-    """A case the user may see (404 for missing and out of scope alike)."""
-    return get_in_scope(
-        Case.objects.select_related(
-            "center", "window", "item", "item_version", "assignee", "received_by", "accepted_by"
-        ),
+    """A case the user may see (404 for missing and out of scope alike).
+
+    Its three staff (often one person) come in a second query: joined in, the nine tables cost PostgreSQL ~4 ms of
+    planning for 0.2 ms of execution (measured at city scale)."""
+    case = get_in_scope(
+        Case.objects.select_related("center", "window", "item", "item_version"),
         user,
         "center__path",
         number=number,
     )
+    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)} if ids else {}
+    for field_name in ("assignee", "received_by", "accepted_by"):
+        pk = getattr(case, f"{field_name}_id")
+        if pk is not None and pk in staff:
+            setattr(case, field_name, staff[pk])
+    return case
 
 
 @dataclass
