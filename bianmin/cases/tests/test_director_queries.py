@@ -60,3 +60,18 @@ def test_list_rows_show_the_status_and_mode_labels(world, clock, client):
     assert row.status_label == case.get_status_display()
     assert row.mode_label == case.get_mode_display()
     assert row.status_label in page.content.decode()
+
+
+def test_case_for_user_reads_the_case_then_its_staff(world, clock, django_assert_num_queries):
+    # given a case, and the clerk's staff record already known (as in a request)
+    case = intake(world, item_for(world))
+    user = world.clerk.user
+    from bianmin.org.access import staff_of
+
+    staff_of(user)
+    # when the case is read for its page: the case with its center, window and item, then its staff in one query
+    with django_assert_num_queries(2):
+        found = selectors.case_for_user(user=user, number=case.number)
+        names = (found.received_by.name, found.assignee.name, found.center.name, found.item.name)
+    # then everything the page shows about them is there
+    assert all(names)
