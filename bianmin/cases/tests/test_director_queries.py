@@ -72,6 +72,8 @@ def test_case_for_user_reads_the_case_then_its_staff(world, clock, django_assert
     # when the case is read for its page: the case with its center, window and item, then its staff in one query
     with django_assert_num_queries(2):
         found = selectors.case_for_user(user=user, number=case.number)
+        assert found.received_by is not None
+        assert found.assignee is not None
         names = (found.received_by.name, found.assignee.name, found.center.name, found.item.name)
     # then everything the page shows about them is there
     assert all(names)
