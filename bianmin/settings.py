@@ -167,6 +167,27 @@ LOGGING = {
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
+# Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.
+BIANMIN_HALL_LISTENERS: list[str] = ["bianmin.notify.hall_listener.on_hall_event"]
+# Cards other apps add to the director's case board (cases:director), as template names.
+BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["notify/_director_tasks_panel.html"]
+# Called after commit with kind= and the facts when cases records them (accepted, supplement requested, completed,
+# handed over): the applicant's SMS and the staff's in-app messages (notify).
+BIANMIN_CASE_LISTENERS: list[str] = ["bianmin.notify.case_listener.on_case_event"]
+# Called after commit with kind= and the facts when the front desk records them (materials handed over).
+BIANMIN_FRONTDESK_LISTENERS: list[str] = ["bianmin.notify.handover_listener.on_frontdesk_event"]
+# Where the public pages are reached from outside (links in text messages), e.g. https://bianmin.example.gov.cn;
+# empty: the links carry only the path.
+BIANMIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Case reminders (near deadline, overdue) go to the responsible staff in-app; also by SMS when this is on.
+BIANMIN_CASE_REMINDER_SMS = env_bool("CASE_REMINDER_SMS", False)
+# Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
+# rating invitations).
+BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+# Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
+BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
+# Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).
+BIANMIN_MATERIAL_HOLD_DAYS = 30
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.

@@ -82,6 +82,8 @@ class Case(models.Model):
     applicant_phone = EncryptedCharField(_("联系电话"), blank=True, default="")
     phone_tail = models.CharField(_("电话后四位"), max_length=4, blank=True, default="", editable=False)
     is_proxy = models.BooleanField(_("代办"), default=False)
+    # §4(7) 上门服务: staff received the application at the applicant's home (set by the hall's visit record).
+    received_at_home = models.BooleanField(_("上门受理"), default=False)
 
     # Empty while an online application (网上申报) waits for pre-review: nobody has received it in person yet.
     received_by = models.ForeignKey(

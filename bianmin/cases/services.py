@@ -40,6 +40,7 @@ from bianmin.cases.models import (
     WindowReferral,
 )
 from bianmin.cases.notices import NUMBER_PREFIX, notice_content
+from bianmin.cases.notifications import notify
 from bianmin.cases.workflow import CaseStateError, check_transition, move
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
@@ -52,6 +53,9 @@ from bianmin.org.access import in_scope, staff_of
 from bianmin.org.models import Department, OrgUnit, Post, Role, Staff, Window
 
 ID_INDEX_PURPOSE = "case-applicant-id"
+# Event verbs other apps read (the accountability sweep).
+DELAY_REASON_VERB = "delay_reason"
+REFUSAL_OVERTURNED_VERB = "refusal_overturned"
 
 
 # --- inputs ---------------------------------------------------------------------------------------------------
@@ -516,7 +520,7 @@ def _accept(
             supplement_items=items,
             supplement_due=due,
         )
-        SupplementRequest.objects.create(
+        supplement = SupplementRequest.objects.create(
             case=case,
             items=items,
             due_date=due,
@@ -538,6 +542,9 @@ def _accept(
         to_state=case.status,
         data=acceptance_data,
     )
+    notify("accepted", case=case)
+    if items and due is not None:
+        notify("supplement_requested", case=case, request=supplement)
 
 
 def _refuse(case: Case, staff: Staff, actor: Any, now: dt.datetime, reason: str, *, note: str) -> None:
@@ -660,6 +667,19 @@ def proxy_authorize(
     return _record_proxy(case, staff, actor, ProxyInput(agent, authorized_on, scope, document), timezone.now())
 
 
+@transaction.atomic
+def case_mark_received_at_home(*, case: Case, actor: Any, visit_number: str) -> Case:
+    """§4(7) 上门服务: the application was received at the applicant's home, on the visit `visit_number`."""
+    _staff(actor)
+    case = _lock(case)
+    if case.received_at_home:
+        return case
+    case.received_at_home = True
+    case.save(update_fields=["received_at_home", "updated_at"])
+    _event(case, actor, "received_at_home", note=visit_number, data={"visit": visit_number})
+    return case
+
+
 # --- handling -------------------------------------------------------------------------------------------------
 
 
@@ -757,6 +777,7 @@ def _issue_supplement(
             "due": request.due_date.isoformat(),
         },
     )
+    notify("supplement_requested", case=case, request=request)
 
 
 @transaction.atomic
@@ -930,6 +951,7 @@ def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: st
         note=note or case.result,
         data={"on_time": on_time, "due_at": case.due_at.isoformat() if case.due_at else None},
     )
+    notify("completed", case=case)
 
 
 @transaction.atomic
@@ -1251,6 +1273,7 @@ def _handover(case: Case, staff: Staff, actor: Any, to_staff: Staff, note: str, 
         case=case, from_staff=staff, to_staff=to_staff, note=note.strip(), created_at=now
     )
     _event(case, actor, "handover", note=note.strip(), data={"from": staff.name, "to": to_staff.name})
+    notify("handover_created", handover=handover)
     return handover
 
 
@@ -1507,3 +1530,45 @@ def case_materials_present(
         taken.append(material)
     _event(case, actor, "materials_present", data={"presented": [m.name for m in taken], "location": where})
     return taken
+
+
+# --- facts the accountability sweep reads (§8(3)(3), §8(3)(4)) -------------------------------------------------
+
+
+@transaction.atomic
+def case_record_delay_reason(*, case: Case, actor: Any, reason: str) -> CaseEvent:
+    """Record the special reason (特殊原因) why a case runs or ran past its deadline; a case late without one is
+    raised for accountability. Recorded as an event, so the timeline shows it and the sweep reads it."""
+    staff = _staff(actor)
+    case = _lock(case)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请写明超期的特殊原因。")]})
+    if not in_scope(actor, case.center) and staff.pk != case.assignee_id:
+        raise ValidationError(_("只能为本中心的办件登记超期原因。"))
+    return _event(case, actor, DELAY_REASON_VERB, note=reason[:1000])
+
+
+@transaction.atomic
+def case_overturn_refusal(*, case: Case, actor: Any, reason: str) -> CaseEvent:
+    """The director records that a refusal (不予受理) was wrong — on review, complaint or appeal — so the applicant
+    may apply again without a new refusal; the case stays closed and the refusal is raised for accountability."""
+    staff = _staff(actor)
+    case = _lock(case)
+    _require_director(staff, case, _("撤销不予受理决定"))
+    if case.status != Status.REFUSED:
+        raise CaseStateError(_("只有不予受理的办件才能撤销不予受理决定。"), code="state")
+    if CaseEvent.objects.filter(case=case, verb=REFUSAL_OVERTURNED_VERB).exists():
+        raise CaseStateError(_("该办件的不予受理决定已撤销。"), code="state")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请写明撤销理由。")]})
+    refused = CaseEvent.objects.filter(case=case, verb="refuse").select_related("actor__staff").last()
+    refused_by = getattr(getattr(refused, "actor", None), "staff", None) if refused else None
+    return _event(
+        case,
+        actor,
+        REFUSAL_OVERTURNED_VERB,
+        note=reason[:1000],
+        data={"refused_by": refused_by.pk if refused_by is not None else None},
+    )

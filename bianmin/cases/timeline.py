@@ -38,7 +38,10 @@ VERBS: Mapping[str, tuple[Promise, Promise | None]] = {
     "handover": (_("首问接待人移交办件"), None),
     "handover_acknowledge": (_("经办人确认接收"), None),
     "proxy": (_("登记代办委托"), _("由工作人员代办")),
+    "received_at_home": (_("上门服务中受理（见上门服务登记）"), _("工作人员上门受理了您的申请")),
     "reassign": (_("变更经办人"), None),
+    "delay_reason": (_("登记超期特殊原因"), None),
+    "refusal_overturned": (_("中心主任撤销不予受理决定"), _("不予受理决定已撤销，您可以重新申请")),
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms as djforms
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -114,6 +117,8 @@ def director_board(request: HttpRequest) -> HttpResponse:
         "signoffs": selectors.pending_signoffs(user=request.user),
         "handovers": selectors.center_pending_handovers(user=request.user),
         "filters": request.GET.urlencode(),
+        # Cards other apps put on the board (e.g. overdue assigned tasks), as template names from settings.
+        "panels": getattr(settings, "BIANMIN_DIRECTOR_BOARD_PANELS", []),
     }
     if _htmx(request) and request.GET.get("after"):
         return render(request, "cases/director.html#case_rows", context)
@@ -407,6 +412,11 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
         f["district_result"] = forms.DistrictResultForm()
     if is_director and any(r.state == "pending" for r in detail.requests):
         f["signoff"] = forms.SignoffForm()
+    late = case.due_at is not None and (case.completed_at or timezone.now()) > case.due_at
+    if handling and late and s not in (Status.REFUSED, Status.WITHDRAWN):
+        f["delay_reason"] = forms.ReasonForm()
+    if is_director and s == Status.REFUSED:
+        f["overturn_refusal"] = forms.ReasonForm()
     if handling:
         ctx["dispose_form"] = forms.DisposeForm()
     ctx["task_forms"] = (
@@ -489,7 +499,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     user = request.user
     post = request.POST
     district_actions = {"district_update", "district_result"}
-    director_actions = {"split"}
+    director_actions = {"split", "overturn_refusal"}
     if action in district_actions and role != Role.DISTRICT:
         raise PermissionDenied(_("只有区行政服务中心工作人员可以登记上报件办理情况。"))
     if action in director_actions and role != Role.DIRECTOR:
@@ -588,6 +598,26 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             wd,
             lambda: services.case_withdraw(case=case, actor=user, reason=wd.cleaned_data["reason"]),
             _("办件已撤回，在中心保管的材料已登记退还。"),
+        )
+    if action == "delay_reason":
+        delay = forms.ReasonForm(post)
+        return _act(
+            request,
+            case,
+            "delay_reason",
+            delay,
+            lambda: services.case_record_delay_reason(case=case, actor=user, reason=delay.cleaned_data["reason"]),
+            _("超期的特殊原因已登记。"),
+        )
+    if action == "overturn_refusal":
+        ov = forms.ReasonForm(post)
+        return _act(
+            request,
+            case,
+            "overturn_refusal",
+            ov,
+            lambda: services.case_overturn_refusal(case=case, actor=user, reason=ov.cleaned_data["reason"]),
+            _("不予受理决定已撤销，申请人可以重新申请。"),
         )
     if action == "forward":
         fw = forms.NoteForm(post)
@@ -819,6 +849,17 @@ def _fail(*keys: str) -> None:
 NOT_FOUND = _("未查询到办件。请核对办件编号和联系电话后四位。")
 
 
+def _panels(request: HttpRequest, case: Case) -> list[SafeString]:
+    """Extra sections of the public progress page from apps above cases (settings.BIANMIN_PROGRESS_PANELS:
+    dotted callables `(request, case) -> HTML`, e.g. oversight's rating form), so cases imports none of them."""
+    html = []
+    for path in getattr(settings, "BIANMIN_PROGRESS_PANELS", []):
+        piece = import_string(path)(request, case)
+        if piece:
+            html.append(mark_safe(piece))  # the panel renders its own autoescaped template
+    return html
+
+
 def progress(request: HttpRequest) -> HttpResponse:
     """Public: by case number and the last four digits of the applicant's phone."""
     form = forms.ProgressQueryForm(request.POST or None)
@@ -841,7 +882,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         _fail(*keys)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center})
+    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
     return render(request, "cases/progress.html", ctx)
 
 
@@ -857,5 +898,5 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
         _fail(client)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center})
+    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
     return render(request, "cases/progress.html", ctx)

@@ -32,7 +32,6 @@ from bianmin.catalog import search
 from bianmin.catalog.models import ItemEvent, ItemVersion, SearchTerm, ServiceItem, Theme
 from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
 from bianmin.org.models import Department, OrgUnit
-from bianmin.org.selectors import WindowPosts, windows_with_posts
 
 SEARCH_LIMIT = 50
 # What a result list shows; fewer columns keep the grouped search query lean on SQLite (PostgreSQL groups by id).
@@ -121,15 +120,6 @@ def department_public(*, center: OrgUnit, department_id: int) -> Department:
 def windows_at(snapshot: dict[str, Any], center: OrgUnit) -> list[dict[str, Any]]:
     """The windows of `center` that receive the item, as the published version lists them."""
     return [w for w in snapshot.get("windows", []) if w.get("center_id") == center.pk]
-
-
-def duty_board(*, center: OrgUnit) -> list[WindowPosts]:
-    """Who staffs each window of `center` today, for the hall screen.
-
-    For now the posts valid today (A and B); when the staffing app's `on_duty` (attendance, leave, B cover) is
-    available, this is the one place to switch to it.
-    """
-    return windows_with_posts(center=center)
 
 
 # ---- search ------------------------------------------------------------------------------------------------

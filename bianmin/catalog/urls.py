@@ -27,5 +27,4 @@ urlpatterns = [
     path("centers/<str:code>/search/", views.search_page, name="search"),
     path("centers/<str:code>/screen/", views.screen, name="screen"),
     path("centers/<str:code>/screen/items/", views.screen_items, name="screen_items"),
-    path("centers/<str:code>/screen/duty/", views.screen_duty, name="screen_duty"),
 ]

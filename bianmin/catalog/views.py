@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +31,6 @@ from bianmin.org.models import OrgUnit
 MAX_ID = 2**63 - 1  # larger numbers in a URL are nothing we stored, and SQLite overflows on them
 SCREEN_PAGE = 6  # items per screen page on the hall display
 SCREEN_SECONDS = 15  # how long a page stays before the next one
-DUTY_SECONDS = 60  # how often the duty panel refreshes
 
 
 # ---- staff: catalog management ----------------------------------------------------------------------------
@@ -485,18 +484,15 @@ def search_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def screen(request: HttpRequest, code: str) -> HttpResponse:
+    """The hall screen is one page, composed by the hall (the queue, who is on duty, and these items): a display
+    pointed here is sent there. Without the hall app, the items alone."""
     center = _center(code)
-    return render(
-        request,
-        "catalog/public/screen.html",
-        {
-            "center": center,
-            **_screen_items(center, 1),
-            **_screen_duty(center),
-            "screen_seconds": SCREEN_SECONDS,
-            "duty_seconds": DUTY_SECONDS,
-        },
-    )
+    try:
+        return redirect(reverse("hall:screen", args=[center.code]))
+    except NoReverseMatch:
+        pass
+    context = {"center": center, **_screen_items(center, 1), "screen_seconds": SCREEN_SECONDS}
+    return render(request, "catalog/public/screen.html", context)
 
 
 def _screen_items(center: OrgUnit, page_number: int) -> dict[str, Any]:
@@ -510,10 +506,6 @@ def _screen_items(center: OrgUnit, page_number: int) -> dict[str, Any]:
     return {"items_page": page, "rows": rows, "next_page": page.next_page_number() if page.has_next() else 1}
 
 
-def _screen_duty(center: OrgUnit) -> dict[str, Any]:
-    return {"board": selectors.duty_board(center=center), "now": timezone.localtime()}
-
-
 def screen_items(request: HttpRequest, code: str) -> HttpResponse:
     center = _center(code)
     try:
@@ -522,9 +514,3 @@ def screen_items(request: HttpRequest, code: str) -> HttpResponse:
         number = 1
     context = {"center": center, **_screen_items(center, number), "screen_seconds": SCREEN_SECONDS}
     return render(request, "catalog/public/screen.html#items", context)
-
-
-def screen_duty(request: HttpRequest, code: str) -> HttpResponse:
-    center = _center(code)
-    context = {"center": center, **_screen_duty(center), "duty_seconds": DUTY_SECONDS}
-    return render(request, "catalog/public/screen.html#duty", context)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.numbering import format_serial, next_serial
 from bianmin.frontdesk.models import Handover, HandoverEvent, Inquiry, InquiryEvent
+from bianmin.frontdesk.notifications import notify
 from bianmin.frontdesk.selectors import referral_units, windows_of
 from bianmin.org.access import staff_of
 from bianmin.org.models import OrgUnit, Staff, Window
@@ -262,6 +263,7 @@ def handover_create(
         note=note,
         data={"from": from_staff.name, "to": to_staff.name},
     )
+    notify("handover_created", handover=handover)
     return handover
 
 

@@ -77,7 +77,7 @@ class HomeVisitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ProxyCase)
 class ProxyCaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["number", "applicant_name", "agent_name", "item_name", "status", "case_number"]
+    list_display = ["number", "applicant_name", "agent_name", "item_name", "status", "case"]
     list_filter = ["center", "status", "agent_kind"]
     exclude = ["applicant_phone", "applicant_id_number"]
 

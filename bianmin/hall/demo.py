@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bianmin.cases.models import OPEN_STATUSES, Case
 from bianmin.core.personal_data import blind_index
 from bianmin.hall import selectors, services
 from bianmin.hall.models import Appointment, AppointmentSlot, HallSettings, HomeVisit, ProxyCase, QueueCategory, Ticket
@@ -187,10 +188,11 @@ def load(stdout: Any) -> None:
                 actor=director,
                 note="带上申请表和评估表。",
             )
+        _home_visit_that_started_a_case(center, director)
 
     if not ProxyCase.objects.filter(center=center).exists():
         window_b = Staff.objects.filter(user__username="window_b").first()
-        services.proxy_register(
+        first = services.proxy_register(
             center=center,
             applicant_name="陈玉珍",
             applicant_phone="13903717001",
@@ -202,6 +204,7 @@ def load(stdout: Any) -> None:
             item_name="城乡居民养老保险待遇领取资格认证",
             actor=_user("window_b"),
         )
+        _link_demo_case(first, center)
         services.proxy_register(
             center=center,
             applicant_name="黄志强",
@@ -221,3 +224,45 @@ def load(stdout: Any) -> None:
         f"{AppointmentSlot.objects.filter(center=center, date__gte=today).count()} 个预约时段，"
         f"新增 {booked} 个预约、{issued} 个排队号。"
     )
+
+
+def _demo_cases(center: OrgUnit) -> list[Case]:
+    return list(Case.objects.filter(center=center, status__in=OPEN_STATUSES).order_by("received_at", "id")[:2])
+
+
+def _home_visit_that_started_a_case(center: OrgUnit, director: Any) -> None:
+    """A visit done today whose outcome started one of the demo cases (so that case shows 上门受理)."""
+    cases = _demo_cases(center)
+    clerk = Staff.objects.filter(user__username="cl_a").first()
+    if not cases or clerk is None:
+        return
+    case = cases[0]
+    visit = services.home_visit_request(
+        center=center,
+        channel=HomeVisit.Channel.PHONE,
+        name=case.applicant_name,
+        phone="13903716003",
+        address="长兴路 66 号院 1 号楼 101",
+        item=case.item,
+        reason=HomeVisit.Reason.ILL,
+        reason_detail="术后卧床，家属来电申请。",
+        actor=director,
+    )
+    moment = timezone.now()
+    services.home_visit_assign(visit=visit, assignees=[clerk], scheduled_at=moment, actor=director)
+    services.home_visit_record(
+        visit=visit,
+        outcome=HomeVisit.Outcome.CASE_STARTED,
+        note="材料齐全，当场核验并受理。",
+        visited_at=moment,
+        case_number=case.number,
+        actor=clerk.user,
+    )
+
+
+def _link_demo_case(proxy: ProxyCase, center: OrgUnit) -> None:
+    cases = _demo_cases(center)
+    if len(cases) < 2:
+        return
+    services.proxy_link_case(proxy=proxy, case_number=cases[1].number, actor=_user("window_b"))
+    services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.SUBMITTED, actor=_user("window_b"))

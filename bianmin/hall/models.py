@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases.models import Case
 from bianmin.catalog.models import Mode, ServiceItem
 from bianmin.core.models import EventBase
 from bianmin.core.personal_data import EncryptedCharField
@@ -175,6 +176,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    # The booking day a reminder went out for: a booking moved to another day is reminded again.
+    reminded_for = models.DateField(_("已提醒的预约日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("预约")
@@ -412,8 +415,14 @@ class HomeVisit(models.Model):
     visited_at = models.DateTimeField(_("实际上门时间"), null=True, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
-    case_number = models.CharField(
-        _("办件编号"), max_length=40, blank=True, help_text=_("上门受理后转入办件的，填写办件编号。")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="home_visits",
+        help_text=_("上门受理后转入的办件。"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -494,7 +503,14 @@ class ProxyCase(models.Model):
     authorization = models.CharField(_("授权方式"), max_length=16, choices=Authorization.choices)
     authorized_on = models.DateField(_("授权日期"))
     authorization_note = models.TextField(_("授权内容"), help_text=_("委托代办的具体事项、权限和期限。"))
-    case_number = models.CharField(_("办件编号"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proxy_registrations",
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     created_by = models.ForeignKey(

@@ -25,7 +25,6 @@ from bianmin.hall.models import (
 from bianmin.hall.slotting import OpenSession, open_sessions
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, scope_filter, scope_path, staff_of
 from bianmin.org.models import ExtendedHours, OrgUnit, Post, Role, Staff, Window
-from bianmin.org.selectors import windows_with_posts
 
 
 def now() -> dt.datetime:
@@ -308,14 +307,14 @@ def tickets_on(*, user: Any, center: OrgUnit, day: dt.date) -> QuerySet[Ticket]:
 # --- The hall screen ------------------------------------------------------------------------------------------
 
 
-def on_duty_names(*, center: OrgUnit, day: dt.date) -> dict[int, list[str]]:
-    """Who staffs each window, by window id. The seam for staffing's on-duty rule (A if present, else B):
-    until it lands, the A posts valid today (B posts when a window has no A)."""
-    names: dict[int, list[str]] = {}
-    for entry in windows_with_posts(center=center, day=day):
-        posts = entry.a_posts or entry.b_posts
-        names[entry.window.pk] = [p.staff.name for p in posts]
-    return names
+def on_duty_names(*, windows: list[Window], moment: dt.datetime) -> dict[int, list[str]]:
+    """Who is at each window now, by window id, as staffing decides it (§6(1): A if checked in and not on leave,
+    else B, else the rostered duty shift); nobody when the window is unmanned. Staffing is a sibling app: its
+    selector is imported when asked, not at import time."""
+    from bianmin.staffing.selectors import duties_at
+
+    duties = duties_at(windows=windows, moment=moment)
+    return {window_id: [duty.name] for window_id, duty in duties.items() if duty.holder is not None}
 
 
 RECENT_CALLS = 6
@@ -336,15 +335,17 @@ def screen_state(*, center: OrgUnit, moment: dt.datetime | None = None) -> dict[
         .select_related("ticket", "window")
         .order_by("-id")[:RECENT_CALLS]
     )
-    categories = active_categories(center=center).annotate(
-        waiting=Count("tickets", filter=Q(tickets__day=day, tickets__status=Ticket.Status.WAITING))
+    categories = list(
+        active_categories(center=center).annotate(
+            waiting=Count("tickets", filter=Q(tickets__day=day, tickets__status=Ticket.Status.WAITING))
+        )
     )
     serving = {
         t.window_id: t.number
         for t in Ticket.objects.filter(center=center, day=day, status__in=Ticket.ACTIVE).only("window_id", "number")
     }
-    staff = on_duty_names(center=center, day=day)
-    windows = Window.objects.filter(center=center, is_active=True).order_by("number")
+    windows = list(Window.objects.filter(center=center, is_active=True).order_by("number"))
+    staff = on_duty_names(windows=windows, moment=moment)
     sessions = sessions_on(center=center, day=day)
     clock = timezone.localtime(moment).time()
 
@@ -367,6 +368,7 @@ def screen_state(*, center: OrgUnit, moment: dt.datetime | None = None) -> dict[
             {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "extended": s.extended, "note": s.note}
             for s in sessions
         ],
+        "queue": bool(categories),
         "now": call_row(calls[0]) if calls else None,
         "recent": [call_row(c) for c in calls],
         "waiting": [{"prefix": c.prefix, "name": c.name, "count": c.waiting} for c in categories],
@@ -408,22 +410,22 @@ def home_visits(*, user: Any, status: str | None = None) -> QuerySet[HomeVisit]:
 
 def home_visit_in_scope(*, user: Any, pk: int) -> HomeVisit:
     try:
-        return _center_or_community_scope(HomeVisit.objects.select_related("center", "community", "item"), user).get(
-            pk=pk
-        )
+        return _center_or_community_scope(
+            HomeVisit.objects.select_related("center", "community", "item", "case"), user
+        ).get(pk=pk)
     except (HomeVisit.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
 def proxy_cases(*, user: Any, status: str | None = None) -> QuerySet[ProxyCase]:
-    qs = _center_or_community_scope(ProxyCase.objects.all(), user).select_related("center", "agent_staff")
+    qs = _center_or_community_scope(ProxyCase.objects.all(), user).select_related("center", "agent_staff", "case")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
 
 
 def proxy_in_scope(*, user: Any, pk: int) -> ProxyCase:
-    qs = ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by")
+    qs = ProxyCase.objects.select_related("center", "agent_staff", "item", "created_by", "case")
     try:
         return _center_or_community_scope(qs, user).get(pk=pk)
     except (ProxyCase.DoesNotExist, ValueError) as exc:

@@ -13,11 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.cases.models import Case
+from bianmin.cases.services import case_mark_received_at_home
 from bianmin.catalog.models import ServiceItem
 from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone, clean_resident_id
 from bianmin.core.numbering import format_serial, next_serial
 from bianmin.core.personal_data import blind_index
+from bianmin.core.selectors import work_calendar
 from bianmin.hall import selectors
 from bianmin.hall.models import (
     Appointment,
@@ -35,6 +38,7 @@ from bianmin.hall.models import (
     Ticket,
     TicketEvent,
 )
+from bianmin.hall.notifications import notify
 from bianmin.hall.queueing import Candidate, choose_next, priority_streak
 from bianmin.hall.slotting import overlaps, split_session
 from bianmin.org.access import staff_of
@@ -291,8 +295,10 @@ def slots_block_range(
 # --- Appointments ---------------------------------------------------------------------------------------------
 
 
-def _appointment_event(appointment: Appointment, verb: str, actor: Any, frm: str, to: str, **data: Any) -> None:
-    AppointmentEvent.objects.create(
+def _appointment_event(
+    appointment: Appointment, verb: str, actor: Any, frm: str, to: str, **data: Any
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
         appointment=appointment,
         actor=_actor(actor),
         verb=verb,
@@ -389,9 +395,10 @@ def appointment_book(
         id_index=blind_index(id_number, purpose="id") if id_number else "",
         channel=channel,
     )
-    _appointment_event(
+    event = _appointment_event(
         appointment, "book", actor, "", Appointment.Status.BOOKED, slot=slot.pk, starts_at=slot.starts_at.isoformat()
     )
+    notify("appointment_booked", appointment=appointment, event=event)
     return appointment
 
 
@@ -404,9 +411,10 @@ def appointment_cancel(*, appointment: Appointment, actor: Any = None, reason: s
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancelled_at = timezone.now()
     appointment.save(update_fields=["status", "cancelled_at"])
-    _appointment_event(
+    event = _appointment_event(
         appointment, "cancel", actor, Appointment.Status.BOOKED, Appointment.Status.CANCELLED, note=reason
     )
+    notify("appointment_cancelled", appointment=appointment, event=event)
     return appointment
 
 
@@ -431,7 +439,7 @@ def appointment_change(
     appointment.slot = slot
     appointment.date = slot.date
     appointment.save(update_fields=["slot", "date"])
-    _appointment_event(
+    event = _appointment_event(
         appointment,
         "change",
         actor,
@@ -440,6 +448,7 @@ def appointment_change(
         old_starts_at=old.starts_at.isoformat(),
         starts_at=slot.starts_at.isoformat(),
     )
+    notify("appointment_changed", appointment=appointment, event=event)
     return appointment
 
 
@@ -478,6 +487,48 @@ def appointment_check_in(*, appointment: Appointment, actor: Any = None, now: dt
         appointment, "check_in", actor, Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, ticket=ticket.number
     )
     return ticket
+
+
+REMIND_FROM, REMIND_UNTIL = dt.time(9, 0), dt.time(20, 0)  # no text messages at night
+
+
+def appointment_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """On the working day before a booking (for a Monday: the Friday; for an extended-hours Saturday: the Friday
+    too), remind the citizen once; a booking moved to another day is reminded again for its new day. Run hourly
+    in the daytime, so bookings made later that day are reminded as well. Returns how many were reminded."""
+    moment = _now(now)
+    local = timezone.localtime(moment)
+    today = local.date()
+    cal = work_calendar()
+    if not cal.is_workday(today) or not REMIND_FROM <= local.time() < REMIND_UNTIL:
+        return 0
+    last = cal.next_workday(today)
+    due = (
+        Appointment.objects.filter(status=Appointment.Status.BOOKED, date__gt=today, date__lte=last)
+        .exclude(reminded_for=F("date"))
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for pk in list(due):
+        if _appointment_remind(pk, today):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def _appointment_remind(pk: int, today: dt.date) -> bool:
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",)).select_related("slot", "center", "slot__window").get(pk=pk)
+    )
+    if appointment.status != Appointment.Status.BOOKED or appointment.reminded_for == appointment.date:
+        return False  # cancelled, moved or reminded by a concurrent run meanwhile
+    appointment.reminded_for = appointment.date
+    appointment.save(update_fields=["reminded_for"])
+    event = _appointment_event(
+        appointment, "remind", None, appointment.status, appointment.status, date=appointment.date.isoformat()
+    )
+    notify("appointment_reminder", appointment=appointment, event=event)
+    return True
 
 
 # --- Tickets and calls ----------------------------------------------------------------------------------------
@@ -707,6 +758,17 @@ def _in_center(staff: Staff, center: OrgUnit) -> bool:
     return staff.org_unit.path.startswith(center.path)
 
 
+def _case_of_center(center: OrgUnit, number: str) -> Case:
+    """The case with the number staff typed, received by `center` or a unit under it; linked by key from then on."""
+    number = "".join((number or "").split())
+    case = Case.objects.filter(number=number, center__path__startswith=center.path).first() if number else None
+    if case is None:
+        raise ValidationError(
+            {"case_number": _("未找到本中心编号为“%(number)s”的办件，请核对办件编号。") % {"number": number}}
+        )
+    return case
+
+
 @transaction.atomic
 def home_visit_request(
     *,
@@ -801,25 +863,30 @@ def home_visit_record(
     actor: Any,
     case_number: str = "",
 ) -> HomeVisit:
-    """The visit's outcome; where it started a case, that case's number (the case records it was received at home)."""
-    visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
+    """The visit's outcome; where it started a case, the case (found by the number staff type) is linked and
+    records that it was received at home."""
+    visit = HomeVisit.objects.select_for_update(of=("self",)).select_related("center").get(pk=visit.pk)
     if visit.status != HomeVisit.Status.SCHEDULED:
         raise ValidationError(_("只有已安排的上门服务才能登记结果。"))
     if outcome not in HomeVisit.Outcome.values:
         raise ValidationError({"outcome": _("请选择办理结果。")})
     if not note.strip():
         raise ValidationError({"outcome_note": _("请填写结果说明。")})
-    case_number = case_number.strip()
-    if outcome == HomeVisit.Outcome.CASE_STARTED and not case_number:
-        raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
+    case = None
+    if outcome == HomeVisit.Outcome.CASE_STARTED:
+        if not case_number.strip():
+            raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
+        case = _case_of_center(visit.center, case_number)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("实际上门时间不能晚于当前时间。")})
     visit.status = HomeVisit.Status.DONE
     visit.outcome = outcome
     visit.outcome_note = note.strip()
     visit.visited_at = visited_at
-    visit.case_number = case_number[:40]
-    visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case_number"])
+    visit.case = case
+    visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case"])
+    if case is not None:
+        case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
     _visit_event(
         visit,
         "record",
@@ -828,7 +895,7 @@ def home_visit_record(
         HomeVisit.Status.DONE,
         note=note,
         outcome=outcome,
-        case_number=case_number,
+        case_number=case.number if case else "",
     )
     return visit
 
@@ -901,6 +968,7 @@ def proxy_register(
         raise ValidationError({"item_name": _("请填写代办事项。")})
     if community is not None and not community.path.startswith(center.path):
         raise ValidationError({"community": _("所选社区（村）不在本中心辖区内。")})
+    case = _case_of_center(center, case_number) if case_number.strip() else None
     year = timezone.localdate().year
     proxy = ProxyCase.objects.create(
         center=center,
@@ -920,7 +988,7 @@ def proxy_register(
         authorization=authorization,
         authorized_on=authorized_on,
         authorization_note=authorization_note.strip(),
-        case_number=case_number.strip()[:40],
+        case=case,
         created_by=_actor(actor),
     )
     _proxy_event(proxy, "register", actor, "", ProxyCase.Status.OPEN, agent=agent_name, authorization=authorization)
@@ -929,14 +997,16 @@ def proxy_register(
 
 @transaction.atomic
 def proxy_link_case(*, proxy: ProxyCase, case_number: str, actor: Any) -> ProxyCase:
-    case_number = case_number.strip()
-    if not case_number:
+    """Link the case the agent lodged for the applicant (found by its number), so the register follows it and
+    the applicant can follow it on the progress page."""
+    if not case_number.strip():
         raise ValidationError({"case_number": _("请填写办件编号。")})
-    proxy = ProxyCase.objects.select_for_update().get(pk=proxy.pk)
-    old = proxy.case_number
-    proxy.case_number = case_number[:40]
-    proxy.save(update_fields=["case_number"])
-    _proxy_event(proxy, "link_case", actor, proxy.status, proxy.status, old=old, case_number=proxy.case_number)
+    proxy = ProxyCase.objects.select_for_update(of=("self",)).select_related("center", "case").get(pk=proxy.pk)
+    case = _case_of_center(proxy.center, case_number)
+    old = proxy.case.number if proxy.case else ""
+    proxy.case = case
+    proxy.save(update_fields=["case"])
+    _proxy_event(proxy, "link_case", actor, proxy.status, proxy.status, old=old, case_number=case.number)
     return proxy
 
 
@@ -945,7 +1015,7 @@ def proxy_advance(*, proxy: ProxyCase, to_status: str, actor: Any, note: str = "
     proxy = ProxyCase.objects.select_for_update().get(pk=proxy.pk)
     if to_status not in ProxyCase.TRANSITIONS.get(proxy.status, ()):
         raise ValidationError(_("代办登记当前%(status)s，不能改为该状态。") % {"status": proxy.get_status_display()})
-    if to_status == ProxyCase.Status.SUBMITTED and not proxy.case_number:
+    if to_status == ProxyCase.Status.SUBMITTED and proxy.case_id is None:
         raise ValidationError({"case_number": _("递交受理后请先填写办件编号，以便申请人查询进度。")})
     if to_status == ProxyCase.Status.WITHDRAWN and not note.strip():
         raise ValidationError({"note": _("撤回代办须说明原因。")})

@@ -42,7 +42,7 @@ from bianmin.hall.forms import (
     TransferForm,
     add_service_errors,
 )
-from bianmin.hall.intake import intake_url_for
+from bianmin.hall.intake import intake_url_for, progress_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
 from bianmin.org.models import ExtendedHours, OrgUnit, Role, Window
@@ -371,8 +371,17 @@ def ticket_receipt(request: HttpRequest, code: str, public_id: str) -> HttpRespo
     )
 
 
+def _screen_center(code: str) -> OrgUnit:
+    """Any public service hall has the screen, a community point too (its items and who is on duty; no queue)."""
+    center = OrgUnit.objects.centers().filter(code=code, is_active=True).first()
+    if center is None:
+        raise Http404
+    return center
+
+
 def screen(request: HttpRequest, code: str) -> HttpResponse:
-    center = _public_center(code)
+    """The hall screen (电子屏幕): the queue being called, who is on duty at each window, the public items."""
+    center = _screen_center(code)
     return render(
         request,
         "hall/screen.html",
@@ -383,7 +392,7 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 def screen_state(request: HttpRequest, code: str) -> JsonResponse:
     """What the hall screen polls every second: cached per center until the queue changes."""
-    center = _public_center(code)
+    center = _screen_center(code)
     version = selectors.screen_version(center=center)
     minute = timezone.localtime().strftime("%H%M")  # the clock and "open now" move on even when the queue doesn't
     key = f"hall:screen:{center.pk}:{version}:{minute}"
@@ -984,7 +993,9 @@ def proxy_new(request: HttpRequest) -> HttpResponse:
 def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = selectors.proxy_in_scope(user=request.user, pk=pk)
     action = request.POST.get("action")
-    link = LinkCaseForm(request.POST if action == "link" else None, initial={"case_number": proxy.case_number})
+    link = LinkCaseForm(
+        request.POST if action == "link" else None, initial={"case_number": proxy.case.number if proxy.case else ""}
+    )
     advance = AdvanceForm(request.POST if action == "advance" else None)
     advance.fields["to_status"].choices = [  # type: ignore[attr-defined]
         (value, label) for value, label in ProxyCase.Status.choices if value in ProxyCase.TRANSITIONS[proxy.status]
@@ -1019,6 +1030,7 @@ def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proxy": proxy,
             "masked_phone": mask_phone(proxy.applicant_phone),
+            "progress_url": progress_url_for(request, proxy),
             "events": _event_rows(proxy.events.select_related("actor__staff"), ProxyCase.Status),
             "link": link,
             "advance": advance,

@@ -10,6 +10,11 @@ def assigned_task_reminders() -> str:
     return f"即将到期提醒 {sent['near']} 件，超期提醒 {sent['overdue']} 件"
 
 
+def case_deadline_reminders() -> str:
+    sent = services.case_send_reminders()
+    return f"办件即将到期提醒 {sent['near']} 件，超期提醒 {sent['overdue']} 件"
+
+
 def requeue_stale_notifications() -> str:
     return f"重新排队 {services.notification_requeue_stale()} 条"
 

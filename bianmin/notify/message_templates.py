@@ -89,7 +89,7 @@ for _template in [
         _("受理通知"),
         _(
             "您申请的“{item}”已于{accepted_at}受理，受理编号{case_number}，承诺于{due_at}前办结。"
-            "可凭受理编号查询办理进度。"
+            "办理进度可凭受理编号查询：{url}"
         ),
     ),
     MessageTemplate(
@@ -189,11 +189,57 @@ for _template in [
         _("交办事项待确认"),
         _("交办事项{task_number}“{title}”已由{responsible}报办结，请审核确认。"),
     ),
+    # --- cases, handovers and cover (notify/case_listener.py, handover_listener.py, staffing_listener.py) ---
+    MessageTemplate(
+        "case_accepted_direct",
+        CITIZEN,
+        _("受理通知"),
+        _("您申请的“{item}”已于{accepted_at}受理，受理编号{case_number}。办理进度可凭受理编号查询：{url}"),
+    ),
+    MessageTemplate(
+        "handover_materials",
+        STAFF,
+        _("待确认接收材料"),
+        _("{from_staff}代您收下了{subject}的材料（{materials}），请核对后确认接收。"),
+    ),
+    MessageTemplate(
+        "leave_cover",
+        STAFF,
+        _("B岗顶岗安排"),
+        _("{staff}请假（{start}至{end}），请您在{windows}顶岗（B岗），做好工作衔接。"),
+    ),
     MessageTemplate(
         "task_returned",
         STAFF,
         _("交办事项退回"),
         _("交办事项{task_number}“{title}”未予确认办结：{reason}。请继续办理。"),
+    ),
+]:
+    register_template(_template)
+
+
+# --- the hall: bookings (预约服务) ---------------------------------------------------------------------------------
+for _template in [
+    MessageTemplate(
+        "appointment_booked",
+        CITIZEN,
+        _("预约成功"),
+        _(
+            "您已预约{date} {time}到{center}办理“{item}”，预约号{appointment_number}。"
+            "请按时到达，凭预约号签到取号；如需改约或取消，请凭预约号和手机尾号办理。"
+        ),
+    ),
+    MessageTemplate(
+        "appointment_changed",
+        CITIZEN,
+        _("预约已改约"),
+        _("您的预约{appointment_number}已改为{date} {time}，请按时到{center}办理“{item}”。"),
+    ),
+    MessageTemplate(
+        "appointment_cancelled",
+        CITIZEN,
+        _("预约已取消"),
+        _("您预约{date} {time}到{center}办理“{item}”（预约号{appointment_number}）已取消。如需办理，可重新预约。"),
     ),
 ]:
     register_template(_template)

@@ -13,6 +13,12 @@ register_periodic(
     label="交办事项到期和超期提醒",
 )
 register_periodic(
+    "notify.case_deadline_reminders",
+    every=dt.timedelta(minutes=15),
+    func_path="bianmin.notify.jobs.case_deadline_reminders",
+    label="办件到期和超期提醒",
+)
+register_periodic(
     "notify.requeue_stale_notifications",
     every=dt.timedelta(minutes=5),
     func_path="bianmin.notify.jobs.requeue_stale_notifications",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -686,21 +686,37 @@ def assigned_task_cancel(*, task: AssignedTask, reason: str, actor: Any) -> Assi
     return task
 
 
+# Reminders look this far back and ahead of now: enough for the longest holiday between a deadline and the working
+# moment its reminder is due (Spring Festival, National Day), so the sweep reads a bounded slice of the data.
+REMINDER_HORIZON = dt.timedelta(days=15)
+REMINDER_CHUNK = 500
+
+
 def assigned_task_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic reminder sweep: "due tomorrow" from the opening of the working day before the deadline, and
     "overdue" from the first working moment after it, to whoever answers for the task (in-app and SMS) and,
-    when overdue, to the center's director. Each reminder is sent once per task and deadline."""
+    when overdue, to the center's director. Each reminder is sent once per task and deadline.
+
+    Reads the open tasks due within the horizon (an open task overdue for longer is still reminded once), and skips
+    at once those whose reminder of that kind is already recorded (one query), so a run costs little."""
     now = now or timezone.now()
     cal = work_calendar()
     sent = {"near": 0, "overdue": 0}
-    open_tasks = (
-        AssignedTask.objects.filter(status=AssignedTask.Status.OPEN, due_at__lte=now + dt.timedelta(days=15))
+    open_tasks = list(
+        AssignedTask.objects.filter(status=AssignedTask.Status.OPEN, due_at__lte=now + REMINDER_HORIZON)
         .select_related("center", "responsible_staff__user", "responsible_window")
         .order_by("due_at", "id")
+    )
+    reminded = set(
+        AssignedTaskEvent.objects.filter(
+            task_id__in=[task.pk for task in open_tasks], verb__in=["remind_near", "remind_overdue"]
+        ).values_list("task_id", "verb")
     )
     for task in open_tasks:
         hours = task.center.office_hours
         stamp = timezone.localtime(task.due_at).strftime("%Y%m%d%H%M")
+        if (task.pk, "remind_near" if task.due_at >= now else "remind_overdue") in reminded:
+            continue
         with transaction.atomic():
             if task.due_at >= now:
                 if now < deadlines.near_deadline_moment(task.due_at, cal, hours):
@@ -735,6 +751,92 @@ def assigned_task_send_reminders(*, now: dt.datetime | None = None) -> dict[str,
                 _task_event(task, actor=None, verb=f"remind_{kind}", messages=new)
                 sent[kind] += 1
     return sent
+
+
+def _case_reminder_targets(case: Any, now: dt.datetime, cal: Any) -> str | None:
+    """ "near" from the opening of the working day before the deadline, "overdue" from the first working moment
+    after it, None in between (too early) or for a case with no deadline."""
+    if case.due_at is None:
+        return None
+    hours = case.center.office_hours
+    if case.due_at >= now:
+        return "near" if now >= deadlines.near_deadline_moment(case.due_at, cal, hours) else None
+    return "overdue" if now >= deadlines.overdue_notice_moment(case.due_at, cal, hours) else None
+
+
+def case_reminder_candidates(*, now: dt.datetime) -> QuerySet[Any]:
+    """Cases whose clock runs and whose deadline lies within the horizon of `now`, for the reminder sweep. One
+    index range per center (case_center_status_due_idx: center, status, due_at); the applicant's encrypted fields
+    are not read (nor decrypted) for a reminder to staff."""
+    from bianmin.cases.models import CLOCK_RUNNING, Case
+
+    centers = list(OrgUnit.objects.centers().values_list("pk", flat=True))
+    return (
+        Case.objects.filter(
+            center_id__in=centers,
+            status__in=list(CLOCK_RUNNING),
+            due_at__gte=now - REMINDER_HORIZON,
+            due_at__lte=now + REMINDER_HORIZON,
+        )
+        .select_related("center", "assignee__user", "accepted_by__user")
+        .only("id", "number", "item_name", "due_at", "center", "assignee", "accepted_by")
+        .order_by("due_at", "id")
+    )
+
+
+def case_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic reminder sweep over cases whose clock runs (accepted, in progress, forwarded): "due tomorrow"
+    on the working day before the deadline and "overdue" after it, to the staff member handling the case (in-app,
+    and by SMS when settings.BIANMIN_CASE_REMINDER_SMS is on). Once per case, deadline, kind and person: a moved
+    deadline (a supplement paused the clock, the calendar changed) is reminded again.
+
+    Reads the cases within the horizon through the index (`case_reminder_candidates`) and checks the keys already
+    sent in one query per chunk, so a run over a district does a bounded amount of work."""
+    now = now or timezone.now()
+    cal = work_calendar()
+    sent = {"near": 0, "overdue": 0}
+    candidates = list(case_reminder_candidates(now=now))
+    channels = [Channel.IN_APP, Channel.SMS] if settings.BIANMIN_CASE_REMINDER_SMS else [Channel.IN_APP]
+    for start in range(0, len(candidates), REMINDER_CHUNK):
+        due: list[tuple[Any, str, Staff, str]] = []
+        for case in candidates[start : start + REMINDER_CHUNK]:
+            kind = _case_reminder_targets(case, now, cal)
+            staff = case.assignee if case.assignee is not None and case.assignee.is_active else case.accepted_by
+            if kind is None or staff is None or not staff.is_active:
+                continue
+            stamp = timezone.localtime(case.due_at).strftime("%Y%m%d%H%M")
+            due.append((case, kind, staff, f"case:{case.pk}:{kind}:{stamp}:staff{staff.pk}"))
+        if not due:
+            continue
+        done = set(
+            Notification.objects.filter(key__in=[key for *_, key in due], channel=Channel.IN_APP).values_list(
+                "key", flat=True
+            )
+        )
+        for case, kind, staff, key in due:
+            if key in done:
+                continue
+            new = 0
+            for channel in channels:
+                _, created = notification_send_once(
+                    key=key,
+                    channel=channel,
+                    template="case_near_deadline" if kind == "near" else "case_overdue",
+                    context={"case_number": case.number, "item": case.item_name, "due_at": case.due_at},
+                    recipient_user=staff.user,
+                    url=_case_url(case),
+                    center=case.center,
+                )
+                new += created
+            if new:
+                sent[kind] += 1
+    return sent
+
+
+def _case_url(case: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.number])
 
 
 def scheduler_tick(*, now: dt.datetime | None = None) -> list[PeriodicRun]:

@@ -2,6 +2,7 @@
 
 Configured in settings.BIANMIN_STAFFING_LISTENERS; staffing calls it after commit. An unmanned window alerts every
 director of the window's center in-app and by SMS, once per record and director (the key makes retries harmless).
+An approved leave tells each B post who now covers the absent A post, in-app, once per leave and person.
 """
 
 from __future__ import annotations
@@ -9,16 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianmin.notify.models import Channel
 from bianmin.notify.services import notification_send
-from bianmin.org.models import Role, Staff
+from bianmin.org.models import Post, Role, Staff
 
 
 def on_staffing_event(*, kind: str, **payload: Any) -> None:
-    if kind != "unmanned_opened":
-        return
-    record = payload["record"]
+    if kind == "unmanned_opened":
+        _unmanned(payload["record"])
+    elif kind == "leave_approved":
+        _cover(payload["leave"], payload.get("covering") or [])
+
+
+def _unmanned(record: Any) -> None:
     directors = Staff.objects.filter(org_unit=record.center, role=Role.DIRECTOR, is_active=True).select_related("user")
     since = timezone.localtime(record.started_at).strftime("%H:%M")
     for director in directors:
@@ -31,3 +37,28 @@ def on_staffing_event(*, kind: str, **payload: Any) -> None:
                 recipient_user=director.user,
                 center=record.center,
             )
+
+
+def _cover(leave: Any, covering: list[Staff]) -> None:
+    if not covering:
+        return
+    day = timezone.localtime(leave.start).date()
+    absent_windows = Post.objects.active_on(day).filter(staff=leave.staff, kind=Post.Kind.A).values("window_id")
+    for person in covering:
+        if not person.is_active:
+            continue
+        windows = (
+            Post.objects.active_on(day)
+            .filter(staff=person, kind=Post.Kind.B, window_id__in=absent_windows)
+            .select_related("window")
+            .order_by("window__number")
+        )
+        names = "、".join(str(post.window) for post in windows) or _("所在窗口")
+        notification_send(
+            key=f"leave_cover:{leave.pk}:{person.pk}",
+            channel=Channel.IN_APP,
+            template="leave_cover",
+            context={"staff": leave.staff.name, "start": leave.start, "end": leave.end, "windows": names},
+            recipient_user=person.user,
+            center=leave.center,
+        )

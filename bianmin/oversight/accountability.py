@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +19,35 @@ from bianmin.oversight.services import Actor, _user
 V = Accountability.Violation
 
 
+# Source kinds: one candidate per source row (the unique constraint on source_kind + source_id).
+KIND_OTN = "otn_failure"
+KIND_UNMANNED = "unmanned"
+KIND_COMPLAINT = "complaint"
+KIND_PETITION = "petition"
+KIND_CASE_OVERDUE = "case_overdue"
+KIND_MATERIALS = "materials"
+KIND_REFUSAL = "refusal_overturned"
+KIND_TASK = "assigned_task"
+
+# Time-based rules look back this far, so the first sweep on years of history does not flood the director.
+SWEEP_LOOKBACK = dt.timedelta(days=90)
+
+
+def material_hold_days() -> int:
+    """Materials still held this many days after receipt count as unaccounted for (§8(3)(5))."""
+    return int(getattr(settings, "BIANMIN_MATERIAL_HOLD_DAYS", 30))
+
+
 def _raise(
-    *, center_id: int, staff_id: int | None, violation: str, kind: str, source_id: int, summary: str, now: dt.datetime
+    *,
+    center_id: int,
+    staff_id: int | None,
+    violation: str,
+    kind: str,
+    source_id: int,
+    summary: str,
+    now: dt.datetime,
+    evidence: list[dict[str, Any]] | None = None,
 ) -> bool:
     if Accountability.objects.filter(source_kind=kind, source_id=source_id).exists():
         return False
@@ -29,7 +59,7 @@ def _raise(
                 violation=violation,
                 source_kind=kind,
                 source_id=source_id,
-                evidence=[{"kind": kind, "id": source_id}],
+                evidence=evidence or [{"kind": kind, "id": source_id}],
                 summary=summary[:300],
                 created_at=now,
             )
@@ -39,45 +69,243 @@ def _raise(
     return True
 
 
+def _new(qs: QuerySet[Any], kind: str, field: str = "pk") -> QuerySet[Any]:
+    """Rows of `qs` not raised yet (one anti-join, not a lookup per row)."""
+    return qs.exclude(Exists(Accountability.objects.filter(source_kind=kind, source_id=OuterRef(field))))
+
+
+def _case_evidence(case_id: int, number: str) -> dict[str, Any]:
+    return {"kind": "case", "id": case_id, "label": number}
+
+
 def accountability_sweep(now: dt.datetime | None = None) -> int:
     """Raise each candidate once; running it again raises nothing new."""
-    from bianmin.cases.models import OneTimeNotificationFailure
-    from bianmin.petitions.models import Petition
-    from bianmin.staffing.models import UnmannedWindow
-
     now = now or timezone.now()
+    return sum(
+        rule(now)
+        for rule in (
+            _sweep_otn_failures,
+            _sweep_unmanned,
+            _sweep_complaints,
+            _sweep_petitions,
+            _sweep_overdue_cases,
+            _sweep_materials,
+            _sweep_refusals_overturned,
+            _sweep_assigned_tasks,
+        )
+    )
+
+
+def _sweep_otn_failures(now: dt.datetime) -> int:
+    """A supplement request for something the first notice did not list (§8(3)(1)): cases records each one,
+    signed off by the director, as a OneTimeNotificationFailure."""
+    from bianmin.cases.models import OneTimeNotificationFailure
+
     raised = 0
-    for f in OneTimeNotificationFailure.objects.values("pk", "center_id", "responsible_id", "case_id"):
+    rows = _new(OneTimeNotificationFailure.objects.all(), KIND_OTN).values(
+        "pk", "center_id", "responsible_id", "case_id", "case__number"
+    )
+    for f in rows:
         raised += _raise(
             center_id=f["center_id"], staff_id=f["responsible_id"], violation=V.FIRST_INQUIRY,
-            kind="otn_failure", source_id=f["pk"], now=now,
-            summary=_("补正材料超出一次性告知范围（办件 %s）") % f["case_id"],
-        )  # fmt: skip
-    for u in UnmannedWindow.objects.values("pk", "center_id", "window__number"):
-        raised += _raise(
-            center_id=u["center_id"], staff_id=None, violation=V.NO_COVER, kind="unmanned", source_id=u["pk"],
-            summary=_("%s号窗口无人值守") % u["window__number"], now=now,
-        )  # fmt: skip
-    for c in Complaint.objects.filter(finding=Complaint.Finding.FOUNDED).values("pk", "center_id", "staff_id"):
-        raised += _raise(
-            center_id=c["center_id"], staff_id=c["staff_id"], violation=V.BUCK_PASSING, kind="complaint",
-            source_id=c["pk"], summary=_("投诉经调查属实（投诉 %s）") % c["pk"], now=now,
-        )  # fmt: skip
-    for p in Petition.objects.overdue(now).values("pk", "center_id", "handler_id"):
-        raised += _raise(
-            center_id=p["center_id"], staff_id=p["handler_id"], violation=V.OVERDUE, kind="petition",
-            source_id=p["pk"], summary=_("信访件超过办理期限（%s）") % p["pk"], now=now,
+            kind=KIND_OTN, source_id=f["pk"], now=now,
+            summary=_("补正材料超出一次性告知范围（办件 %s）") % f["case__number"],
+            evidence=[_case_evidence(f["case_id"], f["case__number"]), {"kind": KIND_OTN, "id": f["pk"]}],
         )  # fmt: skip
     return raised
 
 
-def accountability_decide(*, record: Accountability, sanction: str, reason: str, actor: Actor) -> Accountability:
+def _sweep_unmanned(now: dt.datetime) -> int:
+    from bianmin.staffing.models import UnmannedWindow
+
+    raised = 0
+    for u in _new(UnmannedWindow.objects.all(), KIND_UNMANNED).values("pk", "center_id", "window__number"):
+        raised += _raise(
+            center_id=u["center_id"], staff_id=None, violation=V.NO_COVER, kind=KIND_UNMANNED, source_id=u["pk"],
+            summary=_("%s号窗口无人值守") % u["window__number"], now=now,
+        )  # fmt: skip
+    return raised
+
+
+def raise_for_complaint(*, complaint_id: int, center_id: int, staff_id: int | None, created_at: dt.datetime,
+                        now: dt.datetime) -> bool:  # fmt: skip
+    """A founded complaint (§8(3)(2)) becomes a candidate at once when the finding is recorded; the sweep
+    catches any the event missed."""
+    number = Complaint.format_number(created_at, complaint_id)
+    return _raise(
+        center_id=center_id, staff_id=staff_id, violation=V.BUCK_PASSING, kind=KIND_COMPLAINT,
+        source_id=complaint_id, summary=_("投诉经调查属实（投诉 %s）") % number, now=now,
+        evidence=[{"kind": KIND_COMPLAINT, "id": complaint_id, "label": number}],
+    )  # fmt: skip
+
+
+def _sweep_complaints(now: dt.datetime) -> int:
+    raised = 0
+    founded = _new(Complaint.objects.filter(finding=Complaint.Finding.FOUNDED), KIND_COMPLAINT)
+    for c in founded.values("pk", "center_id", "staff_id", "created_at"):
+        raised += raise_for_complaint(
+            complaint_id=c["pk"], center_id=c["center_id"], staff_id=c["staff_id"], created_at=c["created_at"],
+            now=now,
+        )  # fmt: skip
+    return raised
+
+
+def _sweep_petitions(now: dt.datetime) -> int:
+    from bianmin.petitions.models import Petition
+
+    raised = 0
+    for p in _new(Petition.objects.overdue(now), KIND_PETITION).values("pk", "center_id", "handler_id", "number"):
+        raised += _raise(
+            center_id=p["center_id"], staff_id=p["handler_id"], violation=V.OVERDUE, kind=KIND_PETITION,
+            source_id=p["pk"], summary=_("信访件超过办理期限（%s）") % p["number"], now=now,
+            evidence=[{"kind": KIND_PETITION, "id": p["pk"], "label": p["number"]}],
+        )  # fmt: skip
+    return raised
+
+
+def _sweep_overdue_cases(now: dt.datetime) -> int:
+    """A case past its deadline with no recorded special reason (§8(3)(3)): still running after the deadline,
+    or completed after it. A reason is a "delay_reason" event (cases.services.case_record_delay_reason)."""
+    from bianmin.cases.models import CLOCK_RUNNING, Case, CaseEvent
+    from bianmin.cases.services import DELAY_REASON_VERB
+
+    late = Q(status__in=CLOCK_RUNNING, completed_at__isnull=True) | Q(completed_at__gt=F("due_at"))
+    cases = _new(
+        Case.objects.filter(late, due_at__lt=now, due_at__gte=now - SWEEP_LOOKBACK).exclude(
+            Exists(CaseEvent.objects.filter(case=OuterRef("pk"), verb=DELAY_REASON_VERB))
+        ),
+        KIND_CASE_OVERDUE,
+    )
+    raised = 0
+    for c in cases.values("pk", "center_id", "number", "assignee_id", "accepted_by_id", "item_name"):
+        raised += _raise(
+            center_id=c["center_id"], staff_id=c["assignee_id"] or c["accepted_by_id"], violation=V.OVERDUE,
+            kind=KIND_CASE_OVERDUE, source_id=c["pk"], now=now,
+            summary=_("办件 %(number)s“%(item)s”超过承诺时限，未登记特殊原因")
+            % {"number": c["number"], "item": c["item_name"]},
+            evidence=[_case_evidence(c["pk"], c["number"])],
+        )  # fmt: skip
+    return raised
+
+
+def _sweep_materials(now: dt.datetime) -> int:
+    """Materials unaccounted for (§8(3)(5)): still held by the center when the case is closed, or held longer
+    than BIANMIN_MATERIAL_HOLD_DAYS. One candidate per case, naming the custodian of its first such material."""
+    from bianmin.cases.models import Case, CaseMaterial, Custody, Status
+
+    closed = [Status.COMPLETED, Status.DELIVERED, Status.REFUSED, Status.WITHDRAWN]
+    held = CaseMaterial.objects.filter(custody=Custody.HELD).filter(
+        Q(case__status__in=closed) | Q(received_at__lt=now - dt.timedelta(days=material_hold_days()))
+    )
+    cases = _new(Case.objects.filter(Exists(held.filter(case=OuterRef("pk")))), KIND_MATERIALS)
+    raised = 0
+    for c in cases.values("pk", "center_id", "number", "assignee_id"):
+        names = list(held.filter(case_id=c["pk"]).order_by("sort_order", "id").values_list("name", "custodian_id"))
+        custodian = next((s for _name, s in names if s), None) or c["assignee_id"]
+        raised += _raise(
+            center_id=c["center_id"], staff_id=custodian, violation=V.LOST_MATERIALS, kind=KIND_MATERIALS,
+            source_id=c["pk"], now=now,
+            summary=_("办件 %(number)s 的材料去向不明：%(names)s")
+            % {"number": c["number"], "names": "、".join(n for n, _s in names)},
+            evidence=[_case_evidence(c["pk"], c["number"])],
+        )  # fmt: skip
+    return raised
+
+
+def _sweep_refusals_overturned(now: dt.datetime) -> int:
+    """A refusal later overturned (§8(3)(4)): the director's "refusal_overturned" event on the case."""
+    from bianmin.cases.models import CaseEvent
+    from bianmin.cases.services import REFUSAL_OVERTURNED_VERB
+
+    raised = 0
+    events = _new(CaseEvent.objects.filter(verb=REFUSAL_OVERTURNED_VERB), KIND_REFUSAL)
+    for e in events.values("pk", "case_id", "case__center_id", "case__number", "data", "note"):
+        refused_by = (e["data"] or {}).get("refused_by")
+        raised += _raise(
+            center_id=e["case__center_id"], staff_id=refused_by, violation=V.REFUSAL, kind=KIND_REFUSAL,
+            source_id=e["pk"], now=now,
+            summary=_("办件 %(number)s 的不予受理决定被撤销：%(note)s")
+            % {"number": e["case__number"], "note": e["note"]},
+            evidence=[_case_evidence(e["case_id"], e["case__number"])],
+        )  # fmt: skip
+    return raised
+
+
+def _sweep_assigned_tasks(now: dt.datetime) -> int:
+    """An assigned task (交办事项) still open past its deadline."""
+    from bianmin.notify.selectors import overdue_tasks
+
+    raised = 0
+    tasks = _new(overdue_tasks(as_of=now).filter(due_at__gte=now - SWEEP_LOOKBACK), KIND_TASK)
+    for t in tasks.values("pk", "center_id", "responsible_staff_id", "number", "title"):
+        raised += _raise(
+            center_id=t["center_id"], staff_id=t["responsible_staff_id"], violation=V.OVERDUE, kind=KIND_TASK,
+            source_id=t["pk"], now=now,
+            summary=_("交办事项 %(number)s“%(title)s”超过办理时限") % {"number": t["number"], "title": t["title"]},
+            evidence=[{"kind": KIND_TASK, "id": t["pk"], "label": t["number"]}],
+        )  # fmt: skip
+    return raised
+
+
+def accountability_record(
+    *,
+    center: OrgUnit,
+    staff: Staff | None,
+    violation: str,
+    summary: str,
+    actor: Actor,
+    case_number: str = "",
+    now: dt.datetime | None = None,
+) -> Accountability:
+    """A record raised by hand (an inspection finding, criticism from above or in the press, a breach of the staff
+    rules): it waits, like a raised candidate, for the director's decision."""
+    from bianmin.cases.models import Case
+
+    summary = summary.strip()
+    errors: dict[str, list[str]] = {}
+    if violation not in Accountability.Violation.values:
+        errors["violation"] = [_("请选择违规情形。")]
+    if not summary:
+        errors["summary"] = [_("请写明事由。")]
+    if staff is not None and not staff.org_unit.path.startswith(center.path):
+        errors["staff"] = [_("责任人不是本中心的工作人员。")]
+    evidence: list[dict[str, Any]] = []
+    if case_number.strip():
+        case = Case.objects.filter(center__path__startswith=center.path, number=case_number.strip()).first()
+        if case is None:
+            errors["case_number"] = [_("本中心没有这个办件编号。")]
+        else:
+            evidence.append({"kind": "case", "id": case.pk, "label": case.number})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = Accountability.objects.create(
+            center=center, staff=staff, violation=violation, summary=summary[:300], evidence=evidence,
+            created_at=now or timezone.now(),
+        )  # fmt: skip
+        AccountabilityEvent.objects.create(record=record, actor=_user(actor), verb="create", to_state=record.status)
+    return record
+
+
+def accountability_decide(
+    *, record: Accountability, sanction: str, reason: str, actor: Actor, staff: Staff | None = None
+) -> Accountability:
+    """Confirm with a sanction (or, after an appeal, the final decision). `staff` names the responsible person
+    when the data could not (an unmanned window)."""
     if sanction not in Accountability.Sanction.values or not sanction:
         raise ValidationError(_("请选择处理方式。"))
     with transaction.atomic():
-        record = Accountability.objects.select_for_update(of=("self",)).select_related("staff").get(pk=record.pk)
+        record = (
+            Accountability.objects.select_for_update(of=("self",)).select_related("staff", "center").get(pk=record.pk)
+        )
         if record.status not in (Accountability.Status.CANDIDATE, Accountability.Status.APPEALED):
             raise ValidationError(_("该记录不能再作决定。"))
+        if staff is not None and record.staff is None:
+            if not staff.org_unit.path.startswith(record.center.path):
+                raise ValidationError(_("责任人不是本中心的工作人员。"))
+            record.staff = staff
+        if record.staff is None:
+            raise ValidationError(_("请确定责任人。"))
         if sanction == Accountability.Sanction.DISMISSAL and (
             record.staff is None or record.staff.employment != Staff.Employment.TEMPORARY
         ):
@@ -88,7 +316,7 @@ def accountability_decide(*, record: Accountability, sanction: str, reason: str,
             record=record, actor=_user(actor), verb="decide", from_state=record.status, to_state=to, note=reason
         )
         record.sanction, record.reason, record.status = sanction, reason, to
-        record.save(update_fields=["sanction", "reason", "status"])
+        record.save(update_fields=["sanction", "reason", "status", "staff"])
     return record
 
 

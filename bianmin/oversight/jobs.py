@@ -5,3 +5,9 @@ from bianmin.oversight import accountability
 
 def accountability_sweep() -> str:
     return f"新增候选 {accountability.accountability_sweep()} 条"
+
+
+def rating_invitations_send() -> str:
+    from bianmin.oversight.ratings import rating_invitations_send as send
+
+    return f"发出评价邀请 {send()} 条"

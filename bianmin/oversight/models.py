@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.models import EventBase
@@ -57,7 +60,19 @@ class Complaint(models.Model):
         indexes = [models.Index(fields=["center", "status", "due_at"])]
 
     def __str__(self) -> str:
-        return f"{self.center_id}-{self.pk}"
+        return self.number
+
+    @staticmethod
+    def format_number(created_at: dt.datetime, pk: int) -> str:
+        return f"TS{timezone.localtime(created_at):%Y}{pk:06d}"
+
+    @property
+    def number(self) -> str:
+        """The number told to the complainant and used in messages: TS, the year filed and the id."""
+        return self.format_number(self.created_at, self.pk) if self.pk and self.created_at else ""
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return self.replied_at is None and self.due_at < (now or timezone.now())
 
 
 class ComplaintEvent(EventBase):
@@ -150,7 +165,8 @@ class AccountabilityEvent(EventBase):
 
 
 class Rating(models.Model):
-    """An applicant's rating (好差评) of a completed case; one per case."""
+    """An applicant's rating (好差评) of a completed case; one per case. A bad review opens a rectification
+    (整改) for the staff member and the director, with a call-back to the applicant."""
 
     class Level(models.IntegerChoices):
         VERY_SATISFIED = 5, _("非常满意")
@@ -159,21 +175,60 @@ class Rating(models.Model):
         DISSATISFIED = 2, _("不满意")
         VERY_DISSATISFIED = 1, _("非常不满意")
 
+    class Source(models.TextChoices):
+        PROGRESS = "progress", _("网上评价")
+        WINDOW = "window", _("窗口评价器")
+
+    class CallbackOutcome(models.TextChoices):
+        SATISFIED = "satisfied", _("申请人认可整改")
+        UNSATISFIED = "unsatisfied", _("申请人仍不满意")
+        UNREACHABLE = "unreachable", _("未能联系上申请人")
+
+    class Appeal(models.TextChoices):
+        NONE = "", _("未申诉")
+        PENDING = "pending", _("申诉待复核")
+        UPHELD = "upheld", _("申诉成立")
+        REJECTED = "rejected", _("申诉不成立")
+
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rating")
     center = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=_("被评价人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("评价渠道"), max_length=10, choices=Source.choices, default=Source.PROGRESS)
     overall = models.PositiveSmallIntegerField(_("总体评价"), choices=Level.choices)
     efficiency = models.PositiveSmallIntegerField(_("办事效率"), choices=Level.choices)
     service = models.PositiveSmallIntegerField(_("服务水平"), choices=Level.choices)
     attitude = models.PositiveSmallIntegerField(_("服务态度"), choices=Level.choices)
     comment = models.TextField(_("评价内容"), blank=True)
     rectify_due_at = models.DateTimeField(_("整改期限"), null=True, blank=True)
+    rectification = models.TextField(_("整改情况"), blank=True)
+    rectified_at = models.DateTimeField(_("整改登记时间"), null=True, blank=True)
+    rectified_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("整改登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    callback_on = models.DateField(_("回访日期"), null=True, blank=True)
+    callback_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("回访人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    callback_outcome = models.CharField(
+        _("回访结果"), max_length=12, choices=CallbackOutcome.choices, blank=True, default=""
+    )
     callback_note = models.TextField(_("回访记录"), blank=True)
+    appeal = models.CharField(_("申诉"), max_length=10, choices=Appeal.choices, blank=True, default="")
+    appeal_reason = models.TextField(_("申诉理由"), blank=True)
+    appeal_decision = models.TextField(_("复核意见"), blank=True)
+    # An upheld appeal (malicious or mistaken rating) takes the rating out of statistics and assessment.
+    excluded = models.BooleanField(_("不计入统计"), default=False)
     created_at = models.DateTimeField(_("评价时间"))
 
     class Meta:
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
-        indexes = [models.Index(fields=["center", "created_at"])]
+        indexes = [
+            models.Index(fields=["center", "created_at"]),
+            models.Index(fields=["center", "overall", "rectify_due_at"], name="rating_bad_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.overall}"
@@ -181,6 +236,29 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.overall <= self.Level.DISSATISFIED
+
+    @property
+    def rectification_done(self) -> bool:
+        return bool(self.rectified_at and self.callback_on)
+
+    @property
+    def needs_rectification(self) -> bool:
+        return self.is_bad and not self.excluded and not self.rectification_done
+
+
+class RatingInvitation(models.Model):
+    """The one invitation to rate sent for an unrated completed case."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="rating_invitation")
+    center = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("邀请时间"))
+
+    class Meta:
+        verbose_name = _("评价邀请")
+        verbose_name_plural = _("评价邀请")
+
+    def __str__(self) -> str:
+        return str(self.case_id)
 
 
 class RatingEvent(EventBase):

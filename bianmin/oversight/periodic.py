@@ -13,3 +13,11 @@ register_periodic(
     func_path="bianmin.oversight.jobs.accountability_sweep",
     label="责任追究候选记录日检",
 )
+
+register_periodic(
+    "oversight.rating_invitations",
+    every=dt.timedelta(days=1),
+    offset=dt.timedelta(hours=2),
+    func_path="bianmin.oversight.jobs.rating_invitations_send",
+    label="未评价办件邀请评价",
+)

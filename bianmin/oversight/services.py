@@ -4,17 +4,19 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.cases.models import Case
 from bianmin.cases.models import Status as CaseStatus
+from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
-from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.org.models import OrgUnit, Role, Staff, Window
 from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
+from bianmin.oversight.notifications import notify
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -26,6 +28,35 @@ def _user(actor: Actor) -> User | None:
 def settings_for(center: OrgUnit) -> OversightSettings:
     found = OversightSettings.objects.filter(center=center).first()
     return found if found is not None else OversightSettings(center=center)
+
+
+@transaction.atomic
+def oversight_settings_set(
+    *, center: OrgUnit, complaint_reply_days: int, rectification_days: int, actor: Actor
+) -> OversightSettings:
+    """The center sets its own deadlines (working days); they apply to complaints and bad reviews from now on."""
+    errors: dict[str, str] = {}
+    if not 1 <= complaint_reply_days <= 30:
+        errors["complaint_reply_days"] = _("投诉答复期限应为 1 至 30 个工作日。")
+    if not 1 <= rectification_days <= 20:
+        errors["rectification_days"] = _("差评整改期限应为 1 至 20 个工作日。")
+    if errors:
+        raise ValidationError(errors)
+    row, created = OversightSettings.objects.update_or_create(
+        center=center,
+        defaults={"complaint_reply_days": complaint_reply_days, "rectification_days": rectification_days},
+    )
+    audit(
+        actor=_user(actor),
+        target=row,
+        verb="oversight_settings_set",
+        data={
+            "complaint_reply_days": complaint_reply_days,
+            "rectification_days": rectification_days,
+            "created": created,
+        },
+    )
+    return row
 
 
 def complaint_due(center: OrgUnit, start: dt.datetime) -> dt.datetime:
@@ -52,6 +83,8 @@ def complaint_file(
         raise ValidationError(_("投诉渠道无效。"))
     if window is not None and window.center_id != center.pk:
         raise ValidationError(_("窗口不属于本中心。"))
+    if staff is not None and not staff.org_unit.path.startswith(center.path):
+        raise ValidationError(_("被投诉人不是本中心的工作人员。"))
     phone = clean_phone(phone) if phone.strip() else ""
     now = now or timezone.now()
     with transaction.atomic():
@@ -82,12 +115,17 @@ def _move(complaint: Complaint, actor: Actor, verb: str, to: str, note: str = ""
 
 def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) -> Complaint:
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("center").get(pk=complaint.pk)
         if complaint.status not in (Complaint.Status.RECEIVED, Complaint.Status.ASSIGNED):
             raise ValidationError(_("该投诉已认定，不能再指派。"))
+        unit, center_path = inspector.org_unit.path, complaint.center.path
+        related = center_path.startswith(unit) or unit.startswith(center_path)
+        if inspector.role not in (Role.INSPECTOR, Role.DIRECTOR) or not related:
+            raise ValidationError(_("只能指派本中心的纪检督查人员或中心主任调查。"))
         complaint.inspector = inspector
         _move(complaint, actor, "assign", Complaint.Status.ASSIGNED, inspector.name)
         complaint.save(update_fields=["inspector", "status"])
+        notify("complaint_assigned", complaint=complaint, inspector=inspector)
     return complaint
 
 
@@ -104,6 +142,13 @@ def complaint_decide(*, complaint: Complaint, finding: str, evidence: str, actor
         complaint.evidence = evidence.strip()
         _move(complaint, actor, "decide", Complaint.Status.DECIDED, finding)
         complaint.save(update_fields=["finding", "evidence", "status"])
+        if finding == Complaint.Finding.FOUNDED:
+            from bianmin.oversight.accountability import raise_for_complaint  # accountability builds on services
+
+            raise_for_complaint(
+                complaint_id=complaint.pk, center_id=complaint.center_id, staff_id=complaint.staff_id,
+                created_at=complaint.created_at, now=timezone.now(),
+            )  # fmt: skip
     return complaint
 
 
@@ -129,26 +174,38 @@ def rating_submit(
     service: int,
     attitude: int,
     comment: str = "",
+    source: str = Rating.Source.PROGRESS,
     actor: Actor = None,
     now: dt.datetime | None = None,
 ) -> Rating:
     levels = set(Rating.Level.values)
     if not {overall, efficiency, service, attitude} <= levels:
         raise ValidationError(_("请为每一项选择评价等级。"))
-    if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
-        raise ValidationError(_("办件办结后方可评价。"))
+    if source not in Rating.Source.values:
+        raise ValidationError(_("评价渠道无效。"))
     now = now or timezone.now()
     with transaction.atomic():
+        # The case as it is now, not the caller's copy.
+        case = Case.objects.select_related("center", "window").get(pk=case.pk)
+        if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+            raise ValidationError(_("办件办结后方可评价。"))
         if Rating.objects.filter(case=case).exists():
             raise ValidationError(_("该办件已评价，每件只能评价一次。"))
         center = case.center
         rating = Rating(
             case=case, center=center, overall=overall, efficiency=efficiency, service=service,
-            attitude=attitude, comment=comment.strip(), created_at=now,
+            attitude=attitude, comment=comment.strip()[:2000], created_at=now, source=source,
+            staff_id=case.assignee_id or case.accepted_by_id or case.received_by_id,
         )  # fmt: skip
         if rating.is_bad:
             days = settings_for(center).rectification_days
             rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
-        rating.save()
+        try:
+            with transaction.atomic():
+                rating.save()
+        except IntegrityError as exc:  # two submissions at once: the second loses on the unique case
+            raise ValidationError(_("该办件已评价，每件只能评价一次。")) from exc
         RatingEvent.objects.create(rating=rating, actor=_user(actor), verb="rate", note=str(overall))
+        if rating.is_bad:
+            notify("bad_review", rating=rating)
     return rating

@@ -1,13 +1,66 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from typing import Any
 
-from bianmin.org.models import OrgUnit, Window
-from bianmin.org.selectors import public_center
-from bianmin.oversight import services
-from bianmin.oversight.forms import ComplaintForm
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bianmin.cases.models import Case
+from bianmin.core.personal_data import mask_phone
+from bianmin.core.services import personal_data_reveal
+from bianmin.org.access import has_role, staff_required
+from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.org.selectors import public_center, user_center
+from bianmin.oversight import accountability, ratings, selectors, services
+from bianmin.oversight.access import (
+    COMPLAINT_ASSIGNERS,
+    DECIDERS,
+    OVERSIGHT_READERS,
+    can_appeal,
+    can_decide,
+    can_investigate,
+)
+from bianmin.oversight.forms import (
+    AppealDecideForm,
+    AssignForm,
+    CallbackForm,
+    ComplaintFilterForm,
+    ComplaintForm,
+    DecideForm,
+    RatingForm,
+    ReasonForm,
+    RecordForm,
+    RectifyForm,
+    ReplyForm,
+    SanctionForm,
+    SettingsForm,
+    StaffComplaintForm,
+    apply_errors,
+)
+from bianmin.oversight.models import Accountability, Complaint, Rating
+
+PAGE_SIZE = 50
+
+# --- public complaint page ------------------------------------------------------------------------------------
+
+
+def _board_staff(center: OrgUnit, raw: Any) -> Staff | None:
+    """The staff member preselected from the staff board's link, if they work at this center."""
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return Staff.objects.filter(pk=pk, is_active=True, org_unit__path__startswith=center.path).first()
 
 
 def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -15,26 +68,507 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
         center = public_center(code=code)
     except OrgUnit.DoesNotExist as exc:
         raise Http404 from exc
-    form = ComplaintForm(request.POST or None)
+    initial = {"window_number": request.GET.get("window") or None, "staff_id": request.GET.get("staff") or None}
+    form = ComplaintForm(request.POST or None, initial=initial)
+    staff = _board_staff(center, request.POST.get("staff_id") if request.method == "POST" else initial["staff_id"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         window = None
         if data["window_number"]:
             window = Window.objects.filter(center=center, number=data["window_number"]).first()
             if window is None:
-                form.add_error("window_number", "没有这个窗口号。")
+                form.add_error("window_number", _("没有这个窗口号。"))
         if not form.errors:
             try:
                 complaint = services.complaint_file(
                     center=center,
                     content=data["content"],
+                    channel=Complaint.Channel.BOARD if staff is not None else Complaint.Channel.WEB,
                     window=window,
+                    staff=staff,
                     name=data["name"],
                     phone=data["phone"],
                     actor=request.user,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_errors(form, exc)
             else:
                 return render(request, "oversight/complaint_done.html", {"center": center, "complaint": complaint})
-    return render(request, "oversight/complaint_new.html", {"center": center, "form": form})
+    return render(
+        request,
+        "oversight/complaint_new.html",
+        {"center": center, "form": form, "staff": staff},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- complaints (staff) ---------------------------------------------------------------------------------------
+
+
+@staff_required(OVERSIGHT_READERS)
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    form = ComplaintFilterForm(request.GET or None)
+    now = timezone.now()
+    page = Paginator(selectors.complaint_list(user=request.user, filters=form.filters(), now=now), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "oversight/complaint_list.html",
+        {"form": form, "page": page.get_page(request.GET.get("page")), "now": now, "query": query.urlencode()},
+    )
+
+
+@staff_required()
+def complaint_record(request: HttpRequest) -> HttpResponse:
+    """A complaint received by phone (or at the board), entered by any staff member of the center."""
+    center = user_center(user=request.user)
+    if center is None:
+        raise Http404
+    windows = Window.objects.filter(center=center, is_active=True).order_by("number")
+    people = Staff.objects.filter(org_unit__path__startswith=center.path, is_active=True).order_by("name")
+    form = StaffComplaintForm(request.POST or None, windows=windows, staff=people)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            complaint = services.complaint_file(
+                center=center, content=d["content"], channel=d["channel"], window=d["window"], staff=d["staff"],
+                name=d["name"], phone=d["phone"], actor=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已登记投诉 %(number)s，答复期限 %(due)s。")
+                % {"number": complaint.number, "due": timezone.localtime(complaint.due_at).date()},
+            )
+            if has_role(request.user, OVERSIGHT_READERS):
+                return redirect("oversight:complaint_detail", pk=complaint.pk)
+            return redirect("oversight:complaint_record")
+    return render(
+        request,
+        "oversight/complaint_record.html",
+        {"form": form, "center": center},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _complaint_context(request: HttpRequest, complaint: Complaint, **forms_: forms.Form) -> dict[str, Any]:
+    investigating = can_investigate(request.user, complaint)
+    status = complaint.status
+    S = Complaint.Status
+    return {
+        "complaint": complaint,
+        "events": selectors.complaint_events(complaint=complaint),
+        "overdue": complaint.is_overdue(),
+        "can_assign": has_role(request.user, COMPLAINT_ASSIGNERS) and status in (S.RECEIVED, S.ASSIGNED),
+        "can_decide": investigating and status == S.ASSIGNED,
+        "can_reply": investigating and status == S.DECIDED,
+        "assign_form": forms_.get("assign_form")
+        or AssignForm(
+            investigators=selectors.investigators(center=complaint.center),
+            initial={"inspector": complaint.inspector_id},
+        ),
+        "decide_form": forms_.get("decide_form") or DecideForm(),
+        "reply_form": forms_.get("reply_form") or ReplyForm(),
+        "reveal_form": forms_.get("reveal_form") or ReasonForm(),
+        "can_reveal": investigating and bool(complaint.phone),
+        "masked_phone": mask_phone(complaint.phone) if complaint.phone else "",
+        "revealed_phone": "",
+    }
+
+
+@staff_required(OVERSIGHT_READERS)
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    return render(request, "oversight/complaint_detail.html", _complaint_context(request, complaint))
+
+
+def _complaint_act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form: forms.Form,
+    name: str,
+    allowed: Callable[[Complaint], bool],
+    action: Callable[[Complaint, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    if not allowed(complaint):
+        return HttpResponse(_("您无权办理该事项。"), status=403)
+    if form.is_valid():
+        try:
+            action(complaint, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("oversight:complaint_detail", pk=complaint.pk)
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    context = _complaint_context(request, complaint, **{name: form})
+    return render(request, "oversight/complaint_detail.html", context, status=400)
+
+
+@staff_required(OVERSIGHT_READERS)
+@require_POST
+def complaint_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The complainant's full phone for the investigator who must call back; every reveal is logged."""
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    if not can_investigate(request.user, complaint) or not complaint.phone:
+        return HttpResponse(_("您无权查看完整联系电话。"), status=403)
+    form = ReasonForm(request.POST)
+    context = _complaint_context(request, complaint, reveal_form=form)
+    if form.is_valid():
+        context["revealed_phone"] = personal_data_reveal(
+            actor=request.user, target=complaint, field="phone", reason=form.cleaned_data["reason"]
+        )
+        return render(request, "oversight/complaint_detail.html", context)
+    return render(request, "oversight/complaint_detail.html", context, status=400)
+
+
+@staff_required(COMPLAINT_ASSIGNERS)
+@require_POST
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    form = AssignForm(request.POST, investigators=selectors.investigators(center=complaint.center))
+    return _complaint_act(
+        request, pk, form=form, name="assign_form", allowed=lambda c: True,
+        action=lambda c, d: services.complaint_assign(complaint=c, inspector=d["inspector"], actor=request.user),
+        success=_("已指派调查人。"),
+    )  # fmt: skip
+
+
+@staff_required(OVERSIGHT_READERS)
+@require_POST
+def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _complaint_act(
+        request, pk, form=DecideForm(request.POST), name="decide_form",
+        allowed=lambda c: can_investigate(request.user, c),
+        action=lambda c, d: services.complaint_decide(
+            complaint=c, finding=d["finding"], evidence=d["evidence"], actor=request.user
+        ),
+        success=_("已记录调查情况和认定结果。"),
+    )  # fmt: skip
+
+
+@staff_required(OVERSIGHT_READERS)
+@require_POST
+def complaint_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _complaint_act(
+        request, pk, form=ReplyForm(request.POST), name="reply_form",
+        allowed=lambda c: can_investigate(request.user, c),
+        action=lambda c, d: services.complaint_reply(complaint=c, reply=d["reply"], actor=request.user),
+        success=_("已答复投诉人。"),
+    )  # fmt: skip
+
+
+# --- accountability -------------------------------------------------------------------------------------------
+
+
+@staff_required()
+def accountability_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in Accountability.Status.values:
+        status = ""
+    page = Paginator(selectors.accountability_list(user=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "oversight/accountability_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Accountability.Status.choices,
+            "reader": has_role(request.user, OVERSIGHT_READERS),
+            "can_record": has_role(request.user, COMPLAINT_ASSIGNERS),
+        },
+    )
+
+
+@staff_required(COMPLAINT_ASSIGNERS)
+def accountability_new(request: HttpRequest) -> HttpResponse:
+    """A record raised by hand by the director or the inspector."""
+    center = user_center(user=request.user)
+    if center is None:
+        raise Http404
+    people = Staff.objects.filter(org_unit__path__startswith=center.path, is_active=True).order_by("name")
+    form = RecordForm(request.POST or None, staff=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = accountability.accountability_record(center=center, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记，待中心主任确认处理。"))
+            return redirect("oversight:accountability_detail", pk=record.pk)
+    return render(
+        request,
+        "oversight/accountability_new.html",
+        {"form": form, "center": center},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _responsible_choices(record: Accountability) -> Any:
+    if record.staff_id is not None:
+        return None
+    return Staff.objects.filter(org_unit__path__startswith=record.center.path, is_active=True).order_by("name")
+
+
+def _record_context(request: HttpRequest, record: Accountability, **forms_: forms.Form) -> dict[str, Any]:
+    S = Accountability.Status
+    deciding = can_decide(request.user, record)
+    return {
+        "record": record,
+        "links": selectors.evidence_links(record),
+        "events": record.events.select_related("actor__staff"),
+        "can_decide": deciding and record.status in (S.CANDIDATE, S.APPEALED),
+        "can_dismiss": deciding and record.status == S.CANDIDATE,
+        "can_appeal": can_appeal(request.user, record) and record.status == S.DECIDED,
+        "temporary": record.staff is not None and record.staff.employment == Staff.Employment.TEMPORARY,
+        "sanction_form": forms_.get("sanction_form") or SanctionForm(staff=_responsible_choices(record)),
+        "dismiss_form": forms_.get("dismiss_form") or ReasonForm(),
+        "appeal_form": forms_.get("appeal_form") or ReasonForm(),
+    }
+
+
+@staff_required()
+def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.accountability_get(user=request.user, pk=pk)
+    return render(request, "oversight/accountability_detail.html", _record_context(request, record))
+
+
+def _record_act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form: forms.Form,
+    name: str,
+    allowed: Callable[[Accountability], bool],
+    action: Callable[[Accountability, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    record = selectors.accountability_get(user=request.user, pk=pk)
+    if not allowed(record):
+        return HttpResponse(_("您无权办理该事项。"), status=403)
+    if form.is_valid():
+        try:
+            action(record, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("oversight:accountability_detail", pk=record.pk)
+    record = selectors.accountability_get(user=request.user, pk=pk)
+    return render(
+        request, "oversight/accountability_detail.html", _record_context(request, record, **{name: form}), status=400
+    )
+
+
+@staff_required()
+@require_POST
+def accountability_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.accountability_get(user=request.user, pk=pk)
+    return _record_act(
+        request, pk, form=SanctionForm(request.POST, staff=_responsible_choices(record)), name="sanction_form",
+        allowed=lambda r: can_decide(request.user, r),
+        action=lambda r, d: accountability.accountability_decide(
+            record=r, sanction=d["sanction"], reason=d["reason"], actor=request.user, staff=d.get("staff")
+        ),
+        success=_("已作出处理决定。"),
+    )  # fmt: skip
+
+
+@staff_required()
+@require_POST
+def accountability_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_act(
+        request, pk, form=ReasonForm(request.POST), name="dismiss_form",
+        allowed=lambda r: can_decide(request.user, r),
+        action=lambda r, d: accountability.accountability_dismiss(record=r, reason=d["reason"], actor=request.user),
+        success=_("已排除该候选记录。"),
+    )  # fmt: skip
+
+
+@staff_required()
+@require_POST
+def accountability_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_act(
+        request, pk, form=ReasonForm(request.POST), name="appeal_form",
+        allowed=lambda r: can_appeal(request.user, r),
+        action=lambda r, d: accountability.accountability_appeal(record=r, reason=d["reason"], actor=request.user),
+        success=_("申诉已提交，由中心主任复核后作出最终决定。"),
+    )  # fmt: skip
+
+
+# --- ratings: public form, window tablet, rectification -------------------------------------------------------
+
+
+def rating_panel(request: HttpRequest, case: Case) -> str:
+    """The progress page's rating panel (settings.BIANMIN_PROGRESS_PANELS): the form once the case is completed,
+    thanks once it is rated, nothing before completion."""
+    if case.status not in ratings.RATEABLE_STATUSES:
+        return ""
+    rated = Rating.objects.filter(case=case).exists()
+    return render_to_string(
+        "oversight/_rating_panel.html",
+        {"case": case, "rated": rated, "form": None if rated else RatingForm()},
+        request=request,
+    )
+
+
+def _public_case(token: str) -> Case:
+    from bianmin.cases.selectors import progress_by_token
+
+    case = progress_by_token(token=token)
+    if case is None:
+        raise Http404
+    return case
+
+
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the applicant's rating, reached from the progress page or the invitation's link."""
+    case = _public_case(token)
+    progress = reverse("cases:progress_token", args=[token])
+    if request.method != "POST":
+        return redirect(f"{progress}#rating")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_submit(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect(f"{progress}#rating")
+    return render(request, "oversight/rate.html", {"case": case, "form": form}, status=400)
+
+
+@staff_required()
+def window_rating(request: HttpRequest) -> HttpResponse:
+    """The window's citizen-facing tablet: pick the just-completed case, hand the tablet to the applicant."""
+    cases = list(selectors.rateable_cases(user=request.user)[:20])
+    return render(request, "oversight/window_rating.html", {"cases": cases})
+
+
+@staff_required()
+def window_rate(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.rateable_case(user=request.user, pk=case_id)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_submit(case=case, actor=request.user, source=Rating.Source.WINDOW, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return render(request, "oversight/window_rate.html", {"case": case, "done": True})
+    return render(
+        request,
+        "oversight/window_rate.html",
+        {"case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required()
+def rating_list(request: HttpRequest) -> HttpResponse:
+    pending = request.GET.get("pending") == "1"
+    page = Paginator(selectors.rating_list(user=request.user, pending_only=pending), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "oversight/rating_list.html", {"page": page, "pending": pending, "now": timezone.now()})
+
+
+def _rating_context(request: HttpRequest, rating: Rating, **forms_: forms.Form) -> dict[str, Any]:
+    rectifying = (
+        ratings.can_rectify(request.user, rating)
+        and rating.is_bad
+        and not rating.excluded
+        and not rating.rectification_done
+    )
+    return {
+        "rating": rating,
+        "events": selectors.rating_events(rating=rating),
+        "overdue": rating.needs_rectification
+        and rating.rectify_due_at is not None
+        and rating.rectify_due_at < timezone.now(),
+        "can_rectify": rectifying,
+        "can_appeal": ratings.can_rectify(request.user, rating) and rating.is_bad and not rating.appeal,
+        "can_review": ratings.can_review_appeal(request.user, rating) and rating.appeal == Rating.Appeal.PENDING,
+        "rectify_form": forms_.get("rectify_form") or RectifyForm(initial={"action": rating.rectification}),
+        "callback_form": forms_.get("callback_form") or CallbackForm(initial={"called_on": timezone.localdate()}),
+        "appeal_form": forms_.get("appeal_form") or ReasonForm(),
+        "review_form": forms_.get("review_form") or AppealDecideForm(),
+    }
+
+
+@staff_required()
+def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rating = selectors.rating_get(user=request.user, pk=pk)
+    return render(request, "oversight/rating_detail.html", _rating_context(request, rating))
+
+
+_RATING_ACTIONS: dict[str, tuple[type[forms.Form], str, str]] = {
+    "rectify": (RectifyForm, "rectify_form", "已登记整改情况。"),
+    "callback": (CallbackForm, "callback_form", "已登记回访。"),
+    "appeal": (ReasonForm, "appeal_form", "申诉已提交，由中心主任复核。"),
+    "review": (AppealDecideForm, "review_form", "已复核申诉。"),
+}
+
+
+@staff_required()
+@require_POST
+def rating_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _RATING_ACTIONS:
+        raise Http404
+    rating = selectors.rating_get(user=request.user, pk=pk)
+    form_class, name, success = _RATING_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "rectify":
+                ratings.rating_rectify(rating=rating, actor=request.user, action=d["action"])
+            elif action == "callback":
+                ratings.rating_callback(
+                    rating=rating, actor=request.user, called_on=d["called_on"], outcome=d["outcome"], note=d["note"]
+                )
+            elif action == "appeal":
+                ratings.rating_appeal(rating=rating, actor=request.user, reason=d["reason"])
+            else:
+                ratings.rating_appeal_decide(rating=rating, actor=request.user, upheld=d["upheld"], note=d["note"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _(success))
+            return redirect("oversight:rating_detail", pk=rating.pk)
+    rating = selectors.rating_get(user=request.user, pk=pk)
+    return render(request, "oversight/rating_detail.html", _rating_context(request, rating, **{name: form}), status=400)
+
+
+@staff_required(DECIDERS)
+def settings_view(request: HttpRequest) -> HttpResponse:
+    center = user_center(user=request.user)
+    if center is None:
+        raise Http404
+    config = services.settings_for(center)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"complaint_reply_days": config.complaint_reply_days, "rectification_days": config.rectification_days},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.oversight_settings_set(center=center, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("期限已保存，适用于此后受理的投诉和差评。"))
+            return redirect("oversight:settings")
+    return render(
+        request,
+        "oversight/settings.html",
+        {"form": form, "center": center},
+        status=400 if request.method == "POST" else 200,
+    )

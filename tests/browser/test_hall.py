@@ -1,12 +1,16 @@
 """The hall journey as people click it: a visitor takes a number at the kiosk, a clerk calls it, the hall screen
 shows the call without being reloaded."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from bianmin.catalog.tests.factories import published_item
 from bianmin.hall.models import Ticket
 from bianmin.hall.tests.factories import hall
+from bianmin.staffing.tests.factories import AttendanceDayFactory
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -16,13 +20,28 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 def test_kiosk_ticket_is_called_at_a_window_and_shown_on_the_screen(live_server, browser):
     h = hall()
     code = h.center.code
+    version = published_item(owner=h.center, name="城乡居民最低生活保障申请")
+    version.item.windows.set([h.windows[1]])
+    # window 1's clerk checked in this morning; window 3's is not in yet and nobody covers
+    for n in (1, 2):
+        AttendanceDayFactory.create(
+            staff=h.clerks[n],
+            date=timezone.localdate(),
+            check_in=timezone.now() - dt.timedelta(hours=1),
+            check_out=None,
+        )
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900})
 
-    # The hall screen is up before anyone takes a number
+    # The hall screen is up before anyone takes a number; the catalog's display-screen address leads to it
     screen = context.new_page()
-    screen.goto(f"{live_server.url}/hall/{code}/screen/")
+    screen.goto(f"{live_server.url}/centers/{code}/screen/")
+    assert screen.url.endswith(f"/hall/{code}/screen/")
     assert screen.inner_text("[data-now-name]") == "暂无叫号"
+    assert screen.inner_text("[data-window='1'] .wstaff") == "窗口1员"
+    assert screen.inner_text("[data-window='3'] .wstaff") == "—"
+    # the public items (服务事项公开) load into the same screen
+    screen.wait_for_selector("#screen-items:has-text('城乡居民最低生活保障申请')", timeout=5000)
 
     # A visitor touches 综合受理 on the kiosk and gets A001 on a receipt
     kiosk = context.new_page()

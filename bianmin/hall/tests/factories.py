@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 
+from bianmin.cases.models import Case
+from bianmin.catalog.tests.factories import published_item
 from bianmin.hall.models import AppointmentSlot, QueueCategory
 from bianmin.org.models import OrgUnit, Role, Staff, Window
 from bianmin.org.tests.factories import OrgUnitFactory, PostFactory, WindowFactory, center, district, staff_user
@@ -71,3 +75,23 @@ def hall(code: str = "C1", parent: OrgUnit | None = None) -> Hall:
         clerks[n] = staff_user(Role.WINDOW, unit, name=f"窗口{n}员")
         PostFactory.create(window=window, staff=clerks[n], kind="A", valid_from=dt.date(2020, 1, 1))
     return Hall(unit, windows, a, b, clerks, staff_user(Role.DIRECTOR, unit, name="主任"))
+
+
+def case_at(center: OrgUnit, number: str, **kwargs: object) -> Case:
+    """A case received at `center` (just the row the hall links to; the cases app tests how cases are made)."""
+    version = published_item(owner=center)
+    serial = int(number.rsplit("-", 1)[-1])
+    return Case.objects.create(
+        number=number,
+        year=2026,
+        serial=serial,
+        center=center,
+        item=version.item,
+        item_version=version,
+        item_name=version.item.name,
+        mode=version.item.default_mode,
+        applicant_name="陈玉珍",
+        received_at=timezone.now(),
+        public_token=secrets.token_urlsafe(16),
+        **kwargs,
+    )

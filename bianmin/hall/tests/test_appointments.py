@@ -294,3 +294,52 @@ def test_parallel_bookings_from_one_phone_on_postgresql_respect_the_daily_limit(
     assert len(refusals) == 6
     assert all("每天最多预约 2 次" in r for r in refusals)
     assert Appointment.objects.filter(center=h.center).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_changes_on_postgresql_into_the_last_place_let_exactly_one_in():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serializes writers itself, so there is no race to test")
+    h = hall()
+    target = slot(h.b, NOW + dt.timedelta(hours=6), capacity=1)
+    booked = [book(slot(h.b, NOW + dt.timedelta(hours=1, minutes=30 * i)), phone=f"1390372{i:04d}") for i in range(6)]
+    moved: list[str] = []
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(booked))
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                with transaction.atomic():
+                    services.appointment_change(
+                        appointment=booked[i], slot=AppointmentSlot.objects.get(pk=target.pk), now=NOW
+                    )
+                with lock:
+                    moved.append(booked[i].number)
+            except ValidationError as exc:
+                with lock:
+                    refusals.append(" ".join(exc.messages))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(booked))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert len(moved) == 1
+    assert len(refusals) == 5
+    assert all("已约满" in r for r in refusals)
+    target.refresh_from_db()
+    assert target.booked == 1
+    assert Appointment.objects.filter(slot=target).count() == 1
+    # the five refused keep their place; the moved one freed its old place
+    assert sum(AppointmentSlot.objects.filter(center=h.center).values_list("booked", flat=True)) == 6

@@ -25,3 +25,23 @@ def test_the_hall_demo_fills_todays_hall_and_is_idempotent():
     assert Appointment.objects.filter(center__code="410108001").count() == 5
     assert HomeVisit.objects.filter(status=HomeVisit.Status.SCHEDULED).exists()
     assert ProxyCase.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_with_the_cases_demo_a_home_visit_and_a_proxy_follow_real_cases():
+    from bianmin.cases import demo as cases_demo
+    from bianmin.catalog import demo as catalog_demo
+
+    org_demo.load(io.StringIO())
+    catalog_demo.load(io.StringIO())
+    cases_demo.load(io.StringIO())
+
+    demo.load(io.StringIO())
+
+    visit = HomeVisit.objects.get(outcome=HomeVisit.Outcome.CASE_STARTED)
+    assert visit.case is not None
+    assert visit.case.received_at_home is True
+    assert visit.case.events.filter(verb="received_at_home").exists()
+    linked = ProxyCase.objects.exclude(case=None).get()
+    assert linked.status == ProxyCase.Status.SUBMITTED
+    assert linked.case != visit.case

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bianmin.cases.models import CaseEvent
 from bianmin.core.models import AuditEvent, CalendarDay
 from bianmin.hall import selectors, services
 from bianmin.hall.models import AppointmentSlot, HomeVisit, HomeVisitEvent, ProxyCase, ProxyEvent
-from bianmin.hall.tests.factories import NOW, SHANGHAI, hall, slot
+from bianmin.hall.tests.factories import NOW, SHANGHAI, case_at, hall, slot
 from bianmin.org.models import ExtendedHours, Role
 from bianmin.org.tests.factories import community, staff_user
 
@@ -210,8 +211,9 @@ def request_visit(h, **kwargs):
     return services.home_visit_request(actor=None, **data)
 
 
-def test_a_home_visit_is_requested_assigned_and_its_outcome_recorded_with_the_case_number(h):
+def test_a_home_visit_is_requested_assigned_and_the_case_it_started_records_it_was_received_at_home(h):
     point = community(parent=h.center)
+    case = case_at(h.center, "C1-2026-00042")
     visit = request_visit(h, community=point)
     when = timezone.now() + dt.timedelta(days=1)
 
@@ -227,22 +229,59 @@ def test_a_home_visit_is_requested_assigned_and_its_outcome_recorded_with_the_ca
             actor=h.clerks[1].user,
         )
     assert "办件编号" in " ".join(err.value.message_dict["case_number"])
+    with pytest.raises(ValidationError, match="未找到本中心编号为“C1-2026-00099”的办件"):
+        services.home_visit_record(
+            visit=visit,
+            outcome=HomeVisit.Outcome.CASE_STARTED,
+            note="材料齐全，上门受理",
+            visited_at=timezone.now(),
+            case_number="C1-2026-00099",
+            actor=h.clerks[1].user,
+        )
     services.home_visit_record(
         visit=visit,
         outcome=HomeVisit.Outcome.CASE_STARTED,
         note="材料齐全，上门受理",
         visited_at=timezone.now(),
-        case_number="CX2026-00042",
+        case_number=" C1-2026-00042 ",
         actor=h.clerks[1].user,
     )
 
     visit.refresh_from_db()
+    case.refresh_from_db()
     assert visit.number.startswith("SM")
     assert visit.status == HomeVisit.Status.DONE
-    assert visit.case_number == "CX2026-00042"
+    assert visit.case == case
+    assert case.received_at_home is True
+    home = CaseEvent.objects.get(case=case, verb="received_at_home")
+    assert home.note == visit.number
+    assert home.actor == h.clerks[1].user
     assert set(visit.assignees.all()) == {h.clerks[1], h.clerks[2]}
     verbs = list(HomeVisitEvent.objects.filter(visit=visit).values_list("verb", flat=True))
     assert verbs == ["request", "assign", "record"]
+
+
+def test_a_home_visit_cannot_link_another_centers_case(h):
+    other = hall(code="C2")
+    foreign = case_at(other.center, "C2-2026-00001")
+    visit = request_visit(h)
+    services.home_visit_assign(
+        visit=visit, assignees=[h.clerks[1]], scheduled_at=timezone.now() + dt.timedelta(hours=1), actor=None
+    )
+
+    with pytest.raises(ValidationError, match="未找到本中心"):
+        services.home_visit_record(
+            visit=visit,
+            outcome=HomeVisit.Outcome.CASE_STARTED,
+            note="上门受理",
+            visited_at=timezone.now(),
+            case_number=foreign.number,
+            actor=h.clerks[1].user,
+        )
+
+    foreign.refresh_from_db()
+    assert foreign.received_at_home is False
+    assert HomeVisit.objects.get(pk=visit.pk).case is None
 
 
 def test_home_visit_input_is_checked(h):
@@ -301,20 +340,23 @@ def register(h, **kwargs):
 
 def test_a_proxy_case_records_who_acts_for_whom_and_follows_the_case(h):
     proxy = register(h)
+    case = case_at(h.center, "C1-2026-00077")
 
     assert proxy.number.startswith("DB")
     assert proxy.agent_name == h.clerks[1].name
     with pytest.raises(ValidationError) as err:
         services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.SUBMITTED, actor=None)
     assert "case_number" in err.value.message_dict
-    services.proxy_link_case(proxy=proxy, case_number="CX2026-00077", actor=None)
+    with pytest.raises(ValidationError, match="未找到本中心"):
+        services.proxy_link_case(proxy=proxy, case_number="C1-2026-00078", actor=None)
+    services.proxy_link_case(proxy=proxy, case_number="C1-2026-00077", actor=None)
     services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.SUBMITTED, actor=None)
     services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.COMPLETED, actor=None)
     services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.DELIVERED, actor=None)
 
     proxy.refresh_from_db()
     assert proxy.status == ProxyCase.Status.DELIVERED
-    assert proxy.case_number == "CX2026-00077"
+    assert proxy.case == case
     assert ProxyEvent.objects.filter(proxy=proxy).count() == 5
     with pytest.raises(ValidationError, match="不能改为该状态"):
         services.proxy_advance(proxy=proxy, to_status=ProxyCase.Status.OPEN, actor=None)

@@ -11,9 +11,10 @@ from bianmin.core.navigation import public_links, staff_links
 from bianmin.hall import services
 from bianmin.hall.intake import intake_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
-from bianmin.hall.tests.factories import hall, slot
+from bianmin.hall.tests.factories import case_at, hall, slot
 from bianmin.org.models import Role
-from bianmin.org.tests.factories import community, staff_user
+from bianmin.org.tests.factories import PostFactory, community, staff_user
+from bianmin.staffing.tests.factories import AttendanceDayFactory, LeaveFactory
 
 BELL_QUERIES = 1  # every staff page counts the unread notifications for the bell (notify)
 
@@ -210,6 +211,8 @@ def test_the_screen_state_shows_calls_waiting_counts_and_windows_without_persona
     appointment = services.appointment_book(slot=s, name="张三丰", phone="13903718888", item_name="临时救助")
     services.appointment_check_in(appointment=appointment)
     services.ticket_issue(center=h.center, category=h.a)
+    for clerk in h.clerks.values():
+        checked_in(clerk)
     client = Client()
     url = f"/hall/{h.center.code}/screen/state.json"
 
@@ -228,6 +231,49 @@ def test_the_screen_state_shows_calls_waiting_counts_and_windows_without_persona
     raw = client.get(url).content.decode() + client.get(f"/hall/{h.center.code}/screen/").content.decode()
     for secret in ("张三丰", "13903718888", "8888", appointment.number):
         assert secret not in raw
+
+
+def checked_in(staff):
+    """`staff` checked in an hour ago and is still at work (real time: the screen reads the clock)."""
+    return AttendanceDayFactory.create(
+        staff=staff, date=timezone.localdate(), check_in=timezone.now() - dt.timedelta(hours=1), check_out=None
+    )
+
+
+def test_the_screen_shows_who_is_on_duty_now_as_staffing_decides(h):
+    # Given window 1's A clerk at work, window 2's A clerk on leave with a B post at work,
+    # and window 3's A clerk not checked in and nobody to cover
+    checked_in(h.clerks[1])
+    checked_in(h.clerks[2])
+    now = timezone.now()
+    LeaveFactory.create(staff=h.clerks[2], start=now - dt.timedelta(hours=2), end=now + dt.timedelta(hours=2))
+    cover = staff_user(Role.WINDOW, h.center, name="代岗员")
+    PostFactory.create(window=h.windows[2], staff=cover, kind="B", valid_from=dt.date(2020, 1, 1))
+    checked_in(cover)
+
+    # When the screen asks
+    state = Client().get(f"/hall/{h.center.code}/screen/state.json").json()
+    page = Client().get(f"/hall/{h.center.code}/screen/").content.decode()
+
+    # Then A is shown where A is at work, B where A is on leave, nobody where nobody is
+    assert [w["staff"] for w in state["windows"]] == [["窗口1员"], ["代岗员"], []]
+    assert "代岗员" in page
+    assert "窗口2员" not in page
+    assert "窗口3员" not in page
+
+
+def test_a_community_point_has_the_screen_without_the_queue(h):
+    point = community(parent=h.center)
+    point.hall_kind = "point"
+    point.save()
+
+    page = Client().get(f"/hall/{point.code}/screen/")
+    state = Client().get(f"/hall/{point.code}/screen/state.json").json()
+
+    assert page.status_code == 200
+    assert "no-queue" in page.content.decode()
+    assert state["queue"] is False
+    assert Client().get(f"/hall/{h.center.code}/screen/state.json").json()["queue"] is True
 
 
 def test_a_recall_shows_again_on_the_screen(h):
@@ -250,7 +296,7 @@ def test_the_screen_state_takes_few_queries_whatever_the_queue(h, django_assert_
     services.ticket_call_next(window=h.windows[1], actor=h.clerks[1].user)
     cache.clear()
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # of which four for who is on duty (posts, shifts, attendance, leave)
         Client().get(f"/hall/{h.center.code}/screen/state.json")
     with django_assert_max_num_queries(2):  # the center and its queue version; the state comes from the cache
         Client().get(f"/hall/{h.center.code}/screen/state.json")
@@ -574,6 +620,45 @@ def test_a_citizen_requests_a_home_visit_and_the_director_assigns_it(h):
     assert "13903716001" not in detail
 
 
+def test_a_case_started_on_a_home_visit_shows_it_was_received_at_home(h):
+    # Given a scheduled visit and the case the clerk started at the applicant's home
+    visit = services.home_visit_request(
+        center=h.center,
+        channel="phone",
+        name="刘德福",
+        phone="13903716001",
+        address="宏达小区",
+        reason="elderly",
+        item_name="高龄津贴资格认证",
+    )
+    services.home_visit_assign(
+        visit=visit, assignees=[h.clerks[1]], scheduled_at=timezone.now() + dt.timedelta(hours=1), actor=None
+    )
+    case = case_at(h.center, "C1-2026-00031")
+
+    # When the clerk records the outcome with the case number
+    recorded = login(h.clerks[1]).post(
+        f"/staff/hall/home-visits/{visit.pk}/",
+        {
+            "action": "record",
+            "outcome": "case_started",
+            "outcome_note": "材料齐全，上门受理",
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "case_number": case.number,
+        },
+    )
+
+    # Then the visit links the case, and the case's page, timeline and progress page say it was received at home
+    assert recorded.status_code == 302
+    visit_page = login(h.director).get(f"/staff/hall/home-visits/{visit.pk}/").content.decode()
+    case_page = login(h.director).get(f"/staff/cases/c/{case.number}/").content.decode()
+    progress = Client().get(f"/progress/t/{case.public_token}/").content.decode()
+    assert f"/staff/cases/c/{case.number}/" in visit_page
+    assert "上门受理" in case_page
+    assert visit.number in case_page
+    assert "工作人员上门受理了您的申请" in progress
+
+
 def test_a_bad_home_visit_request_keeps_the_form_and_answers_in_chinese(h):
     response = Client().post(f"/hall/{h.center.code}/home-visit/", {"name": "刘", "phone": "1", "address": ""})
 
@@ -600,13 +685,24 @@ def test_a_clerk_registers_a_proxy_case_and_links_the_case(h):
     )
     assert response.status_code == 302
     proxy = ProxyCase.objects.get()
-    link = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "CX2026-00009"})
+    case = case_at(h.center, "C1-2026-00009")
+    unknown = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "C1-2026-00010"})
+    link = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "link", "case_number": "C1-2026-00009"})
     advance = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "submitted"})
+    page = client.get(f"/staff/hall/proxy/{proxy.pk}/").content.decode()
 
+    assert unknown.status_code == 400
+    assert "未找到本中心编号为“C1-2026-00010”的办件" in unknown.content.decode()
     assert link.status_code == 302
     assert advance.status_code == 302
     proxy.refresh_from_db()
     assert proxy.status == ProxyCase.Status.SUBMITTED
+    assert proxy.case == case
+    # the register shows the case and the progress page the applicant follows it on
+    assert f"/staff/cases/c/{case.number}/" in page
+    assert f"/progress/t/{case.public_token}/" in page
+    progress = Client().get(f"/progress/t/{case.public_token}/")
+    assert progress.status_code == 200
     bad = client.post(f"/staff/hall/proxy/{proxy.pk}/", {"action": "advance", "to_status": "open"})
     assert bad.status_code == 400
 

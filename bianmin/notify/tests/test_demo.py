@@ -2,8 +2,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from bianmin.notify import selectors
+from bianmin.core.selectors import work_calendar
+from bianmin.notify import selectors, services
+from bianmin.notify.deadlines import near_deadline_moment
 from bianmin.notify.models import AssignedTask, Channel, Notification
 from bianmin.notify.sms import LocmemSmsBackend
 from bianmin.notify.tests.factories import run_queued_tasks
@@ -34,3 +37,44 @@ def test_demo_tasks_and_notifications_load_once_and_fire_once(settings, django_c
     run_queued_tasks()
     assert len(LocmemSmsBackend.outbox) == sms
     assert len({m["reference"] for m in LocmemSmsBackend.outbox}) == sms
+
+
+@pytest.mark.django_db
+def test_on_demo_data_the_case_notices_and_reminders_fire_once_each(settings, django_capture_on_commit_callbacks):
+    # Given the demo data (its cases are taken in through the services, so their notices are the real ones)
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    templates = set(Notification.objects.values_list("template", flat=True))
+    # The applicants were told by SMS: accepted, supplement needed, ready to collect
+    for template in ("case_accepted", "case_supplement", "case_ready"):
+        assert Notification.objects.filter(template=template, channel=Channel.SMS).exists(), template
+    # Staff were told in-app: a case handed over, cases and tasks overdue (and due soon, in working hours)
+    for template in ("handover_pending", "case_overdue", "task_overdue", "task_overdue_director"):
+        assert template in templates, template
+    assert Notification.objects.filter(
+        template="case_overdue", channel=Channel.IN_APP, recipient_user__isnull=False
+    ).exists()
+    # A demo case falls due on the next working day: from that day's opening it is "due soon"
+    now = timezone.now()
+    soon = [c for c in services.case_reminder_candidates(now=now) if c.due_at > now]
+    assert soon
+    opening = max(now, near_deadline_moment(soon[0].due_at, work_calendar(), soon[0].center.office_hours))
+    services.case_send_reminders(now=opening)
+    assert Notification.objects.filter(template="case_near_deadline", channel=Channel.IN_APP).exists()
+    before = Notification.objects.count()
+
+    # When the periodic reminder jobs run again, twice (as the scheduler would, every 15 minutes)
+    for _ in range(2):
+        for moment in (now, opening):
+            services.case_send_reminders(now=moment)
+            services.assigned_task_send_reminders(now=moment)
+
+    # Then nothing is sent twice
+    assert Notification.objects.count() == before
+    keys = list(Notification.objects.values_list("key", "channel"))
+    assert len(keys) == len(set(keys))
+    # And every text message reaches the SMS log once
+    sms = Notification.objects.filter(channel=Channel.SMS).count()
+    run_queued_tasks()
+    assert len({m["reference"] for m in LocmemSmsBackend.outbox}) == len(LocmemSmsBackend.outbox) == sms

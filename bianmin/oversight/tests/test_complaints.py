@@ -71,7 +71,7 @@ def test_public_page_accepts_anonymous_and_shows_chinese_errors(client) -> None:
     url = f"/centers/{unit.code}/complaint/"
     assert client.get(url).status_code == 200
     bad = client.post(url, {"content": "x", "window_number": "99"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     assert "没有这个窗口号" in bad.content.decode()
     ok = client.post(url, {"content": "排队太久"})
     assert ok.status_code == 200

@@ -78,6 +78,7 @@
   }
 
   function render(s) {
+    root.classList.toggle("no-queue", !s.queue);
     $("[data-clock]").textContent = s.time;
     $("[data-date]").textContent = s.date;
     $("[data-open]").textContent = s.open ? T.open : T.closed;

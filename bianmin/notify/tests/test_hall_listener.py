@@ -1,0 +1,116 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bianmin.hall import services
+from bianmin.hall.jobs import appointment_reminders
+from bianmin.hall.models import AppointmentEvent
+from bianmin.hall.tests.factories import NOW, hall, slot
+from bianmin.notify.models import Channel, Notification
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13903711234"
+
+
+def book(s, phone=PHONE):
+    return services.appointment_book(slot=s, name="张三", phone=phone, item_name="高龄津贴申请", now=NOW)
+
+
+def test_booking_changing_and_cancelling_each_send_one_sms_confirmation(django_capture_on_commit_callbacks):
+    h = hall()
+    first = slot(h.b, NOW + dt.timedelta(days=1))
+    second = slot(h.b, NOW + dt.timedelta(days=1, hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_change(appointment=appointment, slot=second, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=appointment)
+
+    sent = Notification.objects.order_by("id")
+    assert [n.template for n in sent] == ["appointment_booked", "appointment_changed", "appointment_cancelled"]
+    assert {n.channel for n in sent} == {Channel.SMS}
+    assert {n.phone for n in sent} == {PHONE}
+    assert all(n.center_id == h.center.pk for n in sent)
+    booked, changed, cancelled = sent
+    assert appointment.number in booked.body
+    assert "2026年11月25日 10:00—10:30" in booked.body
+    assert "高龄津贴申请" in booked.body
+    assert "2026年11月25日 11:00—11:30" in changed.body
+    assert "已取消" in cancelled.body
+    assert "张三" not in booked.body + changed.body + cancelled.body  # the name is not needed in a text message
+
+
+def test_a_refused_booking_sends_nothing(django_capture_on_commit_callbacks):
+    h = hall()
+    full = slot(h.b, NOW + dt.timedelta(days=1), capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(full)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError, match="约满"):
+        book(full, phone="13903715678")
+
+    assert Notification.objects.count() == 1
+
+
+def test_the_reminder_goes_out_once_on_the_working_day_before(django_capture_on_commit_callbacks):
+    # Given bookings for Wednesday and Thursday, and one for Wednesday that was cancelled (today is Tuesday)
+    h = hall()
+    wednesday = book(slot(h.b, NOW + dt.timedelta(days=1)))
+    thursday = book(slot(h.b, NOW + dt.timedelta(days=2)))
+    cancelled = book(slot(h.b, NOW + dt.timedelta(days=1, hours=1)), phone="13903715678")
+    services.appointment_cancel(appointment=cancelled)
+    Notification.objects.all().delete()
+
+    # When the hourly job runs on Tuesday, twice
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.appointment_reminders_send(now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.appointment_reminders_send(now=NOW + dt.timedelta(hours=1))
+
+    # Then only Wednesday's booking is reminded, once
+    assert (first, again) == (1, 0)
+    reminder = Notification.objects.get()
+    assert reminder.template == "appointment_reminder"
+    assert reminder.key == f"hall:appointment_reminder:{wednesday.pk}:20261125"
+    assert wednesday.number in reminder.body
+    assert AppointmentEvent.objects.filter(appointment=wednesday, verb="remind").count() == 1
+    assert not AppointmentEvent.objects.filter(appointment=thursday, verb="remind").exists()
+
+
+def test_a_monday_booking_is_reminded_on_friday_and_a_moved_booking_again(django_capture_on_commit_callbacks):
+    h = hall()
+    friday = dt.datetime(2026, 11, 27, 10, 0, tzinfo=NOW.tzinfo)
+    monday_slot = slot(h.b, dt.datetime(2026, 11, 30, 10, 0, tzinfo=NOW.tzinfo))
+    monday_later = slot(h.b, dt.datetime(2026, 11, 30, 15, 0, tzinfo=NOW.tzinfo))
+    tuesday_slot = slot(h.b, dt.datetime(2026, 12, 1, 10, 0, tzinfo=NOW.tzinfo))
+    appointment = book(monday_slot)
+
+    thursday_run = services.appointment_reminders_send(now=friday - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        friday_run = services.appointment_reminders_send(now=friday)
+    services.appointment_change(appointment=appointment, slot=monday_later, now=friday)
+    same_day_run = services.appointment_reminders_send(now=friday + dt.timedelta(hours=1))
+    services.appointment_change(appointment=appointment, slot=tuesday_slot, now=friday)
+    with django_capture_on_commit_callbacks(execute=True):
+        monday_run = services.appointment_reminders_send(now=dt.datetime(2026, 11, 30, 9, 30, tzinfo=NOW.tzinfo))
+
+    assert (thursday_run, friday_run, same_day_run, monday_run) == (0, 1, 0, 1)
+    assert Notification.objects.filter(template="appointment_reminder").count() == 2
+
+
+def test_no_reminders_at_night_or_on_a_rest_day():
+    h = hall()
+    book(slot(h.b, NOW + dt.timedelta(days=1)))
+    night = NOW.replace(hour=22)
+    saturday = dt.datetime(2026, 11, 28, 10, 0, tzinfo=NOW.tzinfo)
+
+    assert services.appointment_reminders_send(now=night) == 0
+    assert services.appointment_reminders_send(now=saturday) == 0
+
+
+def test_the_periodic_job_reports_how_many_it_reminded():
+    assert appointment_reminders().startswith("发送预约提醒")

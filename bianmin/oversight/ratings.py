@@ -1,0 +1,151 @@
+"""After a rating: rectification of a bad review with its call-back, the appeal of a rating, and the one
+invitation to rate an unrated completed case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.org.access import MANAGERS, has_role, in_scope, staff_of
+from bianmin.oversight.models import Rating, RatingEvent, RatingInvitation
+from bianmin.oversight.notifications import notify
+from bianmin.oversight.services import Actor, _user
+
+INVITE_AFTER = dt.timedelta(days=3)
+RATEABLE_STATUSES = ("completed", "delivered")
+# Cases completed longer ago than this are not invited (the first run on old data sends nothing stale).
+INVITE_WITHIN = dt.timedelta(days=30)
+
+
+def _lock(rating: Rating) -> Rating:
+    return Rating.objects.select_for_update(of=("self",)).select_related("center").get(pk=rating.pk)
+
+
+def can_rectify(user: Actor, rating: Rating) -> bool:
+    """The rated staff member, or a manager of the center."""
+    staff = staff_of(user)
+    if staff is not None and staff.pk == rating.staff_id:
+        return True
+    return has_role(user, MANAGERS) and in_scope(user, rating.center)
+
+
+def can_review_appeal(user: Actor, rating: Rating) -> bool:
+    return has_role(user, MANAGERS) and in_scope(user, rating.center)
+
+
+def _event(rating: Rating, actor: Actor, verb: str, note: str = "", **data: object) -> None:
+    RatingEvent.objects.create(rating=rating, actor=_user(actor), verb=verb, note=note, data=dict(data))
+
+
+def rating_rectify(*, rating: Rating, actor: Actor, action: str, now: dt.datetime | None = None) -> Rating:
+    action = action.strip()
+    if not action:
+        raise ValidationError(_("请填写整改措施和完成情况。"))
+    with transaction.atomic():
+        rating = _lock(rating)
+        if not rating.is_bad or rating.excluded:
+            raise ValidationError(_("该评价无需整改。"))
+        if not can_rectify(actor, rating):
+            raise ValidationError(_("只有被评价人或中心主任可以登记整改。"))
+        rating.rectification = action[:2000]
+        rating.rectified_at = now or timezone.now()
+        rating.rectified_by = staff_of(actor)
+        rating.save(update_fields=["rectification", "rectified_at", "rectified_by"])
+        _event(rating, actor, "rectify", action[:500])
+    return rating
+
+
+def rating_callback(
+    *, rating: Rating, actor: Actor, called_on: dt.date, outcome: str, note: str = "", now: dt.datetime | None = None
+) -> Rating:
+    """The recorded call-back (回访) to the applicant about a bad review: when, who, and what they said."""
+    if outcome not in Rating.CallbackOutcome.values:
+        raise ValidationError(_("请选择回访结果。"))
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        rating = _lock(rating)
+        if not rating.is_bad or rating.excluded:
+            raise ValidationError(_("该评价无需回访。"))
+        if not can_rectify(actor, rating):
+            raise ValidationError(_("只有被评价人或中心主任可以登记回访。"))
+        if called_on > today or called_on < timezone.localdate(rating.created_at):
+            raise ValidationError(_("回访日期应在评价之后、不晚于今天。"))
+        rating.callback_on, rating.callback_outcome = called_on, outcome
+        rating.callback_note = note.strip()[:2000]
+        rating.callback_by = staff_of(actor)
+        rating.save(update_fields=["callback_on", "callback_outcome", "callback_note", "callback_by"])
+        _event(rating, actor, "callback", rating.callback_note, outcome=outcome, on=called_on.isoformat())
+    return rating
+
+
+def rating_appeal(*, rating: Rating, actor: Actor, reason: str) -> Rating:
+    """The rated staff member (or a manager) asks that a malicious or mistaken rating be reviewed; once."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请填写申诉理由。"))
+    with transaction.atomic():
+        rating = _lock(rating)
+        if not can_rectify(actor, rating):
+            raise ValidationError(_("只有被评价人或中心主任可以申诉。"))
+        if rating.appeal:
+            raise ValidationError(_("该评价已申诉过，不能重复申诉。"))
+        if not rating.is_bad:
+            raise ValidationError(_("只有差评可以申诉。"))
+        rating.appeal, rating.appeal_reason = Rating.Appeal.PENDING, reason[:2000]
+        rating.save(update_fields=["appeal", "appeal_reason"])
+        _event(rating, actor, "appeal", reason[:500])
+    return rating
+
+
+def rating_appeal_decide(*, rating: Rating, actor: Actor, upheld: bool, note: str) -> Rating:
+    """The director reviews the appeal; upheld takes the rating out of statistics and ends its rectification."""
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("请填写复核意见。"))
+    with transaction.atomic():
+        rating = _lock(rating)
+        if not can_review_appeal(actor, rating):
+            raise ValidationError(_("申诉由中心主任复核。"))
+        if rating.appeal != Rating.Appeal.PENDING:
+            raise ValidationError(_("该评价没有待复核的申诉。"))
+        rating.appeal = Rating.Appeal.UPHELD if upheld else Rating.Appeal.REJECTED
+        rating.appeal_decision = note[:2000]
+        rating.excluded = upheld
+        rating.save(update_fields=["appeal", "appeal_decision", "excluded"])
+        _event(rating, actor, "appeal_upheld" if upheld else "appeal_rejected", note[:500])
+    return rating
+
+
+def rating_invitations_send(now: dt.datetime | None = None) -> int:
+    """One invitation per unrated case completed more than three days ago (and within the last month)."""
+    from bianmin.cases.models import Case
+    from bianmin.cases.models import Status as CaseStatus
+
+    now = now or timezone.now()
+    due = (
+        Case.objects.filter(
+            status__in=[CaseStatus.COMPLETED, CaseStatus.DELIVERED],
+            completed_at__lte=now - INVITE_AFTER,
+            completed_at__gt=now - INVITE_AFTER - INVITE_WITHIN,
+        )
+        .exclude(Exists(Rating.objects.filter(case=OuterRef("pk"))))
+        .exclude(Exists(RatingInvitation.objects.filter(case=OuterRef("pk"))))
+        .exclude(applicant_phone="")
+        .select_related("center")
+        .order_by("completed_at", "id")
+    )
+    sent = 0
+    for case in due:
+        try:
+            with transaction.atomic():
+                RatingInvitation.objects.create(case=case, center_id=case.center_id, sent_at=now)
+                notify("rating_invite", case=case)
+        except IntegrityError:  # another worker invited it first
+            continue
+        sent += 1
+    return sent
