@@ -620,6 +620,8 @@ def _wrk(wrk: str, url: str, duration: int) -> dict[str, Any]:
     r["p99_ms"] = round(float(m.group(1)) * _UNITS[m.group(2)], 2) if m else None
     m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     r["non_2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors:.*timeout (\d+)", text)
+    r["timeouts"] = int(m.group(1)) if m else 0  # wrk gives up on a request after 2 s
     return r
 
 
