@@ -5,7 +5,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.checklists import Decision, Issue
@@ -245,7 +248,24 @@ def _staff_choices(field: forms.Field, staff: Any, rows: list[Staff] | None) -> 
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
     field.queryset = staff
     if rows is not None:
+        field.widget = _PlainSelect(attrs=field.widget.attrs)
         field.widget.choices = [("", field.empty_label), *((s.pk, field.label_from_instance(s)) for s in rows)]
+
+
+class _PlainSelect(forms.Select):
+    """A single select written out directly: Django's widget templates render one template per option, ~1.5 ms for
+    a center's 50 staff (the case page shows two such pickers)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class HandoverForm(forms.Form):
