@@ -60,7 +60,8 @@ pytest: install
 
 test: lint typecheck pytest
 
-# Benchmark (never part of `make test`): a separate database per scale, reused when present. See docs/benchmarks.md.
+# Benchmark (never part of `make test`): SCALE=small|city (micro: the smoke test's size). A separate database per
+# scale, built once and reused; the operations, then the throughput leg (gunicorn + wrk). See docs/benchmarks.md.
 bench: install
 	@mkdir -p var/bench
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
@@ -73,7 +74,7 @@ bench: install
 	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
 	$(BIN)/python manage.py seed_calendar >/dev/null && \
 	$(BIN)/python manage.py load_demo >/dev/null && \
-	$(BIN)/python manage.py bench --scale $(SCALE)
+	$(BIN)/python manage.py bench --scale $(SCALE) --throughput
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

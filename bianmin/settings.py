@@ -151,6 +151,8 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 BIANMIN_DEFAULT_CENTER = os.environ.get("BIANMIN_DEFAULT_CENTER", "")
 # The demo loader refuses to run with DEBUG off unless this is set (or --force is given).
 BIANMIN_ALLOW_DEMO = env_bool("BIANMIN_ALLOW_DEMO", False)
+# `manage.py bench --throughput` starts its server with this on: a bare /bench/hello.json view as the framework floor.
+BIANMIN_BENCH_HELLO = env_bool("BIANMIN_BENCH_HELLO", False)
 
 LOGGING = {
     "version": 1,

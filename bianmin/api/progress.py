@@ -22,6 +22,8 @@ def online_applications(*, center: Any) -> QuerySet[OnlineApplication]:
     return (
         OnlineApplication.objects.filter(case__center=center)
         .select_related("case", "case__center", "case__item", "case__window")
+        # Never published, and each would cost a decryption per row (up to 1,000 rows a page).
+        .defer("email", "case__applicant_phone", "case__applicant_id_number")
         .prefetch_related(
             Prefetch(
                 "case__events",

@@ -60,6 +60,20 @@ class Row:
     case: Case
     mark: deadlines.DueMark
 
+    # `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
+    # ~20 translations a row on 50-row lists. These look the one label up.
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.case.status, self.case.status))
+
+    @property
+    def mode_label(self) -> str:
+        return str(_MODE_LABELS.get(self.case.mode, self.case.mode))
+
+
+_STATUS_LABELS = dict(Status.choices)
+_MODE_LABELS = dict(Mode.choices)
+
 
 @dataclass
 class Page:
@@ -109,7 +123,11 @@ def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
     if after is not None:
         due, pk = after
         qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=pk))
-    cases = list(qs[: limit + 1])
+    # The page's ids first, then its rows: the ids come from the open-cases partial index alone (an index-only scan
+    # and a sort of index entries), so only the page's rows are read from the table, not every open case of the
+    # center (2,000 at city scale: 8 ms of heap reads for the director board).
+    ids = qs.values("id")[: limit + 1]
+    cases = list(qs.filter(id__in=ids))
     more = len(cases) > limit
     cases = cases[:limit]
     nxt = encode_cursor(cases[-1].due_at, cases[-1].pk) if more and cases[-1].due_at else None
@@ -230,8 +248,17 @@ def _applicant_lookup(query: str) -> Q:
 # --- the director ---------------------------------------------------------------------------------------------
 
 
-def _center_ids(center: OrgUnit) -> QuerySet[OrgUnit, Any]:
-    return OrgUnit.objects.subtree(center).values("id")
+def _center_ids(center: OrgUnit) -> list[int]:
+    """The ids of the center and the units under it, read once per center object.
+
+    A list rather than a subquery: with `center_id IN (SELECT … path LIKE …)` PostgreSQL cannot tell which centers
+    match and reads every open case of the city through the status-only partial index (200,000 rows at city scale
+    for the director board); with literal ids it narrows through the center's partial index."""
+    ids: list[int] | None = getattr(center, "_subtree_ids", None)
+    if ids is None:
+        ids = list(OrgUnit.objects.subtree(center).values_list("id", flat=True))
+        center._subtree_ids = ids  # type: ignore[attr-defined]
+    return ids
 
 
 def director_center(*, user: Any) -> OrgUnit | None:
@@ -389,15 +416,23 @@ def district_answered(*, user: Any, limit: int = 20) -> list[CaseForwarding]:
 
 
 def case_for_user(*, user: Any, number: str) -> Case:
-    """A case the user may see (404 for missing and out of scope alike)."""
-    return get_in_scope(
-        Case.objects.select_related(
-            "center", "window", "item", "item_version", "assignee", "received_by", "accepted_by"
-        ),
+    """A case the user may see (404 for missing and out of scope alike).
+
+    Its three staff (often one person) come in a second query: joined in, the nine tables cost PostgreSQL ~4 ms of
+    planning for 0.2 ms of execution (measured at city scale)."""
+    case = get_in_scope(
+        Case.objects.select_related("center", "window", "item", "item_version"),
         user,
         "center__path",
         number=number,
     )
+    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)} if ids else {}
+    for field_name in ("assignee", "received_by", "accepted_by"):
+        pk = getattr(case, f"{field_name}_id")
+        if pk is not None and pk in staff:
+            setattr(case, field_name, staff[pk])
+    return case
 
 
 @dataclass

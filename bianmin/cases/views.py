@@ -399,10 +399,13 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
         f["deliver"] = forms.DeliverForm()
     if handling and s in (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED):
         f["withdraw"] = forms.ReasonForm()
+    staff_rows = list(center_staff) if handling and case.is_open else []
     if handling and case.is_open and detail.pending_handover is None:
-        f["handover"] = forms.HandoverForm(staff=center_staff.exclude(pk=staff.pk if staff else 0))
+        others = center_staff.exclude(pk=staff.pk if staff else 0)
+        rows = [s for s in staff_rows if staff is None or s.pk != staff.pk]
+        f["handover"] = forms.HandoverForm(staff=others, rows=rows)
     if handling and case.is_open and detail.proxy is None:
-        f["proxy"] = forms.ProxyForm(staff=center_staff)
+        f["proxy"] = forms.ProxyForm(staff=center_staff, rows=staff_rows)
     if is_director and case.mode == Mode.JOINT and s in (Status.ACCEPTED, Status.IN_PROGRESS):
         f["split"] = _split_form(case, detail)
     if role == Role.DISTRICT and s == Status.FORWARDED:

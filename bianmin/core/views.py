@@ -26,6 +26,11 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def hello(request: HttpRequest) -> JsonResponse:
+    """A bare JSON answer (no database, no session): the framework's own cost, for the bench's throughput leg."""
+    return JsonResponse({"hello": "world"})
+
+
 def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))

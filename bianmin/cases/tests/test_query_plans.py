@@ -68,3 +68,23 @@ def test_materials_still_held_are_found_through_the_partial_index(world, clock):
     intake(world, item_for(world))
 
     assert "casematerial_held_idx" in plan(CaseMaterial.objects.filter(custody=Custody.HELD).values("case_id"))
+
+
+def test_director_board_workload_narrows_by_the_centers_partial_index(world, clock):
+    # given open cases at the center
+    version = item_for(world)
+    for n in range(3):
+        intake(world, version, n=n)
+    # when the workload aggregate is planned (the center's units are passed as ids, not as a LIKE subquery)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.center_workload(user=world.director.user)
+    sql = ctx.captured_queries[-1]["sql"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    # then it reads the center's open cases through the center's partial index, not every open case of the city
+    assert "case_open_center_idx" in text
+    assert "case_open_assignee_idx" not in text

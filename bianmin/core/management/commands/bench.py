@@ -1,4 +1,5 @@
-"""`make bench`: generate a data set at a scale (bulk inserts) and time the main operations through the real stack.
+"""`make bench`: generate a data set at a scale (bulk inserts, see bianmin/core/benchgen.py) and time the main
+operations through the real stack, each beside its raw-SQL floor; optionally a throughput leg (gunicorn + wrk).
 
 Lives here (a management command of core) rather than in a root `bench/` package so that it runs with the project's
 settings and database routing unchanged; the Makefile points DATABASE_URL at a separate bench database.
@@ -6,13 +7,18 @@ settings and database routing unchanged; the Makefile points DATABASE_URL at a s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import random
+import os
+import platform
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import time
-import uuid
-from datetime import timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +27,41 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-SCALES = {"micro": 500, "small": 50_000, "city": 2_000_000}
-BATCH = 5_000
+from bianmin.core import benchgen
 
-
-def _bar(done: int, total: int, out: Any) -> None:
-    width = 40
-    filled = int(width * done / max(total, 1))
-    out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    out.flush()
+SCALES = {name: shape.cases for name, shape in benchgen.SHAPES.items()}
 
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def _machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_mb"] = int(line.split()[1]) // 1024
+                break
+    except OSError:
+        pass
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version")
+            info["postgresql"] = cur.fetchone()[0]
+    return info
 
 
 class Command(BaseCommand):
@@ -46,15 +71,41 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="small", choices=sorted(SCALES))
         parser.add_argument("--repeat", type=int, default=50)
         parser.add_argument("--out", default="var/bench/latest.json")
+        parser.add_argument("--throughput", action="store_true", help="also run the gunicorn + wrk leg")
+        parser.add_argument("--throughput-only", action="store_true", help="only the throughput leg (data set kept)")
+        parser.add_argument("--generate-only", action="store_true", help="build the data set and stop")
+        parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         scale = opts["scale"]
-        self.generate(SCALES[scale])
-        results = self.measure(opts["repeat"])
-        payload = {"scale": scale, "database": connection.vendor, "operations": results}
         out = Path(opts["out"])
+        generation = benchgen.ensure(scale, self.stdout)
+        if opts["generate_only"]:
+            return
+        payload: dict[str, Any] = {}
+        if opts["throughput_only"] and out.exists():
+            payload = json.loads(out.read_text())
+        payload.update(
+            {
+                "scale": scale,
+                "database": connection.vendor,
+                "shape": benchgen.shape_summary(scale),
+                "generation": generation,
+                "machine": _machine(),
+                "measured_at": timezone.now().isoformat(timespec="seconds"),
+            }
+        )
+        if not opts["throughput_only"]:
+            payload["operations"] = self.measure(opts["repeat"])
+            self.print_table(payload["operations"])
+        if opts["throughput"] or opts["throughput_only"]:
+            payload["throughput"] = self.throughput(opts["duration"])
+            self.stdout.write(json.dumps(payload["throughput"], ensure_ascii=False, indent=2))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2))
+        self.stdout.write(f"written {out}")
+
+    def print_table(self, results: dict[str, Any]) -> None:
         self.stdout.write(f"{'operation':<20}{'p50 ms':>10}{'p95 ms':>10}{'floor':>10}{'ratio':>8}{'queries':>9}")
         for name, r in results.items():
             if r.get("not_measured"):
@@ -67,155 +118,36 @@ class Command(BaseCommand):
                 f"{(f'{floor:.2f}' if floor is not None else '—'):>10}"
                 f"{(f'{ratio:.1f}' if ratio is not None else '—'):>8}{r['queries']:>9}"
             )
-        self.stdout.write(f"written {out}")
-
-    # ---- generation -------------------------------------------------------------------------------------------
-    def generate(self, target: int) -> None:
-        from bianmin.cases.models import Case, CaseEvent, CaseMaterial, Status
-        from bianmin.catalog.models import ServiceItem
-        from bianmin.core.personal_data import blind_index, encrypt
-        from bianmin.org.models import OrgUnit, Staff, Window
-
-        have = Case.objects.count()
-        if have >= target:
-            self.stdout.write(f"reusing data set: {have} cases")
-            return
-        from bianmin.catalog.models import ItemVersion
-
-        versions = {}
-        for v in ItemVersion.objects.order_by("item_id", "number"):
-            versions[v.item_id] = v.pk
-        items = list(ServiceItem.objects.filter(pk__in=list(versions))[:200])
-        centers = list(OrgUnit.objects.filter(hall_kind="center"))
-        windows = {c.pk: list(Window.objects.filter(center=c)) for c in centers}
-        staff = {c.pk: list(Staff.objects.filter(org_unit__path__startswith=c.path)) for c in centers}
-        if not items or not centers:
-            raise SystemExit("bench: run load_demo first (no items or centers)")
-        rnd = random.Random(6)  # noqa: S311 - synthetic data
-        phones = [f"139{rnd.randrange(10**7, 10**8)}" for _ in range(200)]
-        phone_tokens = [(encrypt(p), p[-4:]) for p in phones]
-        ids = [f"41010819{rnd.randrange(70, 99)}0101{rnd.randrange(1000, 9999)}" for _ in range(200)]
-        id_tokens = [(encrypt(i), blind_index(i, purpose="resident_id")) for i in ids]
-        names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷"]
-        statuses = [Status.DELIVERED] * 36 + [Status.ACCEPTED, Status.IN_PROGRESS, Status.RECEIVED, Status.COMPLETED]
-        now = timezone.now()
-        year = now.year
-        start_serial = have + 1
-        todo = target - have
-        self.stdout.write(f"generating {todo} cases")
-        done = 0
-        while done < todo:
-            n = min(BATCH, todo - done)
-            batch = []
-            for k in range(n):
-                serial = start_serial + done + k
-                center = centers[serial % len(centers)]
-                item = items[serial % len(items)]
-                st = statuses[serial % len(statuses)]
-                # Open cases are recent (a few weeks); finished ones spread over two years — as in a real center,
-                # where almost nothing stays open for months.
-                span = 60 * 24 * 365 * 2 if st in (Status.DELIVERED,) else 60 * 24 * 30
-                received = now - timedelta(minutes=rnd.randrange(0, span))
-                ws = windows[center.pk]
-                ss = staff[center.pk]
-                ph, tail = phone_tokens[serial % 200]
-                idt, idx = id_tokens[serial % 200]
-                s = ss[serial % len(ss)] if ss else None
-                batch.append(
-                    Case(
-                        number=f"B{center.code}{serial:09d}",
-                        year=year,
-                        serial=1_000_000_000 + serial,
-                        center=center,
-                        window=ws[serial % len(ws)] if ws else None,
-                        item=item,
-                        item_version_id=versions[item.pk],
-                        item_name=item.name,
-                        mode=item.default_mode,
-                        status=st,
-                        applicant_name=names[serial % len(names)],
-                        applicant_id_number=idt,
-                        applicant_id_index=idx,
-                        applicant_phone=ph,
-                        phone_tail=tail,
-                        received_by=s,
-                        assignee=s,
-                        received_at=received,
-                        accepted_at=received,
-                        accepted_by=s,
-                        limit_days=item.promised_limit,
-                        due_at=received + timedelta(days=item.promised_limit or 5),
-                        completed_at=received + timedelta(days=2)
-                        if st in (Status.DELIVERED, Status.COMPLETED)
-                        else None,
-                        delivered_at=received + timedelta(days=3) if st == Status.DELIVERED else None,
-                        public_token=uuid.uuid4().hex,
-                    )
-                )
-            created = Case.objects.bulk_create(batch, batch_size=1000)
-            if connection.vendor != "postgresql":
-                numbers = [c.number for c in created]
-                created = list(Case.objects.filter(number__in=numbers).only("id", "received_at", "received_by"))
-            mats = []
-            evs = []
-            for c in created:
-                for j, nm in enumerate(("身份证明", "申请表")):
-                    mats.append(
-                        CaseMaterial(
-                            case_id=c.pk,
-                            name=nm,
-                            kind="main",
-                            sort_order=j,
-                            presented=True,
-                            presented_form="original",
-                            received_at=c.received_at,
-                        )
-                    )
-                evs.append(
-                    CaseEvent(
-                        case_id=c.pk,
-                        actor=None,
-                        verb="received",
-                        from_state="",
-                        to_state="received",
-                        created_at=c.received_at,
-                    )
-                )
-            CaseMaterial.objects.bulk_create(mats, batch_size=2000)
-            CaseEvent.objects.bulk_create(evs, batch_size=2000)
-            done += n
-            _bar(done, todo, self.stdout)
-        self.stdout.write("")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+            for scan in r.get("full_scans", []):
+                self.stdout.write(f"    full scan: {scan}")
 
     # ---- measurement ------------------------------------------------------------------------------------------
-    def _time(self, fn: Any, repeat: int) -> tuple[list[float], int]:
+    def _time(self, fn: Callable[[], Any], repeat: int) -> tuple[list[float], int, list[str]]:
         fn()  # warm
         with CaptureQueriesContext(connection) as ctx:
             fn()
         queries = len(ctx.captured_queries)
+        sqls = [q["sql"] for q in ctx.captured_queries]
         samples = []
         for _ in range(repeat):
             t = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - t) * 1000)
         reset_queries()
-        return samples, queries
+        return samples, queries, sqls
 
-    def _floor(self, sql: str, params: list[Any], repeat: int) -> float:
-        raw = connection.connection if connection.connection else None
-        if raw is None:
-            connection.ensure_connection()
-            raw = connection.connection
+    def _floor(self, statements: list[tuple[str, list[Any]]], repeat: int) -> float:
+        """The hand-written SQL through the driver's own cursor (no ORM), all statements once per sample."""
+        connection.ensure_connection()
+        raw = connection.connection
         samples = []
         for _ in range(repeat + 1):
             t = time.perf_counter()
-            cur = raw.cursor()
-            cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
-            cur.fetchall()
-            cur.close()
+            for sql, params in statements:
+                cur = raw.cursor()
+                cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
+                cur.fetchall()
+                cur.close()
             samples.append((time.perf_counter() - t) * 1000)
         return statistics.median(samples[1:])
 
@@ -223,15 +155,21 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from bianmin.cases.models import OPEN_STATUSES, Case
+        from bianmin.org.models import OrgUnit, Staff
 
         User = get_user_model()
         out: dict[str, Any] = {}
 
-        def op(name: str, fn: Any, floor: tuple[str, list[Any]] | None = None) -> None:
+        def op(
+            name: str,
+            fn: Callable[[], Any],
+            floor: list[tuple[str, list[Any]]] | None = None,
+            reps: int = repeat,
+        ) -> None:
             try:
-                samples, queries = self._time(fn, repeat)
+                samples, queries, sqls = self._time(fn, reps)
             except Exception as exc:
-                out[name] = {"not_measured": f"error: {exc!r}"[:200]}
+                out[name] = {"not_measured": f"error: {exc!r}"[:300]}
                 return
             r: dict[str, Any] = {
                 "p50_ms": round(statistics.median(samples), 3),
@@ -240,88 +178,461 @@ class Command(BaseCommand):
                 "ratio": None,
                 "queries": queries,
             }
+            if connection.vendor == "postgresql":
+                r["full_scans"] = full_scans(sqls)
             if floor:
-                f = self._floor(floor[0], floor[1], repeat)
+                f = self._floor(floor, reps)
                 r["floor_p50_ms"] = round(f, 3)
                 r["ratio"] = round(r["p50_ms"] / f, 2) if f else None
             out[name] = r
 
         def client_for(username: str) -> Client:
             c = Client()
-            u = User.objects.get(username=username)
-            c.force_login(u)
+            c.force_login(User.objects.get(username=username))
             return c
 
-        def get(c: Client, url: str) -> Any:
+        def get(c: Client, url: str, status: int = 200) -> Callable[[], Any]:
             def run() -> None:
                 resp = c.get(url)
-                if resp.status_code != 200:
+                if resp.status_code != status:
                     raise RuntimeError(f"{url} → {resp.status_code}")
 
             return run
 
-        wa = client_for("window_a")
-        sample = Case.objects.filter(center__code="410108001").order_by("-id").first()
+        center = OrgUnit.objects.get(code=benchgen.FIRST_CENTER)
+        district = OrgUnit.objects.get(code=benchgen.FIRST_DISTRICT)
+        window_staff = Staff.objects.get(user__username=benchgen.BENCH_WINDOW)
+        director = User.objects.get(username=benchgen.BENCH_DIRECTOR)
         open_st = [str(s) for s in OPEN_STATUSES]
-        ph = ",".join(["%s"] * len(open_st))
+        marks = ",".join(["%s"] * len(open_st))
+        now = timezone.now()
+        list_cols = (
+            "c.number, c.item_name, c.mode, c.status, c.applicant_name, c.due_at, c.received_at, c.is_proxy, "
+            "c.supplement_pending, w.number, w.name, s.name"
+        )
+        list_from = (
+            "FROM cases_case c LEFT JOIN org_window w ON w.id = c.window_id "
+            "LEFT JOIN org_staff s ON s.id = c.assignee_id"
+        )
+
+        wc = client_for(benchgen.BENCH_WINDOW)
         op(
             "workbench",
-            get(wa, "/staff/cases/"),
-            (
-                f"SELECT * FROM cases_case WHERE center_id=%s AND status IN ({ph}) "  # noqa: S608 - placeholders only
-                "ORDER BY due_at LIMIT 50",
-                [sample.center_id if sample else 0, *open_st],
-            ),
+            get(wc, reverse("cases:workbench")),
+            [
+                (
+                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "
+                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
+                    [window_staff.pk, *open_st],
+                )
+            ],
         )
         op(
             "director_board",
-            get(client_for("director"), "/staff/cases/director/"),
-            (
-                f"SELECT * FROM cases_case WHERE center_id=%s AND status IN ({ph}) "  # noqa: S608 - placeholders only
-                "AND due_at < %s ORDER BY due_at LIMIT 50",
-                [sample.center_id if sample else 0, *open_st, timezone.now() + timedelta(days=2)],
-            ),
+            get(client_for(benchgen.BENCH_DIRECTOR), reverse("cases:director")),
+            [
+                (
+                    f"SELECT {list_cols} {list_from} WHERE c.center_id = %s AND c.status IN ({marks}) "
+                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
+                    [center.pk, *open_st],
+                ),
+                (
+                    f"SELECT c.window_id, c.assignee_id, COUNT(*), COUNT(*) FILTER (WHERE c.due_at < %s) "  # noqa: S608
+                    f"FROM cases_case c WHERE c.center_id = %s AND c.status IN ({marks}) "
+                    "GROUP BY c.window_id, c.assignee_id",
+                    [now, center.pk, *open_st],
+                ),
+            ],
         )
-        if sample:
+        sample = (
+            Case.objects.filter(center=center, assignee=window_staff, status="in_progress").order_by("-id").first()
+            or Case.objects.filter(center=center, assignee=window_staff).order_by("-id").first()
+        )
+        if sample is None:
+            out["case_detail"] = out["progress_query"] = {"not_measured": "no cases"}
+        else:
             op(
                 "case_detail",
-                get(wa, f"/staff/cases/c/{sample.number}/"),
-                (
-                    "SELECT * FROM cases_case c LEFT JOIN cases_caseevent e ON e.case_id=c.id "
-                    "LEFT JOIN cases_casematerial m ON m.case_id=c.id WHERE c.number=%s",
-                    [sample.number],
-                ),
+                get(wc, reverse("cases:detail", args=[sample.number])),
+                [
+                    ("SELECT * FROM cases_case WHERE number = %s", [sample.number]),
+                    ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id", [sample.pk]),
+                    ("SELECT * FROM cases_casematerial WHERE case_id = %s ORDER BY sort_order, id", [sample.pk]),
+                    ("SELECT * FROM cases_notice WHERE case_id = %s ORDER BY issued_at, id", [sample.pk]),
+                ],
             )
             anon = Client()
+
+            def progress() -> None:
+                resp = anon.post(reverse("cases:progress"), {"number": sample.number, "phone_tail": sample.phone_tail})
+                if resp.status_code != 200:
+                    raise RuntimeError(f"progress → {resp.status_code}")
+
             op(
                 "progress_query",
-                get(anon, f"/progress/t/{sample.public_token}/"),
-                (
-                    "SELECT * FROM cases_case c LEFT JOIN cases_caseevent e ON e.case_id=c.id WHERE c.public_token=%s",
-                    [sample.public_token],
-                ),
+                progress,
+                [
+                    (
+                        "SELECT c.*, o.name, o.phone FROM cases_case c JOIN org_orgunit o ON o.id = c.center_id "
+                        "WHERE c.number = %s AND c.phone_tail = %s",
+                        [sample.number, sample.phone_tail],
+                    ),
+                    (
+                        "SELECT verb, created_at FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id",
+                        [sample.pk],
+                    ),
+                ],
             )
-        else:
-            out["case_detail"] = out["progress_query"] = {"not_measured": "no cases"}
-        out["intake"] = {"not_measured": "intake form driving not written yet"}
-        op("catalog_search", get(Client(), "/centers/410108001/search/?q=%E8%BA%AB%E4%BB%BD"))
+        self.intake_op(op, out, wc, center, window_staff)
+        owners = [o for o in (center.pk, center.parent_id) if o]
+        op(
+            "catalog_search",
+            get(Client(), reverse("catalog:search", args=[center.code]) + "?q=%E4%BD%8F%E6%88%BF"),  # 住房
+            [
+                (
+                    "SELECT i.id, i.name, i.code, SUM(t.weight) AS score FROM catalog_searchterm t "
+                    "JOIN catalog_serviceitem i ON i.id = t.item_id "
+                    "WHERE (t.term = %s OR t.term LIKE %s) AND i.status = 'published' AND i.owner_id IN (%s, %s) "
+                    "GROUP BY i.id, i.name, i.code ORDER BY score DESC, i.name LIMIT 20",
+                    ["住房", "住房%", *(owners + owners)[:2]],
+                )
+            ],
+        )
+        since = now - dt.timedelta(days=90)
         op(
             "open311_requests",
-            get(Client(), "/open311/v2/requests.json"),
-            (
-                "SELECT * FROM cases_case WHERE received_at >= %s ORDER BY received_at DESC LIMIT 1000",
-                [timezone.now() - timedelta(days=90)],
-            ),
+            get(Client(), reverse("api:open311_requests", kwargs={"fmt": "json"}) + f"?jurisdiction_id={center.code}"),
+            [
+                (
+                    "SELECT c.number, c.status, c.item_name, c.received_at, c.updated_at, i.code, a.token "
+                    "FROM api_onlineapplication a JOIN cases_case c ON c.id = a.case_id "
+                    "JOIN catalog_serviceitem i ON i.id = c.item_id "
+                    "WHERE c.center_id = %s AND c.received_at >= %s AND c.received_at <= %s "
+                    "ORDER BY c.received_at DESC, a.id DESC LIMIT 1000",
+                    [center.pk, since, now],
+                )
+            ],
         )
-        for name, mod, attr in (
-            ("district_dashboard", "bianmin.reports.selectors", "district_dashboard"),
-            ("annual_assessment", "bianmin.oversight.selectors", "annual_assessment"),
-        ):
-            try:
-                module = __import__(mod, fromlist=[attr])
-                getattr(module, attr)
-                out[name] = {"not_measured": "selector exists; bench operation not wired yet"}
-            except (ImportError, AttributeError):
-                out[name] = {"not_measured": "feature not built yet"}
-        _ = settings, sys
+        self.district_dashboard_op(op, out, district, now)
+        self.annual_assessment_op(op, out, director, center, now, min(repeat, 10))
         return out
+
+    def intake_op(self, op: Callable[..., None], out: dict[str, Any], wc: Client, center: Any, staff: Any) -> None:
+        """A case with materials, numbers, notice and events through the real intake POST (check then confirm)."""
+        from stdnum.cn import ric
+
+        from bianmin.catalog.models import ItemVersion, ServiceItem
+        from bianmin.org.models import Post
+
+        item = (
+            ServiceItem.objects.filter(owner_id=center.parent_id, default_mode="promised", status="published")
+            .order_by("code")
+            .first()
+        )
+        if item is None:
+            out["intake"] = {"not_measured": "no promised item"}
+            return
+        version = ItemVersion.objects.get(item=item, number=item.version)
+        post = Post.objects.filter(staff=staff).first()
+        url = reverse("cases:intake", args=[item.pk])
+        counter = [0]
+
+        def run() -> None:
+            counter[0] += 1
+            body = f"410108199001{counter[0] % 28 + 1:02d}{counter[0] % 1000:03d}"
+            data = {
+                "window": post.window_id if post else "",
+                "applicant_kind": "person",
+                "applicant_name": "测试申请人",
+                "id_number": body + ric.calc_check_digit(body + "0"),
+                "phone": "13908261234",
+                "step": "confirm",
+                "decision": "accept",
+            }
+            for m in version.materials:
+                data[f"p_{m['id']}"] = "on"
+                data[f"f_{m['id']}"] = "original"
+            resp = wc.post(url, data)
+            if resp.status_code != 302:
+                raise RuntimeError(f"intake → {resp.status_code}")
+
+        op("intake", run)
+
+    def district_dashboard_op(self, op: Callable[..., None], out: dict[str, Any], district: Any, now: Any) -> None:
+        try:
+            url = reverse("reports:district_dashboard", kwargs={"code": district.code})
+        except NoReverseMatch:
+            out["district_dashboard"] = {"not_measured": "feature not built yet (no reports:district_dashboard)"}
+            return
+        today = timezone.localdate()
+        month_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the last full month
+        month_end = (month_start + dt.timedelta(days=32)).replace(day=1)
+        tz = timezone.get_current_timezone()
+        lo = dt.datetime.combine(month_start, dt.time.min, tzinfo=tz)
+        hi = dt.datetime.combine(month_end, dt.time.min, tzinfo=tz)
+        url += f"?month={month_start:%Y-%m}"
+        from bianmin.org.models import OrgUnit
+
+        # The district's units as literal ids (the best hand-written form: a LIKE subquery hides them from the planner)
+        unit_ids = list(OrgUnit.objects.subtree(district).values_list("id", flat=True))
+        centers = "ANY(%s)"
+        prefix = unit_ids
+        floor = [
+            # received and completed by day
+            (
+                f"SELECT date_trunc('day', received_at), COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
+                "AND received_at >= %s AND received_at < %s GROUP BY 1",
+                [prefix, lo, hi],
+            ),
+            (
+                f"SELECT date_trunc('day', completed_at), COUNT(*), "  # noqa: S608
+                "COUNT(*) FILTER (WHERE completed_at <= due_at) FROM cases_case "
+                f"WHERE center_id = {centers} AND completed_at >= %s AND completed_at < %s GROUP BY 1",
+                [prefix, lo, hi],
+            ),
+            # by center, item, mode, window
+            (
+                f"SELECT center_id, item_id, mode, window_id, COUNT(*) FROM cases_case "  # noqa: S608
+                f"WHERE center_id = {centers} AND received_at >= %s AND received_at < %s "
+                "GROUP BY GROUPING SETS ((center_id), (item_id), (mode), (window_id))",
+                [prefix, lo, hi],
+            ),
+            # overdue now
+            (
+                f"SELECT center_id, COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
+                "AND status IN ('accepted', 'in_progress', 'forwarded') AND due_at < %s GROUP BY 1",
+                [prefix, now],
+            ),
+            # ratings, inquiries, petitions, attendance
+            (
+                f"SELECT overall, COUNT(*) FROM oversight_rating WHERE center_id = {centers} "  # noqa: S608
+                "AND created_at >= %s AND created_at < %s GROUP BY 1",
+                [prefix, lo, hi],
+            ),
+            (
+                f"SELECT result, COUNT(*) FROM frontdesk_inquiry WHERE center_id = {centers} "  # noqa: S608
+                "AND received_at >= %s AND received_at < %s GROUP BY 1",
+                [prefix, lo, hi],
+            ),
+            (
+                f"SELECT status, COUNT(*) FROM petitions_petition WHERE center_id = {centers} "  # noqa: S608
+                "AND received_on >= %s AND received_on < %s GROUP BY 1",
+                [prefix, month_start, month_end],
+            ),
+            (
+                f"SELECT center_id, COUNT(*), COUNT(*) FILTER (WHERE check_in IS NULL) FROM staffing_attendanceday "  # noqa: S608
+                f"WHERE center_id = {centers} AND date >= %s AND date < %s GROUP BY 1",
+                [prefix, month_start, month_end],
+            ),
+        ]
+        op(
+            "district_dashboard",
+            _get(_client_for(benchgen.BENCH_DISTRICT), url),
+            floor if connection.vendor == "postgresql" else None,
+        )
+
+    def annual_assessment_op(
+        self, op: Callable[..., None], out: dict[str, Any], director: Any, center: Any, now: Any, reps: int
+    ) -> None:
+        from bianmin.reports.assessment import annual_assessment as fn
+
+        year = timezone.localdate().year - 1  # the last full year
+
+        def run() -> None:
+            result = fn(user=director, center=center, year=year)
+            if hasattr(result, "__iter__") and not isinstance(result, str | bytes | dict):
+                list(result)
+
+        op("annual_assessment", run, None, reps)
+
+    # ---- throughput -------------------------------------------------------------------------------------------
+    def throughput(self, duration: int) -> dict[str, Any]:
+        """gunicorn on a free port against this database; wrk from a second process; a worker's peak memory."""
+        from bianmin.cases.models import Case
+        from bianmin.org.models import OrgUnit
+
+        wrk = shutil.which("wrk")
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        if wrk is None or not gunicorn.exists():
+            return {"not_measured": "wrk or gunicorn not installed"}
+        center = OrgUnit.objects.get(code=benchgen.FIRST_CENTER)
+        sample = Case.objects.filter(center=center).exclude(status="received").order_by("-id").first()
+        if sample is None:
+            return {"not_measured": "no cases"}
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        workers = int(os.environ.get("BENCH_WORKERS", "2"))
+        env = {**os.environ, "DEBUG": "0", "BIANMIN_BENCH_HELLO": "1", "DATABASE_URL": _database_url()}
+        env.setdefault("SECRET_KEY", str(settings.SECRET_KEY))
+        proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(gunicorn), "bianmin.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        result: dict[str, Any] = {"server": f"gunicorn sync, {workers} workers", "wrk": "2 threads, 16 connections"}
+        try:
+            if not _wait_up(base + "/bench/hello.json", 30):
+                err = proc.stderr.read(2000).decode(errors="replace") if proc.stderr else ""
+                return {"not_measured": f"server did not start: {err[-500:]}"}
+            targets = {
+                "hello": "/bench/hello.json",
+                "progress_query": reverse("cases:progress_token", args=[sample.public_token]),
+                "open311_requests": reverse("api:open311_requests", kwargs={"fmt": "json"})
+                + f"?jurisdiction_id={center.code}",
+            }
+            for name, path in targets.items():
+                result[name] = _wrk(wrk, base + path, duration)
+            hello = result["hello"].get("requests_per_s") or 0
+            pq = result["progress_query"].get("requests_per_s") or 0
+            result["progress_vs_hello"] = round(pq / hello, 3) if hello else None
+            result["worker_peak_rss_mb"] = _peak_rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        return result
+
+
+# The tables that grow with the history: no query of the bench may read them whole.
+BIG_TABLES = frozenset(
+    {
+        "cases_case",
+        "cases_caseevent",
+        "cases_casematerial",
+        "cases_notice",
+        "frontdesk_inquiry",
+        "oversight_rating",
+        "staffing_attendanceday",
+        "api_onlineapplication",
+        "petitions_petition",
+    }
+)
+
+
+def full_scans(sqls: list[str]) -> list[str]:
+    """Scans over a big table that no index serves, in the plans of these SELECTs (PostgreSQL).
+
+    Planned with `enable_seqscan = off`, so the answer does not depend on the data set's size: the planner still
+    picks a sequential scan (or an index scan with no index condition — a full scan in disguise) only when no
+    index can narrow the rows."""
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], sql: str, parent: str) -> None:
+        rel = node.get("Relation Name")
+        kind = node.get("Node Type", "")
+        if rel in BIG_TABLES:
+            # An index scan with no condition is a full read too, unless a merge join or a LIMIT stops it early.
+            full = kind == "Seq Scan" or (
+                kind in ("Index Scan", "Index Only Scan")
+                and "Index Cond" not in node
+                and parent not in ("Merge Join", "Limit")
+            )
+            if full:
+                found.append(f"{kind} on {rel}: {sql[:300]}")
+        for child in node.get("Plans", []):
+            walk(child, sql, kind)
+
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        try:
+            for sql in sqls:
+                words = sql.lstrip().split(None, 1)
+                if not words or words[0].upper() not in ("SELECT", "WITH"):
+                    continue
+                if not any(t in sql for t in BIG_TABLES):
+                    continue
+                cur.execute("EXPLAIN (FORMAT JSON) " + sql)
+                plan = cur.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                walk(plan[0]["Plan"], sql, "")
+        finally:
+            cur.execute("SET enable_seqscan = on")
+    return found
+
+
+def _client_for(username: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    c = Client()
+    c.force_login(get_user_model().objects.get(username=username))
+    return c
+
+
+def _get(c: Client, url: str) -> Callable[[], None]:
+    def run() -> None:
+        resp = c.get(url)
+        if resp.status_code != 200:
+            raise RuntimeError(f"{url} → {resp.status_code}")
+
+    return run
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return url
+    name = settings.DATABASES["default"]["NAME"]
+    return f"sqlite:///{name}"
+
+
+def _wait_up(url: str, seconds: float) -> bool:
+    import urllib.request
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - our own local server
+                if resp.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(wrk: str, url: str, duration: int) -> dict[str, Any]:
+    _wrk_run(wrk, url, 2)  # warm the workers
+    text = _wrk_run(wrk, url, duration)
+    r: dict[str, Any] = {}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    r["requests_per_s"] = float(m.group(1)) if m else None
+    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    r["p99_ms"] = round(float(m.group(1)) * _UNITS[m.group(2)], 2) if m else None
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    r["non_2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors:.*timeout (\d+)", text)
+    r["timeouts"] = int(m.group(1)) if m else 0  # wrk gives up on a request after 2 s
+    return r
+
+
+def _wrk_run(wrk: str, url: str, duration: int) -> str:
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+def _peak_rss_mb(master: int) -> float | None:
+    """The largest VmHWM (peak resident set) among the master's children, the workers."""
+    peak = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{master}\n" not in status:
+            continue
+        m = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if m:
+            peak = max(peak, int(m.group(1)))
+    return round(peak / 1024, 1) if peak else None
