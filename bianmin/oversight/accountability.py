@@ -193,8 +193,11 @@ def _sweep_materials(now: dt.datetime) -> int:
     than BIANMIN_MATERIAL_HOLD_DAYS. One candidate per case, naming the custodian of its first such material."""
     from bianmin.cases.models import Case, CaseMaterial, Custody, Status
 
-    closed = [Status.COMPLETED, Status.DELIVERED, Status.REFUSED, Status.WITHDRAWN]
-    held = CaseMaterial.objects.filter(custody=Custody.HELD).filter(
+    # A completed case still holds its materials until the applicant collects the result; once the result is handed
+    # over (or the case refused or withdrawn) each material must be returned, archived or sent on. Materials received
+    # before the lookback are left to the records already kept (no flood on the first run over old data).
+    closed = [Status.DELIVERED, Status.REFUSED, Status.WITHDRAWN]
+    held = CaseMaterial.objects.filter(custody=Custody.HELD, received_at__gte=now - SWEEP_LOOKBACK).filter(
         Q(case__status__in=closed) | Q(received_at__lt=now - dt.timedelta(days=material_hold_days()))
     )
     cases = _new(Case.objects.filter(Exists(held.filter(case=OuterRef("pk")))), KIND_MATERIALS)

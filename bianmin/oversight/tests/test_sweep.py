@@ -88,19 +88,35 @@ def test_materials_held_past_the_hold_days_are_raised_once_per_case(world, clock
     assert record.staff == world.clerk
 
 
-def test_materials_still_held_on_a_closed_case_are_raised_at_once(world, clock) -> None:
-    # given a completed case with one material whose custody was never settled (e.g. recorded late)
+def test_materials_still_held_once_the_result_is_handed_over_are_raised_at_once(world, clock) -> None:
+    # given a completed case whose materials were archived, but one still marked held (e.g. never settled)
     case = intake(world, item_for(world))
     CaseMaterial.objects.filter(case=case).update(custody=Custody.ARCHIVED)
-    from bianmin.cases.services import case_complete
+    from bianmin.cases.services import case_complete, case_deliver
 
     case_complete(case=case, actor=world.clerk.user, result="准予")
     CaseMaterial.objects.filter(pk=case.materials.earliest("id").pk).update(custody=Custody.HELD)
-    # when the sweep runs the next day
+    # while the result waits for collection the center rightly holds it: nothing is raised
     clock.set(at(2026, 3, 10))
+    assert accountability_sweep() == 0
+    # when the result is handed over and the sweep runs the next day
+    case_deliver(case=case, actor=world.clerk.user, method="window")
+    clock.set(at(2026, 3, 11))
     accountability_sweep()
     # then it is raised
     assert _kinds() == [KIND_MATERIALS]
+
+
+def test_materials_received_before_the_lookback_are_left_to_the_records(world, clock, settings) -> None:
+    # given materials held for a year (received before the system's sweep looked at them)
+    settings.BIANMIN_MATERIAL_HOLD_DAYS = 30
+    case = intake(world, item_for(world))
+    case_record_delay_reason(case=case, actor=world.clerk.user, reason="等待上级批复")
+    # when the sweep first runs a year later
+    clock.set(at(2027, 3, 9))
+    accountability_sweep()
+    # then no materials candidate floods the director's list
+    assert KIND_MATERIALS not in _kinds()
 
 
 def test_overturned_refusal_is_raised_against_who_refused(world) -> None:
