@@ -64,6 +64,7 @@ test: lint typecheck pytest
 # scale, built once and reused; the operations, then the throughput leg (gunicorn + wrk). See docs/benchmarks.md.
 bench: install
 	@mkdir -p var/bench
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk is not installed (Debian: apt-get install wrk): the throughput leg is skipped"
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
 		base="$${DATABASE_URL%/*}"; db="bianmin_bench_$(SCALE)"; \
 		psql "$$base/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
