@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +13,7 @@ from bianmin.api.forms import ApiTokenForm, MaterialsPresentForm, Open311ClientF
 from bianmin.api.progress import status_notes
 from bianmin.cases.models import CaseMaterial
 from bianmin.cases.services import case_materials_present, case_prereview
+from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_id_number, mask_name, mask_phone
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import Role
@@ -29,14 +29,6 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @staff_required()
 def token_list(request: HttpRequest) -> HttpResponse:
     """Issue and revoke the tokens programs use to act as this account; a new secret is shown only here, once."""
@@ -48,7 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = ApiTokenForm()
     status = 400 if request.method == "POST" and secret is None else 200
@@ -93,7 +85,7 @@ def open311_client_list(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"], contact=form.cleaned_data["contact"], actor=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = Open311ClientForm()
     status = 400 if request.method == "POST" and secret is None else 200
@@ -159,7 +151,7 @@ def online_detail(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(request, _("材料已核验收取，请在办件页面作出受理决定。"))
                 return redirect("cases:detail", number=case.number)
         except ValidationError as exc:
-            _add_errors(prereview_form if action == "prereview" else present_form, exc)
+            add_service_errors(prereview_form if action == "prereview" else present_form, exc)
     has = set(application.has_materials)
     return render(
         request,

@@ -24,6 +24,7 @@ from bianmin.catalog.forms import (
     windows_for,
 )
 from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
+from bianmin.core.forms import add_service_errors
 from bianmin.org import selectors as org_selectors
 from bianmin.org.access import MANAGERS, staff_required
 from bianmin.org.models import OrgUnit
@@ -54,14 +55,6 @@ def _managed_item(request: HttpRequest, pk: int) -> ServiceItem:
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return render(request, "catalog/staff/forbidden.html", {"message": str(exc)}, status=403)
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @staff_required()
@@ -131,7 +124,7 @@ def _save(request: HttpRequest, item: ServiceItem) -> HttpResponse:
                 )
                 messages.success(request, _("事项已保存为草稿。"))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("catalog:item_detail", pk=saved.pk)
     return render(

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core.forms import add_service_errors
 from bianmin.frontdesk.models import Inquiry
 from bianmin.frontdesk.selectors import InquiryFilters
 from bianmin.org.models import Staff, Window
@@ -91,11 +92,7 @@ class InquiryForm(forms.Form):
         )
 
     def apply_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, exc.messages)
+        add_service_errors(self, exc)
 
 
 class InquirySearchForm(forms.Form):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -13,15 +12,6 @@ from bianmin.hall.models import AppointmentSlot, HallSettings, HomeVisit, ProxyC
 from bianmin.org.models import OrgUnit, Staff, Window
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _date(label: Any) -> forms.DateField:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_name, mask_phone
 from bianmin.core.services import personal_data_reveal
 from bianmin.hall import selectors, services
@@ -40,7 +41,6 @@ from bianmin.hall.forms import (
     ReasonForm,
     RecordForm,
     TransferForm,
-    add_service_errors,
 )
 from bianmin.hall.intake import intake_url_for, progress_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket

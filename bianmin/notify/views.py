@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.forms import add_service_errors
 from bianmin.notify import selectors, services
 from bianmin.notify.forms import (
     AssignedTaskForm,
@@ -29,14 +30,6 @@ from bianmin.org.models import OrgUnit, Role, Staff, Window
 from bianmin.org.selectors import user_center
 
 OVERSEERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request: HttpRequest, items: Any, per_page: int) -> Any:
@@ -177,7 +170,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("交办事项已登记，已通知责任人。"))
                 return redirect("notify:task_detail", task_id=task.pk)
@@ -251,7 +244,7 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
                 services.assigned_task_cancel(task=task, reason=data["reason"], actor=request.user)
                 done = _("交办事项已撤销。")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("notify:task_detail", task_id=task.pk)

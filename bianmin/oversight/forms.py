@@ -149,14 +149,6 @@ class AppealDecideForm(forms.Form):
     note = forms.CharField(label=_("复核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class SettingsForm(forms.Form):
     complaint_reply_days = forms.IntegerField(label=_("投诉答复期限（工作日）"), min_value=1, max_value=30)
     rectification_days = forms.IntegerField(label=_("差评整改期限（工作日）"), min_value=1, max_value=20)

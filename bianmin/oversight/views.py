@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.cases.models import Case
+from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, staff_required
@@ -45,7 +46,6 @@ from bianmin.oversight.forms import (
     SanctionForm,
     SettingsForm,
     StaffComplaintForm,
-    apply_errors,
 )
 from bianmin.oversight.models import Accountability, Complaint, Rating
 
@@ -91,7 +91,7 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return render(request, "oversight/complaint_done.html", {"center": center, "complaint": complaint})
     return render(
@@ -136,7 +136,7 @@ def complaint_record(request: HttpRequest) -> HttpResponse:
                 name=d["name"], phone=d["phone"], actor=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -208,7 +208,7 @@ def _act(
         try:
             action(target, form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(detail, pk=target.pk)
@@ -312,7 +312,7 @@ def accountability_new(request: HttpRequest) -> HttpResponse:
         try:
             record = accountability.accountability_record(center=center, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记，待中心主任确认处理。"))
             return redirect("oversight:accountability_detail", pk=record.pk)
@@ -432,7 +432,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.rating_submit(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(f"{progress}#rating")
     return render(request, "oversight/rate.html", {"case": case, "form": form}, status=400)
@@ -453,7 +453,7 @@ def window_rate(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             services.rating_submit(case=case, actor=request.user, source=Rating.Source.WINDOW, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return render(request, "oversight/window_rate.html", {"case": case, "done": True})
     return render(
@@ -532,7 +532,7 @@ def rating_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 ratings.rating_appeal_decide(rating=rating, actor=request.user, upheld=d["upheld"], note=d["note"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _(success))
             return redirect("oversight:rating_detail", pk=rating.pk)
@@ -554,7 +554,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         try:
             services.oversight_settings_set(center=center, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("期限已保存，适用于此后受理的投诉和差评。"))
             return redirect("oversight:settings")

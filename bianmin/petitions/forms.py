@@ -24,14 +24,6 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name}（{obj.job_title}）" if obj.job_title else obj.name
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _date() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

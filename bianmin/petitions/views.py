@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, staff_required
@@ -32,7 +33,6 @@ from bianmin.petitions.forms import (
     ReplyForm,
     RevealForm,
     SettingsForm,
-    apply_errors,
 )
 from bianmin.petitions.letters import reply_letter_pdf
 from bianmin.petitions.models import Petition, PetitionReply
@@ -100,7 +100,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
         try:
             petition = petition_register(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -177,7 +177,7 @@ def _act(
         try:
             action(petition, form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("petitions:detail", pk=petition.pk)
@@ -334,7 +334,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         try:
             petition_settings_set(center=center, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("办理时限已保存，适用于此后登记的来信来访。"))
             return redirect("petitions:settings")

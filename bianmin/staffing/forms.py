@@ -21,15 +21,6 @@ DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TimeInput = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class AttendanceCorrectionForm(forms.Form):
     check_in = forms.TimeField(label=_("签到时间"), required=False, widget=TimeInput)
     check_out = forms.TimeField(label=_("签退时间"), required=False, widget=TimeInput)

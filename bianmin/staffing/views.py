@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Staff
@@ -30,7 +31,6 @@ from bianmin.staffing.forms import (
     LeaveRequestForm,
     LeaveReturnForm,
     ReasonForm,
-    add_service_errors,
     default_period,
 )
 from bianmin.staffing.models import Inspection, Leave
