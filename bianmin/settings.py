@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "bianmin.reports",
     "bianmin.api",
     "bianmin.notify",
+    "bianmin.web",
+    "bianmin.bench",
 ]
 
 MIDDLEWARE = [
@@ -77,14 +79,14 @@ ROOT_URLCONF = "bianmin.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "bianmin" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bianmin.core.context_processors.site",
+                "bianmin.web.context_processors.site",
             ],
         },
     },

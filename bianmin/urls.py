@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("bianmin.core.urls")),
+    path("", include("bianmin.web.urls")),
     path("", include("bianmin.org.urls")),
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("bianmin.reports.urls")),
     path("", include("bianmin.notify.urls")),
     path("", include("bianmin.api.urls")),
+    path("", include("bianmin.bench.urls")),
 ]
 
 if settings.DEBUG:

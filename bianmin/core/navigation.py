@@ -1,17 +1,10 @@
-"""Menu entries contributed by each app's `nav.py`, so apps add pages without editing shared templates.
-
-An app's `nav.py` defines `STAFF_NAV` and/or `PUBLIC_NAV`: lists of `NavItem`. Staff entries carry the roles
-that see them (empty = every staff role).
+"""A menu entry an app contributes in its `nav.py` (`STAFF_NAV`, `PUBLIC_NAV`); `bianmin.web.navigation` assembles
+the menus. Staff entries carry the roles that see them (empty = every staff role).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -20,89 +13,3 @@ class NavItem:
     url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 50
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    group: str = ""
-
-
-# Staff menu groups, in display order; an app's entries fall into its group unless named in GROUP_OF_URL.
-MENU_GROUPS = ["办件", "窗口服务", "信访督办", "人员管理", "监督考核", "系统配置"]
-GROUP_OF_APP = {
-    "cases": "办件",
-    "catalog": "系统配置",
-    "frontdesk": "窗口服务",
-    "hall": "窗口服务",
-    "petitions": "信访督办",
-    "notify": "信访督办",
-    "staffing": "人员管理",
-    "oversight": "监督考核",
-    "reports": "监督考核",
-    "api": "系统配置",
-}
-GROUP_OF_URL = {"api:online_list": "办件", "notify:health": "系统配置"}
-
-
-@dataclass(frozen=True)
-class MenuGroup:
-    label: str
-    links: list[Link]
-
-
-_app_of_url: dict[str, str] = {}
-
-
-@lru_cache(maxsize=1)
-def _items() -> tuple[tuple[NavItem, ...], tuple[NavItem, ...]]:
-    staff: list[NavItem] = []
-    public: list[NavItem] = []
-    _app_of_url.clear()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bianmin."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.nav":
-                continue
-            raise
-        for item in getattr(module, "STAFF_NAV", []):
-            _app_of_url[item.url_name] = config.label
-            staff.append(item)
-        public.extend(getattr(module, "PUBLIC_NAV", []))
-    return tuple(sorted(staff, key=lambda i: i.order)), tuple(sorted(public, key=lambda i: i.order))
-
-
-def _links(items: tuple[NavItem, ...], role: str | None) -> list[Link]:
-    links = []
-    for item in items:
-        if item.roles and role not in item.roles:
-            continue
-        try:
-            group = GROUP_OF_URL.get(item.url_name) or GROUP_OF_APP.get(_app_of_url.get(item.url_name, ""), "")
-            links.append(Link(str(item.label), reverse(item.url_name), group))
-        except NoReverseMatch:
-            continue
-    return links
-
-
-def staff_links(role: str | None) -> list[Link]:
-    return _links(_items()[0], role)
-
-
-def public_links() -> list[Link]:
-    return _links(_items()[1], None)
-
-
-def staff_menu(role: str | None) -> list[MenuGroup]:
-    """The staff links of `role` in menu groups, in MENU_GROUPS order; empty groups are left out."""
-    links = staff_links(role)
-    order = {name: i for i, name in enumerate(MENU_GROUPS)}
-    groups: dict[str, list[Link]] = {}
-    for link in links:
-        groups.setdefault(link.group or "其他", []).append(link)
-    groups.setdefault("系统配置", [])  # organization, calendar and admin links are always there
-    return [MenuGroup(name, items) for name, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]

@@ -6,9 +6,14 @@ from django.core.exceptions import ValidationError
 from bianmin.core.models import AuditEvent, CalendarDay
 from bianmin.core.selectors import work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set, calendar_seed_statutory
-from bianmin.org.tests.factories import UserFactory
 
 CALLS: list[dict] = []
+
+
+def _user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username=f"admin{get_user_model().objects.count()}")
 
 
 def record_change(**kwargs):
@@ -29,7 +34,7 @@ def test_seeding_loads_holidays_and_makeup_days_once():
 @pytest.mark.django_db
 def test_admin_special_day_overrides_the_package_and_reseeding_keeps_it():
     calendar_seed_statutory(years=[2026])
-    admin = UserFactory.create()
+    admin = _user()
 
     calendar_day_set(day=dt.date(2026, 10, 10), is_workday=False, name="临时闭厅", reason="线路改造", actor=admin)
     calendar_seed_statutory(years=[2026])
@@ -43,7 +48,7 @@ def test_admin_special_day_overrides_the_package_and_reseeding_keeps_it():
 @pytest.mark.django_db
 def test_removing_the_special_day_restores_the_statutory_rule():
     calendar_seed_statutory(years=[2026])
-    admin = UserFactory.create()
+    admin = _user()
     row = calendar_day_set(day=dt.date(2026, 10, 10), is_workday=False, name="临时闭厅", reason="线路改造", actor=admin)
     assert not work_calendar().is_workday(dt.date(2026, 10, 10))
 
@@ -55,7 +60,7 @@ def test_removing_the_special_day_restores_the_statutory_rule():
 @pytest.mark.django_db
 def test_special_day_needs_a_name_and_a_reason_and_statutory_rows_cannot_be_removed():
     calendar_seed_statutory(years=[2026])
-    admin = UserFactory.create()
+    admin = _user()
 
     with pytest.raises(ValidationError) as exc:
         calendar_day_set(day=dt.date(2026, 12, 1), is_workday=False, name="闭厅", reason=" ", actor=admin)
@@ -68,7 +73,7 @@ def test_special_day_needs_a_name_and_a_reason_and_statutory_rows_cannot_be_remo
 def test_calendar_listeners_are_told_which_days_changed(settings):
     settings.BIANMIN_CALENDAR_LISTENERS = [f"{__name__}.record_change"]
     CALLS.clear()
-    admin = UserFactory.create()
+    admin = _user()
 
     calendar_day_set(day=dt.date(2026, 12, 1), is_workday=False, name="闭厅", reason="停电", actor=admin)
 

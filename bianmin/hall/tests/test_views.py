@@ -7,7 +7,6 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from bianmin.core.navigation import public_links, staff_links
 from bianmin.hall import services
 from bianmin.hall.intake import intake_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
@@ -740,12 +739,6 @@ def test_a_card_for_a_community_of_another_center_is_404(h):
 
 
 # --- Navigation ---------------------------------------------------------------------------------------------
-
-
-def test_menus_offer_the_hall_pages(h):
-    assert {link.label for link in public_links()} >= {"办公时间与特色服务", "预约办理"}
-    assert {link.label for link in staff_links(Role.WINDOW)} >= {"叫号", "大厅服务"}
-    assert "叫号" not in {link.label for link in staff_links(Role.HANDLER)}
 
 
 # --- Personal data ------------------------------------------------------------------------------------------

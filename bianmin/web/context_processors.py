@@ -6,8 +6,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from bianmin.core.navigation import public_links, staff_menu
     from bianmin.org.access import role_of, staff_of
+    from bianmin.web.navigation import public_links, staff_menu
 
     user = getattr(request, "user", None)
     role = role_of(user) if user is not None else None

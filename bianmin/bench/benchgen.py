@@ -2,7 +2,7 @@
 
 Shape (per scale, see SHAPES): districts → subdistrict centers → community points; staff, windows and A/B posts per
 center; each district publishes its own copy of the service catalog (names from the real district catalog in
-`bianmin/core/bench_items.txt`); cases with materials, events and acceptance notices; first-inquiry records,
+`bianmin/bench/bench_items.txt`); cases with materials, events and acceptance notices; first-inquiry records,
 letters and visits, attendance and ratings in proportion.
 
 How it is fast: cases, petitions and attendance rows are produced in Python and streamed with COPY on PostgreSQL

@@ -1,4 +1,4 @@
-"""`make bench`: generate a data set at a scale (bulk inserts, see bianmin/core/benchgen.py) and time the main
+"""`make bench`: generate a data set at a scale (bulk inserts, see bianmin/bench/benchgen.py) and time the main
 operations through the real stack, each beside its raw-SQL floor; optionally a throughput leg (gunicorn + wrk).
 
 Lives here (a management command of core) rather than in a root `bench/` package so that it runs with the project's
@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from bianmin.core import benchgen
+from bianmin.bench import benchgen
 
 SCALES = {name: shape.cases for name, shape in benchgen.SHAPES.items()}
 

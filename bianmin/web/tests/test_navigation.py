@@ -1,9 +1,9 @@
 import pytest
 from django.test import Client
 
-from bianmin.core.navigation import staff_menu
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import center, staff_user
+from bianmin.web.navigation import public_links, staff_links, staff_menu
 
 
 def test_staff_menu_groups_links_in_order_and_always_offers_configuration():
@@ -33,3 +33,9 @@ def test_staff_pages_render_the_grouped_menu():
 
     assert '<details class="menu"><summary>办件</summary>' in html
     assert "工作日历" in html
+
+
+def test_menus_offer_the_hall_pages():
+    assert {link.label for link in public_links()} >= {"办公时间与特色服务", "预约办理"}
+    assert {link.label for link in staff_links(Role.WINDOW)} >= {"叫号", "大厅服务"}
+    assert "叫号" not in {link.label for link in staff_links(Role.HANDLER)}

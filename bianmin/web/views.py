@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianmin.core.forms import CalendarDayForm, CalendarRemoveForm
 from bianmin.core.models import CalendarDay
 from bianmin.core.selectors import calendar_days, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import Role
+from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
 
 CALENDAR_EDITORS = frozenset({Role.ADMIN})
 
@@ -24,11 +24,6 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def hello(request: HttpRequest) -> JsonResponse:
-    """A bare JSON answer (no database, no session): the framework's own cost, for the bench's throughput leg."""
-    return JsonResponse({"hello": "world"})
 
 
 def _year(request: HttpRequest) -> int:
@@ -72,7 +67,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
         status = 400
     return render(
         request,
-        "core/calendar.html",
+        "web/calendar.html",
         {
             "year": year,
             "months": months,
@@ -90,7 +85,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
 def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(CalendarDay, pk=pk)
     if request.method != "POST":
-        return redirect("core:calendar")
+        return redirect("web:calendar")
     form = CalendarRemoveForm(request.POST)
     if form.is_valid():
         try:
