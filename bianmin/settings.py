@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bianmin.frontdesk",
     "bianmin.petitions",
     "bianmin.staffing",
+    "bianmin.assignments",
     "bianmin.oversight",
     "bianmin.hall",
     "bianmin.reports",
@@ -172,7 +173,7 @@ BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_st
 # Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.
 BIANMIN_HALL_LISTENERS: list[str] = ["bianmin.notify.hall_listener.on_hall_event"]
 # Cards other apps add to the director's case board (cases:director), as template names.
-BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["notify/_director_tasks_panel.html"]
+BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["assignments/_director_tasks_panel.html"]
 # Called after commit with kind= and the facts when cases records them (accepted, supplement requested, completed,
 # handed over): the applicant's SMS and the staff's in-app messages (notify).
 BIANMIN_CASE_LISTENERS: list[str] = ["bianmin.notify.case_listener.on_case_event"]
@@ -183,6 +184,9 @@ BIANMIN_FRONTDESK_LISTENERS: list[str] = ["bianmin.notify.handover_listener.on_f
 BIANMIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Case reminders (near deadline, overdue) go to the responsible staff in-app; also by SMS when this is on.
 BIANMIN_CASE_REMINDER_SMS = env_bool("CASE_REMINDER_SMS", False)
+# Called in assignments' transaction with kind= (the message) and the task, the people, a key: tell the staff
+# concerned of an assigned task (registered, reported done, returned, due tomorrow, overdue); answers messages sent.
+BIANMIN_ASSIGNMENT_LISTENERS: list[str] = ["bianmin.notify.assignment_listener.on_assignment_event"]
 # Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
 # rating invitations).
 BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("bianmin.frontdesk.urls")),
     path("", include("bianmin.petitions.urls")),
     path("", include("bianmin.staffing.urls")),
+    path("", include("bianmin.assignments.urls")),
     path("", include("bianmin.oversight.urls")),
     path("", include("bianmin.hall.urls")),
     path("", include("bianmin.reports.urls")),

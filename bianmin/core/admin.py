@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
-from bianmin.core.models import AuditEvent, CalendarDay, PersonalDataReveal
+from bianmin.core.models import AuditEvent, CalendarDay, PeriodicRun, PersonalDataReveal
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 
 
@@ -61,3 +62,19 @@ class PersonalDataRevealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Records written by services: browsable here, changed only through the pages that call the services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    list_display = ["job", "period_key", "status", "attempts", "started_at", "finished_at", "result"]
+    list_filter = ["job", "status"]

@@ -30,3 +30,9 @@ def emit_after_commit(setting: str, kind: str, **payload: Any) -> None:
                 logger.exception("listener %s (%s) failed for %s", path, setting, kind)
 
     transaction.on_commit(send)
+
+
+def call_listeners(setting: str, kind: str, **payload: Any) -> list[Any]:
+    """Call each listener now, in the caller's transaction, and return what each answered: for facts whose
+    consequences the caller records or counts (a reminder sweep notes what was sent, so it is sent once)."""
+    return [import_string(path)(kind=kind, **payload) for path in getattr(settings, setting, [])]

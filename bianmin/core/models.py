@@ -108,3 +108,36 @@ class PersonalDataReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.field} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one period. The unique (job, period) row is claimed by INSERT: the scheduler
+    that inserts it enqueues the job, every other scheduler of the deployment gets an integrity error and moves on."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("已排队")
+        RUNNING = "running", _("运行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(_("任务"), max_length=100)
+    period_key = models.CharField(_("周期"), max_length=40)
+    func_path = models.CharField(max_length=200)
+    scheduled_for = models.DateTimeField(_("计划时间"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    created_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    result = models.CharField(_("结果"), max_length=500, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        db_table = "notify_periodicrun"  # moved from notify; the table keeps its name
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        ordering = ["-scheduled_for", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "period_key"], name="periodic_run_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period_key} {self.get_status_display()}"

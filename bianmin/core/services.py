@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from bianmin.core.events import audit
-from bianmin.core.models import CalendarDay
+from bianmin.core.models import CalendarDay, PeriodicRun
+from bianmin.core.scheduling import PeriodicJob
 from bianmin.core.selectors import invalidate_work_calendar
 from bianmin.core.workcalendar import statutory_overrides
+
+logger = logging.getLogger("bianmin.jobs")
 
 
 def _notify_calendar_listeners(changed: list[dt.date], actor: Any) -> None:
@@ -104,3 +111,97 @@ def personal_data_reveal(*, actor: Any, target: Any, field: str, reason: str) ->
         reason=reason.strip()[:200],
     )
     return str(getattr(target, field) or "")
+
+
+# --- periodic runs -------------------------------------------------------------------------------------------
+
+
+def periodic_run_claim(*, job: PeriodicJob, now: dt.datetime | None = None) -> PeriodicRun | None:
+    """Claim this period of `job` by inserting its row; the inserter enqueues the run in the same transaction.
+    Any other scheduler (or a second tick) gets None. Returns the claimed run."""
+    from bianmin.core.tasks import run_periodic_job
+
+    start, key = job.period(now or timezone.now())
+    try:
+        with transaction.atomic():
+            run = PeriodicRun.objects.create(job=job.name, period_key=key, func_path=job.func_path, scheduled_for=start)
+            # Same database, same transaction: the run is queued if and only if its row exists.
+            run_periodic_job.enqueue(run.pk)
+    except IntegrityError:
+        return None
+    return run
+
+
+def periodic_run_execute(*, run_id: int) -> str:
+    """Run a claimed period of a job. Idempotent: a run already succeeded is not run again; one left running by a
+    killed worker is run again when its task is re-queued."""
+    run = PeriodicRun.objects.filter(pk=run_id).first()
+    if run is None or run.status == PeriodicRun.Status.SUCCEEDED:
+        return "done"
+    PeriodicRun.objects.filter(pk=run.pk).update(
+        status=PeriodicRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error=""
+    )
+    try:
+        result = import_string(run.func_path)()
+    except Exception as exc:
+        logger.exception("定时任务 %s（%s）失败", run.job, run.period_key)
+        PeriodicRun.objects.filter(pk=run.pk).update(
+            status=PeriodicRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="".join(traceback.format_exception_only(exc)).strip()[-4000:],
+        )
+        return "failed"
+    PeriodicRun.objects.filter(pk=run.pk).update(
+        status=PeriodicRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        result=("" if result is None else str(result))[:500],
+    )
+    return "succeeded"
+
+
+def tasks_requeue_stale(*, now: dt.datetime | None = None, lease: dt.timedelta | None = None) -> int:
+    """Put back in the queue the project's tasks still marked running long after they started: their worker died
+    (killed, machine lost). Every task here is idempotent, so running one again is safe."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    lease = lease if lease is not None else dt.timedelta(seconds=settings.BIANMIN_TASK_LEASE_SECONDS)
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - lease, task_path__startswith="bianmin."
+    )
+    count = 0
+    for pk, started_at in stale.values_list("pk", "started_at")[:1000]:
+        count += DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at).update(
+            status=TaskResultStatus.READY
+        )
+    if count:
+        logger.warning("重新排队 %s 个中断的后台任务。", count)
+    return count
+
+
+def scheduler_tick(*, now: dt.datetime | None = None) -> list[PeriodicRun]:
+    """One pass of the scheduler: claim (and so queue) the current period of every registered job that nobody has
+    claimed yet, and put back tasks whose worker died."""
+    from bianmin.core.scheduling import periodic_jobs
+
+    now = now or timezone.now()
+    claimed = [run for job in periodic_jobs() if (run := periodic_run_claim(job=job, now=now)) is not None]
+    tasks_requeue_stale(now=now)
+    return claimed
+
+
+def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Delete finished periodic runs and finished background-task rows older than `keep`. Messages
+    (Notification) are kept: they are the record of what was sent to whom."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - keep
+    runs, _ = PeriodicRun.objects.filter(
+        status__in=[PeriodicRun.Status.SUCCEEDED, PeriodicRun.Status.FAILED], finished_at__lt=cutoff
+    ).delete()
+    results, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return runs + results

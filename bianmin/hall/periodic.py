@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bianmin.notify.scheduling import register_periodic
+from bianmin.core.scheduling import register_periodic
 
 register_periodic(
     "hall.appointment_reminders",

@@ -20,8 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from bianmin.notify.models import Channel
-from bianmin.notify.services import notification_send
+from bianmin.notify.models import Channel, Notification
+from bianmin.notify.services import notification_send, notification_send_once
 
 
 def progress_url(case: Any) -> str:
@@ -65,7 +65,40 @@ def _sms(case: Any, *, key: str, template: str, context: dict[str, Any]) -> None
     )
 
 
-def on_case_event(*, kind: str, **payload: Any) -> None:
+def _deadline_reminders(reminders: list[Any]) -> dict[str, int]:
+    """In-app (and SMS when settings.BIANMIN_CASE_REMINDER_SMS is on) to the staff member of each reminder, once per
+    key; the keys already sent are read in one query. Answers how many cases were newly reminded of each kind."""
+    sent = {"near": 0, "overdue": 0}
+    channels = [Channel.IN_APP, Channel.SMS] if settings.BIANMIN_CASE_REMINDER_SMS else [Channel.IN_APP]
+    done = set(
+        Notification.objects.filter(key__in=[r.key for r in reminders], channel=Channel.IN_APP).values_list(
+            "key", flat=True
+        )
+    )
+    for reminder in reminders:
+        if reminder.key in done:
+            continue
+        case = reminder.case
+        new = 0
+        for channel in channels:
+            _, created = notification_send_once(
+                key=reminder.key,
+                channel=channel,
+                template="case_near_deadline" if reminder.kind == "near" else "case_overdue",
+                context={"case_number": case.number, "item": case.item_name, "due_at": case.due_at},
+                recipient_user=reminder.staff.user,
+                url=reverse("cases:detail", args=[case.number]),
+                center=case.center,
+            )
+            new += created
+        if new:
+            sent[reminder.kind] += 1
+    return sent
+
+
+def on_case_event(*, kind: str, **payload: Any) -> Any:
+    if kind == "deadline_reminders":
+        return _deadline_reminders(payload["reminders"])
     if kind == "accepted":
         case = payload["case"]
         direct = case.due_at is None or case.mode == "direct"

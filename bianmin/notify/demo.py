@@ -1,7 +1,6 @@
-"""Demo assigned tasks (some overdue, one due tomorrow, one awaiting confirmation) for 长兴路街道便民服务中心, and a
-sample of the notifications other apps do not send yet (appointments, ratings, complaints); the case notices to
-applicants, handovers and case reminders are the real ones the demo cases produced. Idempotent: tasks are found
-by title, notifications by their event key."""
+"""A sample of the notifications other apps do not send yet (appointments, ratings, complaints) for
+长兴路街道便民服务中心; the case notices to applicants, handovers and case reminders are the real ones the demo
+cases produced. Idempotent: notifications are found by their event key."""
 
 from __future__ import annotations
 
@@ -11,9 +10,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bianmin.cases.reminders import case_send_reminders
 from bianmin.notify import services
-from bianmin.notify.models import AssignedTask, Channel
-from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.notify.models import Channel
+from bianmin.org.models import OrgUnit, Staff
 
 CENTER = "410108001"
 
@@ -32,101 +32,11 @@ def load(stdout: Any) -> None:
     staff = {
         s.user.username: s for s in Staff.objects.filter(org_unit__path__startswith=center.path).select_related("user")
     }
-    windows = {w.number: w for w in Window.objects.filter(center=center)}
     year = timezone.localdate().year
-    today = timezone.localdate()
-
-    specs: list[dict[str, Any]] = [
-        {
-            "title": "报送第一季度便民服务事项办理情况统计表",
-            "source": AssignedTask.Source.DOCUMENT,
-            "source_reference": f"惠济政办〔{year}〕12号",
-            "source_issuer": "惠济区人民政府办公室",
-            "content": "按附件格式统计本中心第一季度各类办件数量、按时办结率和群众评价情况，加盖公章后报区政府办公室。",
-            "responsible_staff": staff["zh_a"],
-            "deadline_kind": AssignedTask.DeadlineKind.WORKING_DAYS,
-            "deadline_days": 5,
-            "assigned_at": _at(18),
-        },
-        {
-            "title": "核实辖区高龄津贴发放名册并反馈",
-            "source": AssignedTask.Source.PHONE,
-            "source_issuer": "区民政局社会救助科（电话通知）",
-            "content": "逐户核实名册中 80 周岁以上老人的生存状态和银行账号，将核实结果电话反馈并补交书面材料。",
-            "responsible_window": windows[2],
-            "deadline_kind": AssignedTask.DeadlineKind.CALENDAR_DAYS,
-            "deadline_days": 3,
-            "assigned_at": _at(6, 15),
-        },
-        {
-            "title": "更新大厅公示栏服务指南和收费标准",
-            "source": AssignedTask.Source.LEADER,
-            "source_issuer": "办事处主任 陈立新",
-            "content": "按最新事项目录更新公示栏和电子屏的服务指南、办理时限、收费依据和收费标准（六公开）。",
-            "responsible_staff": staff["window_a"],
-            "deadline_kind": AssignedTask.DeadlineKind.WORKING_DAYS,
-            "deadline_days": 1,
-        },
-        {
-            "title": "整理延时服务登记台账",
-            "source": AssignedTask.Source.LEADER,
-            "source_issuer": "中心主任 毛丽华",
-            "content": "整理本月午间延时服务的办件登记，汇总服务人次和事项，形成台账备查。",
-            "responsible_window": windows[1],
-            "deadline_kind": AssignedTask.DeadlineKind.DATE,
-            "deadline_date": today + dt.timedelta(days=10),
-            "progress": "已汇总前两周登记，剩余部分本周内完成。",
-        },
-        {
-            "title": "报送窗口工作人员A、B岗名单",
-            "source": AssignedTask.Source.DOCUMENT,
-            "source_reference": f"惠济政服〔{year}〕5号",
-            "source_issuer": "惠济区行政服务中心",
-            "content": "报送各窗口A岗、B岗工作人员姓名、职务、联系方式及调整情况。",
-            "responsible_staff": staff["zh_a"],
-            "deadline_kind": AssignedTask.DeadlineKind.WORKING_DAYS,
-            "deadline_days": 3,
-            "assigned_at": _at(10),
-            "complete": "已于规定时限内通过政务内网报送名单（Excel 一份），并电话告知区行政服务中心。",
-            "confirm": True,
-        },
-        {
-            "title": "报送本月上报件办理情况",
-            "source": AssignedTask.Source.PHONE,
-            "source_issuer": "区行政服务中心（电话通知）",
-            "content": "统计本月上报区行政服务中心办理的事项及办理进度，填写上报件台账后报送。",
-            "responsible_staff": staff["sb_a"],
-            "deadline_kind": AssignedTask.DeadlineKind.WORKING_DAYS,
-            "deadline_days": 4,
-            "assigned_at": _at(2),
-            "complete": "已报送上报件台账（纸质一份、电子版一份）。",
-        },
-    ]
-    created = 0
-    for spec in specs:
-        if AssignedTask.objects.filter(center=center, title=spec["title"]).exists():
-            continue
-        progress = spec.pop("progress", None)
-        complete = spec.pop("complete", None)
-        confirm = spec.pop("confirm", False)
-        task = services.assigned_task_create(center=center, actor=director, **spec)
-        responsible = task.responsible_staff.user if task.responsible_staff else director
-        if progress:
-            services.assigned_task_progress(task=task, note=progress, actor=responsible)
-        if complete:
-            services.assigned_task_complete(task=task, submitted=complete, actor=responsible)
-        if confirm:
-            services.assigned_task_confirm(task=task, actor=director, note="材料齐全，确认办结。")
-        created += 1
-
     _sample_notifications(center, staff, director, year)
-    # The reminder sweeps, as the scheduler runs them (they also run every 15 minutes under `make run`).
-    sent = services.assigned_task_send_reminders()
-    cases = services.case_send_reminders()
-    stdout.write(
-        f"交办事项：新建 {created} 件；提醒：即将到期 {sent['near']} 件，超期 {sent['overdue']} 件；"
-        f"办件提醒：即将到期 {cases['near']} 件，超期 {cases['overdue']} 件；短信由后台任务写入 var/sms.log。"
-    )
+    # The case reminder sweep, as the scheduler runs it (every 15 minutes under `make run`).
+    cases = case_send_reminders()
+    stdout.write(f"办件提醒：即将到期 {cases['near']} 件，超期 {cases['overdue']} 件；短信由后台任务写入 var/sms.log。")
 
 
 def _sample_notifications(center: OrgUnit, staff: dict[str, Staff], director: Any, year: int) -> None:

@@ -5,24 +5,5 @@ from __future__ import annotations
 from bianmin.notify import services
 
 
-def assigned_task_reminders() -> str:
-    sent = services.assigned_task_send_reminders()
-    return f"即将到期提醒 {sent['near']} 件，超期提醒 {sent['overdue']} 件"
-
-
-def case_deadline_reminders() -> str:
-    sent = services.case_send_reminders()
-    return f"办件即将到期提醒 {sent['near']} 件，超期提醒 {sent['overdue']} 件"
-
-
-def oversight_deadline_reminders() -> str:
-    sent = services.oversight_send_reminders()
-    return f"投诉答复提醒 {sent['complaints']} 件，差评整改提醒 {sent['rectifications']} 件"
-
-
 def requeue_stale_notifications() -> str:
     return f"重新排队 {services.notification_requeue_stale()} 条"
-
-
-def prune_job_records() -> str:
-    return f"清理 {services.job_records_prune()} 条"

@@ -5,7 +5,9 @@ its fact and recipient, so a retry or a second run sends nothing twice:
 - "bad_review": the rated staff member and the center's directors, in-app and by SMS, with the rectification
   deadline;
 - "complaint_assigned": the inspector, in-app;
-- "rating_invite": the applicant, by SMS, with the link to the progress page where the rating form is.
+- "rating_invite": the applicant, by SMS, with the link to the progress page where the rating form is;
+- "deadline_reminders" (called in the sweep's transaction, answers what was sent): complaint reply and
+  rectification deadlines to staff, in-app.
 """
 
 from __future__ import annotations
@@ -17,14 +19,34 @@ from django.conf import settings
 from django.urls import reverse
 
 from bianmin.notify.models import Channel
-from bianmin.notify.services import notification_send
+from bianmin.notify.services import notification_send, notification_send_once
 from bianmin.org.models import Role, Staff
 
 
-def on_oversight_event(*, kind: str, **payload: Any) -> None:
+def on_oversight_event(*, kind: str, **payload: Any) -> Any:
+    if kind == "deadline_reminders":
+        return _deadline_reminders(payload["reminders"])
     handler = _HANDLERS.get(kind)
     if handler is not None:
         handler(**payload)
+    return None
+
+
+def _deadline_reminders(reminders: list[Any]) -> list[int]:
+    """Each reminder in-app, once per key; answers 1 for each sent now, 0 for each sent before."""
+    answers = []
+    for reminder in reminders:
+        _, created = notification_send_once(
+            key=reminder.key,
+            channel=Channel.IN_APP,
+            template=reminder.template,
+            context=reminder.context,
+            recipient_user=reminder.user,
+            url=reminder.url,
+            center=reminder.center,
+        )
+        answers.append(int(created))
+    return answers
 
 
 def _public_url(path: str) -> str:

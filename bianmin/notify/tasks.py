@@ -11,8 +11,3 @@ from bianmin.notify import services
 @task()
 def deliver_notification(notification_id: int) -> str:
     return services.notification_deliver(notification_id=notification_id)
-
-
-@task()
-def run_periodic_job(run_id: int) -> str:
-    return services.periodic_run_execute(run_id=run_id)

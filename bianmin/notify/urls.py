@@ -10,10 +10,4 @@ urlpatterns = [
     path("staff/notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("staff/notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
     path("staff/notifications/log/", views.message_log, name="message_log"),
-    path("staff/health/", views.health, name="health"),
-    path("staff/tasks/", views.task_list, name="tasks"),
-    path("staff/tasks/board/", views.task_board, name="task_board"),
-    path("staff/tasks/new/", views.task_create, name="task_create"),
-    path("staff/tasks/<int:task_id>/", views.task_detail, name="task_detail"),
-    path("staff/tasks/<int:task_id>/<str:action>/", views.task_action, name="task_action"),
 ]

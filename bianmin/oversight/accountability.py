@@ -236,7 +236,7 @@ def _sweep_refusals_overturned(now: dt.datetime) -> int:
 
 def _sweep_assigned_tasks(now: dt.datetime) -> int:
     """An assigned task (交办事项) still open past its deadline."""
-    from bianmin.notify.selectors import overdue_tasks
+    from bianmin.assignments.selectors import overdue_tasks
 
     raised = 0
     tasks = _new(overdue_tasks(as_of=now).filter(due_at__gte=now - SWEEP_LOOKBACK), KIND_TASK)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bianmin.notify.scheduling import register_periodic
+from bianmin.core.scheduling import register_periodic
 
 register_periodic(
     "oversight.accountability_sweep",
@@ -20,4 +20,11 @@ register_periodic(
     offset=dt.timedelta(hours=2),
     func_path="bianmin.oversight.jobs.rating_invitations_send",
     label="未评价办件邀请评价",
+)
+
+register_periodic(
+    "oversight.deadline_reminders",
+    every=dt.timedelta(minutes=15),
+    func_path="bianmin.oversight.jobs.deadline_reminders",
+    label="投诉答复和差评整改到期提醒",
 )

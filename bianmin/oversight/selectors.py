@@ -107,7 +107,7 @@ _EVIDENCE: dict[str, tuple[str, str, bool]] = {
     "complaint": ("投诉", "oversight:complaint_detail", False),
     "unmanned": ("窗口无人值守记录", "staffing:unmanned_list", False),
     "petition": ("来信来访", "petitions:detail", False),
-    "assigned_task": ("交办事项", "notify:task_detail", False),
+    "assigned_task": ("交办事项", "assignments:task_detail", False),
     "inspection": ("督查记录", "staffing:inspection_detail", False),
     "rating": ("差评", "oversight:rating_detail", False),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bianmin.notify.scheduling import register_periodic
+from bianmin.core.scheduling import register_periodic
 
 register_periodic(
     "staffing.unmanned_sweep",

@@ -31,13 +31,15 @@ GROUP_OF_APP = {
     "frontdesk": "窗口服务",
     "hall": "窗口服务",
     "petitions": "信访督办",
+    "assignments": "信访督办",
     "notify": "信访督办",
+    "web": "系统配置",
     "staffing": "人员管理",
     "oversight": "监督考核",
     "reports": "监督考核",
     "api": "系统配置",
 }
-GROUP_OF_URL = {"api:online_list": "办件", "notify:health": "系统配置"}
+GROUP_OF_URL = {"api:online_list": "办件", "web:staff_health": "系统配置"}
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.core.models import CalendarDay
-from bianmin.core.selectors import calendar_days, work_calendar
+from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
-from bianmin.org.access import has_role, staff_required
+from bianmin.notify.selectors import message_counts
+from bianmin.org.access import MANAGERS, has_role, staff_required
 from bianmin.org.models import Role
 from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
 
@@ -24,6 +25,15 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@staff_required(MANAGERS)
+def staff_health(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/health.html",
+        {"health": jobs_health(), "notifications": message_counts(), "now": timezone.now()},
+    )
 
 
 def _year(request: HttpRequest) -> int:

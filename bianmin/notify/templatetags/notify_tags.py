@@ -17,20 +17,3 @@ def _user(context: template.Context) -> Any:
 @register.inclusion_tag("notify/bell.html", takes_context=True)
 def notify_bell(context: template.Context) -> dict[str, Any]:
     return {"unread": selectors.unread_count(user=_user(context))}
-
-
-@register.inclusion_tag("notify/tasks_card.html", takes_context=True)
-def my_tasks_card(context: template.Context) -> dict[str, Any]:
-    return selectors.my_task_summary(user=_user(context))
-
-
-OVERDUE_PANEL_ROWS = 10
-
-
-@register.inclusion_tag("notify/director_tasks_panel.html", takes_context=True)
-def overdue_tasks_panel(context: template.Context) -> dict[str, Any]:
-    """For the director's case board: the assigned tasks in the user's scope still open past their deadline."""
-    qs = selectors.overdue_tasks(user=_user(context))
-    tasks = list(qs[: OVERDUE_PANEL_ROWS + 1])
-    total = len(tasks) if len(tasks) <= OVERDUE_PANEL_ROWS else qs.count()
-    return {"tasks": tasks[:OVERDUE_PANEL_ROWS], "total": total}

@@ -1,70 +1,8 @@
+"""The notify tests' helpers: the office and tasks of assignments, and running queued jobs (core)."""
+
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from bianmin.assignments.tests.factories import Office, make_task
+from bianmin.core.tests.jobs import aware, run_queued_tasks
 
-from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
-
-from bianmin.notify import services
-from bianmin.notify.models import AssignedTask
-from bianmin.org.models import OrgUnit, Role, Staff
-from bianmin.org.tests.factories import PostFactory, WindowFactory, center, staff_user
-
-
-class Office:
-    """A center with a director, two window staff (A and B on window 1) and a handler."""
-
-    def __init__(self, **center_kwargs: Any) -> None:
-        self.center: OrgUnit = center(**center_kwargs)
-        self.director: Staff = staff_user(Role.DIRECTOR, self.center, phone="13900000001")
-        self.clerk_a: Staff = staff_user(Role.WINDOW, self.center, phone="13900000002")
-        self.clerk_b: Staff = staff_user(Role.WINDOW, self.center, phone="13900000003")
-        self.other: Staff = staff_user(Role.WINDOW, self.center, phone="13900000004")
-        self.window = WindowFactory.create(center=self.center, number=1)
-        PostFactory.create(window=self.window, staff=self.clerk_a, kind="A", valid_from=dt.date(2020, 1, 1))
-        PostFactory.create(window=self.window, staff=self.clerk_b, kind="B", valid_from=dt.date(2020, 1, 1))
-
-
-def make_task(office: Office, **kwargs: Any) -> AssignedTask:
-    values: dict[str, Any] = {
-        "center": office.center,
-        "source": AssignedTask.Source.LEADER,
-        "source_issuer": "中心主任",
-        "title": "整理台账",
-        "content": "整理本月办件台账。",
-        "responsible_staff": office.clerk_a,
-        "deadline_kind": AssignedTask.DeadlineKind.WORKING_DAYS,
-        "deadline_days": 3,
-        "actor": office.director.user,
-    }
-    values.update(kwargs)
-    return services.assigned_task_create(**values)
-
-
-def run_queued_tasks(limit: int = 200) -> int:
-    """Run ready background tasks in this process and transaction, as a db_worker would."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    done = 0
-    while done < limit:
-        result = DBTaskResult.objects.ready().first()
-        if result is None:
-            break
-        result.claim("test-worker")
-        worker.run_task(result)
-        done += 1
-    return done
-
-
-def aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+__all__ = ["Office", "aware", "make_task", "run_queued_tasks"]

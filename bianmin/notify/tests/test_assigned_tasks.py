@@ -3,10 +3,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from bianmin.assignments import selectors, services
+from bianmin.assignments.models import AssignedTask
 from bianmin.core.models import CalendarDay
 from bianmin.core.selectors import invalidate_work_calendar
-from bianmin.notify import selectors, services
-from bianmin.notify.models import AssignedTask, Channel, Notification
+from bianmin.notify.models import Channel, Notification
 from bianmin.notify.tests.factories import Office, aware, make_task
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import WindowFactory, district, staff_user

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from bianmin.cases import services as cases
 from bianmin.cases.checklists import Decision
+from bianmin.cases.reminders import case_reminder_candidates, case_send_reminders
 from bianmin.cases.tests.conftest import Clock, at
 from bianmin.cases.tests.factories import World, intake, item_for, make_world, presented_except
-from bianmin.notify import services
 from bianmin.notify.case_listener import on_case_event
 from bianmin.notify.models import Channel, Notification
 from bianmin.notify.sms import LocmemSmsBackend
@@ -228,16 +228,16 @@ def test_case_reminders_fire_on_the_working_day_before_and_after_the_deadline_on
         )
 
     # Thursday: too early
-    assert services.case_send_reminders(now=at(2026, 3, 12, 10)) == {"near": 0, "overdue": 0}
+    assert case_send_reminders(now=at(2026, 3, 12, 10)) == {"near": 0, "overdue": 0}
     # Friday (the working day before; the weekend does not count): "due soon", once
-    assert services.case_send_reminders(now=at(2026, 3, 13, 9, 5)) == {"near": 1, "overdue": 0}
-    assert services.case_send_reminders(now=at(2026, 3, 13, 15)) == {"near": 0, "overdue": 0}
+    assert case_send_reminders(now=at(2026, 3, 13, 9, 5)) == {"near": 1, "overdue": 0}
+    assert case_send_reminders(now=at(2026, 3, 13, 15)) == {"near": 0, "overdue": 0}
     assert mine() == ["case_near_deadline"]
     # Monday evening after closing, and the night: not yet
-    assert services.case_send_reminders(now=at(2026, 3, 16, 21)) == {"near": 0, "overdue": 0}
+    assert case_send_reminders(now=at(2026, 3, 16, 21)) == {"near": 0, "overdue": 0}
     # Tuesday morning: overdue, once
-    assert services.case_send_reminders(now=at(2026, 3, 17, 9, 5)) == {"near": 0, "overdue": 1}
-    assert services.case_send_reminders(now=at(2026, 3, 18, 9, 5)) == {"near": 0, "overdue": 0}
+    assert case_send_reminders(now=at(2026, 3, 17, 9, 5)) == {"near": 0, "overdue": 1}
+    assert case_send_reminders(now=at(2026, 3, 18, 9, 5)) == {"near": 0, "overdue": 0}
     assert mine() == ["case_near_deadline", "case_overdue"]
     overdue = Notification.objects.get(template="case_overdue")
     assert overdue.channel == Channel.IN_APP
@@ -264,7 +264,7 @@ def test_case_reminders_go_by_sms_too_when_configured_and_skip_closed_and_waitin
         done = intake(world, version, n=3)
         cases.case_complete(case=done, actor=world.clerk.user, result="准予办理", dispose_by_form=True)
 
-    services.case_send_reminders(now=at(2026, 3, 17, 9, 5))
+    case_send_reminders(now=at(2026, 3, 17, 9, 5))
 
     reminded = Notification.objects.filter(template="case_overdue")
     assert {m.channel for m in reminded} == {Channel.IN_APP, Channel.SMS}
@@ -276,12 +276,12 @@ def test_a_moved_deadline_is_reminded_again_and_the_new_assignee_is_told(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = intake(world, item_for(world))
-    services.case_send_reminders(now=at(2026, 3, 13, 9, 5))
+    case_send_reminders(now=at(2026, 3, 13, 9, 5))
 
     # When the case passes to a colleague who acknowledges it
     handover = cases.case_handover(case=case, actor=world.clerk.user, to_staff=world.colleague)
     cases.handover_acknowledge(handover=handover, actor=world.colleague.user)
-    services.case_send_reminders(now=at(2026, 3, 13, 10))
+    case_send_reminders(now=at(2026, 3, 13, 10))
 
     # Then the colleague gets their own "due soon" reminder
     assert Notification.objects.filter(template="case_near_deadline", recipient_user=world.colleague.user).count() == 1
@@ -294,13 +294,13 @@ def test_the_case_reminder_sweep_reads_a_bounded_number_of_rows_with_constant_qu
     version = item_for(world)
     for n in range(6):
         intake(world, version, n=n)
-    services.case_send_reminders(now=at(2026, 3, 17, 9, 5))
+    case_send_reminders(now=at(2026, 3, 17, 9, 5))
 
     # A second run finds every reminder already sent: a fixed handful of queries, whatever the number of cases
     with django_assert_max_num_queries(4):
-        assert services.case_send_reminders(now=at(2026, 3, 17, 10)) == {"near": 0, "overdue": 0}
+        assert case_send_reminders(now=at(2026, 3, 17, 10)) == {"near": 0, "overdue": 0}
     # And a case long overdue (beyond the horizon) is not read at all
-    assert not services.case_reminder_candidates(now=at(2026, 5, 1, 10)).exists()
+    assert not case_reminder_candidates(now=at(2026, 5, 1, 10)).exists()
 
 
 # --- the director's board ---

@@ -4,10 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from bianmin.assignments import selectors as assignment_selectors
+from bianmin.assignments import services as assignment_services
+from bianmin.assignments.models import AssignedTask
+from bianmin.cases.reminders import case_reminder_candidates, case_send_reminders
+from bianmin.core.reminders import near_deadline_moment
 from bianmin.core.selectors import work_calendar
-from bianmin.notify import selectors, services
-from bianmin.notify.deadlines import near_deadline_moment
-from bianmin.notify.models import AssignedTask, Channel, Notification
+from bianmin.notify.models import Channel, Notification
 from bianmin.notify.sms import LocmemSmsBackend
 from bianmin.notify.tests.factories import run_queued_tasks
 from bianmin.org.models import OrgUnit
@@ -26,7 +29,7 @@ def test_demo_tasks_and_notifications_load_once_and_fire_once(settings, django_c
     assert (AssignedTask.objects.count(), Notification.objects.count()) == counts
     center = OrgUnit.objects.get(code="410108001")
     assert AssignedTask.objects.filter(center=center).count() == 6
-    assert selectors.overdue_tasks().count() >= 2
+    assert assignment_selectors.overdue_tasks().count() >= 2
     assert AssignedTask.objects.filter(status="submitted").count() == 1
     assert AssignedTask.objects.filter(status="confirmed").count() == 1
     for template in ("task_overdue", "task_near_deadline", "task_overdue_director", "case_supplement"):
@@ -57,18 +60,18 @@ def test_on_demo_data_the_case_notices_and_reminders_fire_once_each(settings, dj
     ).exists()
     # A demo case falls due on the next working day: from that day's opening it is "due soon"
     now = timezone.now()
-    soon = [c for c in services.case_reminder_candidates(now=now) if c.due_at > now]
+    soon = [c for c in case_reminder_candidates(now=now) if c.due_at > now]
     assert soon
     opening = max(now, near_deadline_moment(soon[0].due_at, work_calendar(), soon[0].center.office_hours))
-    services.case_send_reminders(now=opening)
+    case_send_reminders(now=opening)
     assert Notification.objects.filter(template="case_near_deadline", channel=Channel.IN_APP).exists()
     before = Notification.objects.count()
 
     # When the periodic reminder jobs run again, twice (as the scheduler would, every 15 minutes)
     for _ in range(2):
         for moment in (now, opening):
-            services.case_send_reminders(now=moment)
-            services.assigned_task_send_reminders(now=moment)
+            case_send_reminders(now=moment)
+            assignment_services.assigned_task_send_reminders(now=moment)
 
     # Then nothing is sent twice
     assert Notification.objects.count() == before

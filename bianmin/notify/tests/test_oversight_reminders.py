@@ -11,13 +11,13 @@ from django.utils import timezone
 from bianmin.cases.models import Case, Status
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, make_world
-from bianmin.notify import services
 from bianmin.notify.models import Channel, Notification
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import staff_user
 from bianmin.oversight import ratings as rectify
 from bianmin.oversight import services as oversight
 from bianmin.oversight.models import Rating
+from bianmin.oversight.reminders import oversight_send_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,12 @@ def test_complaint_reply_deadline_is_reminded_to_the_inspector_before_and_after_
     assert timezone.localtime(complaint.due_at).date() == dt.date(2026, 12, 7)
 
     # Thursday before: too early; Friday 4 Dec (the working day before, the weekend between): once
-    assert services.oversight_send_reminders(now=at(2026, 12, 3, 10))["complaints"] == 0
-    assert services.oversight_send_reminders(now=at(2026, 12, 4, 9, 5))["complaints"] == 1
-    assert services.oversight_send_reminders(now=at(2026, 12, 4, 16))["complaints"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 3, 10))["complaints"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 4, 9, 5))["complaints"] == 1
+    assert oversight_send_reminders(now=at(2026, 12, 4, 16))["complaints"] == 0
     # Tuesday 8 Dec: overdue, once
-    assert services.oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 1
-    assert services.oversight_send_reminders(now=at(2026, 12, 9, 9, 5))["complaints"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 1
+    assert oversight_send_reminders(now=at(2026, 12, 9, 9, 5))["complaints"] == 0
     reminders = [t for t in templates_for(inspector.user) if t.startswith("complaint_reply_")]
     assert reminders == ["complaint_reply_near", "complaint_reply_overdue"]
     overdue = Notification.objects.get(template="complaint_reply_overdue")
@@ -57,11 +57,11 @@ def test_a_replied_or_unassigned_complaint_is_not_reminded() -> None:
     oversight.complaint_decide(complaint=done, finding="unfounded", evidence="经查不属实", actor=inspector.user)
     oversight.complaint_reply(complaint=done, reply="已答复", actor=inspector.user, now=at(2026, 11, 30, 10))
 
-    assert services.oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 0
     assert not Notification.objects.filter(template__startswith="complaint_reply_").exists()
     # once assigned, the one still open is reminded
     oversight.complaint_assign(complaint=unassigned, inspector=inspector, actor=inspector.user)
-    assert services.oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 1
+    assert oversight_send_reminders(now=at(2026, 12, 8, 9, 5))["complaints"] == 1
 
 
 def test_bad_review_rectification_is_reminded_to_the_staff_member_and_directors_until_done() -> None:
@@ -79,15 +79,15 @@ def test_bad_review_rectification_is_reminded_to_the_staff_member_and_directors_
     rated = rating.staff or world.clerk
 
     # The working day before (Friday 27 Nov): the rated member and the director are told, once
-    assert services.oversight_send_reminders(now=at(2026, 11, 27, 9, 5))["rectifications"] == 1
-    assert services.oversight_send_reminders(now=at(2026, 11, 27, 15))["rectifications"] == 0
+    assert oversight_send_reminders(now=at(2026, 11, 27, 9, 5))["rectifications"] == 1
+    assert oversight_send_reminders(now=at(2026, 11, 27, 15))["rectifications"] == 0
     near = Notification.objects.filter(template="rectification_near")
     assert {n.recipient_user_id for n in near} == {rated.user_id, world.director.user_id}
     assert all(case.number in n.body for n in near)
 
     # After the deadline, still not rectified: overdue, once
-    assert services.oversight_send_reminders(now=at(2026, 12, 1, 9, 5))["rectifications"] == 1
-    assert services.oversight_send_reminders(now=at(2026, 12, 2, 9, 5))["rectifications"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 1, 9, 5))["rectifications"] == 1
+    assert oversight_send_reminders(now=at(2026, 12, 2, 9, 5))["rectifications"] == 0
 
 
 def test_rectified_or_excluded_bad_reviews_and_good_ratings_are_not_reminded() -> None:
@@ -108,6 +108,6 @@ def test_rectified_or_excluded_bad_reviews_and_good_ratings_are_not_reminded() -
         outcome=Rating.CallbackOutcome.values[0], now=at(2026, 11, 25),
     )  # fmt: skip
 
-    assert services.oversight_send_reminders(now=at(2026, 12, 1, 9, 5))["rectifications"] == 0
+    assert oversight_send_reminders(now=at(2026, 12, 1, 9, 5))["rectifications"] == 0
     assert not Notification.objects.filter(template__startswith="rectification_").exists()
     assert good.rectify_due_at is None

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
+from bianmin.assignments.models import AssignedTask
+from bianmin.cases.reminders import case_reminder_candidates
 from bianmin.cases.tests.factories import intake, item_for, make_world
-from bianmin.notify import services
-from bianmin.notify.models import AssignedTask, Channel, Notification
+from bianmin.notify.models import Channel, Notification
 from bianmin.notify.tests.factories import aware
 
 pytestmark = [
@@ -34,7 +35,7 @@ def test_the_case_reminder_sweep_reads_an_index_range_of_cases():
     for n in range(3):
         intake(world, version, n=n)
 
-    text = plan(services.case_reminder_candidates(now=aware(2026, 3, 9, 10)))
+    text = plan(case_reminder_candidates(now=aware(2026, 3, 9, 10)))
 
     # The deadline range is an index condition (the planner picks among the case indexes on due_at by size;
     # case_center_status_due_idx serves it with the center and status lists at district scale), never a scan.

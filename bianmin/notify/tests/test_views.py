@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from bianmin.assignments import services as assignments
+from bianmin.assignments.models import AssignedTask
 from bianmin.notify import services
-from bianmin.notify.models import AssignedTask, Channel, Notification
+from bianmin.notify.models import Channel, Notification
 from bianmin.notify.tests.factories import Office, aware, make_task
 
 pytestmark = pytest.mark.django_db
@@ -113,31 +115,14 @@ def test_message_log_is_masked_scoped_and_for_managers(client, django_assert_max
     assert client.get(reverse("notify:message_log")).status_code == 403
 
 
-def test_health_page_for_director_and_admin_only(client, django_assert_max_num_queries):
-    office = Office()
-    services.scheduler_tick()
-    client.force_login(office.director.user)
-
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("notify:health"))
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "交办事项到期和超期提醒" in page
-    assert "已排队" in page
-    assert response.context["health"].queue.ready == len(response.context["health"].jobs)
-    client.force_login(office.clerk_a.user)
-    assert client.get(reverse("notify:health")).status_code == 403
-
-
 def test_register_a_task_through_the_form(client):
     office = Office()
     client.force_login(office.director.user)
-    form = client.get(reverse("notify:task_create"))
+    form = client.get(reverse("assignments:task_create"))
     assert form.status_code == 200
 
     response = client.post(
-        reverse("notify:task_create"),
+        reverse("assignments:task_create"),
         {
             "center": office.center.pk,
             "source": "document",
@@ -153,7 +138,7 @@ def test_register_a_task_through_the_form(client):
 
     task = AssignedTask.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("notify:task_detail", args=[task.pk])
+    assert response["Location"] == reverse("assignments:task_detail", args=[task.pk])
     assert task.source_reference == "惠政办〔2026〕12号"
     assert Notification.objects.filter(recipient_user=office.clerk_a.user, template="task_assigned").count() == 2
 
@@ -186,7 +171,7 @@ def test_bad_task_input_gets_chinese_errors_not_a_500(client, changes, message):
         **changes,
     }
 
-    response = client.post(reverse("notify:task_create"), data)
+    response = client.post(reverse("assignments:task_create"), data)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -197,8 +182,8 @@ def test_window_staff_cannot_register_tasks(client):
     office = Office()
     client.force_login(office.clerk_a.user)
 
-    assert client.get(reverse("notify:task_create")).status_code == 403
-    assert client.get(reverse("notify:task_board")).status_code == 403
+    assert client.get(reverse("assignments:task_create")).status_code == 403
+    assert client.get(reverse("assignments:task_board")).status_code == 403
 
 
 def test_my_tasks_and_the_workbench_card(client, django_assert_max_num_queries):
@@ -209,7 +194,7 @@ def test_my_tasks_and_the_workbench_card(client, django_assert_max_num_queries):
     client.force_login(office.clerk_b.user)
 
     with django_assert_max_num_queries(10):
-        page = client.get(reverse("notify:tasks")).content.decode()
+        page = client.get(reverse("assignments:tasks")).content.decode()
     assert "窗口事项" in page
     assert "我的事项" not in page
 
@@ -219,7 +204,7 @@ def test_my_tasks_and_the_workbench_card(client, django_assert_max_num_queries):
     assert "我的事项" in home
     assert "1 件超期" in home
     assert window_task.title in home
-    assert mine.number in client.get(reverse("notify:tasks")).content.decode()
+    assert mine.number in client.get(reverse("assignments:tasks")).content.decode()
 
 
 def test_board_lists_the_center_with_overdue_first_and_constant_queries(client, django_assert_max_num_queries):
@@ -229,7 +214,7 @@ def test_board_lists_the_center_with_overdue_first_and_constant_queries(client, 
     client.force_login(office.director.user)
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("notify:task_board"))
+        response = client.get(reverse("assignments:task_board"))
 
     assert response.status_code == 200
     assert response.context["overdue"] == 8
@@ -242,39 +227,40 @@ def test_detail_is_404_for_another_center_and_actions_403_for_bystanders(client)
     task = make_task(office)
 
     client.force_login(elsewhere.director.user)
-    assert client.get(reverse("notify:task_detail", args=[task.pk])).status_code == 404
+    assert client.get(reverse("assignments:task_detail", args=[task.pk])).status_code == 404
     assert (
-        client.post(reverse("notify:task_action", args=[task.pk, "confirm"]), {"confirm-note": ""}).status_code == 404
+        client.post(reverse("assignments:task_action", args=[task.pk, "confirm"]), {"confirm-note": ""}).status_code
+        == 404
     )
 
     client.force_login(office.other.user)
-    assert client.get(reverse("notify:task_detail", args=[task.pk])).status_code == 200
-    response = client.post(reverse("notify:task_action", args=[task.pk, "progress"]), {"progress-note": "x"})
+    assert client.get(reverse("assignments:task_detail", args=[task.pk])).status_code == 200
+    response = client.post(reverse("assignments:task_action", args=[task.pk, "progress"]), {"progress-note": "x"})
     assert response.status_code == 403
-    assert client.post(reverse("notify:task_action", args=[task.pk, "nonsense"])).status_code == 404
+    assert client.post(reverse("assignments:task_action", args=[task.pk, "nonsense"])).status_code == 404
 
 
 def test_the_task_is_worked_to_completion_on_its_page(client):
     office = Office()
     task = make_task(office)
-    detail = reverse("notify:task_detail", args=[task.pk])
+    detail = reverse("assignments:task_detail", args=[task.pk])
 
     client.force_login(office.clerk_a.user)
     page = client.get(detail).content.decode()
     assert "登记办理进展" in page
     assert "确认办结" not in page
-    missing = client.post(reverse("notify:task_action", args=[task.pk, "complete"]), {"complete-submitted": ""})
+    missing = client.post(reverse("assignments:task_action", args=[task.pk, "complete"]), {"complete-submitted": ""})
     assert missing.status_code == 400
     assert "这个字段是必填项。" in missing.content.decode()
-    client.post(reverse("notify:task_action", args=[task.pk, "progress"]), {"progress-note": "已起草"})
+    client.post(reverse("assignments:task_action", args=[task.pk, "progress"]), {"progress-note": "已起草"})
     done = client.post(
-        reverse("notify:task_action", args=[task.pk, "complete"]), {"complete-submitted": "报送一份"}, follow=True
+        reverse("assignments:task_action", args=[task.pk, "complete"]), {"complete-submitted": "报送一份"}, follow=True
     )
     assert "已报办结，等待中心主任确认。" in done.content.decode()
 
     client.force_login(office.director.user)
     assert "确认办结" in client.get(detail).content.decode()
-    confirmed = client.post(reverse("notify:task_action", args=[task.pk, "confirm"]), {"confirm-note": "同意"})
+    confirmed = client.post(reverse("assignments:task_action", args=[task.pk, "confirm"]), {"confirm-note": "同意"})
     assert confirmed.status_code == 302
     task.refresh_from_db()
     assert task.status == AssignedTask.Status.CONFIRMED
@@ -282,7 +268,7 @@ def test_the_task_is_worked_to_completion_on_its_page(client):
     assert "已起草" in timeline
     assert "确认办结" in timeline
 
-    again = client.post(reverse("notify:task_action", args=[task.pk, "confirm"]), {"confirm-note": ""})
+    again = client.post(reverse("assignments:task_action", args=[task.pk, "confirm"]), {"confirm-note": ""})
     assert again.status_code == 400
     assert "只有已报办结的事项才能确认。" in again.content.decode()
 
@@ -290,10 +276,10 @@ def test_the_task_is_worked_to_completion_on_its_page(client):
 def test_the_page_shows_reminders_sent_by_the_system(client):
     office = Office()
     task = make_task(office, assigned_at=aware(2026, 1, 5, 10))
-    services.assigned_task_send_reminders()
+    assignments.assigned_task_send_reminders()
     client.force_login(office.director.user)
 
-    page = client.get(reverse("notify:task_detail", args=[task.pk])).content.decode()
+    page = client.get(reverse("assignments:task_detail", args=[task.pk])).content.decode()
 
     assert "超期提醒" in page
     assert "系统" in page
@@ -302,12 +288,12 @@ def test_the_page_shows_reminders_sent_by_the_system(client):
 def test_the_board_puts_open_tasks_before_finished_ones(client):
     office = Office()
     done = make_task(office, title="已确认", assigned_at=aware(2026, 1, 5, 10))
-    services.assigned_task_complete(task=done, submitted="x", actor=office.clerk_a.user)
-    services.assigned_task_confirm(task=done, actor=office.director.user)
+    assignments.assigned_task_complete(task=done, submitted="x", actor=office.clerk_a.user)
+    assignments.assigned_task_confirm(task=done, actor=office.director.user)
     late = make_task(office, title="超期", assigned_at=aware(2026, 2, 2, 10))
     soon = make_task(office, title="未到期")
     client.force_login(office.director.user)
 
-    page = client.get(reverse("notify:task_board"))
+    page = client.get(reverse("assignments:task_board"))
 
     assert list(page.context["page"]) == [late, soon, done]

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from bianmin.assignments.tests.factories import Office, make_task
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.cases.services import case_overturn_refusal, case_record_delay_reason
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except
-from bianmin.notify.tests.factories import Office, make_task
 from bianmin.oversight.accountability import (
     KIND_CASE_OVERDUE,
     KIND_MATERIALS,
@@ -144,7 +144,7 @@ def test_assigned_task_past_its_deadline_is_raised_once() -> None:
     office = Office()
     late = make_task(office)
     make_task(office, title="按时报送")
-    from bianmin.notify.services import assigned_task_complete
+    from bianmin.assignments.services import assigned_task_complete
 
     on_time = office.clerk_a.assigned_tasks.get(title="按时报送")
     assigned_task_complete(task=on_time, actor=office.clerk_a.user, submitted="已报送")
