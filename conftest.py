@@ -1,6 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# A loaded machine (CI runs two workers on two cores) must not fail a property test for being slow: the properties
+# are what is tested, not the speed of generating examples.
+hypothesis_settings.register_profile("bianmin", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("bianmin")
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +23,15 @@ def _fresh_calendar_cache():
     invalidate_work_calendar()
     yield
     invalidate_work_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    # Tests never write var/sms.log: messages land in LocmemSmsBackend.outbox; no e-mail goes out.
+    from bianmin.notify.sms import LocmemSmsBackend
+
+    settings.BIANMIN_SMS = {"BACKEND": "bianmin.notify.sms.LocmemSmsBackend", "SIGNATURE": "测试中心"}
+    settings.BIANMIN_EMAIL_ENABLED = False
+    LocmemSmsBackend.outbox.clear()
+    yield
+    LocmemSmsBackend.outbox.clear()

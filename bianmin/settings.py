@@ -190,6 +190,9 @@ BIANMIN_ASSIGNMENT_LISTENERS: list[str] = ["bianmin.notify.assignment_listener.o
 # Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
 # rating invitations).
 BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+# Records of apps above cases that start an intake: query parameter → module with prefill(center=, value=) and
+# link(case=, value=, actor=) (the front desk's first-inquiry record: `?inquiry=<pk>`).
+BIANMIN_INTAKE_ORIGINS: dict[str, str] = {"inquiry": "bianmin.frontdesk.intake"}
 # Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
 BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
 # Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).

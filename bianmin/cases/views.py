@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode
 
@@ -159,24 +160,16 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     center = _center_or_404(request)
     query = request.GET.get("q", "")[:50]
     items = selectors.intake_items(center=center, query=query)
-    inquiry_id = request.GET.get("inquiry", "")
+    origins = {param: value for param, _origin, value in _origins(request)}
+    name = request.GET.get("applicant_name", "")[:100]
     context = {
         "center": center,
         "items": items,
         "q": query,
         "referrals": selectors.referrals(user=request.user),
-        "inquiry_id": inquiry_id if inquiry_id.isdigit() else "",
-        # Carried into each item's intake link: the inquiry to link and the name to prefill.
-        "carry": urlencode(
-            {
-                k: v
-                for k, v in (
-                    ("inquiry", inquiry_id if inquiry_id.isdigit() else ""),
-                    ("applicant_name", request.GET.get("applicant_name", "")[:100]),
-                )
-                if v
-            }
-        ),
+        "origin_fields": sorted(origins.items()),
+        # Carried into each item's intake link: the record that started the intake and the name to prefill.
+        "carry": urlencode({**origins, **({"applicant_name": name} if name else {})}),
     }
     if _htmx(request):
         return render(request, "cases/intake_start.html#item_list", context)
@@ -233,7 +226,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_into(form, exc)
                 else:
-                    _link_inquiry(request, case)
+                    _link_origins(request, case)
                     messages.success(request, _intake_message(case))
                     return redirect("cases:detail", number=case.number)
             status = 400
@@ -260,35 +253,35 @@ def _with_decision(data: Any, proposal: str) -> Any:
     return data
 
 
+def _origins(request: HttpRequest) -> list[tuple[str, Any, str]]:
+    """The records of other apps that started this intake: settings.BIANMIN_INTAKE_ORIGINS maps a query parameter
+    (`?inquiry=<pk>` from the front desk) to a module of the app above with `prefill(center=, value=)` and
+    `link(case=, value=, actor=)`, so cases never imports them. Returns (parameter, module, value) for each one the
+    request carries."""
+    found = []
+    for param, path in settings.BIANMIN_INTAKE_ORIGINS.items():
+        value = request.GET.get(param, "")
+        if value.isdigit():
+            found.append((param, import_module(path), value))
+    return found
+
+
 def _prefill(request: HttpRequest, center: Any) -> dict[str, str]:
-    """What the hall already knows: the visitor's name from the first-inquiry record (`?inquiry=`) or from the
-    called queue ticket (`?applicant_name=`)."""
-    from bianmin.frontdesk.models import Inquiry
-
+    """What the hall already knows: the applicant's name from the record that started the intake (a first-inquiry
+    record) or from the called queue ticket (`?applicant_name=`)."""
     name = request.GET.get("applicant_name", "")[:100]
-    raw = request.GET.get("inquiry", "")
-    if raw.isdigit():
-        inquiry = Inquiry.objects.filter(pk=int(raw), center_id=center.pk).only("visitor_name").first()
-        if inquiry is not None and inquiry.visitor_name:
-            name = inquiry.visitor_name
-    return {"applicant_name": name} if name else {}
+    initial = {"applicant_name": name} if name else {}
+    for _param, origin, value in _origins(request):
+        initial.update(origin.prefill(center=center, value=value))
+    return initial
 
 
-def _link_inquiry(request: HttpRequest, case: Case) -> None:
-    """`?inquiry=<pk>` (the desk's "start intake" button): the first-inquiry record now points at this case."""
-    from bianmin.frontdesk.models import Inquiry
-    from bianmin.frontdesk.services import inquiry_link_case
-
-    raw = request.GET.get("inquiry", "")
-    if not raw.isdigit():
-        return
-    inquiry = Inquiry.objects.filter(pk=int(raw), center_id=case.center_id).first()
-    if inquiry is None:
-        return
-    try:
-        inquiry_link_case(inquiry=inquiry, case=case, actor=request.user)
-    except ValidationError as exc:
-        messages.warning(request, " ".join(exc.messages))
+def _link_origins(request: HttpRequest, case: Case) -> None:
+    """The record that started the intake now points at the new case (e.g. the first-inquiry record)."""
+    for _param, origin, value in _origins(request):
+        warning = origin.link(case=case, value=value, actor=request.user)
+        if warning:
+            messages.warning(request, warning)
 
 
 def _do_intake(

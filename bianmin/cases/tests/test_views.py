@@ -489,23 +489,6 @@ def test_live_check_returns_only_the_decision_panel_even_before_the_applicant_is
     assert "缺少一般材料" in body
 
 
-def test_intake_started_from_an_inquiry_links_the_inquiry_to_the_new_case(world, clock, client):
-    from bianmin.frontdesk.models import Inquiry
-    from bianmin.frontdesk.tests.factories import answered
-
-    version = item_for(world)
-    inquiry = answered(world.clerk, result="handled")
-    Inquiry.objects.filter(pk=inquiry.pk).update(center=world.center)
-    client.force_login(world.clerk.user)
-    url = reverse("cases:intake", args=[version.item.pk]) + f"?inquiry={inquiry.pk}"
-
-    done = client.post(url, {**_intake_post(version), "step": "confirm", "decision": Decision.ACCEPT})
-
-    assert done.status_code == 302
-    inquiry.refresh_from_db()
-    assert inquiry.case == Case.objects.get()
-
-
 def test_intake_start_carries_the_inquiry_into_each_items_link(world, clock, client):
     version = item_for(world)
     client.force_login(world.clerk.user)

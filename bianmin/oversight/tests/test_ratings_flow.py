@@ -13,9 +13,8 @@ from django.urls import reverse
 from bianmin.cases.services import case_complete
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for
-from bianmin.notify.models import Channel, Notification
 from bianmin.oversight import ratings, services
-from bianmin.oversight.models import Rating, RatingInvitation
+from bianmin.oversight.models import Rating
 
 pytestmark = pytest.mark.django_db
 
@@ -58,37 +57,6 @@ def test_incomplete_rating_form_says_what_is_missing(client, world) -> None:
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
     assert client.post(reverse("oversight:rate", args=["nope"]), GOOD).status_code == 404
-
-
-def test_bad_review_opens_rectification_and_notifies_staff_and_director(
-    world, clock, django_capture_on_commit_callbacks
-) -> None:
-    # given a completed case rated very dissatisfied on a Monday
-    case = _completed(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        rating = services.rating_submit(case=case, **BAD)
-    # then the rectification is due in 5 working days, and clerk and director get in-app and SMS once each
-    assert timezone_date(rating.rectify_due_at) == dt.date(2026, 3, 16)
-    sent = Notification.objects.filter(template="bad_review")
-    assert sorted((n.recipient_user_id, n.channel) for n in sent) == sorted(
-        (u, c) for u in (world.clerk.user_id, world.director.user_id) for c in (Channel.IN_APP, Channel.SMS)
-    )
-    assert rating.needs_rectification
-
-
-def timezone_date(moment: dt.datetime | None) -> dt.date:
-    from django.utils import timezone
-
-    assert moment is not None
-    return timezone.localtime(moment).date()
-
-
-def test_good_rating_notifies_nobody(world, django_capture_on_commit_callbacks) -> None:
-    case = _completed(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        rating = services.rating_submit(case=case, **GOOD)
-    assert rating.rectify_due_at is None
-    assert not Notification.objects.exists()
 
 
 def test_rectification_page_records_action_and_callback(client, login, world, clock) -> None:
@@ -170,20 +138,3 @@ def test_window_tablet_rates_a_case_completed_today(client, login, world) -> Non
     # rated: no longer offered, and another center's staff cannot reach it
     assert client.get(reverse("oversight:window_rate", args=[case.pk])).status_code == 404
     assert login(world.outsider).get(reverse("oversight:window_rate", args=[case.pk])).status_code == 404
-
-
-def test_unrated_case_gets_one_invitation_after_three_days(world, clock, django_capture_on_commit_callbacks) -> None:
-    # given two completed cases, one of them rated
-    unrated = _completed(world, n=1)
-    services.rating_submit(case=_completed(world, n=2), **GOOD)
-    # when the job runs after two days: nothing; after three days, twice
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ratings.rating_invitations_send(at(2026, 3, 11, 11)) == 0
-        assert ratings.rating_invitations_send(at(2026, 3, 12, 11)) == 1
-        assert ratings.rating_invitations_send(at(2026, 3, 13, 11)) == 0
-    # then one SMS to the applicant's phone with the progress link
-    assert RatingInvitation.objects.get().case == unrated
-    sms = Notification.objects.get(template="rating_invitation")
-    assert sms.channel == Channel.SMS
-    assert unrated.public_token in sms.body
-    assert unrated.number in sms.body
