@@ -47,16 +47,21 @@ run: install
 	trap 'exit 130' INT; trap 'exit 143' TERM HUP; \
 	wait $$web
 
+# Style, format, and the layer contract (pyproject.toml [tool.importlinter]): an upward or sideways import fails.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy bianmin
 
 # The whole suite: lint, types, tests. TEST_DATABASE_URL (or DATABASE_URL) points it at PostgreSQL.
+# Models and migrations must agree (a model change without its migration fails), then the suite with coverage.
 pytest: install
-	DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}" $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+	DEBUG=1 DATABASE_URL="sqlite://:memory:" $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}" $(BIN)/pytest -q -n $(WORKERS) \
+		--cov=bianmin --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

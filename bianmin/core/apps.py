@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "bianmin.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from bianmin.core import checks  # noqa: F401  (registers the startup checks)

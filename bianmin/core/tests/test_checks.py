@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.core.checks import run_checks
+
+from bianmin.core.checks import listeners_import
+
+
+def test_the_configured_listeners_all_import():
+    assert listeners_import() == []
+    assert [m for m in run_checks() if m.id and m.id.startswith("bianmin.")] == []
+
+
+def test_a_listener_that_cannot_be_imported_is_a_startup_error(settings):
+    settings.BIANMIN_CASE_LISTENERS = ["bianmin.notify.case_listener.no_such_listener"]
+
+    errors = listeners_import()
+
+    assert [e.id for e in errors] == ["bianmin.E002"]
+    assert "BIANMIN_CASE_LISTENERS" in errors[0].msg
+    assert "no_such_listener" in errors[0].msg
+
+
+def test_a_missing_module_and_a_non_callable_are_errors(settings):
+    settings.BIANMIN_HALL_LISTENERS = ["bianmin.no_such_app.listener.on_event", "bianmin.core.listeners.logger"]
+
+    assert [e.id for e in listeners_import()] == ["bianmin.E002", "bianmin.E003"]
+
+
+def test_a_single_string_instead_of_a_list_is_an_error(settings):
+    settings.BIANMIN_STAFFING_LISTENERS = "bianmin.notify.staffing_listener.on_staffing_event"
+
+    assert [e.id for e in listeners_import()] == ["bianmin.E001"]
