@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.assignments import deadlines, selectors
 from bianmin.assignments.models import AssignedTask, AssignedTaskEvent
+from bianmin.assignments.workflow import TASK
 from bianmin.core.listeners import call_listeners
 from bianmin.core.numbering import format_serial, next_serial
 from bianmin.core.reminders import REMINDER_HORIZON, near_deadline_moment, overdue_notice_moment
@@ -26,20 +27,8 @@ def _actor(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-TASK_TRANSITIONS: dict[str, set[str]] = {
-    AssignedTask.Status.OPEN: {AssignedTask.Status.SUBMITTED, AssignedTask.Status.CANCELLED},
-    AssignedTask.Status.SUBMITTED: {
-        AssignedTask.Status.CONFIRMED,
-        AssignedTask.Status.OPEN,
-        AssignedTask.Status.CANCELLED,
-    },
-    AssignedTask.Status.CONFIRMED: set(),
-    AssignedTask.Status.CANCELLED: set(),
-}
-
-
 def can_transition(task: AssignedTask, to: str) -> bool:
-    return to in TASK_TRANSITIONS.get(task.status, set())
+    return TASK.can(task.status, to)
 
 
 def _task_event(task: AssignedTask, *, actor: Any, verb: str, before: str = "", note: str = "", **data: Any) -> None:
@@ -222,7 +211,7 @@ def assigned_task_complete(*, task: AssignedTask, submitted: str, actor: Any, no
     if not submitted.strip():
         raise ValidationError({"submitted": _("请填写报送或完成的内容，例如报送的材料、报送对象和方式。")})
     before = task.status
-    task.status = AssignedTask.Status.SUBMITTED
+    TASK.move(task, AssignedTask.Status.SUBMITTED, _("报办结"))
     task.completed_at = timezone.now()
     task.completed_by = _actor(actor)
     task.submitted = submitted.strip()
@@ -247,7 +236,7 @@ def assigned_task_confirm(*, task: AssignedTask, actor: Any, note: str = "") -> 
     if not can_transition(task, AssignedTask.Status.CONFIRMED):
         raise ValidationError(_("只有已报办结的事项才能确认。"))
     before = task.status
-    task.status = AssignedTask.Status.CONFIRMED
+    TASK.move(task, AssignedTask.Status.CONFIRMED, _("确认办结"))
     task.confirmed_at = timezone.now()
     task.confirmed_by = _actor(actor)
     task.save(update_fields=["status", "confirmed_at", "confirmed_by"])
@@ -266,7 +255,7 @@ def assigned_task_return(*, task: AssignedTask, reason: str, actor: Any) -> Assi
         raise ValidationError({"reason": _("请填写退回原因。")})
     before = task.status
     returned_at = timezone.now()
-    task.status = AssignedTask.Status.OPEN
+    TASK.move(task, AssignedTask.Status.OPEN, _("退回"))
     task.completed_at = None
     task.completed_by = None
     task.save(update_fields=["status", "completed_at", "completed_by"])
@@ -292,7 +281,7 @@ def assigned_task_cancel(*, task: AssignedTask, reason: str, actor: Any) -> Assi
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销原因。")})
     before = task.status
-    task.status = AssignedTask.Status.CANCELLED
+    TASK.move(task, AssignedTask.Status.CANCELLED, _("撤销"))
     task.save(update_fields=["status"])
     _task_event(task, actor=actor, verb="cancel", before=before, note=reason.strip())
     return task

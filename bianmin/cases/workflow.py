@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
 from bianmin.cases.models import Status
+from bianmin.core.workflow import StateError, StateMachine
 
 if TYPE_CHECKING:
     from bianmin.cases.models import Case
@@ -29,27 +27,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class CaseStateError(ValidationError):
+class CaseStateError(StateError):
     """The case is no longer in a state that allows the action — usually someone else acted first."""
 
 
+CASE = StateMachine(Status, TRANSITIONS, error=CaseStateError, subject="该办件")
+
+
 def can_transition(current: str, target: str) -> bool:
-    return target in TRANSITIONS.get(current, frozenset())
+    return CASE.can(current, target)
 
 
 def check_transition(current: str, target: str, action: str) -> None:
-    if not can_transition(current, target):
-        raise CaseStateError(
-            _("该办件当前状态为“%(status)s”，不能%(action)s。可能已由其他工作人员处理，请刷新页面后查看。")
-            % {"status": Status(current).label, "action": action},
-            code="state",
-        )
+    CASE.check(current, target, action)
 
 
 def move(case: Case, target: str, action: str) -> str:
-    """The one place a case's status is assigned: after the transition check. Returns the previous status.
-    Callers are services, holding the case row locked."""
-    previous = case.status
-    check_transition(previous, target, action)
-    case.status = target
-    return previous
+    """The one place a case's status is assigned (core.workflow.StateMachine.move: after the transition check).
+    Returns the previous status. Callers are services, holding the case row locked."""
+    return CASE.move(case, target, action)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from bianmin.catalog import search
 from bianmin.catalog.models import ItemEvent, ItemVersion, Material, Mode, SearchTerm, ServiceItem, Step
 from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, ImportErrors, ParsedCatalog
+from bianmin.catalog.workflow import ITEM
 from bianmin.org.models import OrgUnit
 
 # Plain fields of an item the staff edit (relations are passed separately).
@@ -434,7 +435,7 @@ def item_submit(*, item: ServiceItem, actor: Any, note: str = "") -> ServiceItem
     if item.status == ServiceItem.Status.PUBLISHED:
         item.change_status = ServiceItem.ChangeStatus.REVIEW
     else:
-        item.status = ServiceItem.Status.REVIEW
+        ITEM.move(item, ServiceItem.Status.REVIEW, _("提交审核"))
     item.save(update_fields=["status", "change_status", "updated_at"])
     _event(item, actor, "submit", previous, note)
     return item
@@ -450,7 +451,7 @@ def item_return(*, item: ServiceItem, actor: Any, note: str) -> ServiceItem:
         raise ValidationError({"note": _("请填写退回理由。")})
     previous = _state(item)
     if item.status == ServiceItem.Status.REVIEW:
-        item.status = ServiceItem.Status.WITHDRAWN if item.version else ServiceItem.Status.DRAFT
+        ITEM.move(item, ServiceItem.Status.WITHDRAWN if item.version else ServiceItem.Status.DRAFT, _("退回"))
     else:
         item.change_status = ServiceItem.ChangeStatus.EDITING
     item.save(update_fields=["status", "change_status", "updated_at"])
@@ -475,7 +476,7 @@ def item_publish(*, item: ServiceItem, actor: Any, note: str = "") -> ItemVersio
     check_publishable(item)
     previous = item.status
     item.version += 1
-    item.status = ServiceItem.Status.PUBLISHED
+    ITEM.move(item, ServiceItem.Status.PUBLISHED, _("发布"))
     item.change_status = ServiceItem.ChangeStatus.NONE
     item.published_at = timezone.now()
     item.save(update_fields=["version", "status", "change_status", "published_at", "updated_at"])
@@ -504,7 +505,7 @@ def item_withdraw(*, item: ServiceItem, actor: Any, reason: str) -> ServiceItem:
     if not reason.strip():
         raise ValidationError({"reason": _("请填写停用理由。")})
     previous = _state(item)
-    item.status = ServiceItem.Status.WITHDRAWN
+    ITEM.move(item, ServiceItem.Status.WITHDRAWN, _("停用"))
     item.change_status = ServiceItem.ChangeStatus.NONE
     item.save(update_fields=["status", "change_status", "updated_at"])
     _event(item, actor, "withdraw", previous, reason.strip())

@@ -466,14 +466,6 @@ class ProxyCase(models.Model):
         DELIVERED = "delivered", _("结果已交付申请人")
         WITHDRAWN = "withdrawn", _("已撤回")
 
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.OPEN: (Status.SUBMITTED, Status.WITHDRAWN),
-        Status.SUBMITTED: (Status.COMPLETED, Status.WITHDRAWN),
-        Status.COMPLETED: (Status.DELIVERED,),
-        Status.DELIVERED: (),
-        Status.WITHDRAWN: (),
-    }
-
     center = models.ForeignKey(OrgUnit, verbose_name=_("中心"), on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(
         OrgUnit,

@@ -41,6 +41,7 @@ from bianmin.hall.models import (
 from bianmin.hall.notifications import notify
 from bianmin.hall.queueing import Candidate, choose_next, priority_streak
 from bianmin.hall.slotting import overlaps, split_session
+from bianmin.hall.workflow import APPOINTMENT, HOME_VISIT, PROXY, TICKET
 from bianmin.org.access import staff_of
 from bianmin.org.models import ExtendedHours, OrgUnit, Staff, Window
 
@@ -408,7 +409,7 @@ def appointment_cancel(*, appointment: Appointment, actor: Any = None, reason: s
     if appointment.status != Appointment.Status.BOOKED:
         raise ValidationError(_("该预约%(status)s，不能取消。") % {"status": appointment.get_status_display()})
     _release_place(appointment.slot_id)
-    appointment.status = Appointment.Status.CANCELLED
+    APPOINTMENT.move(appointment, Appointment.Status.CANCELLED, _("取消"))
     appointment.cancelled_at = timezone.now()
     appointment.save(update_fields=["status", "cancelled_at"])
     event = _appointment_event(
@@ -480,7 +481,7 @@ def appointment_check_in(*, appointment: Appointment, actor: Any = None, now: dt
         actor=actor,
         now=moment,
     )
-    appointment.status = Appointment.Status.CHECKED_IN
+    APPOINTMENT.move(appointment, Appointment.Status.CHECKED_IN, _("签到取号"))
     appointment.checked_in_at = moment
     appointment.save(update_fields=["status", "checked_in_at"])
     _appointment_event(
@@ -679,7 +680,7 @@ def ticket_recall(*, ticket: Ticket, actor: Any, now: dt.datetime | None = None)
 def ticket_start(*, ticket: Ticket, actor: Any, now: dt.datetime | None = None) -> Ticket:
     """The applicant is at the window: service time runs from here."""
     ticket = _lock_active(ticket, (Ticket.Status.CALLED,))
-    ticket.status = Ticket.Status.SERVING
+    TICKET.move(ticket, Ticket.Status.SERVING, _("开始办理"))
     ticket.served_at = _now(now)
     ticket.staff = staff_of(actor) or ticket.staff
     ticket.save(update_fields=["status", "served_at", "staff"])
@@ -693,7 +694,7 @@ def ticket_finish(*, ticket: Ticket, actor: Any, note: str = "", now: dt.datetim
     moment = _now(now)
     ticket = _lock_active(ticket, Ticket.ACTIVE)
     previous = ticket.status
-    ticket.status = Ticket.Status.DONE
+    TICKET.move(ticket, Ticket.Status.DONE, _("办结"))
     ticket.served_at = ticket.served_at or ticket.last_called_at or moment
     ticket.finished_at = moment
     ticket.save(update_fields=["status", "served_at", "finished_at"])
@@ -707,7 +708,7 @@ def ticket_finish(*, ticket: Ticket, actor: Any, note: str = "", now: dt.datetim
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, actor: Any, now: dt.datetime | None = None) -> Ticket:
     ticket = _lock_active(ticket, (Ticket.Status.CALLED,))
-    ticket.status = Ticket.Status.NO_SHOW
+    TICKET.move(ticket, Ticket.Status.NO_SHOW, _("记为过号"))
     ticket.finished_at = _now(now)
     ticket.save(update_fields=["status", "finished_at"])
     _ticket_event(ticket, "no_show", actor, Ticket.Status.CALLED, Ticket.Status.NO_SHOW, recalls=ticket.recall_count)
@@ -725,7 +726,7 @@ def ticket_transfer(*, ticket: Ticket, to_window: Window, actor: Any, note: str 
     if to_window.pk == ticket.window_id:
         raise ValidationError({"to_window": _("不能转到本窗口。")})
     previous, from_window = ticket.status, ticket.window
-    ticket.status = Ticket.Status.WAITING
+    TICKET.move(ticket, Ticket.Status.WAITING, _("转窗口"))
     ticket.transferred = True
     ticket.target_window = to_window
     ticket.window = None
@@ -836,7 +837,7 @@ def home_visit_assign(
     if scheduled_at < timezone.now() - dt.timedelta(minutes=5):
         raise ValidationError({"scheduled_at": _("上门时间不能早于当前时间。")})
     previous = visit.status
-    visit.status = HomeVisit.Status.SCHEDULED
+    HOME_VISIT.move(visit, HomeVisit.Status.SCHEDULED, _("安排上门"))
     visit.scheduled_at = scheduled_at
     visit.save(update_fields=["status", "scheduled_at"])
     visit.assignees.set(assignees)
@@ -879,7 +880,7 @@ def home_visit_record(
         case = _case_of_center(visit.center, case_number)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("实际上门时间不能晚于当前时间。")})
-    visit.status = HomeVisit.Status.DONE
+    HOME_VISIT.move(visit, HomeVisit.Status.DONE, _("登记上门结果"))
     visit.outcome = outcome
     visit.outcome_note = note.strip()
     visit.visited_at = visited_at
@@ -908,7 +909,7 @@ def home_visit_cancel(*, visit: HomeVisit, reason: str, actor: Any) -> HomeVisit
     if not reason.strip():
         raise ValidationError({"reason": _("请填写取消原因。")})
     previous = visit.status
-    visit.status = HomeVisit.Status.CANCELLED
+    HOME_VISIT.move(visit, HomeVisit.Status.CANCELLED, _("取消"))
     visit.save(update_fields=["status"])
     _visit_event(visit, "cancel", actor, previous, HomeVisit.Status.CANCELLED, note=reason.strip())
     return visit
@@ -1013,14 +1014,14 @@ def proxy_link_case(*, proxy: ProxyCase, case_number: str, actor: Any) -> ProxyC
 @transaction.atomic
 def proxy_advance(*, proxy: ProxyCase, to_status: str, actor: Any, note: str = "") -> ProxyCase:
     proxy = ProxyCase.objects.select_for_update().get(pk=proxy.pk)
-    if to_status not in ProxyCase.TRANSITIONS.get(proxy.status, ()):
+    if not PROXY.can(proxy.status, to_status):
         raise ValidationError(_("代办登记当前%(status)s，不能改为该状态。") % {"status": proxy.get_status_display()})
     if to_status == ProxyCase.Status.SUBMITTED and proxy.case_id is None:
         raise ValidationError({"case_number": _("递交受理后请先填写办件编号，以便申请人查询进度。")})
     if to_status == ProxyCase.Status.WITHDRAWN and not note.strip():
         raise ValidationError({"note": _("撤回代办须说明原因。")})
     previous = proxy.status
-    proxy.status = to_status
+    PROXY.move(proxy, to_status, _("变更状态"))
     proxy.save(update_fields=["status"])
     _proxy_event(proxy, "advance", actor, previous, to_status, note=note.strip())
     return proxy

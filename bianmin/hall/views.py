@@ -44,6 +44,7 @@ from bianmin.hall.forms import (
 )
 from bianmin.hall.intake import intake_url_for, progress_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
+from bianmin.hall.workflow import PROXY
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
 from bianmin.org.models import ExtendedHours, OrgUnit, Role, Window
 from bianmin.org.selectors import default_center
@@ -998,7 +999,7 @@ def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     advance = AdvanceForm(request.POST if action == "advance" else None)
     advance.fields["to_status"].choices = [  # type: ignore[attr-defined]
-        (value, label) for value, label in ProxyCase.Status.choices if value in ProxyCase.TRANSITIONS[proxy.status]
+        (value, label) for value, label in ProxyCase.Status.choices if value in PROXY.targets(proxy.status)
     ]
     status = 200
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.oversight.models import Accountability, AccountabilityEvent, Complaint
 from bianmin.oversight.services import Actor, _user
+from bianmin.oversight.workflow import ACCOUNTABILITY
 
 V = Accountability.Violation
 
@@ -318,7 +319,8 @@ def accountability_decide(
         AccountabilityEvent.objects.create(
             record=record, actor=_user(actor), verb="decide", from_state=record.status, to_state=to, note=reason
         )
-        record.sanction, record.reason, record.status = sanction, reason, to
+        ACCOUNTABILITY.move(record, to, _("作出决定"))
+        record.sanction, record.reason = sanction, reason
         record.save(update_fields=["sanction", "reason", "status", "staff"])
     return record
 
@@ -334,7 +336,8 @@ def accountability_dismiss(*, record: Accountability, reason: str, actor: Actor)
             record=record, actor=_user(actor), verb="dismiss", from_state=record.status,
             to_state=Accountability.Status.DISMISSED, note=reason,
         )  # fmt: skip
-        record.status, record.reason = Accountability.Status.DISMISSED, reason
+        ACCOUNTABILITY.move(record, Accountability.Status.DISMISSED, _("排除"))
+        record.reason = reason
         record.save(update_fields=["status", "reason"])
     return record
 
@@ -350,7 +353,7 @@ def accountability_appeal(*, record: Accountability, reason: str, actor: Actor) 
             record=record, actor=_user(actor), verb="appeal", from_state=record.status,
             to_state=Accountability.Status.APPEALED, note=reason,
         )  # fmt: skip
-        record.status = Accountability.Status.APPEALED
+        ACCOUNTABILITY.move(record, Accountability.Status.APPEALED, _("申诉"))
         record.save(update_fields=["status"])
     return record
 

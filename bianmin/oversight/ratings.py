@@ -16,6 +16,7 @@ from bianmin.org.models import OrgUnit
 from bianmin.oversight.models import Rating, RatingEvent, RatingInvitation
 from bianmin.oversight.notifications import notify
 from bianmin.oversight.services import Actor, _user
+from bianmin.oversight.workflow import RATING_APPEAL
 
 INVITE_AFTER = dt.timedelta(days=3)
 RATEABLE_STATUSES = ("completed", "delivered")
@@ -97,7 +98,8 @@ def rating_appeal(*, rating: Rating, actor: Actor, reason: str) -> Rating:
             raise ValidationError(_("该评价已申诉过，不能重复申诉。"))
         if not rating.is_bad:
             raise ValidationError(_("只有差评可以申诉。"))
-        rating.appeal, rating.appeal_reason = Rating.Appeal.PENDING, reason[:2000]
+        RATING_APPEAL.move(rating, Rating.Appeal.PENDING, _("申诉"))
+        rating.appeal_reason = reason[:2000]
         rating.save(update_fields=["appeal", "appeal_reason"])
         _event(rating, actor, "appeal", reason[:500])
     return rating
@@ -114,7 +116,7 @@ def rating_appeal_decide(*, rating: Rating, actor: Actor, upheld: bool, note: st
             raise ValidationError(_("申诉由中心主任复核。"))
         if rating.appeal != Rating.Appeal.PENDING:
             raise ValidationError(_("该评价没有待复核的申诉。"))
-        rating.appeal = Rating.Appeal.UPHELD if upheld else Rating.Appeal.REJECTED
+        RATING_APPEAL.move(rating, Rating.Appeal.UPHELD if upheld else Rating.Appeal.REJECTED, _("复核申诉"))
         rating.appeal_decision = note[:2000]
         rating.excluded = upheld
         rating.save(update_fields=["appeal", "appeal_decision", "excluded"])

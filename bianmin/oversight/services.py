@@ -17,6 +17,7 @@ from bianmin.core.workcalendar import add_working_days
 from bianmin.org.models import OrgUnit, Role, Staff, Window
 from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
 from bianmin.oversight.notifications import notify
+from bianmin.oversight.workflow import COMPLAINT
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -110,7 +111,7 @@ def _move(complaint: Complaint, actor: Actor, verb: str, to: str, note: str = ""
     ComplaintEvent.objects.create(
         complaint=complaint, actor=_user(actor), verb=verb, from_state=complaint.status, to_state=to, note=note
     )
-    complaint.status = to
+    COMPLAINT.move(complaint, to, {"assign": _("指派调查人"), "decide": _("认定"), "reply": _("答复")}.get(verb, verb))
 
 
 def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) -> Complaint:

@@ -29,13 +29,9 @@ from bianmin.petitions.models import (
     PetitionSettings,
 )
 from bianmin.petitions.selectors import PHONE_INDEX_PURPOSE, eligible_handlers, settings_for
+from bianmin.petitions.workflow import PETITION
 
 S = Petition.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.REGISTERED: {S.ASSIGNED, S.CLOSED},
-    S.ASSIGNED: {S.ASSIGNED, S.CLOSED},
-    S.CLOSED: set(),
-}
 
 
 def petition_number_prefix(center: OrgUnit) -> str:
@@ -44,7 +40,7 @@ def petition_number_prefix(center: OrgUnit) -> str:
 
 
 def can_transition(petition: Petition, to: str) -> bool:
-    return to in TRANSITIONS.get(petition.status, set())
+    return PETITION.can(petition.status, to)
 
 
 def _require_open(petition: Petition) -> None:
@@ -195,7 +191,7 @@ def petition_assign(*, petition: Petition, handler: Staff, actor: Any, note: str
     previous = petition.handler.name if petition.handler else ""
     petition.handler = handler
     petition.assigned_at = timezone.now()
-    petition.status = S.ASSIGNED
+    PETITION.move(petition, S.ASSIGNED, _("分办"))
     petition.save(update_fields=["handler", "assigned_at", "status"])
     _event(petition, actor, "petition_assign", before, note.strip(), handler=handler.name, previous=previous)
     return petition
@@ -268,7 +264,7 @@ def _close(
         replied_at=now,
         replied_by=staff,
     )
-    petition.status = S.CLOSED
+    PETITION.move(petition, S.CLOSED, _("办结"))
     petition.closure = closure
     petition.outcome = outcome.strip()
     petition.closed_at = now

@@ -35,6 +35,7 @@ from bianmin.staffing.models import (
 from bianmin.staffing.notifications import notify
 from bianmin.staffing.roles import MANAGERS
 from bianmin.staffing.selectors import current_session, duties_at
+from bianmin.staffing.workflow import LEAVE
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ def leave_approve(*, leave: Leave, actor: Any, note: str = "", now: dt.datetime 
     if getattr(actor, "pk", None) == leave.staff.user_id:
         raise ValidationError(_("不能审批本人的请假申请。"))
     before = leave.status
-    leave.status = Leave.Status.APPROVED
+    LEAVE.move(leave, Leave.Status.APPROVED, _("批准"))
     leave.decided_by = actor
     leave.decided_at = now or timezone.now()
     leave.decision_note = note.strip()
@@ -277,7 +278,7 @@ def leave_refuse(*, leave: Leave, actor: Any, note: str, now: dt.datetime | None
     if getattr(actor, "pk", None) == leave.staff.user_id:
         raise ValidationError(_("不能审批本人的请假申请。"))
     before = leave.status
-    leave.status = Leave.Status.REFUSED
+    LEAVE.move(leave, Leave.Status.REFUSED, _("不批准"))
     leave.decided_by = actor
     leave.decided_at = now or timezone.now()
     leave.decision_note = note
@@ -302,7 +303,7 @@ def leave_withdraw(*, leave: Leave, actor: Any, now: dt.datetime | None = None) 
     if leave.status not in (Leave.Status.REQUESTED, Leave.Status.APPROVED):
         raise ValidationError(_("该请假已%(status)s，不能撤回。") % {"status": leave.get_status_display()})
     before = leave.status
-    leave.status = Leave.Status.WITHDRAWN
+    LEAVE.move(leave, Leave.Status.WITHDRAWN, _("撤回"))
     leave.save(update_fields=["status"])
     _leave_event(leave, actor=actor, verb="withdraw", before=before)
     return leave
@@ -337,7 +338,7 @@ def leave_return(
     if actual_end > end_of_today:
         raise ValidationError(_("实际结束时间不能晚于今天。"))
     before = leave.status
-    leave.status = Leave.Status.RETURNED
+    LEAVE.move(leave, Leave.Status.RETURNED, _("销假"))
     leave.actual_start, leave.actual_end, leave.returned_at = actual_start, actual_end, now
     leave.save(update_fields=["status", "actual_start", "actual_end", "returned_at"])
     _leave_event(
