@@ -1,0 +1,139 @@
+"""The catalog every district publishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from bianmin.bench.benchgen.base import GeneratorBase
+from bianmin.bench.benchgen.rows import Table
+from bianmin.bench.benchgen.shapes import MATERIAL_SETS, item_names
+
+
+class CatalogPart(GeneratorBase):
+    # -- catalog: every district publishes the catalog (its own items, versions, materials and search terms)
+    def catalog(self) -> None:
+        from bianmin.catalog import search
+        from bianmin.catalog.models import ItemVersion, Material, SearchTerm, ServiceItem
+
+        t = time.perf_counter()
+        s = self.shape
+        names = item_names()[: s.items]
+        modes = ["promised"] * 6 + ["direct"] * 3 + ["joint"]
+        terms_of: dict[int, dict[str, int]] = {}
+        for k, (dept, name) in enumerate(names):
+            names_of_materials = MATERIAL_SETS[k % len(MATERIAL_SETS)]
+            terms_of[k] = search.index_terms(name=name, materials=names_of_materials, context=[dept])
+        items = []
+        for dist in self.districts:
+            for k, (dept, name) in enumerate(names):
+                mode = modes[k % len(modes)]
+                limit = 0 if mode == "direct" else (5, 10, 15, 20)[k % 4]
+                items.append(
+                    ServiceItem(
+                        owner=dist,
+                        name=name,
+                        code=f"{dist.code}-{k:05d}",
+                        item_type="public_service",
+                        department_id=self.depts[(dist.pk, dept)],
+                        implementing_level="subdistrict",
+                        default_mode=mode,
+                        statutory_limit=limit * 2,
+                        promised_limit=limit,
+                        status=ServiceItem.Status.PUBLISHED,
+                        version=1,
+                        published_at=self.now - dt.timedelta(days=1500),
+                        search_text=search.search_text(terms_of[k]),
+                    )
+                )
+        ServiceItem.objects.bulk_create(items, batch_size=1000)
+        created = list(
+            ServiceItem.objects.filter(owner__in=self.districts)
+            .order_by("owner_id", "code")
+            .values("pk", "owner_id", "code", "name", "default_mode", "promised_limit", "department_id")
+        )
+        mats: list[Material] = []
+        for it in created:
+            k = int(it["code"].rsplit("-", 1)[1])
+            for j, mname in enumerate(MATERIAL_SETS[k % len(MATERIAL_SETS)]):
+                mats.append(Material(item_id=it["pk"], name=mname, kind="main", form="original", sort_order=j))
+        Material.objects.bulk_create(mats, batch_size=2000)
+        mat_rows: dict[int, list[dict[str, Any]]] = {}
+        for m in Material.objects.filter(item_id__in=[it["pk"] for it in created]).order_by("item_id", "sort_order"):
+            mat_rows.setdefault(m.item_id, []).append(
+                {
+                    "id": m.pk,
+                    "name": m.name,
+                    "kind": m.kind,
+                    "form": m.form,
+                    "copies": 1,
+                    "source": "applicant",
+                    "notes": "",
+                    "blank_form": "",
+                    "sample": "",
+                }
+            )
+        dept_name = {pk: name for (_, name), pk in self.depts.items()}
+        versions = []
+        for it in created:
+            snap = {
+                "id": it["pk"],
+                "name": it["name"],
+                "code": it["code"],
+                "basic_code": "",
+                "item_type": "public_service",
+                "department": dept_name[it["department_id"]],
+                "department_id": it["department_id"],
+                "mode": it["default_mode"],
+                "joint_department_ids": [],
+                "forward_to_id": None,
+                "statutory_limit": it["promised_limit"] * 2,
+                "promised_limit": it["promised_limit"],
+                "limit_unit": "working",
+                "visits": 1,
+                "is_free": True,
+                "fee_standard": "",
+                "fee_basis": "",
+                "legal_basis": "",
+                "conditions": "",
+                "materials": mat_rows.get(it["pk"], []),
+                "steps": [],
+                "owner_id": it["owner_id"],
+                "implementing_level": "subdistrict",
+                "implementing_body": "",
+                "description": "",
+                "joint_departments": [],
+                "forward_to": "",
+                "windows": [],
+                "themes": [],
+                "theme_ids": [],
+                "consultation_phone": "",
+                "complaint_channel": "",
+                "offers_appointment": True,
+                "offers_proxy": False,
+                "offers_home_visit": False,
+            }
+            versions.append(ItemVersion(item_id=it["pk"], number=1, snapshot=snap))
+        ItemVersion.objects.bulk_create(versions, batch_size=1000)
+        vpk = dict(ItemVersion.objects.filter(item_id__in=[it["pk"] for it in created]).values_list("item_id", "pk"))
+
+        def term_rows() -> Iterator[tuple[Any, ...]]:
+            for it in created:
+                k = int(it["code"].rsplit("-", 1)[1])
+                weights = dict(terms_of[k])
+                weights[it["code"].lower()] = search.W_CODE
+                for term, weight in weights.items():
+                    yield (it["pk"], term, weight)
+
+        n_terms = Table(SearchTerm, ["item_id", "term", "weight"]).write(term_rows())
+        self.items: dict[int, list[tuple[int, int, str, str, int]]] = {}
+        for it in created:
+            self.items.setdefault(it["owner_id"], []).append(
+                (it["pk"], vpk[it["pk"]], it["name"], it["default_mode"], it["promised_limit"])
+            )
+        self.out.write(
+            f"{'catalog':<12} {len(created):>9} items, {len(mats)} materials, {n_terms} search terms "
+            f"{time.perf_counter() - t:6.1f}s\n"
+        )
