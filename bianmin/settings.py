@@ -174,6 +174,9 @@ LOGGING = {
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
+# Called after commit with kind="calendar_changed", changed_dates= and actor= when the working calendar changes: the
+# hall closes a closed day's slots (cancelling its bookings) and opens a new working day's.
+BIANMIN_CALENDAR_EVENT_LISTENERS: list[str] = ["bianmin.hall.services.appointments_follow_calendar"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
 # Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.
