@@ -40,7 +40,7 @@ from bianmin.hall.models import (
 )
 from bianmin.hall.notifications import notify
 from bianmin.hall.queueing import Candidate, choose_next, priority_streak
-from bianmin.hall.slotting import OpenSession, overlaps, split_session
+from bianmin.hall.slotting import OpenSession, is_closed_by_notice, overlaps, split_session
 from bianmin.org.access import staff_of
 from bianmin.org.models import ExtendedHours, OrgUnit, Staff, Window
 
@@ -128,6 +128,8 @@ def extended_hours_add(
         raise ValidationError({"end": _("结束时间必须晚于开始时间。")})
     if date < timezone.localdate():
         raise ValidationError({"date": _("不能为已过去的日期安排延时服务。")})
+    if is_closed_by_notice(date, work_calendar()):
+        raise ValidationError({"date": _("该日已通知闭厅，不能安排延时服务。")})
     for session in selectors.sessions_on(center=center, day=date):
         if overlaps((start, end), (session.start, session.end)):
             kind = _("其他延时服务时段") if session.extended else _("正常办公时间")

@@ -4,6 +4,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bianmin.core.services import calendar_day_remove, calendar_day_set
@@ -126,3 +127,17 @@ def test_extended_hours_on_a_closed_day_are_not_shown(clock, django_capture_on_c
     hours = {d.day: d for d in selectors.hall_hours(center=h.center)}
     assert hours[THURSDAY].extended == []
     assert hours[SATURDAY].sessions == []
+
+
+def test_no_extended_hours_can_be_set_on_a_closed_day(clock, django_capture_on_commit_callbacks):
+    h = hall()
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_set(day=SATURDAY, is_workday=False, name="临时闭厅", reason="防汛", actor=None)
+
+    with pytest.raises(ValidationError) as exc:
+        services.extended_hours_add(
+            center=h.center, date=SATURDAY, start=dt.time(9), end=dt.time(12), note="周末值班", actor=None
+        )
+
+    assert exc.value.message_dict == {"date": ["该日已通知闭厅，不能安排延时服务。"]}
+    assert not ExtendedHours.objects.exists()
