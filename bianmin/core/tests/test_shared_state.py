@@ -76,13 +76,14 @@ def test_a_special_day_and_a_lookup_counter_reach_a_process_already_serving(tmp_
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert reader.stdin is not None
-    assert reader.stdout is not None
+    stdin, stdout = reader.stdin, reader.stdout
+    assert stdin is not None
+    assert stdout is not None
 
     def ask(question: str) -> str:
-        reader.stdin.write(question + "\n")
-        reader.stdin.flush()
-        return reader.stdout.readline().strip()
+        stdin.write(question + "\n")
+        stdin.flush()
+        return stdout.readline().strip()
 
     try:
         assert ask("workday 2030-03-04") == "True"  # a Monday; the reader now holds the calendar
@@ -98,5 +99,5 @@ def test_a_special_day_and_a_lookup_counter_reach_a_process_already_serving(tmp_
         assert ask("workday 2030-03-05") == "True"
         assert ask("lookup YY2030-00001") == "True"
     finally:
-        reader.stdin.close()
+        stdin.close()
         reader.wait(timeout=30)
