@@ -54,8 +54,10 @@ def _database_url(tmp_path: Path) -> str:
         connection.connection.backup(target)
         target.close()
         return f"sqlite:///{path}"
+    # PostgreSQL: the test database itself (this test commits, transaction=True).
     db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    login = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)
