@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -108,11 +109,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what every process must agree on: the working calendar's version, the throttle counters of the
+# public lookups. Without Redis it is a directory all processes of one machine share (gunicorn's workers, the
+# background worker, the scheduler), never per-process memory; several app servers need REDIS_URL.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bianmin"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -168,6 +179,9 @@ LOGGING = {
 # Called, in order, with changed_dates= and actor= when the working calendar changes (e.g. to recompute due
 # moments of open cases). Explicit configuration instead of signals.
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
+# Called after commit with kind="calendar_changed", changed_dates= and actor= when the working calendar changes: the
+# hall closes a closed day's slots (cancelling its bookings) and opens a new working day's.
+BIANMIN_CALENDAR_EVENT_LISTENERS: list[str] = ["bianmin.hall.services.appointments_follow_calendar"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
 # Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.

@@ -38,8 +38,12 @@ def _clock(moment: dt.datetime) -> Iterator[None]:
         yield
 
 
-def _resident_id(n: int) -> str:
-    body = f"410108{1988 + n % 18}{(n % 12) + 1:02d}{(n % 27) + 1:02d}{n % 1000:03d}"
+def _resident_id(n: int, born: tuple[str, dt.date] | None = None) -> str:
+    if born is not None:
+        region, birth = born
+        body = f"{region}{birth:%Y%m%d}{n % 1000:03d}"
+    else:
+        body = f"410108{1988 + n % 18}{(n % 12) + 1:02d}{(n % 27) + 1:02d}{n % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
@@ -53,22 +57,27 @@ class Scenario:
     missing: tuple[str, ...] = ()  # "general": leave out the general materials; "main": leave out one main one
     hour: int = 10
     due_in: int | None = None  # ... or: so that the case falls due this many working days from today
+    # An elderly applicant: region code and birth date of a number issued by a district younger than its holder.
+    born: tuple[str, dt.date] | None = None
 
 
 SCENARIOS = [
     Scenario("CXMZ002", Mode.PROMISED, "张伟", 2, ["start"]),
-    Scenario("CXMZ004", Mode.PROMISED, "王秀英", 0, [], due_in=0),  # due today
+    # 惠济区 (410108, 邙山区 from 1987) and 天河区 (440106, from 1985) issued these numbers to people born before.
+    Scenario("CXMZ004", Mode.PROMISED, "王秀英", 0, [], due_in=0, born=("410108", dt.date(1936, 5, 17))),  # due today
     Scenario("CXSB003", Mode.PROMISED, "李娜", 0, ["start"], due_in=-2),  # overdue
     Scenario("CXCJ003", Mode.PROMISED, "刘洋", 0, ["start"], due_in=-1),  # overdue
     Scenario("CXWJ002", Mode.PROMISED, "陈磊", 1, [], ("general",)),  # waiting for the supplement
-    Scenario("CXMZ006", Mode.PROMISED, "杨静", 4, ["start", "extra_supplement"]),  # sign-off pending
+    Scenario(
+        "CXMZ006", Mode.PROMISED, "杨静", 4, ["start", "extra_supplement"], born=("410108", dt.date(1949, 9, 30))
+    ),  # sign-off pending
     Scenario("CXWJ005", Mode.PROMISED, "赵敏", 0, ["start"], due_in=1),  # due next working day
     Scenario("CXMZ009", Mode.JOINT, "黄强", 3, ["split", "one_task_done"]),
     Scenario("CXTY004", Mode.JOINT, "周丽", 1, []),  # waiting for the director to split
     Scenario("CXMZ001", Mode.FORWARDED, "吴霞", 6, ["forward", "district_progress"]),
     Scenario("CXSB004", Mode.FORWARDED, "徐涛", 8, ["forward", "district_result"]),  # to deliver
     Scenario("CXCL001", Mode.FORWARDED, "孙丽", 2, ["proxy", "forward"]),
-    Scenario("CXMZ005", Mode.DIRECT, "马超", 0, ["complete", "deliver"]),
+    Scenario("CXMZ005", Mode.DIRECT, "马超", 0, ["complete", "deliver"], born=("440106", dt.date(1941, 2, 8))),
     Scenario("CXSB005", Mode.DIRECT, "朱红", 1, []),  # a direct case left open: overdue
     Scenario("CXSB002", Mode.DIRECT, "胡军", 0, [], ("main",), 11),  # refused
     Scenario("CXSB008", Mode.PROMISED, "郭芳", 0, ["handover"], ("main",), 9),  # received by the first contact
@@ -196,7 +205,7 @@ def load(stdout: Any) -> None:
                 applicant=services.ApplicantInput(
                     kind="person",
                     name=scenario.name,
-                    id_number=_resident_id(index * 37),
+                    id_number=_resident_id(index * 37, scenario.born),
                     phone=f"1390371{5000 + index * 13:04d}",
                 ),
                 presented=presented,

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from bianmin.core.events import audit
+from bianmin.core.listeners import emit_after_commit
 from bianmin.core.models import CalendarDay, PeriodicRun
 from bianmin.core.scheduling import PeriodicJob
 from bianmin.core.selectors import invalidate_work_calendar
@@ -29,6 +30,8 @@ def _notify_calendar_listeners(changed: list[dt.date], actor: Any) -> None:
         import_string(path)(changed_dates=changed, actor=actor)
     transaction.on_commit(invalidate_work_calendar)
     invalidate_work_calendar()
+    # After the invalidation above: the apps above (the hall's slots and bookings) read the new calendar.
+    emit_after_commit("BIANMIN_CALENDAR_EVENT_LISTENERS", "calendar_changed", changed_dates=changed, actor=actor)
 
 
 @transaction.atomic

@@ -149,6 +149,14 @@ def appointment_lookup(*, center: OrgUnit, number: str, phone_tail: str) -> Appo
     )
 
 
+def appointment_cancel_reason(appointment: Appointment) -> str:
+    """Why a cancelled booking was cancelled (e.g. its day was closed), as its cancel event recorded it."""
+    if appointment.status != Appointment.Status.CANCELLED:
+        return ""
+    note = appointment.events.filter(verb="cancel").order_by("-pk").values_list("note", flat=True).first()
+    return note or ""
+
+
 def appointments_on(*, user: Any, center: OrgUnit, day: dt.date) -> QuerySet[Appointment]:
     return scope_filter(Appointment.objects.filter(center=center, date=day), user, "center__path").select_related(
         "slot", "slot__window", "category", "ticket"

@@ -40,7 +40,7 @@ from bianmin.hall.models import (
 )
 from bianmin.hall.notifications import notify
 from bianmin.hall.queueing import Candidate, choose_next, priority_streak
-from bianmin.hall.slotting import overlaps, split_session
+from bianmin.hall.slotting import OpenSession, is_closed_by_notice, overlaps, split_session
 from bianmin.hall.workflow import APPOINTMENT, HOME_VISIT, PROXY, TICKET
 from bianmin.org.access import staff_of
 from bianmin.org.models import ExtendedHours, OrgUnit, Staff, Window
@@ -129,6 +129,8 @@ def extended_hours_add(
         raise ValidationError({"end": _("结束时间必须晚于开始时间。")})
     if date < timezone.localdate():
         raise ValidationError({"date": _("不能为已过去的日期安排延时服务。")})
+    if is_closed_by_notice(date, work_calendar()):
+        raise ValidationError({"date": _("该日已通知闭厅，不能安排延时服务。")})
     for session in selectors.sessions_on(center=center, day=date):
         if overlaps((start, end), (session.start, session.end)):
             kind = _("其他延时服务时段") if session.extended else _("正常办公时间")
@@ -405,6 +407,10 @@ def appointment_book(
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, actor: Any = None, reason: str = "") -> Appointment:
+    return _cancel(appointment, actor, reason, "appointment_cancelled")
+
+
+def _cancel(appointment: Appointment, actor: Any, reason: str, kind: str) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != Appointment.Status.BOOKED:
         raise ValidationError(_("该预约%(status)s，不能取消。") % {"status": appointment.get_status_display()})
@@ -415,8 +421,81 @@ def appointment_cancel(*, appointment: Appointment, actor: Any = None, reason: s
     event = _appointment_event(
         appointment, "cancel", actor, Appointment.Status.BOOKED, Appointment.Status.CANCELLED, note=reason
     )
-    notify("appointment_cancelled", appointment=appointment, event=event)
+    notify(kind, appointment=appointment, event=event, reason=reason)
     return appointment
+
+
+CLOSED_DAY_MARK = "闭厅"  # starts the block reason of a slot closed with its day, so a reopened day finds them
+
+
+def _fits(slot: AppointmentSlot, sessions: list[OpenSession]) -> bool:
+    start, end = timezone.localtime(slot.starts_at).time(), timezone.localtime(slot.ends_at).time()
+    return any(s.start <= start and end <= s.end for s in sessions)
+
+
+@transaction.atomic
+def appointments_follow_calendar(
+    *, kind: str, changed_dates: Iterable[dt.date], actor: Any = None, now: dt.datetime | None = None
+) -> int:
+    """Listener for `settings.BIANMIN_CALENDAR_EVENT_LISTENERS`: on each changed day still ahead, the slots the
+    day's sessions no longer hold are closed and their bookings cancelled, each with a text message saying why
+    (a closed day, §6(2)); a day that now opens (a make-up working day, a closure withdrawn) gets the slots of every
+    category already open for booking around it. Returns how many bookings were cancelled."""
+    if kind != "calendar_changed":
+        return 0
+    moment = _now(now)
+    cal = work_calendar()
+    cancelled = 0
+    for day in sorted({d for d in changed_dates if d >= timezone.localtime(moment).date()}):
+        rule = cal.rule(day)
+        centers = OrgUnit.objects.filter(pk__in=AppointmentSlot.objects.filter(date__gte=day).values("center"))
+        for center in centers:
+            sessions = selectors.sessions_on(center=center, day=day)
+            slots = AppointmentSlot.objects.filter(center=center, date=day, starts_at__gt=moment)
+            closing = [s for s in slots.select_for_update(of=("self",)) if not _fits(s, sessions)]
+            why = _("%(day)s %(reason)s，中心暂停办公") % {"day": f"{day:%Y年%m月%d日}", "reason": rule.reason}
+            for appointment in Appointment.objects.filter(slot__in=closing, status=Appointment.Status.BOOKED).order_by(
+                "pk"
+            ):
+                _cancel(appointment, actor, why, "appointment_cancelled_closed_day")
+                cancelled += 1
+            # A slot the director had already blocked (training) keeps its own reason and stays blocked on reopening.
+            AppointmentSlot.objects.filter(pk__in=[s.pk for s in closing], is_blocked=False).update(
+                is_blocked=True, block_reason=f"{CLOSED_DAY_MARK}：{rule.reason}"[:200]
+            )
+            if sessions:
+                _open_day(center, day, sessions, actor, moment)
+    return cancelled
+
+
+def _open_day(center: OrgUnit, day: dt.date, sessions: list[OpenSession], actor: Any, moment: dt.datetime) -> None:
+    reopened = [
+        s.pk
+        for s in AppointmentSlot.objects.filter(
+            center=center, date=day, is_blocked=True, block_reason__startswith=CLOSED_DAY_MARK
+        )
+        if _fits(s, sessions)
+    ]
+    AppointmentSlot.objects.filter(pk__in=reopened).update(is_blocked=False, block_reason="")
+    # Each category (and window) with slots generated beyond this day gets this day's, cut like its nearest ones.
+    later = AppointmentSlot.objects.filter(center=center, date__gt=day).order_by("category", "window", "starts_at")
+    seen: set[tuple[int, int | None]] = set()
+    for slot in later.select_related("category", "window"):
+        if (slot.category_id, slot.window_id) in seen:
+            continue
+        seen.add((slot.category_id, slot.window_id))
+        minutes = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
+        slots_generate(
+            center=center,
+            category=slot.category,
+            window=slot.window,
+            first=day,
+            last=day,
+            minutes=max(min(minutes, 240), 10),
+            capacity=slot.capacity,
+            actor=actor,
+            now=moment,
+        )
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """When the hall is open on a day and how a session splits into appointment slots: pure functions, no ORM.
 
 A working day has the center's office hours; extended-hours sessions (延时服务) add to them, on working days
-(lunch time, evenings) and on days off alike (weekend duty).
+(lunch time, evenings) and on days off alike (weekend duty). A day the administrator has notified as closed (a
+special day, 特殊情况另行通知) has no session at all: the hall is shut, extended hours included.
 """
 
 from __future__ import annotations
@@ -25,11 +26,20 @@ def open_sessions(
     day: dt.date, cal: WorkCalendar, hours: OfficeHours, extended: Iterable[tuple[dt.time, dt.time, str]] = ()
 ) -> list[OpenSession]:
     """The hall's sessions on `day`, in time order: office hours on a working day, plus extended sessions."""
+    if is_closed_by_notice(day, cal):
+        return []
     sessions = []
     if cal.is_workday(day):
         sessions = [OpenSession(s.start, s.end) for s in hours.sessions]
     sessions += [OpenSession(start, end, True, note) for start, end, note in extended if start < end]
     return sorted(sessions)
+
+
+def is_closed_by_notice(day: dt.date, cal: WorkCalendar) -> bool:
+    # DayRule.source "admin": the administrator's special day (core.CalendarDay.Source.ADMIN), not a weekend or a
+    # statutory holiday, on which weekend duty may still be held.
+    rule = cal.rule(day)
+    return not rule.is_workday and rule.source == "admin"
 
 
 def split_session(start: dt.time, end: dt.time, minutes: int) -> list[tuple[dt.time, dt.time]]:

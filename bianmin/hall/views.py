@@ -289,6 +289,7 @@ def booking_manage(request: HttpRequest, code: str) -> HttpResponse:
         {
             "center": center,
             "appointment": appointment,
+            "cancel_reason": selectors.appointment_cancel_reason(appointment),
             "masked_name": mask_name(appointment.name),
             "masked_phone": mask_phone(appointment.phone),
             "change_form": change_form,

@@ -265,5 +265,14 @@ for _template in [
         _("预约已取消"),
         _("您预约{date} {time}到{center}办理“{item}”（预约号{appointment_number}）已取消。如需办理，可重新预约。"),
     ),
+    MessageTemplate(
+        "appointment_cancelled_closed_day",
+        CITIZEN,
+        _("预约因闭厅取消"),
+        _(
+            "因{reason}，您预约{date} {time}到{center}办理“{item}”（预约号{appointment_number}）已取消。"
+            "请另选时间重新预约：{url}"
+        ),
+    ),
 ]:
     register_template(_template)

@@ -313,3 +313,12 @@ def test_token_response_validates_against_the_published_swagger_definition(world
     response = Client().get(f"/open311/v2/tokens/{record['token']}.json", {"jurisdiction_id": "C1"})
     schema = {"type": "array", "items": swagger()["definitions"]["TokenResponse"], "minItems": 1}
     jsonschema.validate(response.json(), schema)
+
+
+def test_an_elderly_applicant_whose_number_names_a_younger_district_is_accepted(world, client_app):
+    # 惠济区 (410108) dates from 1987 as 邙山区; the applicant was born in 1936.
+    response = post(form(world, **{f"attribute[{open311.RESIDENT_ID}]": "410108193605170026"}))
+
+    assert response.status_code == 200, response.content
+    (record,) = response.json()
+    assert Case.objects.get(number=record["service_request_id"]).applicant_id_number == "410108193605170026"

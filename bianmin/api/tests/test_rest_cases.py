@@ -131,3 +131,11 @@ def test_moments_with_offsets_postgresql_cannot_store_are_converted_not_500(worl
     assert response.status_code == 200
     assert response.json()["results"] == []
     assert client.get("/api/v1/cases", received_from="2026-11-01T08:00:00").status_code == 200  # naive = local
+
+
+def test_intake_through_the_api_accepts_an_elderly_applicant_whose_number_names_a_younger_district(world, as_role):
+    # 天河区 (440106) dates from 1985; the applicant was born in 1941.
+    response = as_role("window").post("/api/v1/cases", intake_body(world, id_number="440106194102080034"))
+
+    assert response.status_code == 201, response.content
+    assert Case.objects.get(number=response.json()["number"]).applicant_id_number == "440106194102080034"

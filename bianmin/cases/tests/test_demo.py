@@ -61,3 +61,19 @@ def test_demo_without_a_catalog_says_so_and_skips(db):
 
     assert "尚无已发布的事项" in out.getvalue()
     assert not Case.objects.exists()
+
+
+def test_demo_has_elderly_applicants_whose_numbers_name_a_younger_district(demo_cases):
+    from stdnum.cn import ric
+    from stdnum.exceptions import InvalidComponent
+
+    elderly = [
+        case
+        for case in Case.objects.filter(center__code="410108001", applicant_kind="person")
+        if case.applicant_id_number and int(case.applicant_id_number[6:10]) < 1950
+    ]
+
+    assert {c.applicant_name for c in elderly} >= {"王秀英", "马超", "杨静"}
+    for case in elderly:
+        with pytest.raises(InvalidComponent):
+            ric.validate(case.applicant_id_number)  # the rule the demo exercises: python-stdnum alone refuses

@@ -498,3 +498,18 @@ def test_intake_start_carries_the_inquiry_into_each_items_link(world, clock, cli
 
     assert reverse("cases:intake", args=[version.item.pk]) + "?inquiry=42" in page.content.decode()
     assert "?inquiry=x" not in bad.content.decode()
+
+
+def test_intake_accepts_an_elderly_applicant_whose_number_names_a_younger_district(world, clock, client):
+    # 惠济区 (410108) dates from 1987 as 邙山区; its numbers were issued to people born long before.
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+
+    done = client.post(
+        url,
+        {**_intake_post(version, id_number="410108193605170026"), "step": "confirm", "decision": Decision.ACCEPT},
+    )
+
+    assert done.status_code == 302
+    assert Case.objects.get().applicant_id_number == "410108193605170026"

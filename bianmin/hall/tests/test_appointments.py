@@ -343,3 +343,13 @@ def test_parallel_changes_on_postgresql_into_the_last_place_let_exactly_one_in()
     assert Appointment.objects.filter(slot=target).count() == 1
     # the five refused keep their place; the moved one freed its old place
     assert sum(AppointmentSlot.objects.filter(center=h.center).values_list("booked", flat=True)) == 6
+
+
+def test_an_elderly_citizen_books_with_a_number_issued_by_a_district_younger_than_them(h):
+    # 天河区 (440106) dates from 1985; the applicant was born in 1941.
+    s = slot(h.b, NOW + dt.timedelta(hours=2))
+
+    appointment = book(s, id_number="440106194102080034")
+
+    appointment.refresh_from_db()
+    assert appointment.id_number == "440106194102080034"

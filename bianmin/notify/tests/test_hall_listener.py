@@ -114,3 +114,35 @@ def test_no_reminders_at_night_or_on_a_rest_day():
 
 def test_the_periodic_job_reports_how_many_it_reminded():
     assert appointment_reminders().startswith("发送预约提醒")
+
+
+def test_a_booking_on_a_day_closed_by_notice_gets_one_sms_with_the_reason_and_the_rebooking_link(
+    django_capture_on_commit_callbacks, settings
+):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from bianmin.core.services import calendar_day_set
+
+    settings.BIANMIN_PUBLIC_BASE_URL = "https://bianmin.example.gov.cn"
+    h = hall()
+    thursday = slot(h.b, NOW + dt.timedelta(days=2))
+    with mock.patch.object(timezone, "now", return_value=NOW):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(thursday)
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_day_set(
+                day=thursday.date, is_workday=False, name="临时闭厅", reason="停电检修", actor=h.director.user
+            )
+        # The same fact delivered again (a retry) sends nothing twice.
+        services.appointments_follow_calendar(kind="calendar_changed", changed_dates=[thursday.date])
+
+    sms = Notification.objects.filter(template="appointment_cancelled_closed_day")
+    assert sms.count() == 1
+    body = sms.get().body
+    assert "临时闭厅：停电检修" in body
+    assert appointment.number in body
+    assert f"https://bianmin.example.gov.cn/hall/{h.center.code}/book/" in body
+    assert sms.get().channel == Channel.SMS
+    assert sms.get().phone == PHONE
