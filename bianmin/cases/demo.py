@@ -136,7 +136,9 @@ def load(stdout: Any) -> None:
         stdout.write("办件演示数据：未找到长兴路街道便民服务中心，跳过。")
         return
     if Case.objects.filter(center=center).exists():
-        stdout.write("办件演示数据：已存在，跳过。")
+        # Loaded under an earlier counting rule: bring the open cases' due moments up to the current one.
+        changed = services.cases_recompute_open_due(actor=None, center=center)
+        stdout.write(f"办件演示数据：已存在，跳过（重新计算办理期限 {changed} 件）。")
         return
     if not published_items(center=center).exists():
         stdout.write("办件演示数据：本中心尚无已发布的事项（需先载入事项目录），跳过。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1330,7 +1330,7 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
     span_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     qs = (
         Case.objects.filter(
-            status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED],
+            status__in=OPEN_CLOCK_STATUSES,
             accepted_at__lt=span_end,
             due_at__gte=span_start,
         )
@@ -1339,6 +1339,41 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
         .order_by("pk")
     )
     label = "、".join(f"{d:%Y-%m-%d}" for d in sorted(changed_dates)[:5])
+    return _recompute_due_of(
+        qs,
+        cal,
+        actor,
+        verb="due_recomputed",
+        note=lambda old, new: (
+            _("工作日历调整（%(days)s），办理期限由 %(old)s 调整为 %(new)s") % {"days": label, "old": old, "new": new}
+        ),
+    )
+
+
+OPEN_CLOCK_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED)
+
+
+@transaction.atomic
+def cases_recompute_open_due(*, actor: Any, center: OrgUnit | None = None) -> int:
+    """Recompute the due moments of every open case (of `center` and below) under the current counting rule and
+    calendar: run once after the rule itself changed (the acceptance day no longer counts when accepted before
+    opening time). Cases whose due moment is unchanged are left alone."""
+    qs = Case.objects.filter(status__in=OPEN_CLOCK_STATUSES, accepted_at__isnull=False)
+    if center is not None:
+        qs = qs.filter(center__path__startswith=center.path)
+    qs = qs.select_related("center").prefetch_related("pauses").order_by("pk")
+    return _recompute_due_of(
+        qs,
+        work_calendar(),
+        actor,
+        verb="due_rule_recomputed",
+        note=lambda old, new: (
+            _("期限计算规则调整（受理当日不计入），办理期限由 %(old)s 调整为 %(new)s") % {"old": old, "new": new}
+        ),
+    )
+
+
+def _recompute_due_of(qs: Any, cal: WorkCalendar, actor: Any, *, verb: str, note: Callable[[str, str], str]) -> int:
     changed: list[Case] = []
     events: list[CaseEvent] = []
     by = actor if getattr(actor, "is_authenticated", False) else None
@@ -1354,13 +1389,11 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
             CaseEvent(
                 case=case,
                 actor=by,
-                verb="due_recomputed",
-                note=_("工作日历调整（%(days)s），办理期限由 %(old)s 调整为 %(new)s")
-                % {
-                    "days": label,
-                    "old": f"{timezone.localtime(old):%Y-%m-%d %H:%M}" if old else "—",
-                    "new": f"{timezone.localtime(deadline.due):%Y-%m-%d %H:%M}",
-                },
+                verb=verb,
+                note=note(
+                    f"{timezone.localtime(old):%Y-%m-%d %H:%M}" if old else "—",
+                    f"{timezone.localtime(deadline.due):%Y-%m-%d %H:%M}",
+                ),
                 data={"old_due": old.isoformat() if old else None, "due_at": deadline.due.isoformat()},
             )
         )
