@@ -82,6 +82,8 @@ SCENARIOS = [
     Scenario("CXSB002", Mode.DIRECT, "胡军", 0, [], ("main",), 11),  # refused
     Scenario("CXSB008", Mode.PROMISED, "郭芳", 0, ["handover"], ("main",), 9),  # received by the first contact
     Scenario("CXMZ007", Mode.PROMISED, "何平", 0, ["start", "complete", "deliver"], due_in=-3),  # history
+    # Handed to the department handler (account `handler`), who acknowledged it and now works it.
+    Scenario("CXSB010", Mode.PROMISED, "冯静", 1, ["start", "to_handler"]),
 ]
 
 
@@ -145,7 +147,9 @@ def load(stdout: Any) -> None:
         stdout.write("办件演示数据：未找到长兴路街道便民服务中心，跳过。")
         return
     if Case.objects.filter(center=center).exists():
-        stdout.write("办件演示数据：已存在，跳过。")
+        # Loaded under an earlier counting rule: bring the open cases' due moments up to the current one.
+        changed = services.cases_recompute_open_due(actor=None, center=center)
+        stdout.write(f"办件演示数据：已存在，跳过（重新计算办理期限 {changed} 件）。")
         return
     if not published_items(center=center).exists():
         stdout.write("办件演示数据：本中心尚无已发布的事项（需先载入事项目录），跳过。")
@@ -219,13 +223,15 @@ def load(stdout: Any) -> None:
         for step in scenario.steps:
             moment = min(next(step_at), now)
             with _clock(moment):
-                _play(step, case, clerk, director, district, moment)
+                _play(step, case, clerk, director, district, moment, users.get("handler"))
             case.refresh_from_db()
         made += 1
-    stdout.write(f"办件演示数据：{made} 件（在办、临期、超期、待补正、联办、上报、移交、已办结）。")
+    stdout.write(f"办件演示数据：{made} 件（在办、临期、超期、待补正、联办、上报、移交、部门经办、已办结）。")
 
 
-def _play(step: str, case: Case, clerk: Staff, director: Any, district: Any, moment: dt.datetime) -> None:
+def _play(
+    step: str, case: Case, clerk: Staff, director: Any, district: Any, moment: dt.datetime, handler_user: Any = None
+) -> None:
     actions: dict[str, Callable[[], Any]] = {
         "start": lambda: services.case_start(case=case, actor=clerk.user),
         "complete": lambda: services.case_complete(
@@ -245,6 +251,13 @@ def _play(step: str, case: Case, clerk: Staff, director: Any, district: Any, mom
     }
     if step in actions:
         actions[step]()
+    elif step == "to_handler" and handler_user is not None:
+        handler = Staff.objects.filter(user=handler_user).first()
+        if handler is not None:
+            handover = services.case_handover(
+                case=case, actor=clerk.user, to_staff=handler, note="需社会保障所核实参保情况，转由部门经办人办理。"
+            )
+            services.handover_acknowledge(handover=handover, actor=handler_user)
     elif step == "extra_supplement":
         services.case_request_supplement(
             case=case,

@@ -42,6 +42,7 @@ from bianmin.catalog.selectors import published_items
 from bianmin.core.identifiers import clean_credit_code, clean_resident_id
 from bianmin.core.personal_data import mask_id_number, mask_name, mask_phone
 from bianmin.core.selectors import work_calendar
+from bianmin.core.workcalendar import WorkCalendar
 from bianmin.org.access import get_in_scope, scope_filter, staff_of
 from bianmin.org.models import OrgUnit, Post, Role, Staff, Window
 from bianmin.org.selectors import user_center
@@ -101,20 +102,22 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
         return None
 
 
+def case_mark(case: Case, *, now: dt.datetime, cal: WorkCalendar) -> deadlines.DueMark:
+    """The deadline badge of a case, the same on lists and on its page: none once the clock has stopped (a
+    completed case waits for delivery, it is never "due today")."""
+    if case.status == Status.COMPLETED:
+        return deadlines.DueMark("ready", "待送达")
+    if not case.is_open:
+        return deadlines.DueMark("", "")
+    return deadlines.due_mark(
+        due=case.due_at, now=now, paused=case.status == Status.WAITING, cal=cal, hours=case.center.office_hours
+    )
+
+
 def mark_rows(cases: list[Case], *, now: dt.datetime | None = None) -> list[Row]:
     now = now or timezone.now()
     cal = work_calendar()
-    return [
-        Row(
-            c,
-            deadlines.due_mark(
-                due=c.due_at, now=now, paused=c.status == Status.WAITING, cal=cal, hours=c.center.office_hours
-            )
-            if c.status not in (Status.COMPLETED,)
-            else deadlines.DueMark("ready", "待送达"),
-        )
-        for c in cases
-    ]
+    return [Row(c, case_mark(c, now=now, cal=cal)) for c in cases]
 
 
 def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
@@ -494,13 +497,6 @@ def case_detail(*, case: Case) -> CaseDetail:
     proxy = ProxyAuthorization.objects.filter(case=case).select_related("agent").first() if case.is_proxy else None
     cal = work_calendar()
     deadline = compute_deadline(case, cal, [deadlines.Pause(p.started_at, p.ended_at) for p in pauses])
-    mark = deadlines.due_mark(
-        due=case.due_at,
-        now=timezone.now(),
-        paused=case.status == Status.WAITING,
-        cal=cal,
-        hours=case.center.office_hours,
-    )
     return CaseDetail(
         case=case,
         materials=materials,
@@ -513,7 +509,7 @@ def case_detail(*, case: Case) -> CaseDetail:
         forwarding=forwarding,
         proxy=proxy,
         deadline=deadline,
-        mark=mark if case.is_open else deadlines.DueMark("", ""),
+        mark=case_mark(case, now=timezone.now(), cal=cal),
         pending_handover=next((h for h in handovers if h.acknowledged_at is None), None),
         unaccounted=[m for m in materials if m.custody == "held"],
         masked_id=mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bianmin.cases import deadlines
+from bianmin.cases.access import check_holds
 from bianmin.cases.checklists import Decision, Issue, assess, beyond_first_notice
 from bianmin.cases.models import (
     ApplicantKind,
@@ -574,6 +575,7 @@ def case_accept(
     """Accept a case that was received earlier (e.g. handed over by the first contact)."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     check_transition(case.status, Status.ACCEPTED, _("受理"))
     _accept(case, staff, actor, timezone.now(), corrections=corrections, supplement_due=supplement_due)
     return case
@@ -583,6 +585,7 @@ def case_accept(
 def case_refuse(*, case: Case, actor: Any, reason: str) -> Case:
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     _refuse(case, staff, actor, timezone.now(), reason, note=_("随不予受理情况说明单退还申请人"))
     return case
 
@@ -662,6 +665,7 @@ def proxy_authorize(
     """Record that a staff member acts as the applicant's agent (代办), on a written authorization."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if not case.is_open:
         raise CaseStateError(_("办件已终结，不能登记代办。"))
     return _record_proxy(case, staff, actor, ProxyInput(agent, authorized_on, scope, document), timezone.now())
@@ -685,8 +689,9 @@ def case_mark_received_at_home(*, case: Case, actor: Any, visit_number: str) -> 
 
 @transaction.atomic
 def case_start(*, case: Case, actor: Any) -> Case:
-    _staff(actor)
+    staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if case.mode == Mode.JOINT:
         raise ValidationError(_("联办件由中心主任分派联办任务后开始办理。"))
     previous = move(case, Status.IN_PROGRESS, _("开始办理"))
@@ -708,6 +713,7 @@ def case_request_supplement(
     asked again (at most one more trip); anything else waits for the director's sign-off."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED, Status.WAITING):
         raise CaseStateError(
             _("该办件当前状态为“%(status)s”，不能要求补报材料。") % {"status": case.get_status_display()}
@@ -827,6 +833,7 @@ def case_receive_supplement(
     """The applicant came back with the supplement: log the materials, resume the clock, move the deadline."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if case.status != Status.WAITING:
         raise CaseStateError(
             _("该办件当前状态为“%(status)s”，没有等待补报的材料。") % {"status": case.get_status_display()}
@@ -888,6 +895,7 @@ def material_dispose(
     """Return a received material to the applicant or archive it (by whom, where)."""
     staff = _staff(actor)
     case = _lock(material.case)
+    check_holds(case, staff)
     material = CaseMaterial.objects.select_for_update().get(pk=material.pk, case=case)
     if material.custody != Custody.HELD:
         raise CaseStateError(
@@ -958,6 +966,7 @@ def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: st
 def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool = False) -> Case:
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     check_transition(case.status, Status.COMPLETED, _("办结"))
     if not result.strip():
         raise ValidationError({"result": [_("请填写办理结果。")]})
@@ -984,8 +993,9 @@ DELIVERY_METHODS = {
 
 @transaction.atomic
 def case_deliver(*, case: Case, actor: Any, method: str, note: str = "") -> Case:
-    _staff(actor)
+    staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if method not in DELIVERY_METHODS:
         raise ValidationError({"method": [_("请选择送达方式。")]})
     previous = move(case, Status.DELIVERED, _("送达"))
@@ -1008,6 +1018,7 @@ def case_withdraw(*, case: Case, actor: Any, reason: str) -> Case:
     """The applicant withdraws (or did not supplement in time): materials still held go back to them."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写撤回原因。")]})
     now = timezone.now()
@@ -1166,6 +1177,7 @@ def case_forward(*, case: Case, actor: Any, note: str = "") -> CaseForwarding:
     """Send a checked case to the district service center; the materials go with it."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if case.mode != Mode.FORWARDED:
         raise ValidationError(_("只有上报件可以上报区行政服务中心。"))
     district_id = case.item_version.snapshot.get("forward_to_id") or case.item.forward_to_id
@@ -1281,6 +1293,7 @@ def _handover(case: Case, staff: Staff, actor: Any, to_staff: Staff, note: str, 
 def case_handover(*, case: Case, actor: Any, to_staff: Staff, note: str = "") -> CaseHandover:
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     if not case.is_open:
         raise CaseStateError(_("办件已终结，无需移交。"))
     return _handover(case, staff, actor, to_staff, note, timezone.now())
@@ -1330,7 +1343,7 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
     span_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     qs = (
         Case.objects.filter(
-            status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED],
+            status__in=OPEN_CLOCK_STATUSES,
             accepted_at__lt=span_end,
             due_at__gte=span_start,
         )
@@ -1339,6 +1352,41 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
         .order_by("pk")
     )
     label = "、".join(f"{d:%Y-%m-%d}" for d in sorted(changed_dates)[:5])
+    return _recompute_due_of(
+        qs,
+        cal,
+        actor,
+        verb="due_recomputed",
+        note=lambda old, new: (
+            _("工作日历调整（%(days)s），办理期限由 %(old)s 调整为 %(new)s") % {"days": label, "old": old, "new": new}
+        ),
+    )
+
+
+OPEN_CLOCK_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED)
+
+
+@transaction.atomic
+def cases_recompute_open_due(*, actor: Any, center: OrgUnit | None = None) -> int:
+    """Recompute the due moments of every open case (of `center` and below) under the current counting rule and
+    calendar: run once after the rule itself changed (the acceptance day no longer counts when accepted before
+    opening time). Cases whose due moment is unchanged are left alone."""
+    qs = Case.objects.filter(status__in=OPEN_CLOCK_STATUSES, accepted_at__isnull=False)
+    if center is not None:
+        qs = qs.filter(center__path__startswith=center.path)
+    qs = qs.select_related("center").prefetch_related("pauses").order_by("pk")
+    return _recompute_due_of(
+        qs,
+        work_calendar(),
+        actor,
+        verb="due_rule_recomputed",
+        note=lambda old, new: (
+            _("期限计算规则调整（受理当日不计入），办理期限由 %(old)s 调整为 %(new)s") % {"old": old, "new": new}
+        ),
+    )
+
+
+def _recompute_due_of(qs: Any, cal: WorkCalendar, actor: Any, *, verb: str, note: Callable[[str, str], str]) -> int:
     changed: list[Case] = []
     events: list[CaseEvent] = []
     by = actor if getattr(actor, "is_authenticated", False) else None
@@ -1354,13 +1402,11 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
             CaseEvent(
                 case=case,
                 actor=by,
-                verb="due_recomputed",
-                note=_("工作日历调整（%(days)s），办理期限由 %(old)s 调整为 %(new)s")
-                % {
-                    "days": label,
-                    "old": f"{timezone.localtime(old):%Y-%m-%d %H:%M}" if old else "—",
-                    "new": f"{timezone.localtime(deadline.due):%Y-%m-%d %H:%M}",
-                },
+                verb=verb,
+                note=note(
+                    f"{timezone.localtime(old):%Y-%m-%d %H:%M}" if old else "—",
+                    f"{timezone.localtime(deadline.due):%Y-%m-%d %H:%M}",
+                ),
                 data={"old_due": old.isoformat() if old else None, "due_at": deadline.due.isoformat()},
             )
         )
@@ -1541,11 +1587,10 @@ def case_record_delay_reason(*, case: Case, actor: Any, reason: str) -> CaseEven
     raised for accountability. Recorded as an event, so the timeline shows it and the sweep reads it."""
     staff = _staff(actor)
     case = _lock(case)
+    check_holds(case, staff)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("请写明超期的特殊原因。")]})
-    if not in_scope(actor, case.center) and staff.pk != case.assignee_id:
-        raise ValidationError(_("只能为本中心的办件登记超期原因。"))
     return _event(case, actor, DELAY_REASON_VERB, note=reason[:1000])
 
 

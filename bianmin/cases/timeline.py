@@ -34,6 +34,7 @@ VERBS: Mapping[str, tuple[Promise, Promise | None]] = {
     "deliver": (_("送达办理结果"), _("办理结果已送达")),
     "withdraw": (_("撤回"), _("申请已撤回")),
     "due_recomputed": (_("工作日历调整，重新计算办理期限"), _("因工作日历调整，办理期限已重新计算")),
+    "due_rule_recomputed": (_("期限计算规则调整，重新计算办理期限"), _("办理期限已按受理当日不计入重新计算")),
     "custody": (_("材料保管处置"), None),
     "handover": (_("首问接待人移交办件"), None),
     "handover_acknowledge": (_("经办人确认接收"), None),

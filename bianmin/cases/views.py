@@ -20,11 +20,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.cases import forms, selectors, services
+from bianmin.cases import access, forms, selectors, services
+from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_paragraphs, render_pdf
-from bianmin.catalog.models import Mode
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
@@ -32,11 +32,9 @@ from bianmin.org.models import Department, Role, Staff
 from bianmin.org.selectors import user_center
 
 ALL_CASE_ROLES = frozenset(Role.values)
-INTAKE_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
 WORKBENCH_ROLES = frozenset({Role.WINDOW, Role.HANDLER, Role.DIRECTOR})
 DIRECTOR_ROLES = frozenset({Role.DIRECTOR})
 DISTRICT_ROLES = frozenset({Role.DISTRICT})
-HANDLING_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
 FAILURE_READERS = frozenset({Role.DIRECTOR, Role.INSPECTOR, Role.ADMIN})
 
 
@@ -364,58 +362,69 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
     detail = selectors.case_detail(case=case)
     staff = staff_of(request.user)
     role = role_of(request.user)
-    handling = role in HANDLING_ROLES
     center_staff = selectors.center_staff(center=case.center)
-    ctx: dict[str, Any] = {"d": detail, "case": case, "role": role, "staff": staff, "forms": {}}
+    actions = access.available_actions(
+        case,
+        staff,
+        facts=access.CaseFacts(
+            pending_handover=detail.pending_handover is not None,
+            tasks_done=bool(detail.tasks) and all(t.state == JointTask.State.DONE for t in detail.tasks),
+            has_proxy=detail.proxy is not None,
+            pending_signoff=any(r.state == "pending" for r in detail.requests),
+        ),
+    )
+    holding = access.holds(case, staff)
+    ctx: dict[str, Any] = {
+        "d": detail,
+        "case": case,
+        "role": role,
+        "staff": staff,
+        "forms": {},
+        "actions": actions,
+        # Seen read-only by someone who may not work it now (e.g. the one who handed it over).
+        "read_only": not holding and role in access.HANDLING_ROLES and case.is_open,
+    }
     f: dict[str, djforms.Form] = ctx["forms"]
-    s = case.status
-    is_director = role == Role.DIRECTOR
-    if handling and s == Status.RECEIVED and detail.pending_handover is None:
+    if access.DECIDE in actions:
         f["decide"] = forms.DecisionForm()
-    if handling and s in (Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED, Status.WAITING):
+    if access.SUPPLEMENT in actions:
         f["supplement"] = forms.SupplementRequestForm(materials=detail.materials)
-    if handling and s == Status.WAITING:
+    if access.RECEIVE in actions:
         f["receive"] = forms.SupplementReceiveForm(materials=detail.materials)
-    tasks_done = bool(detail.tasks) and all(t.state == JointTask.State.DONE for t in detail.tasks)
-    if (
-        handling
-        and s in (Status.ACCEPTED, Status.IN_PROGRESS)
-        and case.mode != Mode.FORWARDED
-        and (case.mode != Mode.JOINT or tasks_done)
-    ):
+    if access.COMPLETE in actions:
         f["complete"] = forms.CompleteForm()
-    if handling and s == Status.ACCEPTED and case.mode in (Mode.PROMISED, Mode.FORWARDED, Mode.DIRECT):
-        ctx["can_start"] = case.mode != Mode.DIRECT
-    if handling and case.mode == Mode.FORWARDED and s in (Status.ACCEPTED, Status.IN_PROGRESS):
+    if access.START in actions:
+        ctx["can_start"] = True
+    if access.FORWARD in actions:
         f["forward"] = forms.NoteForm()
-    if handling and s == Status.COMPLETED:
+    if access.DELIVER in actions:
         f["deliver"] = forms.DeliverForm()
-    if handling and s in (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED):
+    if access.WITHDRAW in actions:
         f["withdraw"] = forms.ReasonForm()
-    staff_rows = list(center_staff) if handling and case.is_open else []
-    if handling and case.is_open and detail.pending_handover is None:
+    staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
+    if access.HANDOVER in actions:
         others = center_staff.exclude(pk=staff.pk if staff else 0)
         rows = [s for s in staff_rows if staff is None or s.pk != staff.pk]
         f["handover"] = forms.HandoverForm(staff=others, rows=rows)
-    if handling and case.is_open and detail.proxy is None:
+    if access.PROXY in actions:
         f["proxy"] = forms.ProxyForm(staff=center_staff, rows=staff_rows)
-    if is_director and case.mode == Mode.JOINT and s in (Status.ACCEPTED, Status.IN_PROGRESS):
+    if access.SPLIT in actions:
         f["split"] = _split_form(case, detail)
-    if role == Role.DISTRICT and s == Status.FORWARDED:
+    if access.DISTRICT_UPDATE in actions:
         f["district_update"] = forms.DistrictUpdateForm()
+    if access.DISTRICT_RESULT in actions:
         f["district_result"] = forms.DistrictResultForm()
-    if is_director and any(r.state == "pending" for r in detail.requests):
+    if access.SIGNOFF in actions:
         f["signoff"] = forms.SignoffForm()
-    late = case.due_at is not None and (case.completed_at or timezone.now()) > case.due_at
-    if handling and late and s not in (Status.REFUSED, Status.WITHDRAWN):
+    if access.DELAY_REASON in actions:
         f["delay_reason"] = forms.ReasonForm()
-    if is_director and s == Status.REFUSED:
+    if access.OVERTURN_REFUSAL in actions:
         f["overturn_refusal"] = forms.ReasonForm()
-    if handling:
+    if access.DISPOSE in actions:
         ctx["dispose_form"] = forms.DisposeForm()
     ctx["task_forms"] = (
         {t.pk: forms.TaskCompleteForm() for t in detail.tasks if t.state == "open" and services.can_work_task(staff, t)}
-        if staff is not None and s == Status.IN_PROGRESS
+        if staff is not None and case.status == Status.IN_PROGRESS
         else {}
     )
     ctx["can_acknowledge"] = (
@@ -498,8 +507,11 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise PermissionDenied(_("只有区行政服务中心工作人员可以登记上报件办理情况。"))
     if action in director_actions and role != Role.DIRECTOR:
         raise PermissionDenied(_("只有中心主任可以分派联办任务。"))
-    if action not in district_actions | director_actions and role not in HANDLING_ROLES:
-        raise PermissionDenied(_("您没有办理办件的权限。"))
+    if action not in district_actions | director_actions:
+        staff = staff_of(user)
+        if staff is None:
+            raise PermissionDenied(_("您没有办理办件的权限。"))
+        access.check_holds(case, staff)
 
     if action == "reveal":
         return _reveal(request, case)

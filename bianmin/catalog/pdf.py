@@ -44,6 +44,20 @@ def limit_text(days: int, unit: str) -> str:
     return _("%(days)d个%(unit)s") % {"days": days, "unit": _label(LimitUnit.choices, unit)}
 
 
+def time_limit_text(days: int, unit: str, mode: str, *, none: str = "") -> str:
+    """A time limit as the public and staff pages show it: "5个工作日"; a direct item's zero is "即时办结",
+    never "0 工作日"."""
+    if days and days > 0:
+        return limit_text(days, unit)
+    if mode == Mode.DIRECT:
+        return _("即时办结")
+    return none or _("无")
+
+
+def statutory_text(snapshot: dict[str, Any]) -> str:
+    return time_limit_text(snapshot.get("statutory_limit", 0), snapshot.get("limit_unit", ""), snapshot.get("mode", ""))
+
+
 def promise_text(snapshot: dict[str, Any]) -> str:
     if snapshot.get("mode") == Mode.DIRECT:
         return _("即来即办，当场办结")
@@ -110,7 +124,7 @@ def guide_facts(*, center: OrgUnit, version: ItemVersion) -> dict[str, Any]:
         "level_label": level,
         "mode_text": mode_text(s),
         "promise_text": promise_text(s),
-        "statutory_text": limit_text(s.get("statutory_limit", 0), s.get("limit_unit", "")) or _("无"),
+        "statutory_text": statutory_text(s),
         "fee_text": fee_text(s),
         "fee_basis_text": s.get("fee_basis") or (_("不收费，无收费依据") if s.get("is_free", True) else ""),
         "windows_text": windows_text(s, center),

@@ -5,9 +5,11 @@ holidays are off, make-up working days (调休上班) are on, and the administra
 override both. `OfficeHours` are a center's sessions (morning, afternoon). The functions below answer with
 a `Deadline` that carries its own explanation, so a due moment can always be shown with how it was worked out.
 
-The counting rule, as service halls apply it: the day of acceptance does not count when the clock starts
-part-way through it; a clock that starts outside office hours starts at the next working moment, and if that
-is the opening of a working day, that whole day counts. N working days end at the close of the N-th counted day.
+The counting rule is the law's: a period counted in days starts on the day after it begins (《民法典》第二百零一条
+"开始的当日不计入，自下一日开始计算"; the 行政许可法 counts working days the same way). The day of acceptance
+never counts, whatever the hour; N working days end at the close of the N-th working day after it. A direct item
+(0 days) is due at the close of the day the clock starts: the acceptance day, or the next working day when
+accepted outside office hours.
 """
 
 from __future__ import annotations
@@ -199,28 +201,27 @@ def end_of_working_day(day: dt.date, cal: WorkCalendar, hours: OfficeHours) -> d
 
 
 def add_working_days(moment: dt.datetime, days: int, cal: WorkCalendar, hours: OfficeHours) -> Deadline:
-    """Due at the close of the `days`-th working day; `days == 0` means the close of the day the clock starts."""
+    """Due at the close of the `days`-th working day after the day received; `days == 0` means the close of
+    the day the clock starts."""
     if days < 0:
         raise CalendarError("工作日数不能为负数。")
     received = _local(moment, cal)
     skipped: list[tuple[dt.date, str]] = []
     notes: list[str] = []
-    start = next_working_moment(received, cal, hours, skipped)
-    if start != received:
-        notes.append(f"非办公时间受理，自 {_fmt(start)} 起算")
     if days == 0:
+        start = next_working_moment(received, cal, hours, skipped)
+        if start != received:
+            notes.append(f"非办公时间受理，自 {_fmt(start)} 起算")
         notes.append("当日办结")
         return Deadline(
             received, start, end_of_working_day(start.date(), cal, hours), 0, "working", [start.date()], skipped, notes
         )
 
-    full_day = start.timetz().replace(tzinfo=None) == hours.opening
+    # The acceptance day never counts (民法典 第二百零一条), even when accepted before opening time.
+    start = next_working_moment(received, cal, hours)
+    notes.append(f"受理当日（{received:%m-%d}）不计入，自下一日起计算")
     counted: list[dt.date] = []
-    if full_day:
-        counted.append(start.date())
-    else:
-        notes.append(f"受理当日（{start:%m-%d}）不计入")
-    day = start.date()
+    day = received.date()
     while len(counted) < days:
         day = cal.next_workday(day, skipped)
         counted.append(day)

@@ -15,6 +15,7 @@ from bianmin.api.access import require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.schemas import Code, Id, Moment, Text
 from bianmin.cases import selectors, services
+from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case
 from bianmin.catalog.selectors import published_items
@@ -25,7 +26,6 @@ from bianmin.org.selectors import user_center
 router = Router(tags=["办件"])
 
 READ_ROLES = frozenset(Role.values)
-HANDLING_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
 
 # Spelled out so the OpenAPI schema lists them; a test keeps them equal to the models' choices.
 StatusName = Literal[
@@ -220,7 +220,7 @@ class IntakeIn(Schema):
 
 @router.post("/cases", response={201: CaseDetailOut, **WRITE_ERRORS}, summary="受理（接收申请并当场作出决定）")
 def case_intake(request: HttpRequest, payload: IntakeIn) -> Status[CaseDetailOut]:
-    user = require_role(request, HANDLING_ROLES)
+    user = require_role(request, INTAKE_ROLES)
     center = user_center(user=user)
     if center is None:
         raise ValidationError(_("您未关联服务中心，不能受理。"))
@@ -337,7 +337,7 @@ def case_forward(request: HttpRequest, number: Code, payload: NoteIn) -> CaseOut
 
 @router.post("/cases/{number}/prereview", response=TRANSITION, summary="网上预审（告知到哪个窗口、补充哪些材料）")
 def case_prereview(request: HttpRequest, number: Code, payload: PrereviewIn) -> CaseOut:
-    user = require_role(request, HANDLING_ROLES)
+    user = require_role(request, INTAKE_ROLES)
     case = _for_user(request, number)
     window = Window.objects.filter(center=case.center, number=payload.window_number).first()
     if window is None:

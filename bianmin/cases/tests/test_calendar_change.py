@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bianmin.cases.models import CaseEvent, Status
-from bianmin.cases.services import case_complete
+from bianmin.cases.models import Case, CaseEvent, Status
+from bianmin.cases.services import case_complete, cases_recompute_open_due
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for
 from bianmin.core.services import calendar_day_remove, calendar_day_set
@@ -57,3 +57,33 @@ def test_new_intakes_use_the_changed_calendar(world, clock):
     case = intake(world, item_for(world))
 
     assert case.due_at == at(2026, 3, 17, 17, 30)
+
+
+def test_a_case_accepted_before_opening_does_not_count_its_acceptance_day(world, clock):
+    clock.set(at(2026, 3, 9, 8))  # Monday 08:00, before the hall opens
+
+    case = intake(world, item_for(world, promised_limit=5))
+
+    assert case.due_at == at(2026, 3, 16, 17, 30)  # Tue–Fri and the next Monday, not Mon–Fri
+
+
+def test_open_cases_due_under_the_old_rule_are_recomputed_with_an_event(world, clock):
+    version = item_for(world, promised_limit=5)
+    clock.set(at(2026, 3, 9, 8))
+    early = intake(world, version, n=1)
+    clock.set(at(2026, 3, 9, 10))
+    ordinary = intake(world, version, n=2)
+    # As the old rule saved it: Monday 08:00 counted Monday as day 1.
+    Case.objects.filter(pk=early.pk).update(due_at=at(2026, 3, 13, 17, 30))
+
+    changed = cases_recompute_open_due(actor=None, center=world.center)
+
+    early.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert changed == 1
+    assert early.due_at == at(2026, 3, 16, 17, 30)
+    assert ordinary.due_at == at(2026, 3, 16, 17, 30)
+    event = CaseEvent.objects.get(case=early, verb="due_rule_recomputed")
+    assert "受理当日不计入" in event.note
+    assert "2026-03-13 17:30" in event.note
+    assert not CaseEvent.objects.filter(case=ordinary, verb="due_rule_recomputed").exists()

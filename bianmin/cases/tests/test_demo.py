@@ -25,7 +25,7 @@ def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases, clie
     statuses = set(cases.values_list("status", flat=True))
     modes = set(cases.values_list("mode", flat=True))
 
-    assert "17 件" in demo_cases
+    assert "18 件" in demo_cases
     assert {Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED, Status.RECEIVED, Status.DELIVERED} <= statuses
     assert modes == {"direct", "promised", "joint", "forwarded"}
     assert cases.filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS], due_at__lt=timezone.now()).count() >= 2
@@ -35,6 +35,7 @@ def test_demo_seeds_open_overdue_joint_and_forwarded_cases_once(demo_cases, clie
     again = io.StringIO()
     demo.load(again)
     assert "已存在" in again.getvalue()
+    assert "重新计算办理期限 0 件" in again.getvalue()  # loaded under the current rule: nothing to move
     assert Case.objects.count() == cases.count()
 
     # Every workbench has something to show, and every case page renders.
@@ -77,3 +78,21 @@ def test_demo_has_elderly_applicants_whose_numbers_name_a_younger_district(demo_
     for case in elderly:
         with pytest.raises(InvalidComponent):
             ric.validate(case.applicant_id_number)  # the rule the demo exercises: python-stdnum alone refuses
+
+
+def test_demo_has_a_case_handed_to_the_department_handler_who_works_it(demo_cases, client):
+    handler = Staff.objects.get(user__username="handler")
+    case = Case.objects.get(center__code="410108001", assignee=handler)
+    handed_by = case.handovers.get().from_staff
+    assert case.handovers.get().acknowledged_at is not None
+
+    client.force_login(handler.user)
+    page = client.get(reverse("cases:detail", args=[case.number]))
+    assert {"complete", "supplement", "handover"} <= set(page.context["actions"])
+    assert "act-complete" in page.content.decode()
+
+    client.force_login(handed_by.user)
+    page = client.get(reverse("cases:detail", args=[case.number]))
+    assert page.context["actions"] == frozenset()
+    assert page.context["read_only"]
+    assert "您只能查看" in page.content.decode()

@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, Status
-from bianmin.cases.services import case_forward
+from bianmin.cases.services import case_complete, case_forward
 from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
 from bianmin.catalog.models import Mode
+from bianmin.org.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -513,3 +514,38 @@ def test_intake_accepts_an_elderly_applicant_whose_number_names_a_younger_distri
 
     assert done.status_code == 302
     assert Case.objects.get().applicant_id_number == "410108193605170026"
+
+
+def test_a_completed_case_due_today_shows_awaiting_delivery_not_due_today(world, clock, client):
+    case = intake(world, item_for(world, mode=Mode.DIRECT, promised_limit=0))  # due at today's close
+    case_complete(case=case, actor=world.clerk.user, result="当场办结", dispose_by_form=True)
+    client.force_login(world.clerk.user)
+
+    response = client.get(reverse("cases:detail", args=[case.number]))
+
+    assert response.context["d"].mark.code == "ready"
+    assert "今日到期" not in response.content.decode()
+
+
+def test_the_deadline_explanation_follows_a_later_calendar_change(
+    world, clock, client, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from bianmin.core.services import calendar_day_set
+    from bianmin.org.tests.factories import staff_user
+
+    case = intake(world, item_for(world))  # Monday 9 March: Tue 10 .. Mon 16 count
+    admin = staff_user(Role.ADMIN, world.district)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_set(
+            day=dt.date(2026, 3, 11), is_workday=False, name="临时闭厅", reason="防汛应急", actor=admin.user
+        )
+    client.force_login(world.clerk.user)
+
+    lines = client.get(reverse("cases:detail", args=[case.number])).context["d"].deadline.lines
+
+    counted = next(line for line in lines if line.startswith("计入"))
+    assert "03-11" not in counted
+    assert "跳过 2026-03-11（临时闭厅：防汛应急）" in lines
+    assert lines[-1] == "办理期限：2026-03-17 17:30"

@@ -266,3 +266,23 @@ def test_item_list_filters_by_text_and_status(client, world):
     assert "高龄津贴申领" not in by_pinyin
     assert "高龄津贴申领" in drafts
     assert "最低生活保障申请" not in drafts
+
+
+def test_a_direct_items_time_limits_read_immediately_completed_not_zero_working_days(client, world):
+    from bianmin.catalog.pdf import guide_facts, time_limit_text
+
+    version = published_item(
+        owner=world.center, department=world.department, default_mode="direct", statutory_limit=0, promised_limit=0
+    )
+    client.force_login(world.director.user)
+
+    for url in (
+        reverse("catalog:item_detail", args=[version.item.pk]),
+        reverse("catalog:item_version", args=[version.item.pk, version.number]),
+    ):
+        body = client.get(url).content.decode()
+        assert "即时办结" in body, url
+        assert "0 工作日" not in body, url
+    assert guide_facts(center=world.center, version=version)["statutory_text"] == "即时办结"
+    assert time_limit_text(5, "working", "promised") == "5个工作日"
+    assert time_limit_text(0, "working", "promised") == "无"

@@ -121,10 +121,24 @@ def test_after_office_hours_the_next_working_day_is_a_full_counted_day():
     assert deadline.due == close(2026, 11, 24)
 
 
-def test_before_opening_the_same_day_counts():
+def test_before_opening_the_acceptance_day_still_does_not_count():
+    # 民法典 第二百零一条: the day a period begins is not counted, whatever the hour.
     deadline = add_working_days(at(2026, 11, 23, 8), 1, CAL, HOURS)  # Monday 08:00
 
-    assert deadline.due == close(2026, 11, 23)
+    assert deadline.counted == [dt.date(2026, 11, 24)]
+    assert deadline.due == close(2026, 11, 24)
+    assert "受理当日（11-23）不计入" in "\n".join(deadline.explain())
+
+
+def test_five_working_days_from_an_acceptance_before_opening_end_on_the_fifth_day_after():
+    deadline = add_working_days(at(2026, 11, 23, 8), 5, CAL, HOURS)  # Monday 08:00
+
+    assert deadline.counted[0] == dt.date(2026, 11, 24)
+    assert deadline.due == close(2026, 11, 30)  # Tue..Fri, then Monday 11-30
+
+
+def test_at_opening_time_the_acceptance_day_does_not_count_either():
+    assert add_working_days(at(2026, 11, 23, 9), 1, CAL, HOURS).due == close(2026, 11, 24)
 
 
 def test_during_the_lunch_break_the_day_has_begun_and_is_not_counted():
@@ -160,7 +174,7 @@ def test_notified_special_days_override_the_statutory_calendar():
 def test_center_office_hours_change_the_due_time():
     hours = OfficeHours.of((dt.time(8, 30), dt.time(12, 0)), (dt.time(14, 30), dt.time(18, 0)))
 
-    assert add_working_days(at(2026, 11, 24, 8, 30), 1, CAL, hours).due == at(2026, 11, 24, 18)
+    assert add_working_days(at(2026, 11, 24, 8, 30), 1, CAL, hours).due == at(2026, 11, 25, 18)
 
 
 def test_negative_days_and_naive_moments_are_refused():
@@ -247,6 +261,10 @@ def test_a_deadline_closes_a_working_day_after_the_start_with_exactly_n_counted_
     assert all(CAL.is_workday(d) for d in deadline.counted)
     assert deadline.counted == sorted(set(deadline.counted))
     assert all(not CAL.is_workday(d) for d, _ in deadline.skipped)
+    if n > 0:
+        # The acceptance day never counts, whatever the hour.
+        assert deadline.counted[0] > moment.date()
+        assert deadline.counted[0] == CAL.next_workday(moment.date())
 
 
 @settings(max_examples=200, deadline=None)
