@@ -266,3 +266,19 @@ def test_item_list_filters_by_text_and_status(client, world):
     assert "高龄津贴申领" not in by_pinyin
     assert "高龄津贴申领" in drafts
     assert "最低生活保障申请" not in drafts
+
+
+def test_the_staff_form_records_a_conditional_material_and_a_returned_original(client, world):
+    client.force_login(world.director.user)
+    page = client.get(reverse("catalog:item_create")).content.decode()
+    assert 'name="materials-0-conditional"' in page
+    assert 'name="materials-0-original"' in page
+
+    client.post(
+        reverse("catalog:item_create"),
+        _post(world, **{"materials-0-conditional": "on", "materials-0-original": Material.Original.RETURNED}),
+    )
+
+    material = ServiceItem.objects.get(code="LS-001").materials.get()
+    assert material.conditional
+    assert material.original == Material.Original.RETURNED
