@@ -1121,7 +1121,9 @@ def task_due_range(case: Case, *, now: dt.datetime | None = None, cal: WorkCalen
     now = now or timezone.now()
     cal = cal or _calendar()
     today = timezone.localtime(now).date()
-    first_workday = today if cal.is_workday(today) else cal.next_workday(today)
+    # The first working day whose office hours have not ended yet: a task can still be done by then.
+    open_today = cal.is_workday(today) and end_of_working_day(today, cal, case.center.office_hours) > now
+    first_workday = today if open_today else cal.next_workday(today)
     if case.due_at is None:
         return TaskDueRange(today, None, first_workday)
     if case.due_at < now:

@@ -360,3 +360,9 @@ def test_a_case_not_yet_overdue_still_bounds_its_tasks_by_its_deadline(world, cl
     assert task_due_range(case) == TaskDueRange(dt.date(2026, 3, 23), dt.date(2026, 3, 23), dt.date(2026, 3, 23))
     with pytest.raises(ValidationError, match="不能晚于办件的办理期限"):
         case_split(case=case, actor=world.director.user, tasks=[TaskInput(world.dept_a, dt.date(2026, 3, 24))])
+
+
+def test_after_office_hours_an_overdue_cases_tasks_default_to_the_next_working_day(world, clock):
+    case = _joint_case(world)
+    clock.set(at(2026, 3, 27, 18))  # Friday evening, after 17:30
+    assert task_due_range(case) == TaskDueRange(dt.date(2026, 3, 27), None, dt.date(2026, 3, 30))
