@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 import inspect
 import pkgutil
+from typing import Any
 
 import pytest
 from django import forms
@@ -16,14 +17,14 @@ import bianmin
 DAY = dt.date(2026, 12, 7)
 
 
-def _project_forms() -> list[type[forms.BaseForm]]:
+def _project_forms() -> list[type[forms.Form] | type[forms.ModelForm[Any]]]:
     found = []
     for module_info in pkgutil.walk_packages(bianmin.__path__, "bianmin."):
         if not module_info.name.endswith(".forms"):
             continue
         module = importlib.import_module(module_info.name)
         for _name, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
+            if issubclass(obj, (forms.Form, forms.ModelForm)) and obj.__module__ == module.__name__:
                 found.append(obj)
     return found
 

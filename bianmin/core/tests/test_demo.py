@@ -40,6 +40,7 @@ def test_demo_loads_the_organization_and_is_idempotent(settings):
     waiting = OnlineApplication.objects.filter(case__status="received")
     assert waiting.count() == 1
     case = waiting.get().case
+    assert case.window is not None
     assert case.window.number == 2
     assert list(case.materials.filter(material_id__isnull=True).values_list("name", flat=True)) == [
         "社区出具的居住证明"
