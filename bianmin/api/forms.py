@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases.forms import material_key, split_by_key
 from bianmin.cases.models import CaseMaterial
 from bianmin.org.models import OrgUnit, Window
 
@@ -53,11 +54,22 @@ class MaterialsPresentForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices_field = self.fields["materials"]
         assert isinstance(choices_field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        # The case's whole checklist: the catalog's materials and what the pre-review told the applicant to bring.
         choices_field.choices = [
-            (str(m.material_id), f"{m.name}（{'主要材料' if m.kind == 'main' else '一般材料'}）")
+            (
+                material_key(m),
+                f"{m.name}（{'主要材料' if m.kind == 'main' else '一般材料'}"
+                f"{'，预审增列' if m.material_id is None else ''}）",
+            )
             for m in materials
-            if m.material_id is not None and not m.presented
+            if not m.presented and not m.not_applicable
         ]
 
+    def _chosen(self) -> tuple[dict[int, str], dict[int, str]]:
+        return split_by_key(dict.fromkeys(self.cleaned_data["materials"], self.cleaned_data["form"]))
+
     def presented(self) -> dict[int, str]:
-        return {int(pk): self.cleaned_data["form"] for pk in self.cleaned_data["materials"]}
+        return self._chosen()[0]
+
+    def extras(self) -> dict[int, str]:
+        return self._chosen()[1]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bianmin.api.georeport import iso
 from bianmin.api.models import OnlineApplication
 from bianmin.cases.models import FINAL_STATUSES, Case, CaseEvent, Status, SupplementRequest
+from bianmin.cases.services import PREREVIEW_VERB, prereview_notice_items
 
 
 def online_applications(*, center: Any) -> QuerySet[OnlineApplication]:
@@ -27,7 +28,7 @@ def online_applications(*, center: Any) -> QuerySet[OnlineApplication]:
         .prefetch_related(
             Prefetch(
                 "case__events",
-                queryset=CaseEvent.objects.filter(verb="prereview").order_by("-created_at", "-id"),
+                queryset=CaseEvent.objects.filter(verb=PREREVIEW_VERB).order_by("-created_at", "-id"),
                 to_attr="prereviews",
             ),
             Prefetch(
@@ -51,16 +52,49 @@ def _window_words(case: Case, data: dict[str, Any]) -> str:
     }
 
 
+def _prereviews(case: Case) -> list[CaseEvent]:
+    """The case's pre-review events, latest first (prefetched by `online_applications`)."""
+    if hasattr(case, "prereviews"):
+        return list(case.prereviews)
+    return list(case.events.filter(verb=PREREVIEW_VERB).order_by("-created_at", "-id")[:1])
+
+
+def service_notice(application: OnlineApplication) -> str:
+    """What the applicant has been told (§4(1)): the automatic list until the pre-review; from then on the
+    pre-review's one-time notification (the catalog's materials and the reviewer's additions), headed by where
+    the application stands."""
+    case = application.case
+    prereviews = _prereviews(case)
+    if not prereviews:
+        return application.service_notice
+    event = prereviews[0]
+    if case.accepted_at is not None:
+        head = _("您的申请已于 %(when)s 在%(hall)s受理，办件编号 %(number)s。") % {
+            "when": _when(case.accepted_at),
+            "hall": case.center.display_hall_name,
+            "number": case.number,
+        }
+    elif case.status == Status.REFUSED:
+        head = _("您的申请不予受理，原因见不予受理情况说明单。")
+    elif case.status == Status.WITHDRAWN:
+        head = _("申请已撤回。")
+    else:
+        head = _("网上申报已预审，请到%(where)s办理。") % {"where": _window_words(case, event.data)}
+    items = [
+        f"{i['name']}{'' if i.get('material_id') else _('（预审增列）')}" for i in prereview_notice_items(case, event)
+    ]
+    lines = [head, _("网上预审时一次性告知须携带的材料：%(items)s。") % {"items": "；".join(items)}]
+    if event.note:
+        lines.append(_("预审说明：%(note)s") % {"note": event.note})
+    return "\n".join(lines)
+
+
 def status_notes(case: Case) -> str:
     status = case.status
     if status == Status.SUBMITTED:
         return _("网上申报已提交，等待工作人员预审。")
     if status == Status.RECEIVED:
-        prereviews: list[CaseEvent] = (
-            case.prereviews
-            if hasattr(case, "prereviews")
-            else list(case.events.filter(verb="prereview").order_by("-created_at", "-id")[:1])
-        )
+        prereviews = _prereviews(case)
         if not prereviews:
             return _("窗口已接收申请，等待受理。")
         event = prereviews[0]
@@ -115,7 +149,7 @@ def public_record(application: OnlineApplication) -> dict[str, Any]:
         "service_code": case.item.code,
         "description": None,
         "agency_responsible": center.display_hall_name,
-        "service_notice": application.service_notice,
+        "service_notice": service_notice(application),
         "requested_datetime": iso(case.received_at),
         "updated_datetime": iso(case.closed_at if closed and case.closed_at else case.updated_at),
         "expected_datetime": iso(case.due_at) if case.accepted_at and case.due_at else None,

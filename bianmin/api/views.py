@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from bianmin.api import selectors, services
 from bianmin.api.errors import error_body
 from bianmin.api.forms import ApiTokenForm, MaterialsPresentForm, Open311ClientForm, PrereviewForm
-from bianmin.api.progress import status_notes
+from bianmin.api.progress import service_notice, status_notes
 from bianmin.cases.models import CaseMaterial
 from bianmin.cases.services import case_materials_present, case_prereview
 from bianmin.core.forms import add_service_errors
@@ -147,7 +147,12 @@ def online_detail(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(request, _("预审意见已告知申请人。"))
                 return redirect("api:online_detail", number=case.number)
             if action == "present" and present_form.is_valid():
-                case_materials_present(case=case, actor=request.user, presented=present_form.presented())
+                case_materials_present(
+                    case=case,
+                    actor=request.user,
+                    presented=present_form.presented(),
+                    extras=present_form.extras(),
+                )
                 messages.success(request, _("材料已核验收取，请在办件页面作出受理决定。"))
                 return redirect("cases:detail", number=case.number)
         except ValidationError as exc:
@@ -165,6 +170,7 @@ def online_detail(request: HttpRequest, number: str) -> HttpResponse:
             "masked_name": mask_name(case.applicant_name),
             "masked_phone": mask_phone(case.applicant_phone) if case.applicant_phone else "",
             "status_notes": status_notes(case),
+            "service_notice": service_notice(application),
             "prereview_form": prereview_form,
             "present_form": present_form,
         },

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +12,29 @@ from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.checklists import Decision, Issue
 from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody
-from bianmin.cases.services import DELIVERY_METHODS
+from bianmin.cases.services import DELIVERY_METHODS, TaskDueRange
+from bianmin.core.forms import DateInput
 from bianmin.org.models import Department, Staff, Window
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
+
+
+def material_key(material: CaseMaterial) -> str:
+    """A case material in a form: its catalog id, or `x<row id>` for an item the online pre-review added."""
+    return str(material.material_id) if material.material_id is not None else f"x{material.pk}"
+
+
+def split_by_key(chosen: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
+    """Chosen forms by `material_key` → (by catalog id, by row id of the pre-review's additions)."""
+    catalog: dict[int, str] = {}
+    extras: dict[int, str] = {}
+    for key, form in chosen.items():
+        if form:
+            if key.startswith("x"):
+                extras[int(key[1:])] = form
+            else:
+                catalog[int(key)] = form
+    return catalog, extras
 
 
 class IntakeForm(forms.Form):
@@ -83,6 +101,8 @@ class IntakeForm(forms.Form):
                 required=False,
             )
             self.fields[f"c_{m['id']}"] = forms.CharField(label=_("需更正或说明"), max_length=300, required=False)
+            if m.get("conditional"):
+                self.fields[f"na_{m['id']}"] = forms.BooleanField(label=_("不适用"), required=False)
 
     def checklist_rows(self) -> list[dict[str, Any]]:
         return [
@@ -91,9 +111,13 @@ class IntakeForm(forms.Form):
                 "presented": self[f"p_{m['id']}"],
                 "form": self[f"f_{m['id']}"],
                 "correction": self[f"c_{m['id']}"],
+                "not_applicable": self[f"na_{m['id']}"] if m.get("conditional") else None,
             }
             for m in self.materials
         ]
+
+    def not_applicable(self) -> list[int]:
+        return [m["id"] for m in self.materials if self.cleaned_data.get(f"na_{m['id']}")]
 
     def presented(self) -> dict[int, str]:
         data = self.cleaned_data
@@ -173,13 +197,11 @@ class SupplementRequestForm(forms.Form):
 
     def __init__(self, *args: Any, materials: Sequence[CaseMaterial], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.case_materials = {str(m.material_id): m for m in materials if m.material_id}
+        self.case_materials = {material_key(m): m for m in materials if not m.not_applicable}
         field = self.fields["materials"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101
         field.choices = [
-            (str(m.material_id), f"{m.name}（{'已提交' if m.presented else '未提交'}）")
-            for m in materials
-            if m.material_id
+            (key, f"{m.name}（{'已提交' if m.presented else '未提交'}）") for key, m in self.case_materials.items()
         ]
 
     def items(self) -> list[dict[str, Any]]:
@@ -207,19 +229,17 @@ class SupplementReceiveForm(forms.Form):
 
     def __init__(self, *args: Any, materials: Sequence[CaseMaterial], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.pending = [m for m in materials if m.material_id and not m.presented]
+        self.pending = [m for m in materials if not m.presented and not m.not_applicable]
         for m in self.pending:
-            self.fields[f"r_{m.material_id}"] = forms.ChoiceField(
+            self.fields[f"r_{material_key(m)}"] = forms.ChoiceField(
                 label=m.name, choices=[("", _("未提交")), *CaseMaterial.Form.choices], required=False
             )
 
     def presented(self) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for m in self.pending:
-            form = self.cleaned_data.get(f"r_{m.material_id}")
-            if form and m.material_id:
-                out[m.material_id] = form
-        return out
+        return split_by_key({material_key(m): self.cleaned_data.get(f"r_{material_key(m)}") for m in self.pending})[0]
+
+    def extras(self) -> dict[int, str]:
+        return split_by_key({material_key(m): self.cleaned_data.get(f"r_{material_key(m)}") for m in self.pending})[1]
 
 
 class CompleteForm(forms.Form):
@@ -306,17 +326,21 @@ class SplitForm(forms.Form):
         departments: Sequence[Department],
         suggested: set[int],
         handlers: Sequence[Staff],
-        default_due: dt.date | None,
+        due_range: TaskDueRange,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.departments = list(departments)
+        self.due_range = due_range
+        bounds = {"min": due_range.earliest.isoformat()}
+        if due_range.latest is not None:
+            bounds["max"] = due_range.latest.isoformat()
         for dept in self.departments:
             self.fields[f"d_{dept.pk}"] = forms.BooleanField(
                 label=dept.name, required=False, initial=dept.pk in suggested
             )
             self.fields[f"due_{dept.pk}"] = forms.DateField(
-                label=_("完成期限"), required=False, initial=default_due, widget=DATE
+                label=_("完成期限"), required=False, initial=due_range.default, widget=DateInput(attrs=bounds)
             )
             choices = [("", _("（由部门经办人办理）"))] + [
                 (str(s.pk), s.name) for s in handlers if s.department_id == dept.pk

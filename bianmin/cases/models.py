@@ -183,7 +183,9 @@ class Custody(models.TextChoices):
 
 
 class CaseMaterial(models.Model):
-    """A material of the item's checklist on this case: presented or not, in which form, and its custody."""
+    """A material of the item's checklist on this case: presented or not, in which form, and its custody.
+
+    Rows without `material_id` are items the online pre-review told the applicant to bring beyond the catalog."""
 
     class Form(models.TextChoices):
         ORIGINAL = "original", _("原件")
@@ -199,6 +201,8 @@ class CaseMaterial(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     presented = models.BooleanField(_("已提交"), default=False)
+    # A conditional material (视情况提交) the clerk found does not apply to this applicant: neither asked nor missing.
+    not_applicable = models.BooleanField(_("不适用"), default=False)
     presented_form = models.CharField(_("提交形式"), max_length=16, choices=Form.choices, blank=True)
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
     received_by = models.ForeignKey(

@@ -111,7 +111,9 @@ def notice_content(
         content["due_date"] = _day(supplement_due)
     elif kind == Notice.Kind.REFUSAL:
         content["reason"] = reason
-        content["missing_main"] = [m.name for m in materials if m.kind == "main" and not m.presented]
+        content["missing_main"] = [
+            m.name for m in materials if m.kind == "main" and not m.presented and not m.not_applicable
+        ]
     return content
 
 

@@ -462,11 +462,13 @@ class CaseDetail:
     unaccounted: list[CaseMaterial] = field(default_factory=list)
     masked_id: str = ""
     masked_phone: str = ""
+    # An online application: what the pre-review told the applicant to bring (its first notice).
+    online_notice: list[dict[str, Any]] | None = None
 
 
 def case_detail(*, case: Case) -> CaseDetail:
     """Everything the case page shows, in a fixed number of queries whatever the history's length."""
-    from bianmin.cases.services import compute_deadline
+    from bianmin.cases.services import PREREVIEW_VERB, compute_deadline, prereview_notice_items
 
     materials = list(
         CaseMaterial.objects.filter(case=case)
@@ -514,6 +516,10 @@ def case_detail(*, case: Case) -> CaseDetail:
         unaccounted=[m for m in materials if m.custody == "held"],
         masked_id=mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
         masked_phone=mask_phone(case.applicant_phone) if case.applicant_phone else "",
+        online_notice=next(
+            (prereview_notice_items(case, e) for e in events if e.verb == PREREVIEW_VERB),
+            None,
+        ),
     )
 
 

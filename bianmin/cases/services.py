@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +44,7 @@ from bianmin.cases.models import (
 from bianmin.cases.notices import NUMBER_PREFIX, notice_content
 from bianmin.cases.notifications import notify
 from bianmin.cases.workflow import CaseStateError, check_transition, move
-from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
+from bianmin.catalog.models import ItemVersion, Material, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.identifiers import clean_credit_code, clean_phone, clean_resident_id
 from bianmin.core.numbering import format_serial, next_serial
@@ -242,8 +243,45 @@ def _materials(case: Case) -> list[CaseMaterial]:
     return list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
 
 
-def _checklist(case: Case) -> list[dict[str, Any]]:
-    return list(case.item_version.materials)
+def _case_checklist(materials: Sequence[CaseMaterial]) -> list[dict[str, Any]]:
+    """The checklist this case is judged by: its own material rows (the catalog's, and what the online pre-review
+    added), without those marked not applicable; keyed by row id."""
+    return [
+        {"id": m.pk, "material_id": m.material_id, "name": m.name, "kind": m.kind}
+        for m in materials
+        if not m.not_applicable
+    ]
+
+
+def _returns_original(case: Case) -> set[int]:
+    """Catalog materials whose original is inspected and handed back at once (核验后退还)."""
+    return {m["id"] for m in case.item_version.materials if m.get("original") == Material.Original.RETURNED}
+
+
+def _take_in(
+    material: CaseMaterial, form: str, *, staff: Staff, now: dt.datetime, where: str, returns_original: bool
+) -> None:
+    """Record a material received at the window and who keeps it: an electronic copy goes straight to the e-file, an
+    original the catalog says is returned after inspection goes back to the applicant on the spot; the rest is
+    held by the center."""
+    electronic = form == CaseMaterial.Form.ELECTRONIC
+    returned = form == CaseMaterial.Form.ORIGINAL and returns_original
+    material.presented = True
+    material.not_applicable = False
+    material.presented_form = form
+    material.received_at = now
+    material.received_by = staff
+    if electronic or returned:
+        material.custodian = None
+        material.location = ""
+        material.custody = Custody.ARCHIVED if electronic else Custody.RETURNED
+        material.disposed_at = now
+        material.disposed_by = staff
+        material.disposal_note = _("电子件，存入电子档案") if electronic else _("原件核验后当场退还申请人")
+    else:
+        material.custodian = staff
+        material.location = where
+        material.custody = Custody.HELD
 
 
 def _check_supplement_due(case: Case, due: dt.date | None, now: dt.datetime) -> dt.date:
@@ -351,8 +389,11 @@ def case_intake(
     proxy: ProxyInput | None = None,
     handover_to: Staff | None = None,
     handover_note: str = "",
+    not_applicable: Iterable[int] = (),
 ) -> Case:
-    """Receive an applicant for an item at a window and decide at once (§4(1)); numbers the case and its notices."""
+    """Receive an applicant for an item at a window and decide at once (§4(1)); numbers the case and its notices.
+
+    `not_applicable`: conditional materials (视情况提交) that do not apply to this applicant."""
     staff = _staff(actor)
     if not in_scope(actor, center):
         raise ValidationError(_("只能在本人所在中心受理办件。"))
@@ -369,7 +410,12 @@ def case_intake(
         raise ValidationError(_("勾选的材料不在本事项的材料清单中，请刷新页面后重试。"))
     if any(value not in CaseMaterial.Form.values for value in presented.values()):
         raise ValidationError(_("请为已提交的材料选择原件或复印件。"))
-    result = assess(checklist, presented.keys())
+    waived = set(not_applicable)
+    if waived - {m["id"] for m in checklist if m.get("conditional")}:
+        raise ValidationError(_("只有目录中标明“视情况提交”的材料可以标记为不适用。"), code="not_conditional")
+    if waived & set(presented):
+        raise ValidationError(_("已提交的材料不能同时标记为不适用。"), code="not_applicable_presented")
+    result = assess([m for m in checklist if m["id"] not in waived], presented.keys())
     if decision not in result.allowed:
         if result.missing_main and decision in (Decision.ACCEPT, Decision.ACCEPT_WITH_SUPPLEMENT):
             raise ValidationError(
@@ -420,31 +466,22 @@ def case_intake(
         public_token=secrets.token_urlsafe(16),
     )
     where = location.strip() or (f"{window.number}号窗口资料柜" if window else _("中心资料室"))
+    returns_original = _returns_original(case)
     rows = []
     for order, m in enumerate(checklist):
-        form: str | None = presented.get(m["id"])
-        electronic = form == CaseMaterial.Form.ELECTRONIC
-        rows.append(
-            CaseMaterial(
-                case=case,
-                material_id=m["id"],
-                name=m["name"],
-                kind=m["kind"],
-                required_form=m.get("form", ""),
-                sort_order=order,
-                presented=form is not None,
-                presented_form=form or "",
-                received_at=now if form else None,
-                received_by=staff if form else None,
-                custodian=staff if form and not electronic else None,
-                location=("" if electronic else where) if form else "",
-                # An electronic copy has nothing to keep in a cabinet: it goes straight to the e-file.
-                custody=(Custody.ARCHIVED if electronic else Custody.HELD) if form else Custody.NOT_RECEIVED,
-                disposed_at=now if electronic else None,
-                disposed_by=staff if electronic else None,
-                disposal_note=_("电子件，存入电子档案") if electronic else "",
-            )
+        row = CaseMaterial(
+            case=case,
+            material_id=m["id"],
+            name=m["name"],
+            kind=m["kind"],
+            required_form=m.get("form", ""),
+            sort_order=order,
         )
+        form: str | None = presented.get(m["id"])
+        if form is not None:
+            _take_in(row, form, staff=staff, now=now, where=where, returns_original=m["id"] in returns_original)
+        row.not_applicable = m["id"] in waived
+        rows.append(row)
     CaseMaterial.objects.bulk_create(rows)
     _event(
         case,
@@ -453,7 +490,9 @@ def case_intake(
         to_state=Status.RECEIVED,
         data={
             "presented": [m.name for m in rows if m.presented],
-            "missing": [m.name for m in rows if not m.presented],
+            "missing": [m.name for m in rows if not m.presented and not m.not_applicable],
+            "not_applicable": [m.name for m in rows if m.not_applicable],
+            "returned": [m.name for m in rows if m.custody == Custody.RETURNED],
             "location": where,
         },
     )
@@ -480,8 +519,7 @@ def _accept(
     supplement_due: dt.date | None = None,
 ) -> None:
     materials = _materials(case)
-    presented = {m.material_id for m in materials if m.presented and m.material_id is not None}
-    result = assess(_checklist(case), presented)
+    result = assess(_case_checklist(materials), {m.pk for m in materials if m.presented})
     if result.missing_main:
         raise ValidationError(
             _("主要申报材料缺少（%(names)s），不能受理。")
@@ -490,7 +528,7 @@ def _accept(
         )
     extra = _clean_items(corrections)
     items = [
-        {"material_id": m["id"], "name": m["name"], "issue": Issue.MISSING, "detail": ""}
+        {"material_id": m["material_id"], "name": m["name"], "issue": Issue.MISSING, "detail": ""}
         for m in result.missing_general
     ] + extra
     target = Status.WAITING if items else Status.ACCEPTED
@@ -521,9 +559,12 @@ def _accept(
             supplement_items=items,
             supplement_due=due,
         )
+        online = online_notice_items(case)
         supplement = SupplementRequest.objects.create(
             case=case,
             items=items,
+            # An online application was told online first: what the window adds beyond that is on record.
+            extra_items=beyond_first_notice(items, online) if online is not None else [],
             due_date=due,
             reason=_("受理时一次性告知"),
             state=SupplementRequest.State.ISSUED,
@@ -700,7 +741,31 @@ def case_start(*, case: Case, actor: Any) -> Case:
     return case
 
 
+PREREVIEW_VERB = "prereview"
+
+
+def online_notice_items(case: Case) -> list[dict[str, Any]] | None:
+    """What the online pre-review told the applicant to bring (the catalog's materials and the reviewer's
+    additions): for an online application this is the one-time notification. None when there was no pre-review."""
+    event = CaseEvent.objects.filter(case=case, verb=PREREVIEW_VERB).order_by("id").first()
+    return prereview_notice_items(case, event) if event is not None else None
+
+
+def prereview_notice_items(case: Case, event: CaseEvent) -> list[dict[str, Any]]:
+    if "notified" in event.data:
+        return [dict(i) for i in event.data["notified"]]
+    # Recorded before the list was kept: the catalog's materials and the named additions.
+    return [{"material_id": m["id"], "name": m["name"]} for m in case.item_version.materials] + [
+        {"material_id": None, "name": name} for name in event.data.get("supplement", [])
+    ]
+
+
 def _first_notice_items(case: Case) -> list[dict[str, Any]] | None:
+    """The first notice, which later requests may only repeat: the online pre-review's list for an online
+    application, else the first supplement notice."""
+    online = online_notice_items(case)
+    if online is not None:
+        return online
     first = SupplementRequest.objects.filter(case=case, state=SupplementRequest.State.ISSUED).order_by("id").first()
     return list(first.items) if first else None
 
@@ -828,9 +893,17 @@ def supplement_request_decide(*, request: SupplementRequest, actor: Any, approve
 
 @transaction.atomic
 def case_receive_supplement(
-    *, case: Case, actor: Any, presented: Mapping[int, str], location: str = "", note: str = ""
+    *,
+    case: Case,
+    actor: Any,
+    presented: Mapping[int, str],
+    location: str = "",
+    note: str = "",
+    extras: Mapping[int, str] | None = None,
 ) -> Case:
-    """The applicant came back with the supplement: log the materials, resume the clock, move the deadline."""
+    """The applicant came back with the supplement: log the materials, resume the clock, move the deadline.
+
+    `presented` by catalog material id; `extras` by row id for what the online pre-review added to the list."""
     staff = _staff(actor)
     case = _lock(case)
     check_holds(case, staff)
@@ -838,27 +911,32 @@ def case_receive_supplement(
         raise CaseStateError(
             _("该办件当前状态为“%(status)s”，没有等待补报的材料。") % {"status": case.get_status_display()}
         )
+    extras = extras or {}
+    if any(value not in CaseMaterial.Form.values for value in [*presented.values(), *extras.values()]):
+        raise ValidationError(_("请为补报的材料选择原件或复印件。"))
     now = timezone.now()
     where = location.strip() or (f"{case.window.number}号窗口资料柜" if case.window else _("中心资料室"))
     target = case.resume_status or Status.ACCEPTED
     forwarded = target == Status.FORWARDED
+    returns_original = _returns_original(case)
     received = []
-    for material in CaseMaterial.objects.select_for_update().filter(case=case, material_id__in=list(presented)):
-        form = presented[material.material_id or 0]
-        if form not in CaseMaterial.Form.values:
-            raise ValidationError(_("请为补报的材料选择原件或复印件。"))
-        material.presented = True
-        material.presented_form = form
-        material.received_at = now
-        material.received_by = staff
-        material.custodian = staff
-        material.location = where
-        if forwarded:
+    rows = CaseMaterial.objects.select_for_update().filter(
+        Q(material_id__in=list(presented)) | Q(pk__in=list(extras), material_id__isnull=True), case=case
+    )
+    for material in rows.order_by("sort_order", "id"):
+        form = presented[material.material_id] if material.material_id is not None else extras[material.pk]
+        _take_in(
+            material,
+            form,
+            staff=staff,
+            now=now,
+            where=where,
+            returns_original=material.material_id in returns_original,
+        )
+        if forwarded and material.custody == Custody.HELD:
             material.custody = Custody.TRANSFERRED
             material.disposed_at, material.disposed_by = now, staff
             material.disposal_note = _("补报材料转送区行政服务中心")
-        else:
-            material.custody = Custody.HELD
         material.save()
         received.append(material.name)
     pause = CasePause.objects.filter(case=case, ended_at__isnull=True).order_by("-id").first()
@@ -1041,9 +1119,34 @@ def case_withdraw(*, case: Case, actor: Any, reason: str) -> Case:
 # --- joint cases (§4(4)) --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TaskDueRange:
+    earliest: dt.date
+    latest: dt.date | None  # None: the case's deadline has passed, so it no longer bounds its tasks
+    default: dt.date
+
+
+def task_due_range(case: Case, *, now: dt.datetime | None = None, cal: WorkCalendar | None = None) -> TaskDueRange:
+    """The dates a joint task of `case` may be due on: from today to the case's deadline. Once the case is
+    overdue its deadline is in the past, so its tasks are due from today on (the case stays late on record)."""
+    now = now or timezone.now()
+    cal = cal or _calendar()
+    today = timezone.localtime(now).date()
+    # The first working day whose office hours have not ended yet: a task can still be done by then.
+    open_today = cal.is_workday(today) and end_of_working_day(today, cal, case.center.office_hours) > now
+    first_workday = today if open_today else cal.next_workday(today)
+    if case.due_at is None:
+        return TaskDueRange(today, None, first_workday)
+    if case.due_at < now:
+        return TaskDueRange(today, None, first_workday)
+    case_day = timezone.localtime(case.due_at).date()
+    return TaskDueRange(today, case_day, case_day)
+
+
 @transaction.atomic
 def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[JointTask]:
-    """The director splits a joint case into department tasks, each due no later than the case."""
+    """The director splits a joint case into department tasks, each due from today to the case's deadline (from
+    today on when the case is already overdue)."""
     staff = _staff(actor)
     case = _lock(case)
     _require_director(staff, case, _("分派联办任务"))
@@ -1058,10 +1161,10 @@ def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[Jo
     existing = set(JointTask.objects.filter(case=case).values_list("department_id", flat=True))
     cal = _calendar()
     hours = case.center.office_hours
-    today = timezone.localdate()
+    now = timezone.now()
+    allowed = task_due_range(case, now=now, cal=cal)
     errors: list[str] = []
     created: list[JointTask] = []
-    now = timezone.now()
     seen: set[int] = set()
     for task in tasks:
         dept = task.department
@@ -1073,13 +1176,13 @@ def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[Jo
             errors.append(_("%(dept)s的完成期限不是工作日。") % {"dept": dept.name})
             continue
         due_at = end_of_working_day(task.due_date, cal, hours)
-        if task.due_date < today:
+        if task.due_date < allowed.earliest:
             errors.append(_("%(dept)s的完成期限不能早于今天。") % {"dept": dept.name})
             continue
-        if case.due_at is not None and due_at > case.due_at:
+        if allowed.latest is not None and case.due_at is not None and due_at > case.due_at:
             errors.append(
                 _("%(dept)s的完成期限不能晚于办件的办理期限（%(due)s）。")
-                % {"dept": dept.name, "due": f"{timezone.localtime(case.due_at):%Y-%m-%d}"}
+                % {"dept": dept.name, "due": f"{allowed.latest:%Y-%m-%d}"}
             )
             continue
         if task.assignee is not None and task.assignee.department_id != dept.pk:
@@ -1111,7 +1214,9 @@ def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[Jo
         data={
             "tasks": [
                 {"department": t.department.name, "due": f"{timezone.localtime(t.due_at):%Y-%m-%d}"} for t in created
-            ]
+            ],
+            # Split after the case's deadline had passed: the case's lateness stays on record.
+            "case_overdue": allowed.latest is None and case.due_at is not None,
         },
     )
     return created
@@ -1520,8 +1625,16 @@ def case_prereview(*, case: Case, actor: Any, window: Window, supplement: Sequen
         raise ValidationError(_("只能预审本人所在中心的网上申报。"))
     if window.center_id != case.center_id or not window.is_active:
         raise ValidationError({"window": [_("请选择本中心在用的窗口。")]})
-    items = [" ".join(s.split())[:200] for s in supplement if s.strip()]
+    items = list(dict.fromkeys(" ".join(s.split())[:200] for s in supplement if s.strip()))
     note = note.strip()[:500]
+    materials = _materials(case)
+    listed = {m.name for m in materials}
+    # What the reviewer adds beyond the catalog becomes part of the case's checklist, so the window can check it.
+    added = [
+        CaseMaterial(case=case, material_id=None, name=name, kind=Material.Kind.GENERAL, sort_order=len(materials) + n)
+        for n, name in enumerate(i for i in items if i not in listed)
+    ]
+    CaseMaterial.objects.bulk_create(added)
     previous = move(case, Status.RECEIVED, _("预审"))
     post = Post.objects.active_on(timezone.localdate()).filter(window=window, kind=Post.Kind.A).first()
     case.window = window
@@ -1531,7 +1644,7 @@ def case_prereview(*, case: Case, actor: Any, window: Window, supplement: Sequen
     _event(
         case,
         actor,
-        "prereview",
+        PREREVIEW_VERB,
         from_state=previous,
         to_state=case.status,
         note=note,
@@ -1540,6 +1653,8 @@ def case_prereview(*, case: Case, actor: Any, window: Window, supplement: Sequen
             "window": window.number,
             "window_name": window.name,
             "supplement": items,
+            # The one-time notification as the applicant read it: the first notice of this case.
+            "notified": [{"material_id": m.material_id, "name": m.name} for m in [*materials, *added]],
         },
     )
     return case
@@ -1547,9 +1662,16 @@ def case_prereview(*, case: Case, actor: Any, window: Window, supplement: Sequen
 
 @transaction.atomic
 def case_materials_present(
-    *, case: Case, actor: Any, presented: Mapping[int, str], location: str = ""
+    *,
+    case: Case,
+    actor: Any,
+    presented: Mapping[int, str],
+    location: str = "",
+    extras: Mapping[int, str] | None = None,
 ) -> list[CaseMaterial]:
-    """At the window: the originals of a received case checked and taken in (before it is accepted or refused)."""
+    """At the window: the originals of a received case checked and taken in (before it is accepted or refused).
+
+    `presented` by catalog material id; `extras` by row id for what the online pre-review added to the list."""
     staff = _staff(actor)
     case = _lock(case)
     if case.status != Status.RECEIVED:
@@ -1557,24 +1679,38 @@ def case_materials_present(
             _("该办件当前状态为“%(status)s”，不能登记收取材料。") % {"status": case.get_status_display()},
             code="state",
         )
-    if any(value not in CaseMaterial.Form.values for value in presented.values()):
+    extras = extras or {}
+    if any(value not in CaseMaterial.Form.values for value in [*presented.values(), *extras.values()]):
         raise ValidationError(_("请为已提交的材料选择原件或复印件。"))
     now = timezone.now()
     where = location.strip() or (f"{case.window.number}号窗口资料柜" if case.window else _("中心资料室"))
+    returns_original = _returns_original(case)
     taken = []
-    for material in CaseMaterial.objects.select_for_update().filter(case=case, material_id__in=list(presented)):
-        form = presented[material.material_id or 0]
-        electronic = form == CaseMaterial.Form.ELECTRONIC
-        material.presented = True
-        material.presented_form = form
-        material.received_at = now
-        material.received_by = staff
-        material.custodian = None if electronic else staff
-        material.location = "" if electronic else where
-        material.custody = Custody.ARCHIVED if electronic else Custody.HELD
+    rows = CaseMaterial.objects.select_for_update().filter(
+        Q(material_id__in=list(presented)) | Q(pk__in=list(extras), material_id__isnull=True), case=case
+    )
+    for material in rows.order_by("sort_order", "id"):
+        form = presented[material.material_id] if material.material_id is not None else extras[material.pk]
+        _take_in(
+            material,
+            form,
+            staff=staff,
+            now=now,
+            where=where,
+            returns_original=material.material_id in returns_original,
+        )
         material.save()
         taken.append(material)
-    _event(case, actor, "materials_present", data={"presented": [m.name for m in taken], "location": where})
+    _event(
+        case,
+        actor,
+        "materials_present",
+        data={
+            "presented": [m.name for m in taken],
+            "returned": [m.name for m in taken if m.custody == Custody.RETURNED],
+            "location": where,
+        },
+    )
     return taken
 
 

@@ -213,7 +213,8 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
         step = request.POST.get("step", "check")
         # The proposal depends on the checklist alone, so it shows before the applicant's data is complete.
         ticked = [m["id"] for m in version.materials if request.POST.get(f"p_{m['id']}")]
-        result = assess(version.materials, ticked)
+        waived = {m["id"] for m in version.materials if m.get("conditional") and request.POST.get(f"na_{m['id']}")}
+        result = assess([m for m in version.materials if m["id"] not in waived], ticked)
         if step == "confirm" and form.is_valid():
             decision = form.cleaned_data.get("decision") or ""
             if not decision:
@@ -315,6 +316,7 @@ def _do_intake(
         proxy=proxy,
         handover_to=data.get("handover_to"),
         handover_note=data.get("handover_note") or "",
+        not_applicable=form.not_applicable(),
     )
 
 
@@ -450,9 +452,12 @@ def _split_form(case: Case, detail: selectors.CaseDetail, data: Any = None) -> f
             "name"
         )
     )
-    default_due = timezone.localtime(case.due_at).date() if case.due_at else None
     return forms.SplitForm(
-        data, departments=departments, suggested=snapshot_ids, handlers=handlers, default_due=default_due
+        data,
+        departments=departments,
+        suggested=snapshot_ids,
+        handlers=handlers,
+        due_range=services.task_due_range(case),
     )
 
 
@@ -565,6 +570,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
                 presented=rec.presented(),
                 location=rec.cleaned_data["location"] or "",
                 note=rec.cleaned_data["note"] or "",
+                extras=rec.extras(),
             ),
             _("补报材料已接收，恢复计时，办理期限已顺延。"),
         )

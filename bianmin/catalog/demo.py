@@ -8,7 +8,7 @@ versions that cases refer to stay as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -49,18 +49,38 @@ class M:
     copies: int = 1
     source: str = Material.Source.APPLICANT
     notes: str = ""
+    conditional: bool = False
+    original: str = Material.Original.KEPT
 
     def general(self) -> M:
-        return M(self.name, Material.Kind.GENERAL, self.form, self.copies, self.source, self.notes)
+        return replace(self, kind=Material.Kind.GENERAL)
 
 
 # Materials several items share (身份证 and 户口簿 above all): one definition, the same name everywhere.
-ID_CARD = M("居民身份证", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT, notes="查验原件，留存复印件。")
-HOUSEHOLD = M("户口簿", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT, notes="户主页及本人页。")
+# Certificates the applicant keeps: the original is inspected and handed back at once, the copy stays with the case.
+ID_CARD = M(
+    "居民身份证",
+    form=Material.Form.BOTH,
+    source=Material.Source.GOVERNMENT,
+    notes="查验原件，留存复印件。",
+    original=Material.Original.RETURNED,
+)
+HOUSEHOLD = M(
+    "户口簿",
+    form=Material.Form.BOTH,
+    source=Material.Source.GOVERNMENT,
+    notes="户主页及本人页。",
+    original=Material.Original.RETURNED,
+)
 PHOTO = M("近期一寸免冠彩色照片", copies=2, notes="白色背景。")
 BANK = M("本人银行卡（存折）", form=Material.Form.COPY, notes="用于发放资金，须为本人名下账户。")
-MARRIAGE = M("结婚证", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT)
-DISABILITY_CARD = M("中华人民共和国残疾人证", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT)
+MARRIAGE = M("结婚证", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT, original=Material.Original.RETURNED)
+DISABILITY_CARD = M(
+    "中华人民共和国残疾人证",
+    form=Material.Form.BOTH,
+    source=Material.Source.GOVERNMENT,
+    original=Material.Original.RETURNED,
+)
 DISCHARGE = M("退出现役证明（退伍证、转业证或退休证）", form=Material.Form.BOTH, source=Material.Source.GOVERNMENT)
 AUTHORIZATION = M(
     "家庭经济状况核对授权书",
@@ -147,7 +167,10 @@ ITEMS: list[Demo] = [
             HOUSEHOLD,
             AUTHORIZATION,
         ),
-        general=(INCOME, M("残疾人证、病历等特殊情况证明", kind=Material.Kind.GENERAL, form=Material.Form.COPY)),
+        general=(
+            INCOME,
+            M("残疾人证、病历等特殊情况证明", kind=Material.Kind.GENERAL, form=Material.Form.COPY, conditional=True),
+        ),
         steps=(
             ACCEPT,
             S("入户调查", 10, "街道会同社区工作人员入户调查家庭经济状况。"),
@@ -190,7 +213,10 @@ ITEMS: list[Demo] = [
         windows=(2,),
         themes=("assistance", "elderly"),
         main=(M("特困人员救助供养申请书"), ID_CARD, HOUSEHOLD, AUTHORIZATION),
-        general=(PHOTO.general(), M("残疾人证或医疗诊断证明", kind=Material.Kind.GENERAL, form=Material.Form.COPY)),
+        general=(
+            PHOTO.general(),
+            M("残疾人证或医疗诊断证明", kind=Material.Kind.GENERAL, form=Material.Form.COPY, conditional=True),
+        ),
         steps=FORWARD_STEPS,
         legal_basis="《社会救助暂行办法》；《特困人员认定办法》（民发〔2021〕43号）",
         conditions="老年人、残疾人以及未满16周岁的未成年人，无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人。",
@@ -1000,7 +1026,7 @@ ITEMS: list[Demo] = [
         windows=(1,),
         themes=("elderly", "disability"),
         main=(ID_CARD, M("代办委托书", notes="委托人签字或捺印。")),
-        general=(M("代办人居民身份证", kind=Material.Kind.GENERAL, form=Material.Form.BOTH),),
+        general=(M("代办人居民身份证", kind=Material.Kind.GENERAL, form=Material.Form.BOTH, conditional=True),),
         steps=(ACCEPT, S("登记派单", 0, "登记代办需求，指派代办员。")),
         legal_basis="《长兴路街道办事处关于进一步加强便民服务中心管理的实施意见》（长兴〔2013〕1号）第四条第七项",
         proxy=True,
@@ -1068,6 +1094,8 @@ def _sync_materials(item: ServiceItem, materials: list[M]) -> None:
                 "form": m.form,
                 "copies": m.copies,
                 "source": m.source,
+                "conditional": m.conditional,
+                "original": m.original,
                 "notes": m.notes,
                 "sort_order": order,
             },

@@ -104,6 +104,20 @@ def check_attachment(file: Any) -> None:
         raise ValidationError(_("文件不能超过 10MB。"))
 
 
+class DefaultedChoiceField(forms.ChoiceField):
+    """A choice that falls back to its default when not posted, and does not by itself make a blank row "changed"."""
+
+    def __init__(self, *, default: str, **kwargs: Any) -> None:
+        self.default = default
+        super().__init__(required=False, initial=default, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        return super().clean(value) or self.default
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return bool(data) and super().has_changed(initial, data)
+
+
 class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
     """A material row; the blank form and the sample are documents the public downloads, so only document types."""
 
@@ -116,6 +130,12 @@ class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
                 check_attachment,
             ]
             field.widget.attrs["accept"] = ",".join(f".{t}" for t in ATTACHMENT_TYPES)
+        # Left out of a post (a client from before the choice existed): the original stays with the case, as before.
+        self.fields["original"] = DefaultedChoiceField(
+            label=Material._meta.get_field("original").verbose_name,
+            choices=Material.Original.choices,
+            default=Material.Original.KEPT,
+        )
 
 
 class RowsFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
@@ -148,7 +168,7 @@ MaterialFormSet = cast(
         Material,
         form=MaterialForm,
         formset=RowsFormSet,
-        fields=["name", "kind", "form", "copies", "source", "notes", "blank_form", "sample"],
+        fields=["name", "kind", "form", "copies", "source", "conditional", "original", "notes", "blank_form", "sample"],
         extra=2,
         can_delete=True,
         widgets={"notes": forms.TextInput()},

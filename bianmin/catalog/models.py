@@ -168,12 +168,22 @@ class Material(models.Model):
         INTERMEDIARY = "intermediary", _("中介机构出具")
         OTHER = "other", _("其他")
 
+    class Original(models.TextChoices):
+        KEPT = "kept", _("留存")
+        RETURNED = "returned", _("核验后退还")
+
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="materials")
     name = models.CharField(_("材料名称"), max_length=200)
     kind = models.CharField(_("材料类别"), max_length=16, choices=Kind.choices, default=Kind.MAIN)
     form = models.CharField(_("材料形式"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     source = models.CharField(_("来源渠道"), max_length=20, choices=Source.choices, default=Source.APPLICANT)
+    # Needed only in some cases (e.g. proof of a special situation): at intake it may be marked not applicable.
+    conditional = models.BooleanField(
+        _("视情况提交"), default=False, help_text=_("仅部分申请人需要提交；受理时可标记为“不适用”。")
+    )
+    # An original inspected and handed back at once is never in the center's custody.
+    original = models.CharField(_("原件处理"), max_length=16, choices=Original.choices, default=Original.KEPT)
     notes = models.TextField(_("填报须知"), blank=True)
     blank_form = models.FileField(_("空白表格"), upload_to="catalog/forms/", blank=True)
     sample = models.FileField(_("示范文本"), upload_to="catalog/samples/", blank=True)

@@ -61,7 +61,7 @@ ITEM_FIELDS = (
     "offers_home_visit",
 )
 ITEM_RELATIONS = ("joint_departments", "windows", "themes")
-MATERIAL_FIELDS = ("name", "kind", "form", "copies", "source", "notes")
+MATERIAL_FIELDS = ("name", "kind", "form", "copies", "source", "conditional", "original", "notes")
 MATERIAL_FILES = ("blank_form", "sample")
 STEP_FIELDS = ("name", "description", "duration_days", "counts_toward_limit")
 
@@ -107,6 +107,8 @@ def item_snapshot(item: ServiceItem) -> dict[str, Any]:
                 "form": m.form,
                 "copies": m.copies,
                 "source": m.source,
+                "conditional": m.conditional,
+                "original": m.original,
                 "notes": m.notes,
                 "blank_form": m.blank_form.name or "",
                 "sample": m.sample.name or "",

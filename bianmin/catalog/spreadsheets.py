@@ -83,6 +83,8 @@ MATERIAL_COLUMNS = [
     Column("材料形式", "form", "choice", choices=Material.Form.choices, width=12),
     Column("份数", "copies", "int", width=6),
     Column("来源渠道", "source", "choice", choices=Material.Source.choices, width=14),
+    Column("视情况提交", "conditional", "bool", width=10),
+    Column("原件处理", "original", "choice", choices=Material.Original.choices, width=12),
     Column("填报须知", "notes", width=36),
 ]
 STEP_COLUMNS = [
@@ -173,6 +175,8 @@ def export_workbook(items: QuerySet[ServiceItem]) -> bytes:
                     m.get_form_display(),
                     m.copies,
                     m.get_source_display(),
+                    YES if m.conditional else NO,
+                    m.get_original_display(),
                     _cell(m.notes),
                 ]
             )
@@ -505,6 +509,8 @@ def _read_children(reader: _Reader, book: Any, items: dict[str, ParsedItem]) -> 
                 "form": cells["form"] or Material.Form.ORIGINAL,
                 "copies": 1 if cells["copies"] is None else cells["copies"],
                 "source": cells["source"] or Material.Source.APPLICANT,
+                "conditional": bool(cells["conditional"]),
+                "original": cells["original"] or Material.Original.KEPT,
                 "notes": cells["notes"],
             }
         )

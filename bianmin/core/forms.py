@@ -1,7 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """`<input type="date">`, whose value must be ISO (`YYYY-MM-DD`) whatever the locale shows elsewhere."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or ISO_DATE)
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

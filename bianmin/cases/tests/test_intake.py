@@ -276,3 +276,79 @@ def test_materials_not_presented_are_logged_as_not_received(world, clock):
     missing = case.materials.filter(presented=False)
     assert set(missing.values_list("custody", flat=True)) == {Custody.NOT_RECEIVED}
     assert CaseMaterial.objects.filter(case=case, custody=Custody.HELD).count() == 2
+
+
+# --- issue 15 §8: conditional materials and originals returned after inspection ---------------------------------
+
+
+def _with_material_rules(version, *, conditional=(), returned=()):
+    from bianmin.catalog.models import Material
+    from bianmin.catalog.services import item_publish
+
+    Material.objects.filter(item=version.item, name__in=conditional).update(conditional=True)
+    Material.objects.filter(item=version.item, name__in=returned).update(original=Material.Original.RETURNED)
+    return item_publish(item=version.item, actor=None)
+
+
+def test_a_conditional_material_marked_not_applicable_neither_blocks_nor_goes_on_the_notice(world, clock):
+    # given 近期照片 is needed only in some cases, and this applicant is not one of them
+    version = _with_material_rules(item_for(world), conditional=("近期照片",))
+    photo = next(m["id"] for m in version.materials if m["name"] == "近期照片")
+
+    # when the clerk marks it 不适用 and accepts
+    case = intake(world, version, presented=presented_except(version, "近期照片"), not_applicable=[photo])
+
+    # then the case is accepted without a supplement notice, and the row records 不适用
+    assert case.status == Status.ACCEPTED
+    assert not case.supplement_pending
+    assert [n.kind for n in case.notices.all()] == [Notice.Kind.ACCEPTANCE]
+    row = case.materials.get(material_id=photo)
+    assert row.not_applicable
+    assert not row.presented
+    assert case.events.get(verb="receive").data["not_applicable"] == ["近期照片"]
+
+
+def test_without_the_mark_a_missing_conditional_material_still_goes_on_the_notice(world, clock):
+    version = _with_material_rules(item_for(world), conditional=("近期照片",))
+    case = intake(
+        world, version, presented=presented_except(version, "近期照片"), decision=Decision.ACCEPT_WITH_SUPPLEMENT
+    )
+    assert [i["name"] for i in case.supplement_requests.get().items] == ["近期照片"]
+
+
+def test_only_conditional_materials_can_be_marked_not_applicable(world, clock):
+    version = _with_material_rules(item_for(world), conditional=("近期照片",))
+    ids = {m["name"]: m["id"] for m in version.materials}
+
+    with pytest.raises(ValidationError, match="视情况提交"):
+        intake(world, version, presented=presented_except(version, "户口簿"), not_applicable=[ids["户口簿"]])
+    with pytest.raises(ValidationError, match="不能同时标记为不适用"):
+        intake(world, version, not_applicable=[ids["近期照片"]])
+    assert not Case.objects.exists()
+
+
+def test_an_original_returned_after_inspection_is_recorded_as_returned_not_held(world, clock):
+    # given the catalog says the ID card's original is handed back after inspection
+    version = _with_material_rules(item_for(world), returned=("居民身份证",))
+    presented = {m["id"]: "original" for m in version.materials}
+
+    case = intake(world, version, presented=presented)
+
+    card = case.materials.get(name="居民身份证")
+    assert card.custody == Custody.RETURNED
+    assert card.custodian is None
+    assert card.disposed_by == world.clerk
+    assert card.disposal_note == "原件核验后当场退还申请人"
+    # The other originals are kept as before; only they need accounting for.
+    assert set(case.materials.filter(custody=Custody.HELD).values_list("name", flat=True)) == {
+        "申请表",
+        "户口簿",
+        "近期照片",
+    }
+    assert case.events.get(verb="receive").data["returned"] == ["居民身份证"]
+
+
+def test_an_original_with_its_copy_leaves_the_copy_held(world, clock):
+    version = _with_material_rules(item_for(world), returned=("居民身份证",))
+    case = intake(world, version, presented={m["id"]: "both" for m in version.materials})
+    assert case.materials.get(name="居民身份证").custody == Custody.HELD

@@ -19,6 +19,7 @@ from bianmin.cases.selectors import (
     my_tasks,
 )
 from bianmin.cases.services import (
+    TaskDueRange,
     TaskInput,
     case_accept,
     case_complete,
@@ -33,6 +34,7 @@ from bianmin.cases.services import (
     handover_acknowledge,
     material_dispose,
     task_complete,
+    task_due_range,
 )
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except
@@ -326,3 +328,41 @@ def test_a_second_handover_waits_for_the_first_to_be_acknowledged(world, clock):
         case_handover(case=case, actor=world.clerk.user, to_staff=world.director)
     with pytest.raises(ValidationError):
         case_handover(case=case, actor=world.clerk.user, to_staff=world.outsider)
+
+
+def test_an_overdue_joint_case_is_split_with_task_dates_from_today_on(world, clock):
+    # given a joint case due 23 March 17:30 that nobody split in time
+    case = _joint_case(world)
+    clock.set(at(2026, 3, 25, 9))
+    assert task_due_range(case).default == dt.date(2026, 3, 25)
+
+    # when the director splits it on 25 March: a date before today is still refused ...
+    with pytest.raises(ValidationError, match="不能早于今天"):
+        case_split(case=case, actor=world.director.user, tasks=[TaskInput(world.dept_a, dt.date(2026, 3, 24))])
+    # ... but dates from today on are accepted although they lie past the case's deadline
+    tasks = case_split(
+        case=case,
+        actor=world.director.user,
+        tasks=[TaskInput(world.dept_a, dt.date(2026, 3, 25)), TaskInput(world.dept_b, dt.date(2026, 3, 27))],
+    )
+
+    # then the tasks run, and the case keeps its deadline: it stays late on record
+    assert [t.due_at for t in tasks] == [at(2026, 3, 25, 17, 30), at(2026, 3, 27, 17, 30)]
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+    assert case.due_at == at(2026, 3, 23, 17, 30)
+    assert case.events.get(verb="split").data["case_overdue"] is True
+
+
+def test_a_case_not_yet_overdue_still_bounds_its_tasks_by_its_deadline(world, clock):
+    case = _joint_case(world)
+    clock.set(at(2026, 3, 23, 9))  # the deadline's own day, before it passes
+    assert task_due_range(case) == TaskDueRange(dt.date(2026, 3, 23), dt.date(2026, 3, 23), dt.date(2026, 3, 23))
+    with pytest.raises(ValidationError, match="不能晚于办件的办理期限"):
+        case_split(case=case, actor=world.director.user, tasks=[TaskInput(world.dept_a, dt.date(2026, 3, 24))])
+
+
+def test_after_office_hours_an_overdue_cases_tasks_default_to_the_next_working_day(world, clock):
+    case = _joint_case(world)
+    clock.set(at(2026, 3, 27, 18))  # Friday evening, after 17:30
+    assert task_due_range(case) == TaskDueRange(dt.date(2026, 3, 27), None, dt.date(2026, 3, 30))

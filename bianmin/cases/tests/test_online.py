@@ -101,3 +101,48 @@ def test_at_the_window_the_originals_are_taken_in_and_the_case_accepted(setup):
     case = case_accept(case=case, actor=setup["a"].user)
     assert case.status == Status.ACCEPTED
     assert case.due_at is not None
+
+
+def test_the_pre_reviews_list_is_the_first_notice_and_later_requests_may_only_repeat_it(setup):
+    from bianmin.cases.models import SupplementRequest
+    from bianmin.cases.services import case_request_supplement, online_notice_items
+
+    # given a pre-review that told the applicant to bring an extra item
+    case = case_prereview(
+        case=submit(setup), actor=setup["a"].user, window=setup["window"], supplement=["社区出具的居住证明", " "]
+    )
+    extra = case.materials.get(material_id__isnull=True)
+    assert extra.name == "社区出具的居住证明"
+    assert extra.kind == "general"
+    assert [i["name"] for i in online_notice_items(case) or []] == [
+        "居民身份证",
+        "户口簿",
+        "收入说明",
+        "社区出具的居住证明",
+    ]
+
+    # when every material is brought, the extra item too, and the case is accepted
+    ids = [m["id"] for m in setup["version"].materials]
+    case_materials_present(
+        case=case, actor=setup["a"].user, presented=dict.fromkeys(ids, "original"), extras={extra.pk: "original"}
+    )
+    case = case_accept(case=case, actor=setup["a"].user)
+    assert case.status == Status.ACCEPTED
+
+    # then asking again for an item the pre-review listed is the allowed second notice ...
+    again = case_request_supplement(
+        case=case,
+        actor=setup["a"].user,
+        items=[{"material_id": None, "name": "社区出具的居住证明", "issue": "correct"}],
+        due_date=None,
+    )
+    assert again.state == SupplementRequest.State.ISSUED
+    # ... and anything new waits for the director's sign-off
+    from bianmin.cases.services import case_receive_supplement
+
+    case_receive_supplement(case=case, actor=setup["a"].user, presented={}, extras={extra.pk: "original"})
+    new = case_request_supplement(
+        case=case, actor=setup["a"].user, items=[{"name": "房产证明", "issue": "missing"}], due_date=None
+    )
+    assert new.state == SupplementRequest.State.PENDING
+    assert [i["name"] for i in new.extra_items] == ["房产证明"]

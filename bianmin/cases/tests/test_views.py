@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, Status
 from bianmin.cases.services import case_complete, case_forward
+from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
 from bianmin.catalog.models import Mode
 from bianmin.org.models import Role
@@ -549,3 +550,75 @@ def test_the_deadline_explanation_follows_a_later_calendar_change(
     assert "03-11" not in counted
     assert "跳过 2026-03-11（临时闭厅：防汛应急）" in lines
     assert lines[-1] == "办理期限：2026-03-17 17:30"
+
+
+# --- joint split (issue 15 §6) ---------------------------------------------------------------------------------
+
+
+def _split_case(world):
+    return intake(world, item_for(world, mode=Mode.JOINT, promised_limit=10))  # due 23 March 17:30
+
+
+def test_split_form_offers_iso_dates_the_browser_keeps(world, clock, client):
+    case = _split_case(world)
+    client.force_login(world.director.user)
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # `<input type="date">` drops anything but YYYY-MM-DD: the default is the case's deadline, in ISO.
+    assert f'name="due_{world.dept_a.pk}" value="2026-03-23"' in body
+    assert "2026/03/23" not in body
+
+    clock.set(at(2026, 3, 25, 9))  # overdue now: the default moves to today
+    client.force_login(world.director.user)  # a new working day, a new session
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert f'name="due_{world.dept_a.pk}" value="2026-03-25"' in body
+    assert "本办件已超过办理期限（2026-03-23）" in body
+
+
+def test_a_refused_split_shows_its_errors_in_the_split_form_with_the_input_kept(world, clock, client):
+    case = _split_case(world)
+    client.force_login(world.director.user)
+    url = reverse("cases:action", args=[case.number, "split"])
+    post = {f"d_{world.dept_a.pk}": "on", f"due_{world.dept_a.pk}": "2026-03-24", f"i_{world.dept_a.pk}": "核实情况"}
+
+    response = client.post(url, post)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    split = body[body.index('id="split"') :]
+    split = split[: split.index("</form>")]
+    assert "不能晚于办件的办理期限（2026-03-23）" in split
+    assert f'name="due_{world.dept_a.pk}" value="2026-03-24"' in split
+    assert 'value="核实情况"' in split
+    assert f'name="d_{world.dept_a.pk}" id="id_d_{world.dept_a.pk}" checked' in split
+
+    clock.set(at(2026, 3, 25, 9))  # once overdue, the same director can split with dates from today on
+    client.force_login(world.director.user)
+    post[f"due_{world.dept_a.pk}"] = "2026-03-26"
+    assert client.post(url, post).status_code == 302
+    assert case.tasks.get().department == world.dept_a
+
+
+def test_intake_screen_lets_the_clerk_mark_a_conditional_material_not_applicable(world, clock, client):
+    from bianmin.catalog.models import Material
+    from bianmin.catalog.services import item_publish
+
+    version = item_for(world)
+    Material.objects.filter(item=version.item, name="近期照片").update(conditional=True)
+    version = item_publish(item=version.item, actor=None)
+    photo = next(m["id"] for m in version.materials if m["name"] == "近期照片")
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+    assert f'name="na_{photo}"' in client.get(url).content.decode()
+
+    data = _intake_post(version, window=world.window.pk)
+    del data[f"p_{photo}"]
+    data[f"na_{photo}"] = "on"
+    checked = client.post(url, {**data, "step": "check"})
+    assert checked.context["result"].proposal == Decision.ACCEPT
+
+    done = client.post(url, {**data, "step": "confirm", "decision": Decision.ACCEPT})
+    assert done.status_code == 302
+    case = Case.objects.get()
+    assert case.status == Status.ACCEPTED
+    assert case.materials.get(material_id=photo).not_applicable
+    assert "不适用" in client.get(done["Location"]).content.decode()

@@ -219,3 +219,29 @@ def test_import_and_export_pages(client, world, exported):
 
     assert "导入完成：新增 0 个事项，更新 3 个，发布 1 个版本。" in response.content.decode()
     assert ServiceItem.objects.filter(name="最低生活保障审核确认", version=3).exists()
+
+
+def test_conditional_materials_and_returned_originals_travel_through_the_workbook(demo_catalog):
+    from bianmin.catalog.models import Material
+
+    # given the demo catalog, which marks special-situation proofs conditional and ID cards returned after inspection
+    admin = OrgUnit.objects.get(code="410108").staff.get(user__username="admin").user
+    assert Material.objects.filter(name="残疾人证、病历等特殊情况证明", conditional=True).exists()
+    assert Material.objects.filter(name="居民身份证", original=Material.Original.RETURNED).exists()
+    exported = export_workbook(ServiceItem.objects.all())
+    header, *rows = _cells(exported)["申请材料"]
+    assert header[6:8] == ("视情况提交", "原件处理")
+    by_name = {r[1]: r for r in rows}
+    assert by_name["残疾人证、病历等特殊情况证明"][6:8] == ("是", "留存")
+    assert by_name["居民身份证"][6:8] == ("否", "核验后退还")
+
+    # when the workbook is imported into an empty catalog
+    _wipe_catalog()
+    _import(exported, admin)
+
+    # then the materials, and the published checklists cases are judged by, carry both again
+    proof = Material.objects.filter(name="残疾人证、病历等特殊情况证明").select_related("item").get()
+    assert proof.conditional
+    assert {m.original for m in Material.objects.filter(name="居民身份证")} == {Material.Original.RETURNED}
+    version = ItemVersion.objects.get(item=proof.item, number=proof.item.version)
+    assert next(m for m in version.materials if m["name"] == proof.name)["conditional"] is True

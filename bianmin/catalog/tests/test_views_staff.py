@@ -286,3 +286,19 @@ def test_a_direct_items_time_limits_read_immediately_completed_not_zero_working_
     assert guide_facts(center=world.center, version=version)["statutory_text"] == "即时办结"
     assert time_limit_text(5, "working", "promised") == "5个工作日"
     assert time_limit_text(0, "working", "promised") == "无"
+
+
+def test_the_staff_form_records_a_conditional_material_and_a_returned_original(client, world):
+    client.force_login(world.director.user)
+    page = client.get(reverse("catalog:item_create")).content.decode()
+    assert 'name="materials-0-conditional"' in page
+    assert 'name="materials-0-original"' in page
+
+    client.post(
+        reverse("catalog:item_create"),
+        _post(world, **{"materials-0-conditional": "on", "materials-0-original": Material.Original.RETURNED}),
+    )
+
+    material = ServiceItem.objects.get(code="LS-001").materials.get()
+    assert material.conditional
+    assert material.original == Material.Original.RETURNED

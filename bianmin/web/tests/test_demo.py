@@ -33,6 +33,21 @@ def test_demo_loads_the_organization_and_is_idempotent(settings):
         assert window.posts.filter(kind="A").exists(), window
     assert Post.objects.filter(window__number=2, window__center=center, kind="A", staff__user__username="window_a")
     assert Post.objects.filter(window__number=2, window__center=center, kind="B", staff__user__username="window_b")
+    # Issue 15 §12: an online application pre-reviewed with an item beyond the catalog waits at window 2, once.
+    from bianmin.api.models import OnlineApplication
+    from bianmin.catalog.models import Material
+
+    waiting = OnlineApplication.objects.filter(case__status="received")
+    assert waiting.count() == 1
+    case = waiting.get().case
+    assert case.window is not None
+    assert case.window.number == 2
+    assert list(case.materials.filter(material_id__isnull=True).values_list("name", flat=True)) == [
+        "社区出具的居住证明"
+    ]
+    # Issue 15 §8: the demo catalog shows both material rules.
+    assert Material.objects.filter(conditional=True).exists()
+    assert Material.objects.filter(original=Material.Original.RETURNED).exists()
 
 
 @pytest.mark.django_db
