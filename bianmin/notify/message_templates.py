@@ -233,6 +233,12 @@ for _template in [
         _("{staff}请假（{start}至{end}），请您在{windows}顶岗（B岗），做好工作衔接。"),
     ),
     MessageTemplate(
+        "leave_cover_cancelled",
+        STAFF,
+        _("B岗顶岗安排取消"),
+        _("{staff}已撤回请假（{start}至{end}），此前通知您的B岗顶岗安排取消。"),
+    ),
+    MessageTemplate(
         "task_returned",
         STAFF,
         _("交办事项退回"),

@@ -2,7 +2,8 @@
 
 Configured in settings.BIANMIN_STAFFING_LISTENERS; staffing calls it after commit. An unmanned window alerts every
 director of the window's center in-app and by SMS, once per record and director (the key makes retries harmless).
-An approved leave tells each B post who now covers the absent A post, in-app, once per leave and person.
+An approved leave tells each B post who now covers the absent A post, in-app, once per leave and person; withdrawing
+that leave before it begins tells them the cover is cancelled.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ def on_staffing_event(*, kind: str, **payload: Any) -> None:
         _unmanned(payload["record"])
     elif kind == "leave_approved":
         _cover(payload["leave"], payload.get("covering") or [])
+    elif kind == "leave_withdrawn":
+        _cover_cancelled(payload["leave"], payload.get("covering") or [])
 
 
 def _unmanned(record: Any) -> None:
@@ -59,6 +62,20 @@ def _cover(leave: Any, covering: list[Staff]) -> None:
             channel=Channel.IN_APP,
             template="leave_cover",
             context={"staff": leave.staff.name, "start": leave.start, "end": leave.end, "windows": names},
+            recipient_user=person.user,
+            center=leave.center,
+        )
+
+
+def _cover_cancelled(leave: Any, covering: list[Staff]) -> None:
+    for person in covering:
+        if not person.is_active:
+            continue
+        notification_send(
+            key=f"leave_cover_cancelled:{leave.pk}:{person.pk}",
+            channel=Channel.IN_APP,
+            template="leave_cover_cancelled",
+            context={"staff": leave.staff.name, "start": leave.start, "end": leave.end},
             recipient_user=person.user,
             center=leave.center,
         )

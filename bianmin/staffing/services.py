@@ -305,6 +305,9 @@ def leave_withdraw(*, leave: Leave, actor: Any, now: dt.datetime | None = None) 
     leave.status = Leave.Status.WITHDRAWN
     leave.save(update_fields=["status"])
     _leave_event(leave, actor=actor, verb="withdraw", before=before)
+    if before == Leave.Status.APPROVED:
+        # The B posts were told to cover when it was approved: tell them the cover is off.
+        notify("leave_withdrawn", leave=leave, covering=_covering_b(leave))
     return leave
 
 
