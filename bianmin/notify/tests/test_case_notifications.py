@@ -245,6 +245,23 @@ def test_withdrawing_a_request_never_approved_tells_nobody(world, django_capture
     assert not Notification.objects.filter(recipient_user=world.colleague.user).exists()
 
 
+def test_a_staff_member_found_in_breach_is_told_in_app(world, django_capture_on_commit_callbacks):
+    from bianmin.staffing.models import Inspection
+    from bianmin.staffing.services import inspection_record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = inspection_record(
+            center=world.center, inspected_at=at(2026, 3, 9, 10), rule=Inspection.Rule.DRESS,
+            finding=Inspection.Finding.VIOLATION, actor=world.director.user, place="办事大厅", staff=world.clerk,
+            note="未佩戴胸卡", now=at(2026, 3, 9, 11),
+        )  # fmt: skip
+
+    [message] = Notification.objects.filter(recipient_user=world.clerk.user)
+    assert message.template == "inspection_violation"
+    assert "统一服装" in message.body
+    assert message.url == f"{reverse('staffing:my_inspections')}#inspection-{inspection.pk}"
+
+
 # --- staff reminders ---
 
 
