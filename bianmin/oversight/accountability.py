@@ -152,8 +152,9 @@ def complaint_proposal(complaint: Complaint) -> ComplaintProposal:
     moment = complaint.created_at
     ids: list[int] = []
     unmanned = False
-    if complaint.window_id is not None:
-        duty = duties_at(windows=[complaint.window], moment=moment)[complaint.window_id]
+    window = complaint.window
+    if window is not None:
+        duty = duties_at(windows=[window], moment=moment)[window.pk]
         if duty.holder is not None:
             ids.append(duty.holder.staff_id)
         else:
