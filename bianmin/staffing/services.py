@@ -663,6 +663,8 @@ def inspection_statement_add(*, inspection: Inspection, text: str, actor: Any) -
         raise ValidationError(_("只有被检查人本人可以提交情况说明。"))
     if inspection.voided:
         raise ValidationError(_("该检查记录已作废，无需说明。"))
+    if inspection.finding != Inspection.Finding.VIOLATION:
+        raise ValidationError(_("该检查结果为符合要求，无需说明。"))
     if inspection.events.filter(verb=STATEMENT_VERB).exists():
         raise ValidationError(_("您已提交过情况说明。"))
     return InspectionEvent.objects.create(inspection=inspection, actor=actor, verb=STATEMENT_VERB, note=text[:2000])

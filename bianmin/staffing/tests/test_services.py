@@ -491,6 +491,9 @@ def test_the_staff_member_found_in_breach_adds_one_statement():
     ]
     with pytest.raises(ValidationError, match="已提交过"):
         inspection_statement_add(inspection=inspection, text="补充", actor=w.a.user)
+    compliant = _inspect(w, inspector, finding=Inspection.Finding.COMPLIANT, note="")
+    with pytest.raises(ValidationError, match="无需说明"):
+        inspection_statement_add(inspection=compliant, text="说明", actor=w.a.user)
 
 
 def test_inspection_with_photo_only(tmp_path, settings):
