@@ -37,12 +37,13 @@ def task_board(*, user: Any, status: str = "", overdue_only: bool = False) -> Qu
 
 
 def my_tasks(*, user: Any, include_finished: bool = False, day: dt.date | None = None) -> QuerySet[AssignedTask]:
-    """Tasks the user answers for: named as responsible, or on a post of the responsible window today."""
+    """Tasks the user answers for: named as responsible, or on a post of the responsible window today when the task
+    names no person (a task for "a window and a person" is that person's; the window only says where)."""
     staff = staff_of(user)
     if staff is None:
         return AssignedTask.objects.none()
     windows = Post.objects.active_on(day or today()).filter(staff=staff).values("window_id")
-    qs = _tasks().filter(Q(responsible_staff=staff) | Q(responsible_window__in=windows))
+    qs = _tasks().filter(Q(responsible_staff=staff) | Q(responsible_staff__isnull=True, responsible_window__in=windows))
     if not include_finished:
         qs = qs.filter(status__in=[AssignedTask.Status.OPEN, AssignedTask.Status.SUBMITTED])
     return qs.order_by("due_at", "id")
@@ -69,8 +70,8 @@ def is_responsible(*, user: Any, task: AssignedTask, day: dt.date | None = None)
     staff = staff_of(user)
     if staff is None:
         return False
-    if task.responsible_staff_id == staff.pk:
-        return True
+    if task.responsible_staff_id is not None:
+        return task.responsible_staff_id == staff.pk
     if task.responsible_window_id is None:
         return False
     return Post.objects.active_on(day or today()).filter(staff=staff, window_id=task.responsible_window_id).exists()
@@ -85,11 +86,12 @@ def can_work_on_task(*, user: Any, task: AssignedTask) -> bool:
 
 
 def task_recipients(*, task: AssignedTask, day: dt.date | None = None) -> list[Staff]:
-    """Who is told about a task: the named staff member and whoever holds a post on the window that day."""
+    """Who is told about a task: the named staff member, or, when it names only a window, whoever holds a post on
+    the window that day."""
     people: dict[int, Staff] = {}
     if task.responsible_staff_id and task.responsible_staff is not None:
         people[task.responsible_staff.pk] = task.responsible_staff
-    if task.responsible_window_id:
+    elif task.responsible_window_id:
         posts = Post.objects.active_on(day or today()).filter(window_id=task.responsible_window_id)
         for post in posts.select_related("staff", "staff__user").order_by("kind", "id"):
             people.setdefault(post.staff.pk, post.staff)

@@ -233,6 +233,18 @@ for _template in [
         _("{staff}请假（{start}至{end}），请您在{windows}顶岗（B岗），做好工作衔接。"),
     ),
     MessageTemplate(
+        "inspection_violation",
+        STAFF,
+        _("纪律督查结果"),
+        _("{time}在{where}的纪律督查中，您被认定违反“{rule}”。请查看督查记录，如有不同意见可提交情况说明。"),
+    ),
+    MessageTemplate(
+        "leave_cover_cancelled",
+        STAFF,
+        _("B岗顶岗安排取消"),
+        _("{staff}已撤回请假（{start}至{end}），此前通知您的B岗顶岗安排取消。"),
+    ),
+    MessageTemplate(
         "task_returned",
         STAFF,
         _("交办事项退回"),

@@ -2,13 +2,16 @@
 
 Configured in settings.BIANMIN_STAFFING_LISTENERS; staffing calls it after commit. An unmanned window alerts every
 director of the window's center in-app and by SMS, once per record and director (the key makes retries harmless).
-An approved leave tells each B post who now covers the absent A post, in-app, once per leave and person.
+An approved leave tells each B post who now covers the absent A post, in-app, once per leave and person; withdrawing
+that leave before it begins tells them the cover is cancelled. A staff member found in breach by a discipline
+inspection is told in-app, with a link to their own findings where they may add a statement.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,10 @@ def on_staffing_event(*, kind: str, **payload: Any) -> None:
         _unmanned(payload["record"])
     elif kind == "leave_approved":
         _cover(payload["leave"], payload.get("covering") or [])
+    elif kind == "leave_withdrawn":
+        _cover_cancelled(payload["leave"], payload.get("covering") or [])
+    elif kind == "inspection_violation":
+        _inspection_violation(payload["inspection"])
 
 
 def _unmanned(record: Any) -> None:
@@ -62,3 +69,36 @@ def _cover(leave: Any, covering: list[Staff]) -> None:
             recipient_user=person.user,
             center=leave.center,
         )
+
+
+def _cover_cancelled(leave: Any, covering: list[Staff]) -> None:
+    for person in covering:
+        if not person.is_active:
+            continue
+        notification_send(
+            key=f"leave_cover_cancelled:{leave.pk}:{person.pk}",
+            channel=Channel.IN_APP,
+            template="leave_cover_cancelled",
+            context={"staff": leave.staff.name, "start": leave.start, "end": leave.end},
+            recipient_user=person.user,
+            center=leave.center,
+        )
+
+
+def _inspection_violation(inspection: Any) -> None:
+    staff = inspection.staff
+    if staff is None or not staff.is_active:
+        return
+    notification_send(
+        key=f"inspection_violation:{inspection.pk}",
+        channel=Channel.IN_APP,
+        template="inspection_violation",
+        context={
+            "time": timezone.localtime(inspection.inspected_at).strftime("%Y-%m-%d %H:%M"),
+            "rule": inspection.get_rule_display(),
+            "where": inspection.where,
+        },
+        recipient_user=staff.user,
+        url=f"{reverse('staffing:my_inspections')}#inspection-{inspection.pk}",
+        center=inspection.center,
+    )

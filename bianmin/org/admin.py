@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bianmin.org.models import Department, ExtendedHours, LeadingGroupMember, OrgUnit, Post, Staff, Window
 from bianmin.org.postings import Span
-from bianmin.org.services import check_a_coverage
+from bianmin.org.services import check_a_coverage, holder_clash
 
 
 class LeadingGroupInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -52,6 +52,15 @@ class PostInlineFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
             if not data or data.get("DELETE"):
                 continue
             spans.append(Span(data["kind"], data["valid_from"], data.get("valid_to")))
+            if form.has_changed() and data.get("staff") is not None:
+                clash = holder_clash(
+                    staff=data["staff"], window=self.instance, kind=data["kind"], start=data["valid_from"],
+                    end=data.get("valid_to"), ignore=form.instance if form.instance.pk else None,
+                )  # fmt: skip
+                if clash:
+                    form.add_error("staff", clash)
+        if any(self.errors):
+            return
         if self.instance.is_active:
             check_a_coverage(window=self.instance, spans=spans, since=timezone.localdate())
 

@@ -80,6 +80,25 @@ def post_history(*, window: Window) -> QuerySet[Post]:
     return window.posts.select_related("staff", "replaces__staff").order_by("kind", "-valid_from")
 
 
+def post_candidates(*, user: Any, post: Post, on: dt.date | None = None) -> QuerySet[Staff]:
+    """Who can take over `post` from `on` (today by default): active staff of the window's center or of a unit above
+    it, in the user's scope, other than the holder, holding no other post on this window and, for an A post, no A
+    post elsewhere (§6(1); org.services.holder_clash says why anyone else is refused)."""
+    day = on or today()
+    center = post.window.center
+    active = Post.objects.active_on(day).exclude(pk=post.pk)
+    taken = active.filter(window=post.window)
+    if post.kind == Post.Kind.A:
+        taken = taken | active.filter(kind=Post.Kind.A)
+    return (
+        staff_in_scope(user=user)
+        .filter(is_active=True, org_unit__path__in=[center.path, *center.ancestors_paths()])
+        .exclude(pk=post.staff_id)
+        .exclude(pk__in=taken.values("staff_id"))
+        .order_by("org_unit__path", "name")
+    )
+
+
 def current_posts_of(*, staff: Staff, day: dt.date | None = None) -> QuerySet[Post]:
     return Post.objects.active_on(day or today()).filter(staff=staff).select_related("window", "window__center")
 

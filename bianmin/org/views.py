@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import working_day_of
 from bianmin.org import selectors
@@ -72,21 +74,35 @@ def org_unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _chosen_post(raw: str | None, current: QuerySet[Post]) -> Post | None:
+    try:
+        return current.get(pk=int(raw or ""))
+    except (ValueError, Post.DoesNotExist):
+        return None
+
+
 @staff_required()
 def window_detail(request: HttpRequest, window_id: int) -> HttpResponse:
+    """A window's post history; the director picks a current post ("调换") and then who takes it over, from the people
+    who can (org.selectors.post_candidates)."""
     window = selectors.window_in_scope(user=request.user, window_id=window_id)
     can_manage = has_role(request.user, MANAGERS)
     today = selectors.today()
-    current = Post.objects.active_on(today).filter(window=window).select_related("staff")
-    form = PostReplaceForm(
-        request.POST or None,
-        posts=current,
-        staff=selectors.staff_in_scope(user=request.user).filter(is_active=True),
-        initial={"on": today},
-    )
+    current = Post.objects.active_on(today).filter(window=window).select_related("staff", "window__center")
+    chosen = _chosen_post(request.POST.get("post") if request.method == "POST" else request.GET.get("replace"), current)
+    form = None
+    if can_manage and chosen is not None:
+        form = PostReplaceForm(
+            request.POST or None,
+            posts=current,
+            staff=selectors.post_candidates(user=request.user, post=chosen, on=today),
+            initial={"post": chosen, "on": today},
+        )
     if request.method == "POST":
         if not can_manage:
             return HttpResponse(_("只有中心主任或系统管理员可以调换岗位人员。"), status=403)
+        if form is None:
+            return HttpResponse(_("请选择要调换的岗位。"), status=400)
         if form.is_valid():
             try:
                 post_replace(
@@ -97,17 +113,20 @@ def window_detail(request: HttpRequest, window_id: int) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("岗位人员已调换，原岗位记录已保留。"))
                 return redirect("org:window_detail", window_id=window.pk)
     return render(
         request,
         "org/window_detail.html",
-        {"window": window, "history": selectors.post_history(window=window), "form": form, "can_manage": can_manage},
+        {
+            "window": window,
+            "history": selectors.post_history(window=window),
+            "current": current,
+            "chosen": chosen,
+            "form": form,
+            "can_manage": can_manage,
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -128,13 +129,58 @@ def _sweep_unmanned(now: dt.datetime) -> int:
     return raised
 
 
+@dataclass(frozen=True)
+class ComplaintProposal:
+    """Whom and what the system proposes for a founded complaint, from the roster and attendance at its time."""
+
+    staff: list[Staff]  # best first; never anyone on approved leave then
+    violation: str
+    unmanned: bool  # nobody was on duty at the window then
+
+
+def on_leave_at(staff_ids: list[int], moment: dt.datetime) -> set[int]:
+    from bianmin.staffing.models import Leave
+
+    return set(Leave.objects.filter(staff_id__in=staff_ids).covering(moment).values_list("staff_id", flat=True))
+
+
+def complaint_proposal(complaint: Complaint) -> ComplaintProposal:
+    """The person named by the complainant if they were at work; for a window, whoever was on duty then, or, when
+    nobody was, the post holders who were not on approved leave (an A post absent without leave, the B post that
+    should have covered) and "未落实AB岗、窗口无人"."""
+    from bianmin.staffing.selectors import duties_at
+
+    moment = complaint.created_at
+    ids: list[int] = []
+    unmanned = False
+    window = complaint.window
+    if window is not None:
+        duty = duties_at(windows=[window], moment=moment)[window.pk]
+        if duty.holder is not None:
+            ids.append(duty.holder.staff_id)
+        else:
+            unmanned = True
+            order = {"A": 0, "B": 1, "duty": 2}
+            ids += [h.staff_id for h in sorted(duty.holders, key=lambda h: order.get(h.kind, 3)) if not h.on_leave]
+    if complaint.staff_id is not None:
+        ids.insert(0, complaint.staff_id)
+    away = on_leave_at(ids, moment)
+    wanted = list(dict.fromkeys(pk for pk in ids if pk not in away))
+    found = {s.pk: s for s in Staff.objects.filter(pk__in=wanted, is_active=True)}
+    return ComplaintProposal(
+        staff=[found[pk] for pk in wanted if pk in found],
+        violation=V.NO_COVER if unmanned else V.BUCK_PASSING,
+        unmanned=unmanned,
+    )
+
+
 def raise_for_complaint(*, complaint_id: int, center_id: int, staff_id: int | None, created_at: dt.datetime,
-                        now: dt.datetime) -> bool:  # fmt: skip
-    """A founded complaint (§8(3)(2)) becomes a candidate at once when the finding is recorded; the sweep
-    catches any the event missed."""
+                        now: dt.datetime, violation: str = V.BUCK_PASSING) -> bool:  # fmt: skip
+    """A founded complaint (§8(3)(2)) becomes a candidate at once when the finding is recorded, naming the person and
+    the violation the inspector chose; the sweep catches any the event missed, with the system's proposal."""
     number = Complaint.format_number(created_at, complaint_id)
     return _raise(
-        center_id=center_id, staff_id=staff_id, violation=V.BUCK_PASSING, kind=KIND_COMPLAINT,
+        center_id=center_id, staff_id=staff_id, violation=violation, kind=KIND_COMPLAINT,
         source_id=complaint_id, summary=_("投诉经调查属实（投诉 %s）") % number, now=now,
         evidence=[{"kind": KIND_COMPLAINT, "id": complaint_id, "label": number}],
     )  # fmt: skip
@@ -143,10 +189,11 @@ def raise_for_complaint(*, complaint_id: int, center_id: int, staff_id: int | No
 def _sweep_complaints(now: dt.datetime) -> int:
     raised = 0
     founded = _new(Complaint.objects.filter(finding=Complaint.Finding.FOUNDED), KIND_COMPLAINT)
-    for c in founded.values("pk", "center_id", "staff_id", "created_at"):
+    for c in founded.select_related("window"):
+        proposal = complaint_proposal(c)
         raised += raise_for_complaint(
-            complaint_id=c["pk"], center_id=c["center_id"], staff_id=c["staff_id"], created_at=c["created_at"],
-            now=now,
+            complaint_id=c.pk, center_id=c.center_id, staff_id=proposal.staff[0].pk if proposal.staff else None,
+            created_at=c.created_at, now=now, violation=proposal.violation,
         )  # fmt: skip
     return raised
 

@@ -64,6 +64,14 @@ class AssignForm(forms.Form):
         self.fields["inspector"].queryset = investigators  # type: ignore[attr-defined]
 
 
+class ResponsibleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    proposed: set[int] = set()
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = f"{obj.name}（{obj.job_title}）" if obj.job_title else obj.name
+        return f"{label} · {_('系统建议')}" if obj.pk in self.proposed else label
+
+
 class DecideForm(forms.Form):
     evidence = forms.CharField(label=_("调查情况和证据"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     finding = forms.ChoiceField(
@@ -71,6 +79,29 @@ class DecideForm(forms.Form):
         choices=[(Complaint.Finding.FOUNDED, _("属实")), (Complaint.Finding.UNFOUNDED, _("不属实"))],
         widget=forms.RadioSelect,
     )
+    responsible = ResponsibleChoiceField(
+        label=_("责任人（属实时）"),
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label=_("暂不确定，由中心主任认定"),
+        help_text=_("系统按投诉时的岗位、值班和考勤情况提出建议；投诉时正在休假（已批准）的人员不列入。"),
+    )
+    violation = forms.ChoiceField(
+        label=_("违规情形（属实时）"), choices=Accountability.Violation.choices, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Staff] | None = None,
+        proposed: list[Staff] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`people`: whom the inspector may name; `proposed`: the system's proposal, best first."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible"]
+        field.queryset = people if people is not None else Staff.objects.none()  # type: ignore[attr-defined]
+        field.proposed = {s.pk for s in proposed or []}  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):

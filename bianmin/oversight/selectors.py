@@ -70,6 +70,17 @@ def investigators(*, center: OrgUnit) -> QuerySet[Staff]:
     ).order_by("role", "name")
 
 
+def complaint_responsible_choices(*, complaint: Complaint, first: list[Staff]) -> QuerySet[Staff]:
+    """Whom the inspector may name for a founded complaint: the center's active staff not on approved leave at the
+    complaint's time, the system's proposal (`first`) at the top."""
+    from bianmin.oversight.accountability import on_leave_at
+
+    people = Staff.objects.filter(org_unit__path__startswith=complaint.center.path, is_active=True)
+    away = on_leave_at(list(people.values_list("pk", flat=True)), complaint.created_at)
+    rank = Case(*[When(pk=s.pk, then=Value(i)) for i, s in enumerate(first)], default=Value(len(first)))
+    return people.exclude(pk__in=away).annotate(proposal_rank=rank).order_by("proposal_rank", "name")
+
+
 # --- accountability -------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
 from bianmin.org.models import OrgUnit, Role, Staff, Window
-from bianmin.oversight.models import Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
+from bianmin.oversight.models import Accountability, Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
 from bianmin.oversight.notifications import notify
 from bianmin.oversight.workflow import COMPLAINT
 
@@ -130,25 +131,64 @@ def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) ->
     return complaint
 
 
-def complaint_decide(*, complaint: Complaint, finding: str, evidence: str, actor: Actor) -> Complaint:
+class Proposed(Enum):
+    """`responsible=PROPOSED`: name whom the system proposes (callers without an inspector's choice)."""
+
+    PROPOSED = "proposed"
+
+
+PROPOSED = Proposed.PROPOSED
+
+
+def complaint_decide(
+    *,
+    complaint: Complaint,
+    finding: str,
+    evidence: str,
+    actor: Actor,
+    responsible: Staff | Proposed | None = PROPOSED,
+    violation: str = "",
+) -> Complaint:
+    """Record the finding. A founded complaint raises an accountability record linking it, naming the person and the
+    violation the inspector chose (`responsible=None`: nobody yet, the director decides); left unchosen, the
+    system's proposal from the roster and attendance at the complaint's time. Nobody on approved leave then."""
+    from bianmin.oversight.accountability import complaint_proposal, on_leave_at, raise_for_complaint
+
     if finding not in (Complaint.Finding.FOUNDED, Complaint.Finding.UNFOUNDED):
         raise ValidationError(_("请选择认定结果（属实或不属实）。"))
     if not evidence.strip():
         raise ValidationError(_("请填写调查情况。"))
+    if violation and violation not in Accountability.Violation.values:
+        raise ValidationError({"violation": _("请选择违规情形。")})
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("center", "window").get(pk=complaint.pk)
+        )
         if complaint.status != Complaint.Status.ASSIGNED:
             raise ValidationError(_("该投诉尚未指派调查人或已认定。"))
+        staff_id: int | None = None
+        if finding == Complaint.Finding.FOUNDED:
+            proposal = complaint_proposal(complaint)
+            violation = violation or proposal.violation
+            if isinstance(responsible, Proposed):
+                staff_id = proposal.staff[0].pk if proposal.staff else None
+            elif responsible is not None:
+                if not responsible.org_unit.path.startswith(complaint.center.path):
+                    raise ValidationError({"responsible": _("责任人须为本中心的工作人员。")})
+                if on_leave_at([responsible.pk], complaint.created_at):
+                    raise ValidationError(
+                        {"responsible": _("%(name)s 在投诉所涉时间正在休假（已批准），不能认定为责任人。")
+                         % {"name": responsible.name}}
+                    )  # fmt: skip
+                staff_id = responsible.pk
         complaint.finding = finding
         complaint.evidence = evidence.strip()
         _move(complaint, actor, "decide", Complaint.Status.DECIDED, finding)
         complaint.save(update_fields=["finding", "evidence", "status"])
         if finding == Complaint.Finding.FOUNDED:
-            from bianmin.oversight.accountability import raise_for_complaint  # accountability builds on services
-
             raise_for_complaint(
-                complaint_id=complaint.pk, center_id=complaint.center_id, staff_id=complaint.staff_id,
-                created_at=complaint.created_at, now=timezone.now(),
+                complaint_id=complaint.pk, center_id=complaint.center_id, staff_id=staff_id,
+                created_at=complaint.created_at, now=timezone.now(), violation=violation,
             )  # fmt: skip
     return complaint
 

@@ -154,6 +154,21 @@ def complaint_record(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _decide_form(complaint: Complaint, data: Any = None) -> DecideForm:
+    """The finding form, with the responsible person and the violation proposed from the roster and attendance at
+    the complaint's time; only people not on approved leave then may be named."""
+    proposal = accountability.complaint_proposal(complaint)
+    return DecideForm(
+        data,
+        people=selectors.complaint_responsible_choices(complaint=complaint, first=proposal.staff),
+        proposed=proposal.staff,
+        initial={
+            "responsible": proposal.staff[0].pk if proposal.staff else None,
+            "violation": proposal.violation,
+        },
+    )
+
+
 def _complaint_context(request: HttpRequest, complaint: Complaint, **forms_: forms.Form) -> dict[str, Any]:
     investigating = can_investigate(request.user, complaint)
     status = complaint.status
@@ -170,7 +185,8 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, **forms_: for
             investigators=selectors.investigators(center=complaint.center),
             initial={"inspector": complaint.inspector_id},
         ),
-        "decide_form": forms_.get("decide_form") or DecideForm(),
+        "decide_form": forms_.get("decide_form")
+        or (_decide_form(complaint) if investigating and status == S.ASSIGNED else DecideForm()),
         "reply_form": forms_.get("reply_form") or ReplyForm(),
         "reveal_form": forms_.get("reveal_form") or ReasonForm(),
         "can_reveal": investigating and bool(complaint.phone),
@@ -255,11 +271,13 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(OVERSIGHT_READERS)
 @require_POST
 def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
     return _complaint_act(
-        request, pk, form=DecideForm(request.POST), name="decide_form",
+        request, pk, form=_decide_form(complaint, request.POST), name="decide_form",
         allowed=lambda c: can_investigate(request.user, c),
         action=lambda c, d: services.complaint_decide(
-            complaint=c, finding=d["finding"], evidence=d["evidence"], actor=request.user
+            complaint=c, finding=d["finding"], evidence=d["evidence"], actor=request.user,
+            responsible=d["responsible"], violation=d["violation"],
         ),
         success=_("已记录调查情况和认定结果。"),
     )  # fmt: skip

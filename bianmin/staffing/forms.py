@@ -124,6 +124,15 @@ class InspectionForm(forms.Form):
         return photo
 
 
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("情况说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("对检查结果有不同意见或需要说明情况的，可以提交一次情况说明，随检查记录保存。"),
+    )
+
+
 class SheetFilterForm(forms.Form):
     month = forms.CharField(required=False)
     department = forms.ModelChoiceField(

@@ -17,4 +17,5 @@ STAFF_NAV = [
     NavItem(_("窗口在岗"), "staffing:board", roles=OVERSEERS, order=62),
     NavItem(_("值班排班"), "staffing:roster", order=64),
     NavItem(_("纪律督查"), "staffing:inspection_list", roles=OVERSEERS, order=65),
+    NavItem(_("我的督查记录"), "staffing:my_inspections", order=66),
 ]

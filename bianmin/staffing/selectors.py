@@ -485,6 +485,25 @@ def inspection_in_scope(*, user: Any, inspection_id: int) -> Inspection:
     )
 
 
+def own_inspections(*, staff: Staff) -> QuerySet[Inspection]:
+    """The inspection findings about the staff member themself (not voided), with their statements."""
+    return (
+        Inspection.objects.filter(staff=staff, voided=False)
+        .select_related("window", "inspector__staff")
+        .prefetch_related("events")
+        .order_by("-inspected_at", "-id")
+    )
+
+
+def own_inspection(*, user: Any, inspection_id: int) -> Inspection:
+    """One finding about the user themself; 404 for anyone else's, like a missing one."""
+    staff = staff_of(user)
+    found = own_inspections(staff=staff).filter(pk=inspection_id).first() if staff is not None else None
+    if found is None:
+        raise Http404
+    return found
+
+
 @dataclass
 class StaffFindings:
     staff_id: int

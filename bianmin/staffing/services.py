@@ -306,6 +306,9 @@ def leave_withdraw(*, leave: Leave, actor: Any, now: dt.datetime | None = None) 
     LEAVE.move(leave, Leave.Status.WITHDRAWN, _("撤回"))
     leave.save(update_fields=["status"])
     _leave_event(leave, actor=actor, verb="withdraw", before=before)
+    if before == Leave.Status.APPROVED:
+        # The B posts were told to cover when it was approved: tell them the cover is off.
+        notify("leave_withdrawn", leave=leave, covering=_covering_b(leave))
     return leave
 
 
@@ -642,7 +645,30 @@ def inspection_record(
         note=note,
         data={"rule": rule, "staff": staff.name if staff else "", "where": inspection.where},
     )
+    if staff is not None and finding == Inspection.Finding.VIOLATION:
+        notify("inspection_violation", inspection=inspection)
     return inspection
+
+
+STATEMENT_VERB = "statement"
+
+
+@transaction.atomic
+def inspection_statement_add(*, inspection: Inspection, text: str, actor: Any) -> InspectionEvent:
+    """The staff member found in breach gives their account (情况说明), once; it stays with the record."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("请填写情况说明。")})
+    inspection = Inspection.objects.select_for_update().select_related("staff").get(pk=inspection.pk)
+    if inspection.staff is None or inspection.staff.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("只有被检查人本人可以提交情况说明。"))
+    if inspection.voided:
+        raise ValidationError(_("该检查记录已作废，无需说明。"))
+    if inspection.finding != Inspection.Finding.VIOLATION:
+        raise ValidationError(_("该检查结果为符合要求，无需说明。"))
+    if inspection.events.filter(verb=STATEMENT_VERB).exists():
+        raise ValidationError(_("您已提交过情况说明。"))
+    return InspectionEvent.objects.create(inspection=inspection, actor=actor, verb=STATEMENT_VERB, note=text[:2000])
 
 
 @transaction.atomic

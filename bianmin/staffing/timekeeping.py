@@ -2,9 +2,10 @@
 
 A working day expects presence through the center's office sessions, less any approved leave. Against that:
 - late: minutes between the start of the first expected session the staff member was present in and check-in;
-- early: minutes between check-out and the end of the last expected session they were present in;
-- absent: the share of the day (by session) in expected sessions they were not present in at all; a day whose
-  every expected session was missed is an absence (旷工), approved leave never is;
+- early: expected minutes (office sessions less approved leave) between check-out and the end of the day's expected
+  presence: any check-out before closing time without leave is leaving early (早退), even one in the lunch break;
+- absent: the share of the day (by session) in expected sessions they were not present in at all and did not leave
+  early from; a day whose every expected session was missed is an absence (旷工), approved leave never is;
 - overtime: presence in their rostered duty shifts (extended hours, weekend duty, notified days), all presence on a
   non-working day, and presence after closing on a working day when it lasts at least `OVERTIME_MIN_MINUTES`.
 A check-in without a check-out on a past day is flagged (未签退) and not guessed at. Times count in whole minutes.
@@ -208,17 +209,18 @@ def assess_day(facts: DayFacts) -> DayAssessment:
                 expected.append((piece, weight * ((piece[1] - piece[0]) / length)))
         # A check-in this very minute counts as attending the session it falls in.
         attended = [(span, w) for span, w in expected if presence and presence[0] < span[1] and presence[1] > span[0]]
+        left_at = facts.check_out if facts.check_out is not None and not missing_out and attended else None
         for span, w in expected:
             finished = span[1] <= facts.now
-            if (span, w) not in attended and finished:
+            left_before = left_at is not None and span[0] >= left_at  # counted as leaving early, not as absence
+            if (span, w) not in attended and finished and not left_before:
                 absent_days += w
         absent_days = _round_half(absent_days)
         if attended and facts.check_in is not None:
             first = attended[0][0]
             late = _minutes(facts.check_in - first[0])
-            if facts.check_out is not None and not missing_out:
-                last = attended[-1][0]
-                early = _minutes(last[1] - facts.check_out)
+            if left_at is not None:
+                early = _minutes(sum((_overlap(span, (left_at, span[1])) for span, _ in expected), dt.timedelta(0)))
         if is_today and facts.check_in is None:
             not_yet_in = any(span[0] <= facts.now for span, _ in expected)
 
@@ -294,7 +296,7 @@ def _short(label: str) -> str:
 @dataclass
 class MonthTotals:
     workdays: int = 0
-    present_days: int = 0
+    present_days: float = 0.0  # on a working day, the share not on leave and not absent; a day worked when off
     late_times: int = 0
     late_minutes: int = 0
     early_times: int = 0
@@ -318,7 +320,8 @@ def month_totals(days: Iterable[DayAssessment]) -> MonthTotals:
         if a.workday:
             totals.workdays += 1
         if a.present:
-            totals.present_days += 1
+            # Approved leave is leave, not attendance, even when the person checked in that day.
+            totals.present_days += max(0.0, 1 - a.leave_days - a.absent_days) if a.workday else 1
         if a.late:
             totals.late_times += 1
             totals.late_minutes += a.late_minutes

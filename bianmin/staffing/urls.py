@@ -30,6 +30,12 @@ urlpatterns = [
     path("staff/staffing/roster/<int:shift_id>/remove/", views.roster_remove, name="roster_remove"),
     path("staff/staffing/inspections/", views.inspection_list, name="inspection_list"),
     path("staff/staffing/inspections/new/", views.inspection_new, name="inspection_new"),
+    path("staff/staffing/inspections/mine/", views.my_inspections, name="my_inspections"),
+    path(
+        "staff/staffing/inspections/mine/<int:inspection_id>/statement/",
+        views.inspection_statement,
+        name="inspection_statement",
+    ),
     path("staff/staffing/inspections/<int:inspection_id>/", views.inspection_detail, name="inspection_detail"),
     path("staff/staffing/inspections/<int:inspection_id>/void/", views.inspection_void, name="inspection_void"),
     path("staff/staffing/inspections/<int:inspection_id>/photo/", views.inspection_photo, name="inspection_photo"),

@@ -31,6 +31,7 @@ from bianmin.staffing.forms import (
     LeaveRequestForm,
     LeaveReturnForm,
     ReasonForm,
+    StatementForm,
     default_period,
 )
 from bianmin.staffing.models import Inspection, Leave
@@ -629,3 +630,40 @@ def inspection_photo(request: HttpRequest, inspection_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- The staff member's own findings -------------------------------------------------------------------------
+
+
+@staff_required()
+def my_inspections(request: HttpRequest) -> HttpResponse:
+    """The discipline findings about oneself (as one sees one's own accountability records), with a statement."""
+    staff = _own_staff(request)
+    return render(request, "staffing/my_inspections.html", _my_inspections_context(staff))
+
+
+def _my_inspections_context(staff: Staff, **forms_: Any) -> dict[str, Any]:
+    rows = []
+    for inspection in selectors.own_inspections(staff=staff):
+        statement = next((e for e in inspection.events.all() if e.verb == services.STATEMENT_VERB), None)
+        form = forms_.get(f"form_{inspection.pk}") or StatementForm(prefix=f"s{inspection.pk}")
+        rows.append({"inspection": inspection, "statement": statement, "form": form})
+    return {"staff": staff, "rows": rows}
+
+
+@require_POST
+@staff_required()
+def inspection_statement(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    staff = _own_staff(request)
+    inspection = selectors.own_inspection(user=request.user, inspection_id=inspection_id)
+    form = StatementForm(request.POST, prefix=f"s{inspection.pk}")
+    if form.is_valid():
+        try:
+            services.inspection_statement_add(inspection=inspection, text=form.cleaned_data["text"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("情况说明已提交。"))
+            return redirect(f"{reverse('staffing:my_inspections')}#inspection-{inspection.pk}")
+    context = _my_inspections_context(staff, **{f"form_{inspection.pk}": form})
+    return render(request, "staffing/my_inspections.html", context, status=400)

@@ -60,6 +60,19 @@ def test_a_window_task_is_told_to_everyone_on_the_window():
     assert not selectors.is_responsible(user=office.other.user, task=task)
 
 
+def test_a_task_for_a_window_and_a_person_is_that_persons_not_the_b_posts():
+    office = Office()
+
+    task = make_task(office, responsible_staff=office.clerk_a, responsible_window=office.window)
+
+    assert messages_to(office.clerk_a, "task_assigned") == [Channel.IN_APP, Channel.SMS]
+    assert messages_to(office.clerk_b) == []
+    assert selectors.is_responsible(user=office.clerk_a.user, task=task)
+    assert not selectors.is_responsible(user=office.clerk_b.user, task=task)
+    assert list(selectors.my_tasks(user=office.clerk_a.user)) == [task]
+    assert list(selectors.my_tasks(user=office.clerk_b.user)) == []
+
+
 def test_calendar_days_and_a_date():
     office = Office()
 

@@ -207,6 +207,61 @@ def test_an_approved_leave_tells_the_b_post_who_covers(world, django_capture_on_
     assert "2号窗口" in message.body
 
 
+def test_withdrawing_approved_leave_tells_the_b_post_the_cover_is_cancelled(world, django_capture_on_commit_callbacks):
+    from bianmin.staffing.services import leave_approve, leave_request, leave_withdraw
+
+    start = at(2026, 3, 16, 9)
+    leave = leave_request(
+        staff=world.clerk,
+        kind="personal",
+        start=start,
+        end=start + dt.timedelta(hours=8),
+        reason="家中有事",
+        actor=world.clerk.user,
+        now=at(2026, 3, 9, 10),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        leave_approve(leave=leave, actor=world.director.user, now=at(2026, 3, 9, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        leave_withdraw(leave=leave, actor=world.clerk.user, now=at(2026, 3, 10, 9))
+
+    cancelled = Notification.objects.get(recipient_user=world.colleague.user, template="leave_cover_cancelled")
+    assert world.clerk.name in cancelled.body
+    assert "取消" in cancelled.title
+    assert Notification.objects.filter(recipient_user=world.colleague.user).count() == 2
+
+
+def test_withdrawing_a_request_never_approved_tells_nobody(world, django_capture_on_commit_callbacks):
+    from bianmin.staffing.services import leave_request, leave_withdraw
+
+    start = at(2026, 3, 16, 9)
+    leave = leave_request(
+        staff=world.clerk, kind="personal", start=start, end=start + dt.timedelta(hours=8), reason="家中有事",
+        actor=world.clerk.user, now=at(2026, 3, 9, 10),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        leave_withdraw(leave=leave, actor=world.clerk.user, now=at(2026, 3, 10, 9))
+
+    assert not Notification.objects.filter(recipient_user=world.colleague.user).exists()
+
+
+def test_a_staff_member_found_in_breach_is_told_in_app(world, django_capture_on_commit_callbacks):
+    from bianmin.staffing.models import Inspection
+    from bianmin.staffing.services import inspection_record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = inspection_record(
+            center=world.center, inspected_at=at(2026, 3, 9, 10), rule=Inspection.Rule.DRESS,
+            finding=Inspection.Finding.VIOLATION, actor=world.director.user, place="办事大厅", staff=world.clerk,
+            note="未佩戴胸卡", now=at(2026, 3, 9, 11),
+        )  # fmt: skip
+
+    [message] = Notification.objects.filter(recipient_user=world.clerk.user)
+    assert message.template == "inspection_violation"
+    assert "统一服装" in message.body
+    assert message.url == f"{reverse('staffing:my_inspections')}#inspection-{inspection.pk}"
+
+
 # --- staff reminders ---
 
 

@@ -106,3 +106,39 @@ def test_calendar_form_errors_are_shown_in_chinese(hall):
 
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
+
+
+def test_the_replacement_picker_offers_only_people_who_can_take_the_post(hall):
+    from bianmin.org.tests.factories import community
+
+    director = staff_user(Role.DIRECTOR, hall["center"])
+    outsider = StaffFactory.create(org_unit=community(hall["center"]), name="红达社区")
+    free = StaffFactory.create(org_unit=hall["center"], name="赵自由")
+    client = Client()
+    client.force_login(director.user)
+
+    page = client.get(f"/staff/windows/{hall['w1'].pk}/?replace={hall['a1'].pk}")
+
+    assert page.status_code == 200
+    offered = {s.name for s in page.context["form"].fields["new_staff"].queryset}
+    assert free.name in offered
+    assert outsider.name not in offered  # a community account
+    assert "康梦婷" not in offered  # the B post of this window
+    assert "何春燕" not in offered  # already A of window 2
+    assert "李晓宁" not in offered  # the holder
+    assert outsider.name not in page.content.decode()
+
+
+def test_making_the_b_post_also_the_a_post_is_refused_with_a_chinese_message(hall):
+    director = staff_user(Role.DIRECTOR, hall["center"])
+    b_holder = Post.objects.get(window=hall["w1"], kind="B").staff
+    client = Client()
+    client.force_login(director.user)
+
+    response = client.post(
+        f"/staff/windows/{hall['w1'].pk}/",
+        {"post": hall["a1"].pk, "new_staff": b_holder.pk, "on": timezone.localdate().isoformat(), "reason": "调整"},
+    )
+
+    assert response.status_code == 400
+    assert Post.objects.filter(window=hall["w1"]).count() == 2

@@ -101,3 +101,61 @@ def test_a_record_naming_nobody_needs_the_responsible_staff_to_be_decided() -> N
         record=record, sanction="criticism", reason="空岗属实", actor=director.user, staff=worker
     )
     assert (decided.staff, decided.status) == (worker, Accountability.Status.DECIDED)
+
+
+def _unmanned_window_complaint():
+    """A at 2 号窗口 on approved leave all day; B never came: at 10:00 nobody was on duty. The complainant picked A
+    from the staff board."""
+    from bianmin.staffing.tests.factories import DAY, LeaveFactory, at, staffed_window
+
+    w = staffed_window()
+    LeaveFactory.create(staff=w.a)
+    inspector = staff_user(Role.INSPECTOR, w.center)
+    complaint = services.complaint_file(
+        center=w.center, window=w.window, staff=w.a, content="窗口没人，推诿扯皮", now=at(DAY, "10:00")
+    )
+    services.complaint_assign(complaint=complaint, inspector=inspector, actor=inspector.user)
+    return w, inspector, complaint
+
+
+def test_a_founded_complaint_never_names_a_person_on_approved_leave() -> None:
+    w, inspector, complaint = _unmanned_window_complaint()
+
+    proposal = accountability.complaint_proposal(complaint)
+    assert (proposal.staff, proposal.violation, proposal.unmanned) == ([w.b], "no_cover", True)
+
+    services.complaint_decide(complaint=complaint, finding="founded", evidence="监控显示无人", actor=inspector.user)
+
+    record = Accountability.objects.get()
+    assert (record.staff, record.violation) == (w.b, Accountability.Violation.NO_COVER)
+    assert record.evidence == [{"kind": "complaint", "id": complaint.pk, "label": complaint.number}]
+
+
+def test_the_inspector_chooses_the_person_and_the_violation_but_not_someone_on_leave() -> None:
+    w, inspector, complaint = _unmanned_window_complaint()
+    with pytest.raises(ValidationError) as exc:
+        services.complaint_decide(
+            complaint=complaint, finding="founded", evidence="属实", actor=inspector.user, responsible=w.a,
+            violation="buck_passing",
+        )  # fmt: skip
+    assert "正在休假" in str(exc.value)
+    assert not Accountability.objects.exists()
+    other = staff_user(Role.WINDOW, w.center)
+
+    services.complaint_decide(
+        complaint=complaint, finding="founded", evidence="属实", actor=inspector.user, responsible=other,
+        violation="staff_rules",
+    )  # fmt: skip
+
+    record = Accountability.objects.get()
+    assert (record.staff, record.violation) == (other, Accountability.Violation.STAFF_RULES)
+
+
+def test_the_sweep_also_proposes_from_the_roster_not_the_person_on_leave() -> None:
+    w, inspector, complaint = _unmanned_window_complaint()
+    services.complaint_decide(complaint=complaint, finding="founded", evidence="属实", actor=inspector.user)
+    Accountability.objects.all().delete()
+
+    assert accountability.accountability_sweep() >= 1
+
+    assert Accountability.objects.get(source_kind="complaint").staff == w.b

@@ -306,3 +306,37 @@ def test_only_the_named_staff_member_may_appeal(login, world, inspector) -> None
     assert login(world.clerk).post(url, {"reason": "当时系统故障"}).status_code == 302
     record.refresh_from_db()
     assert record.status == Accountability.Status.APPEALED
+
+
+def test_the_finding_form_proposes_from_the_roster_and_leaves_out_people_on_leave(login) -> None:
+    from bianmin.oversight.tests.test_accountability import _unmanned_window_complaint
+
+    w, inspector, complaint = _unmanned_window_complaint()
+    client = login(inspector)
+
+    page = client.get(reverse("oversight:complaint_detail", args=[complaint.pk]))
+
+    form = page.context["decide_form"]
+    offered = list(form.fields["responsible"].queryset)
+    assert offered[0] == w.b
+    assert w.a not in offered
+    assert form["responsible"].initial == w.b.pk
+    assert form["violation"].initial == "no_cover"
+    assert "系统建议" in page.content.decode()
+
+    response = client.post(
+        reverse("oversight:complaint_decide", args=[complaint.pk]),
+        {"finding": "founded", "evidence": "监控显示无人", "responsible": w.a.pk, "violation": "buck_passing"},
+    )
+    assert response.status_code == 400
+    assert not Accountability.objects.exists()
+
+    response = client.post(
+        reverse("oversight:complaint_decide", args=[complaint.pk]),
+        {"finding": "founded", "evidence": "监控显示无人", "responsible": w.b.pk, "violation": "no_cover"},
+    )
+    assert response.status_code == 302
+    record = Accountability.objects.get()
+    assert (record.staff, record.violation) == (w.b, "no_cover")
+    detail = client.get(reverse("oversight:accountability_detail", args=[record.pk])).content.decode()
+    assert reverse("oversight:complaint_detail", args=[complaint.pk]) in detail

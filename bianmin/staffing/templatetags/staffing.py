@@ -59,6 +59,7 @@ VERB_LABELS = {
     "acknowledge": _("处置"),
     "record": _("登记"),
     "void": _("作废"),
+    "statement": _("被检查人情况说明"),
 }
 
 

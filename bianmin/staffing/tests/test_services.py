@@ -18,6 +18,7 @@ from bianmin.staffing.services import (
     duty_shift_add,
     duty_shift_remove,
     inspection_record,
+    inspection_statement_add,
     inspection_void,
     leave_approve,
     leave_refuse,
@@ -456,6 +457,43 @@ def test_inspection_records_rule_finding_and_note():
     inspection = _inspect(w, inspector)
     assert (inspection.rule, inspection.finding, inspection.where) == ("r4_dress", "violation", str(w.window))
     assert inspection.events.get().verb == "record"
+
+
+def test_a_violation_tells_the_staff_member_and_a_compliant_check_does_not(
+    settings, django_capture_on_commit_callbacks
+):
+    w = staffed_window()
+    inspector = staff_user(Role.INSPECTOR, w.center)
+    settings.BIANMIN_STAFFING_LISTENERS = ["bianmin.staffing.tests.test_services.record_call"]
+    RECORDED.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        breach = _inspect(w, inspector)
+        _inspect(w, inspector, finding=Inspection.Finding.COMPLIANT, note="", staff=w.b)
+
+    assert [(c["kind"], c["inspection"]) for c in RECORDED] == [("inspection_violation", breach)]
+
+
+def test_the_staff_member_found_in_breach_adds_one_statement():
+    w = staffed_window()
+    inspector = staff_user(Role.INSPECTOR, w.center)
+    inspection = _inspect(w, inspector)
+    with pytest.raises(ValidationError, match="只有被检查人本人"):
+        inspection_statement_add(inspection=inspection, text="当时在更换工装", actor=w.b.user)
+    with pytest.raises(ValidationError, match="请填写情况说明"):
+        inspection_statement_add(inspection=inspection, text="  ", actor=w.a.user)
+
+    inspection_statement_add(inspection=inspection, text="胸卡当日遗失，已补办", actor=w.a.user)
+
+    assert [(e.verb, e.note, e.actor) for e in inspection.events.all()] == [
+        ("record", "未佩戴胸卡", inspector.user),
+        ("statement", "胸卡当日遗失，已补办", w.a.user),
+    ]
+    with pytest.raises(ValidationError, match="已提交过"):
+        inspection_statement_add(inspection=inspection, text="补充", actor=w.a.user)
+    compliant = _inspect(w, inspector, finding=Inspection.Finding.COMPLIANT, note="")
+    with pytest.raises(ValidationError, match="无需说明"):
+        inspection_statement_add(inspection=compliant, text="说明", actor=w.a.user)
 
 
 def test_inspection_with_photo_only(tmp_path, settings):

@@ -56,6 +56,48 @@ def test_early_departure():
     assert a.mark == "早"
 
 
+def test_checking_out_in_the_lunch_break_without_leave_is_leaving_early_not_a_clean_day():
+    a = assess_day(facts(check_in=at(TUESDAY, "08:55"), check_out=at(TUESDAY, "12:30")))
+    assert a.early
+    assert a.early_minutes == 4 * 60  # the whole afternoon session
+    assert a.absent_days == 0  # counted once, as leaving early
+    assert a.mark == "早"
+
+
+def test_checking_out_before_closing_today_is_flagged_at_once():
+    a = assess_day(facts(now=at(TUESDAY, "12:35"), check_in=at(TUESDAY, "08:55"), check_out=at(TUESDAY, "12:30")))
+    assert a.early_minutes == 4 * 60
+    assert a.mark == "早"
+
+
+def test_checking_out_at_the_start_of_afternoon_leave_is_not_early():
+    leave = LeaveSpan(at(TUESDAY, "13:30"), at(TUESDAY, "17:30"), "事假")
+    a = assess_day(facts(leaves=[leave], check_in=at(TUESDAY, "08:55"), check_out=at(TUESDAY, "12:00")))
+    assert a.early_minutes == 0
+    assert a.mark == "事√"
+
+
+def test_a_day_of_approved_leave_is_not_counted_as_present_in_the_month():
+    leave = LeaveSpan(at(TUESDAY, "09:00"), at(TUESDAY, "17:30"), "病假")
+    half = LeaveSpan(at(dt.date(2026, 3, 11), "13:30"), at(dt.date(2026, 3, 11), "17:30"), "事假")
+    days = [
+        assess_day(facts(leaves=[leave], check_in=at(TUESDAY, "08:50"), check_out=at(TUESDAY, "09:10"))),
+        assess_day(
+            facts(
+                day=dt.date(2026, 3, 11),
+                leaves=[half],
+                check_in=at(dt.date(2026, 3, 11), "08:50"),
+                check_out=at(dt.date(2026, 3, 11), "12:00"),
+            )
+        ),
+    ]
+    totals = month_totals(days)
+    assert totals.workdays == 2
+    assert totals.leave_days == 1.5
+    assert totals.present_days == 0.5
+    assert totals.present_days + totals.leave_days + totals.absent_days == totals.workdays
+
+
 def test_no_check_in_on_a_past_working_day_is_absence():
     a = assess_day(facts())
     assert a.absent

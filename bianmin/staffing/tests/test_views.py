@@ -539,6 +539,44 @@ def test_only_inspectors_and_directors_record_inspections(clock):
     assert login(staff_user(Role.DIRECTOR, w.center)).get("/staff/staffing/inspections/new/").status_code == 200
 
 
+def test_a_staff_member_sees_their_own_findings_and_adds_a_statement(clock):
+    from bianmin.staffing.services import inspection_record
+
+    w = staffed_window()
+    inspector = staff_user(Role.INSPECTOR, w.center)
+    mine = inspection_record(
+        center=w.center, inspected_at=at(DAY, "10:15"), rule=Inspection.Rule.DRESS,
+        finding=Inspection.Finding.VIOLATION, actor=inspector.user, window=w.window, staff=w.a, note="未佩戴胸卡",
+        now=at(DAY, "11:00"),
+    )  # fmt: skip
+    theirs = inspection_record(
+        center=w.center, inspected_at=at(DAY, "10:20"), rule=Inspection.Rule.CONDUCT,
+        finding=Inspection.Finding.VIOLATION, actor=inspector.user, window=w.window, staff=w.b, note="玩手机",
+        now=at(DAY, "11:00"),
+    )  # fmt: skip
+    client = login(w.a)
+
+    page = client.get("/staff/staffing/inspections/mine/").content.decode()
+    assert "未佩戴胸卡" in page
+    assert "玩手机" not in page
+    assert (
+        client.post(f"/staff/staffing/inspections/mine/{theirs.pk}/statement/", {f"s{theirs.pk}-text": "x"}).status_code
+        == 404
+    )
+    empty = client.post(f"/staff/staffing/inspections/mine/{mine.pk}/statement/", {f"s{mine.pk}-text": " "})
+    assert empty.status_code == 400
+    assert "这个字段是必填项" in empty.content.decode() or "必填" in empty.content.decode()
+
+    done = client.post(f"/staff/staffing/inspections/mine/{mine.pk}/statement/", {f"s{mine.pk}-text": "胸卡遗失已补办"})
+
+    assert done.status_code == 302
+    assert "胸卡遗失已补办" in client.get("/staff/staffing/inspections/mine/").content.decode()
+    director = staff_user(Role.DIRECTOR, w.center)
+    detail = login(director).get(f"/staff/staffing/inspections/{mine.pk}/").content.decode()
+    assert "被检查人情况说明" in detail
+    assert "胸卡遗失已补办" in detail
+
+
 # --- command -----------------------------------------------------------------------------------------------------
 
 
