@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from bianmin.api.tests.factories import token_for
 from bianmin.cases import access
 from bianmin.cases.models import Status
 from bianmin.cases.services import (
@@ -87,24 +86,3 @@ def test_the_case_page_shows_the_handler_the_forms_and_the_clerk_a_read_only_pag
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
-
-
-def test_the_rest_api_follows_the_same_rule(world, clock):
-    from bianmin.api.tests.conftest import ApiClient
-
-    case = handed_to_handler(world)
-    clerk = ApiClient(token_for(world.clerk.user)[1])
-    handler = ApiClient(token_for(world.handler.user)[1])
-
-    refused = clerk.post(f"/api/v1/cases/{case.number}/start", {})
-    assert refused.status_code == 403
-    assert "只能查看" in refused.json()["message"]
-    assert handler.post(f"/api/v1/cases/{case.number}/start", {}).json()["status"] == "in_progress"
-
-
-def test_the_role_lists_are_one(world):
-    from bianmin.api.routes import cases as api_cases
-    from bianmin.cases import views
-
-    assert vars(api_cases)["HANDLING_ROLES"] is access.HANDLING_ROLES
-    assert vars(views)["HANDLING_ROLES"] is access.HANDLING_ROLES

@@ -41,7 +41,7 @@ def _date_fields() -> list[tuple[str, forms.Field]]:
 def test_the_project_has_date_fields_to_check():
     names = [name for name, _field in _date_fields()]
     assert "bianmin.cases.forms.DecisionForm.supplement_due" in names
-    assert "bianmin.core.forms.CalendarDayForm.day" in names
+    assert "bianmin.web.forms.CalendarDayForm.day" in names
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
