@@ -167,8 +167,11 @@ LOGGING = {
 BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute_due"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
-# Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.
+# Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded, and with
+# visit= when a home visit is requested or its staff are sent.
 BIANMIN_HALL_LISTENERS: list[str] = ["bianmin.notify.hall_listener.on_hall_event"]
+# Called after commit with kind= and petition= when a letter or visit (来信来访) is given to a handler.
+BIANMIN_PETITION_LISTENERS: list[str] = ["bianmin.notify.petition_listener.on_petition_event"]
 # Cards other apps add to the director's case board (cases:director), as template names.
 BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["notify/_director_tasks_panel.html"]
 # Called after commit with kind= and the facts when cases records them (accepted, supplement requested, completed,

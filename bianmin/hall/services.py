@@ -748,8 +748,10 @@ def ticket_transfer(*, ticket: Ticket, to_window: Window, actor: Any, note: str 
 # --- Home visits ----------------------------------------------------------------------------------------------
 
 
-def _visit_event(visit: HomeVisit, verb: str, actor: Any, frm: str, to: str, note: str = "", **data: Any) -> None:
-    HomeVisitEvent.objects.create(
+def _visit_event(
+    visit: HomeVisit, verb: str, actor: Any, frm: str, to: str, note: str = "", **data: Any
+) -> HomeVisitEvent:
+    return HomeVisitEvent.objects.create(
         visit=visit, actor=_actor(actor), verb=verb, from_state=frm, to_state=to, note=note, data=data
     )
 
@@ -816,7 +818,9 @@ def home_visit_request(
         reason=reason,
         reason_detail=reason_detail.strip(),
     )
-    _visit_event(visit, "request", actor, "", HomeVisit.Status.REQUESTED, channel=channel)
+    event = _visit_event(visit, "request", actor, "", HomeVisit.Status.REQUESTED, channel=channel)
+    # Whoever arranges visits (the center's directors) learns of a new request, from the public page or a desk.
+    notify("home_visit_requested", visit=visit, event=event)
     return visit
 
 
@@ -840,7 +844,7 @@ def home_visit_assign(
     visit.scheduled_at = scheduled_at
     visit.save(update_fields=["status", "scheduled_at"])
     visit.assignees.set(assignees)
-    _visit_event(
+    event = _visit_event(
         visit,
         "assign" if previous == HomeVisit.Status.REQUESTED else "reschedule",
         actor,
@@ -850,6 +854,8 @@ def home_visit_assign(
         staff=[s.name for s in assignees],
         scheduled_at=scheduled_at.isoformat(),
     )
+    # Each person sent is told where, when and for what; a new arrangement tells them again.
+    notify("home_visit_assigned", visit=visit, assignees=list(assignees), event=event)
     return visit
 
 
