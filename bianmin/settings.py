@@ -187,6 +187,8 @@ BIANMIN_CASE_REMINDER_SMS = env_bool("CASE_REMINDER_SMS", False)
 # Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
 # rating invitations).
 BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+# Records an intake can start from, above cases (the hall's home visits): prefill the applicant, link the case back.
+BIANMIN_INTAKE_SOURCES: list[str] = ["bianmin.hall.intake.HOME_VISIT_INTAKE"]
 # Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
 BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
 # Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.cases import forms, selectors, services
+from bianmin.cases import forms, intake_sources, selectors, services
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_paragraphs, render_pdf
@@ -173,6 +173,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
                 for k, v in (
                     ("inquiry", inquiry_id if inquiry_id.isdigit() else ""),
                     ("applicant_name", request.GET.get("applicant_name", "")[:100]),
+                    *intake_sources.carried(request).items(),
                 )
                 if v
             }
@@ -234,6 +235,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                     _errors_into(form, exc)
                 else:
                     _link_inquiry(request, case)
+                    _tell_sources(request, case)
                     messages.success(request, _intake_message(case))
                     return redirect("cases:detail", number=case.number)
             status = 400
@@ -271,7 +273,19 @@ def _prefill(request: HttpRequest, center: Any) -> dict[str, str]:
         inquiry = Inquiry.objects.filter(pk=int(raw), center_id=center.pk).only("visitor_name").first()
         if inquiry is not None and inquiry.visitor_name:
             name = inquiry.visitor_name
-    return {"applicant_name": name} if name else {}
+    initial = {"applicant_name": name} if name else {}
+    if request.method == "GET":  # a posted form is bound: the initial values are not shown again
+        # The record the intake starts from (a home visit, ...) knows more: the applicant's name and phone.
+        initial.update(intake_sources.prefill(request, center))
+    return initial
+
+
+def _tell_sources(request: HttpRequest, case: Case) -> None:
+    """The record the intake started from now points at this case (settings.BIANMIN_INTAKE_SOURCES)."""
+    try:
+        intake_sources.accepted(request, case)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
 
 
 def _link_inquiry(request: HttpRequest, case: Case) -> None:

@@ -880,16 +880,19 @@ def home_visit_record(
         raise ValidationError({"outcome_note": _("请填写结果说明。")})
     case = None
     if outcome == HomeVisit.Outcome.CASE_STARTED:
-        if not case_number.strip():
+        if case_number.strip():
+            case = _case_of_center(visit.center, case_number)
+        elif visit.case is not None:  # accepted from the visit ("受理" on its page): already linked
+            case = visit.case
+        else:
             raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
-        case = _case_of_center(visit.center, case_number)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("实际上门时间不能晚于当前时间。")})
     visit.status = HomeVisit.Status.DONE
     visit.outcome = outcome
     visit.outcome_note = note.strip()
     visit.visited_at = visited_at
-    visit.case = case
+    visit.case = case or visit.case  # a case accepted from the visit stays linked, whatever the outcome says
     visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case"])
     if case is not None:
         case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
@@ -903,6 +906,29 @@ def home_visit_record(
         outcome=outcome,
         case_number=case.number if case else "",
     )
+    return visit
+
+
+@transaction.atomic
+def home_visit_link_case(*, visit: HomeVisit, case: Case, actor: Any) -> HomeVisit:
+    """The case accepted from the visit's "受理" (intake prefilled from the visit): the visit points at the case,
+    and the case records it was received at home."""
+    visit = HomeVisit.objects.select_for_update(of=("self",)).select_related("center").get(pk=visit.pk)
+    if visit.status != HomeVisit.Status.SCHEDULED:
+        raise ValidationError(
+            _("上门服务%(number)s%(status)s，未与办件关联。")
+            % {"number": visit.number, "status": visit.get_status_display()}
+        )
+    if not case.center.path.startswith(visit.center.path):
+        raise ValidationError(_("办件不属于本中心，未与上门服务关联。"))
+    if visit.case_id is not None and visit.case_id != case.pk:
+        raise ValidationError(
+            _("上门服务%(number)s已关联办件，未再关联办件%(case)s。") % {"number": visit.number, "case": case.number}
+        )
+    visit.case = case
+    visit.save(update_fields=["case"])
+    case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
+    _visit_event(visit, "link_case", actor, visit.status, visit.status, case_number=case.number)
     return visit
 
 
