@@ -30,7 +30,7 @@ def _assigned(petition: Any, handler: Any, event: Any) -> None:
         context={
             "petition_number": petition.number,
             "person": petition.person_name,
-            "summary": petition.content[:60],
+            "summary": petition.content[:60].rstrip("。.；;，, \n"),  # the message adds its own full stop
             "due_at": petition.due_at,
         },
         recipient_user=handler.user,

@@ -23,6 +23,7 @@ def test_assigning_a_letter_tells_the_handler_in_app_and_a_reassignment_tells_th
     assert petition.number in sent.body
     assert "王秀兰" in sent.body
     assert "路灯损坏" in sent.body
+    assert "。。" not in sent.body
     assert sent.url == reverse("petitions:detail", args=[petition.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
