@@ -149,7 +149,7 @@ def test_a_public_home_visit_request_tells_the_centers_directors_in_app(django_c
     assert set(sent.values_list("recipient_user", flat=True)) == {h.director.user.pk, second.user.pk}
     assert elsewhere.director.user.pk not in set(sent.values_list("recipient_user", flat=True))
     assert {n.channel for n in sent} == {Channel.IN_APP}
-    message = sent.first()
+    message = sent.get(recipient_user=h.director.user)
     assert visit.number in message.body
     assert "宏达小区 5 号楼" in message.body
     assert "网上申请" in message.body
@@ -177,7 +177,7 @@ def test_scheduling_a_home_visit_tells_each_staff_member_sent_and_again_when_res
         )
     sent = Notification.objects.filter(template="home_visit_assigned")
     assert set(sent.values_list("recipient_user", flat=True)) == {h.clerks[1].user.pk, h.clerks[2].user.pk}
-    body = sent.first().body
+    body = sent.get(recipient_user=h.clerks[1].user).body
     assert f"{timezone.localtime(when):%Y年%m月%d日 %H:%M}" in body
     assert "宏达小区 5 号楼" in body
     assert "高龄津贴资格认证" in body
