@@ -186,8 +186,11 @@ BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute
 BIANMIN_CALENDAR_EVENT_LISTENERS: list[str] = ["bianmin.hall.services.appointments_follow_calendar"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
 BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
-# Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded.
+# Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded, and with
+# visit= when a home visit is requested or its staff are sent.
 BIANMIN_HALL_LISTENERS: list[str] = ["bianmin.notify.hall_listener.on_hall_event"]
+# Called after commit with kind= and petition= when a letter or visit (来信来访) is given to a handler.
+BIANMIN_PETITION_LISTENERS: list[str] = ["bianmin.notify.petition_listener.on_petition_event"]
 # Cards other apps add to the director's case board (cases:director), as template names.
 BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["assignments/_director_tasks_panel.html"]
 # Called after commit with kind= and the facts when cases records them (accepted, supplement requested, completed,
@@ -206,9 +209,9 @@ BIANMIN_ASSIGNMENT_LISTENERS: list[str] = ["bianmin.notify.assignment_listener.o
 # Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
 # rating invitations).
 BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
-# Records of apps above cases that start an intake: query parameter → module with prefill(center=, value=) and
-# link(case=, value=, actor=) (the front desk's first-inquiry record: `?inquiry=<pk>`).
-BIANMIN_INTAKE_ORIGINS: dict[str, str] = {"inquiry": "bianmin.frontdesk.intake"}
+# Records an intake can start from, above cases (the front desk's first-inquiry records, the hall's home visits):
+# prefill the applicant, link the record to the case (see bianmin/cases/intake_sources.py).
+BIANMIN_INTAKE_SOURCES: list[str] = ["bianmin.frontdesk.intake.INQUIRY_INTAKE", "bianmin.hall.intake.HOME_VISIT_INTAKE"]
 # Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
 BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
 # Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.cases import access, forms, selectors, services
+from bianmin.cases import access, forms, intake_sources, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
@@ -158,16 +157,16 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     center = _center_or_404(request)
     query = request.GET.get("q", "")[:50]
     items = selectors.intake_items(center=center, query=query)
-    origins = {param: value for param, _origin, value in _origins(request)}
+    carried = intake_sources.carried(request)
     name = request.GET.get("applicant_name", "")[:100]
     context = {
         "center": center,
         "items": items,
         "q": query,
         "referrals": selectors.referrals(user=request.user),
-        "origin_fields": sorted(origins.items()),
+        "origin_fields": sorted(carried.items()),
         # Carried into each item's intake link: the record that started the intake and the name to prefill.
-        "carry": urlencode({**origins, **({"applicant_name": name} if name else {})}),
+        "carry": urlencode({**carried, **({"applicant_name": name} if name else {})}),
     }
     if _htmx(request):
         return render(request, "cases/intake_start.html#item_list", context)
@@ -225,7 +224,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_into(form, exc)
                 else:
-                    _link_origins(request, case)
+                    _tell_sources(request, case)
                     messages.success(request, _intake_message(case))
                     return redirect("cases:detail", number=case.number)
             status = 400
@@ -252,35 +251,22 @@ def _with_decision(data: Any, proposal: str) -> Any:
     return data
 
 
-def _origins(request: HttpRequest) -> list[tuple[str, Any, str]]:
-    """The records of other apps that started this intake: settings.BIANMIN_INTAKE_ORIGINS maps a query parameter
-    (`?inquiry=<pk>` from the front desk) to a module of the app above with `prefill(center=, value=)` and
-    `link(case=, value=, actor=)`, so cases never imports them. Returns (parameter, module, value) for each one the
-    request carries."""
-    found = []
-    for param, path in settings.BIANMIN_INTAKE_ORIGINS.items():
-        value = request.GET.get(param, "")
-        if value.isdigit():
-            found.append((param, import_module(path), value))
-    return found
-
-
 def _prefill(request: HttpRequest, center: Any) -> dict[str, str]:
-    """What the hall already knows: the applicant's name from the record that started the intake (a first-inquiry
-    record) or from the called queue ticket (`?applicant_name=`)."""
+    """What the hall already knows: the applicant's name from the called queue ticket (`?applicant_name=`), and what
+    the record the intake starts from knows (a first-inquiry record, a home visit: settings.BIANMIN_INTAKE_SOURCES)."""
     name = request.GET.get("applicant_name", "")[:100]
     initial = {"applicant_name": name} if name else {}
-    for _param, origin, value in _origins(request):
-        initial.update(origin.prefill(center=center, value=value))
+    if request.method == "GET":  # a posted form is bound: the initial values are not shown again
+        initial.update(intake_sources.prefill(request, center))
     return initial
 
 
-def _link_origins(request: HttpRequest, case: Case) -> None:
-    """The record that started the intake now points at the new case (e.g. the first-inquiry record)."""
-    for _param, origin, value in _origins(request):
-        warning = origin.link(case=case, value=value, actor=request.user)
-        if warning:
-            messages.warning(request, warning)
+def _tell_sources(request: HttpRequest, case: Case) -> None:
+    """The record the intake started from now points at this case (settings.BIANMIN_INTAKE_SOURCES)."""
+    try:
+        intake_sources.accepted(request, case)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
 
 
 def _do_intake(

@@ -828,8 +828,10 @@ def ticket_transfer(*, ticket: Ticket, to_window: Window, actor: Any, note: str 
 # --- Home visits ----------------------------------------------------------------------------------------------
 
 
-def _visit_event(visit: HomeVisit, verb: str, actor: Any, frm: str, to: str, note: str = "", **data: Any) -> None:
-    HomeVisitEvent.objects.create(
+def _visit_event(
+    visit: HomeVisit, verb: str, actor: Any, frm: str, to: str, note: str = "", **data: Any
+) -> HomeVisitEvent:
+    return HomeVisitEvent.objects.create(
         visit=visit, actor=_actor(actor), verb=verb, from_state=frm, to_state=to, note=note, data=data
     )
 
@@ -896,7 +898,9 @@ def home_visit_request(
         reason=reason,
         reason_detail=reason_detail.strip(),
     )
-    _visit_event(visit, "request", actor, "", HomeVisit.Status.REQUESTED, channel=channel)
+    event = _visit_event(visit, "request", actor, "", HomeVisit.Status.REQUESTED, channel=channel)
+    # Whoever arranges visits (the center's directors) learns of a new request, from the public page or a desk.
+    notify("home_visit_requested", visit=visit, event=event)
     return visit
 
 
@@ -920,7 +924,7 @@ def home_visit_assign(
     visit.scheduled_at = scheduled_at
     visit.save(update_fields=["status", "scheduled_at"])
     visit.assignees.set(assignees)
-    _visit_event(
+    event = _visit_event(
         visit,
         "assign" if previous == HomeVisit.Status.REQUESTED else "reschedule",
         actor,
@@ -930,6 +934,8 @@ def home_visit_assign(
         staff=[s.name for s in assignees],
         scheduled_at=scheduled_at.isoformat(),
     )
+    # Each person sent is told where, when and for what; a new arrangement tells them again.
+    notify("home_visit_assigned", visit=visit, assignees=list(assignees), event=event)
     return visit
 
 
@@ -954,16 +960,19 @@ def home_visit_record(
         raise ValidationError({"outcome_note": _("请填写结果说明。")})
     case = None
     if outcome == HomeVisit.Outcome.CASE_STARTED:
-        if not case_number.strip():
+        if case_number.strip():
+            case = _case_of_center(visit.center, case_number)
+        elif visit.case is not None:  # accepted from the visit ("受理" on its page): already linked
+            case = visit.case
+        else:
             raise ValidationError({"case_number": _("已受理转入办件的，请填写办件编号。")})
-        case = _case_of_center(visit.center, case_number)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("实际上门时间不能晚于当前时间。")})
     HOME_VISIT.move(visit, HomeVisit.Status.DONE, _("登记上门结果"))
     visit.outcome = outcome
     visit.outcome_note = note.strip()
     visit.visited_at = visited_at
-    visit.case = case
+    visit.case = case or visit.case  # a case accepted from the visit stays linked, whatever the outcome says
     visit.save(update_fields=["status", "outcome", "outcome_note", "visited_at", "case"])
     if case is not None:
         case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
@@ -977,6 +986,29 @@ def home_visit_record(
         outcome=outcome,
         case_number=case.number if case else "",
     )
+    return visit
+
+
+@transaction.atomic
+def home_visit_link_case(*, visit: HomeVisit, case: Case, actor: Any) -> HomeVisit:
+    """The case accepted from the visit's "受理" (intake prefilled from the visit): the visit points at the case,
+    and the case records it was received at home."""
+    visit = HomeVisit.objects.select_for_update(of=("self",)).select_related("center").get(pk=visit.pk)
+    if visit.status != HomeVisit.Status.SCHEDULED:
+        raise ValidationError(
+            _("上门服务%(number)s%(status)s，未与办件关联。")
+            % {"number": visit.number, "status": visit.get_status_display()}
+        )
+    if not case.center.path.startswith(visit.center.path):
+        raise ValidationError(_("办件不属于本中心，未与上门服务关联。"))
+    if visit.case_id is not None and visit.case_id != case.pk:
+        raise ValidationError(
+            _("上门服务%(number)s已关联办件，未再关联办件%(case)s。") % {"number": visit.number, "case": case.number}
+        )
+    visit.case = case
+    visit.save(update_fields=["case"])
+    case_mark_received_at_home(case=case, actor=actor, visit_number=visit.number)
+    _visit_event(visit, "link_case", actor, visit.status, visit.status, case_number=case.number)
     return visit
 
 

@@ -42,7 +42,7 @@ from bianmin.hall.forms import (
     RecordForm,
     TransferForm,
 )
-from bianmin.hall.intake import intake_url_for, progress_url_for
+from bianmin.hall.intake import intake_url_for, intake_url_for_visit, progress_url_for
 from bianmin.hall.models import Appointment, HomeVisit, ProxyCase, Ticket
 from bianmin.hall.workflow import PROXY
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
@@ -50,6 +50,8 @@ from bianmin.org.models import ExtendedHours, OrgUnit, Role, Window
 from bianmin.org.selectors import default_center
 
 HALL_STAFF = frozenset({Role.WINDOW, Role.DIRECTOR, Role.ADMIN})
+# Who accepts cases (the cases app's intake roles).
+INTAKE_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 15 * 60
 
@@ -889,7 +891,15 @@ def home_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         staff=selectors.staff_of_center(center=visit.center),
         initial={"assignees": list(visit.assignees.all()), "scheduled_at": visit.scheduled_at},
     )
-    record = RecordForm(request.POST if action == "record" else None, initial={"visited_at": timezone.localtime()})
+    record = RecordForm(
+        request.POST if action == "record" else None,
+        initial={"visited_at": timezone.localtime()}
+        | (
+            {"outcome": HomeVisit.Outcome.CASE_STARTED, "case_number": visit.case.number}
+            if visit.case is not None
+            else {}
+        ),
+    )
     cancel = ReasonForm(request.POST if action == "cancel" else None)
     status = 200
     if request.method == "POST":
@@ -940,6 +950,13 @@ def home_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel": cancel,
             "is_manager": is_manager,
             "can_record": is_manager or is_assignee,
+            # "受理" on the visit: the intake prefilled from it, for those sent (or the director) who accept cases.
+            "intake_url": intake_url_for_visit(visit)
+            if visit.status == HomeVisit.Status.SCHEDULED
+            and visit.case is None
+            and (is_manager or is_assignee)
+            and has_role(request.user, INTAKE_ROLES)
+            else None,
         },
         status=status,
     )

@@ -245,6 +245,24 @@ for _template in [
         _("{staff}已撤回请假（{start}至{end}），此前通知您的B岗顶岗安排取消。"),
     ),
     MessageTemplate(
+        "home_visit_requested",
+        STAFF,
+        _("上门服务待安排"),
+        _("收到上门服务申请{visit_number}（{channel}）：{name}，{address}，办理“{item}”。请安排上门人员和时间。"),
+    ),
+    MessageTemplate(
+        "home_visit_assigned",
+        STAFF,
+        _("上门服务安排"),
+        _("请您于{scheduled_at}上门服务（{visit_number}）：{name}，{address}，办理“{item}”。同行人员：{staff}。"),
+    ),
+    MessageTemplate(
+        "petition_assigned",
+        STAFF,
+        _("来信来访待办理"),
+        _("来信来访{petition_number}（{person}）已交由您承办：{summary}。请于{due_at}前办结并答复。"),
+    ),
+    MessageTemplate(
         "task_returned",
         STAFF,
         _("交办事项退回"),

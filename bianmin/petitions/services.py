@@ -28,6 +28,7 @@ from bianmin.petitions.models import (
     PetitionReply,
     PetitionSettings,
 )
+from bianmin.petitions.notifications import notify
 from bianmin.petitions.selectors import PHONE_INDEX_PURPOSE, eligible_handlers, settings_for
 from bianmin.petitions.workflow import PETITION
 
@@ -55,8 +56,8 @@ def _staff(actor: Any) -> Staff:
     return staff
 
 
-def _event(petition: Petition, actor: Any, verb: str, from_state: str, note: str = "", **data: Any) -> None:
-    PetitionEvent.objects.create(
+def _event(petition: Petition, actor: Any, verb: str, from_state: str, note: str = "", **data: Any) -> PetitionEvent:
+    return PetitionEvent.objects.create(
         petition=petition,
         actor=actor,
         verb=verb,
@@ -193,7 +194,8 @@ def petition_assign(*, petition: Petition, handler: Staff, actor: Any, note: str
     petition.assigned_at = timezone.now()
     PETITION.move(petition, S.ASSIGNED, _("分办"))
     petition.save(update_fields=["handler", "assigned_at", "status"])
-    _event(petition, actor, "petition_assign", before, note.strip(), handler=handler.name, previous=previous)
+    event = _event(petition, actor, "petition_assign", before, note.strip(), handler=handler.name, previous=previous)
+    notify("petition_assigned", petition=petition, handler=handler, event=event)
     return petition
 
 

@@ -1,10 +1,12 @@
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import staff_user
-from bianmin.staffing.models import AttendanceDay
+from bianmin.staffing import services, views
+from bianmin.staffing.models import AttendanceDay, UnmannedWindow
 from bianmin.staffing.tests.factories import staffed_window
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -47,3 +49,51 @@ def test_staff_checks_in_from_the_workbench_and_the_director_sees_the_board(live
     row = page.inner_text(f"#board-window-{w.window.number}")
     assert w.a.name in row
     page.screenshot(path=str(SHOTS / "staffing_board.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_board_refresh_keeps_what_the_director_is_typing(live_server, page, monkeypatch):
+    # given an open unmanned record on the board (the sweep is held still so the record stays open at any hour)
+    # and a board that refreshes every second
+    monkeypatch.setattr(views, "BOARD_POLL_SECONDS", 1)
+    monkeypatch.setattr(services, "unmanned_sweep", lambda *args, **kwargs: services.SweepResult())
+    w = staffed_window()
+    now = timezone.now()
+    UnmannedWindow.objects.create(window=w.window, center=w.center, started_at=now, detected_at=now)
+    director = staff_user(Role.DIRECTOR, w.center)
+    director.user.username = "chief"
+    director.user.save()
+    log_in(page, live_server.url, "chief")
+    page.goto(f"{live_server.url}/staff/staffing/board/?center={w.center.code}")
+    note = f"#board-window-{w.window.number} input[name=note]"
+    page.wait_for_selector(note)
+    polls = "window.__polls"
+    page.evaluate(
+        "() => { window.__polls = 0; document.addEventListener('htmx:beforeRequest',"
+        " (e) => { if (e.detail.elt.id === 'board') window.__polls++; }); }"
+    )
+
+    # when the director types a 处置说明 and refreshes fall due while the field has focus
+    page.click(note)
+    page.keyboard.type("已安排B岗李四顶岗")
+    page.wait_for_function(f"{polls} >= 2")
+
+    # then the text is still there, and the board says it is paused
+    assert page.input_value(note) == "已安排B岗李四顶岗"
+    assert page.is_visible("#board .poll-paused")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "staffing_board_typing.png"), full_page=True)
+
+    # and with the focus elsewhere the unsent text still holds the refresh
+    page.click("h1")
+    seen = page.evaluate(f"() => {polls}")
+    page.wait_for_function(f"{polls} >= {seen + 2}")
+    assert page.input_value(note) == "已安排B岗李四顶岗"
+
+    # once the field is emptied, refreshing resumes
+    page.fill(note, "")
+    page.click("h1")
+    with page.expect_response(lambda r: "/staff/staffing/board/" in r.url and r.request.headers.get("hx-request")):
+        pass
+    page.wait_for_selector("#board:not([data-poll-paused])")

@@ -2,12 +2,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from bianmin.hall import services
 from bianmin.hall.jobs import appointment_reminders
-from bianmin.hall.models import AppointmentEvent
+from bianmin.hall.models import AppointmentEvent, HomeVisit
 from bianmin.hall.tests.factories import NOW, hall, slot
 from bianmin.notify.models import Channel, Notification
+from bianmin.org.models import Role
+from bianmin.org.tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +150,74 @@ def test_a_booking_on_a_day_closed_by_notice_gets_one_sms_with_the_reason_and_th
     assert f"https://bianmin.example.gov.cn/hall/{h.center.code}/book/" in body
     assert sms.get().channel == Channel.SMS
     assert sms.get().phone == PHONE
+
+
+# --- Home visits (上门服务): the staff who arrange and who go are told ------------------------------------------
+
+
+def request_visit(h, **kwargs):
+    data = {
+        "center": h.center,
+        "channel": HomeVisit.Channel.ONLINE,
+        "name": "刘德福",
+        "phone": "13903716001",
+        "address": "宏达小区 5 号楼",
+        "reason": HomeVisit.Reason.ELDERLY,
+        "item_name": "高龄津贴资格认证",
+    }
+    data.update(kwargs)
+    return services.home_visit_request(**data)
+
+
+def test_a_public_home_visit_request_tells_the_centers_directors_in_app(django_capture_on_commit_callbacks):
+    h = hall()
+    second = staff_user(Role.DIRECTOR, h.center, name="副主任")
+    elsewhere = hall("C2")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = request_visit(h)
+
+    sent = Notification.objects.filter(template="home_visit_requested")
+    assert set(sent.values_list("recipient_user", flat=True)) == {h.director.user.pk, second.user.pk}
+    assert elsewhere.director.user.pk not in set(sent.values_list("recipient_user", flat=True))
+    assert {n.channel for n in sent} == {Channel.IN_APP}
+    message = sent.get(recipient_user=h.director.user)
+    assert visit.number in message.body
+    assert "宏达小区 5 号楼" in message.body
+    assert "网上申请" in message.body
+    assert message.url == reverse("hall:home_visit", args=[visit.pk])
+
+
+def test_a_director_who_registers_a_request_is_not_told_of_it(django_capture_on_commit_callbacks):
+    h = hall()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_visit(h, channel=HomeVisit.Channel.PHONE, actor=h.director.user)
+
+    assert not Notification.objects.filter(template="home_visit_requested").exists()
+
+
+def test_scheduling_a_home_visit_tells_each_staff_member_sent_and_again_when_rescheduled(
+    django_capture_on_commit_callbacks,
+):
+    h = hall()
+    visit = request_visit(h)
+    when = timezone.now() + dt.timedelta(days=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.home_visit_assign(
+            visit=visit, assignees=[h.clerks[1], h.clerks[2]], scheduled_at=when, actor=h.director.user
+        )
+    sent = Notification.objects.filter(template="home_visit_assigned")
+    assert set(sent.values_list("recipient_user", flat=True)) == {h.clerks[1].user.pk, h.clerks[2].user.pk}
+    body = sent.get(recipient_user=h.clerks[1].user).body
+    assert f"{timezone.localtime(when):%Y年%m月%d日 %H:%M}" in body
+    assert "宏达小区 5 号楼" in body
+    assert "高龄津贴资格认证" in body
+    assert "窗口1员、窗口2员" in body
+
+    later = when + dt.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.home_visit_assign(visit=visit, assignees=[h.clerks[3]], scheduled_at=later, actor=h.director.user)
+    again = Notification.objects.filter(template="home_visit_assigned", recipient_user=h.clerks[3].user)
+    assert again.count() == 1
+    assert f"{timezone.localtime(later):%Y年%m月%d日 %H:%M}" in again.get().body
