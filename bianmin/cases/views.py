@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from bianmin.cases import forms, selectors, services
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
-from bianmin.cases.notices import notice_paragraphs, render_pdf
+from bianmin.cases.notices import notice_sheet, render_pdf
 from bianmin.catalog.models import Mode
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
@@ -813,7 +813,7 @@ def notice_print(request: HttpRequest, number: str, notice_id: int) -> HttpRespo
     return render(
         request,
         "cases/notice_print.html",
-        {"notice": notice, "c": notice.content, "paragraphs": notice_paragraphs(notice), "qr": qr_svg(url), "url": url},
+        {"notice": notice, "sheet": notice_sheet(notice), "qr": qr_svg(url), "url": url},
     )
 
 
