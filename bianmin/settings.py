@@ -74,6 +74,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "bianmin.urls"
 
+# Every form renders through it: Chinese label colons and select placeholders (bianmin.core.forms.BoundField).
+FORM_RENDERER = "bianmin.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+DJANGO_EMPTY_LABEL = "---------"
+EMPTY_LABEL = _("请选择…")
+SENTENCE_ENDS = ":?.!：？。！"
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -12,6 +20,34 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class BoundField(forms.BoundField):
+    """Every form's fields, whatever app defines them (FORM_RENDERER below): a select offers "请选择…" instead
+    of Django's "---------", and a label ends in a full-width colon in Chinese ("投诉内容：", not "投诉内容:")."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_LABEL  # type: ignore[attr-defined]
+        choices = getattr(field.widget, "choices", None)
+        if isinstance(choices, list) and any(label == DJANGO_EMPTY_LABEL for _value, label in choices):
+            field.widget.choices = [  # type: ignore[attr-defined]
+                (value, EMPTY_LABEL if label == DJANGO_EMPTY_LABEL else label) for value, label in choices
+            ]
+
+    def label_tag(self, contents: Any = None, attrs: Any = None, label_suffix: Any = None, tag: Any = None) -> Any:
+        own = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
+        if label_suffix is None and str(own) == ":" and (get_language() or "").startswith("zh"):
+            label_suffix = "："
+        text = str(contents if contents is not None else self.label or "")
+        if text and text[-1] in SENTENCE_ENDS:
+            label_suffix = ""
+        return super().label_tag(contents, attrs, label_suffix, tag)
+
+
+class FormRenderer(DjangoTemplates):
+    bound_field_class = BoundField
 
 
 class CalendarDayForm(forms.Form):
