@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 
+from bianmin.core.durations import describe_duration
 from bianmin.core.forms import BoundField
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,15 @@ def test_templates_have_no_ascii_colon_after_chinese_and_no_doubled_full_stop():
     for path in root.rglob("*.html"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             text = re.sub(r"\{[{%#].*?[}%#]\}|<[^>]*>", "", line)
-            if ASCII_COLON_AFTER_CHINESE.search(text) or "。。" in text:
+            # Django's timesince writes "3 小时，5 分钟"; durations.duration_since writes "3小时5分钟".
+            if ASCII_COLON_AFTER_CHINESE.search(text) or "。。" in text or re.search(r"\|time(since|until)", line):
                 wrong.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(0, "不到1分钟"), (5, "5分钟"), (60, "1小时"), (185, "3小时5分钟"), (24 * 60, "1天"), (26 * 60 + 7, "1天2小时")],
+)
+def test_a_duration_is_written_without_spaces_or_commas(minutes, words):
+    assert describe_duration(dt.timedelta(minutes=minutes)) == words
