@@ -24,6 +24,7 @@ from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_sheet, render_pdf
 from bianmin.catalog.models import Mode
+from bianmin.core.downloads import PDF, file_response
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
@@ -801,9 +802,9 @@ def progress_url(request: HttpRequest, case: Case) -> str:
 def notice_pdf(request: HttpRequest, number: str, notice_id: int) -> HttpResponse:
     notice = selectors.notice_for_user(user=request.user, number=number, notice_id=notice_id)
     pdf = render_pdf(notice, progress_url=progress_url(request, notice.case))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-    return response
+    return file_response(
+        pdf, filename=f"{notice.get_kind_display()}-{notice.number}.pdf", content_type=PDF, inline=True
+    )
 
 
 @staff_required(ALL_CASE_ROLES)

@@ -1,5 +1,6 @@
 import io
 import re
+from urllib.parse import unquote
 
 from django.urls import reverse
 from pypdf import PdfReader
@@ -28,6 +29,9 @@ def test_every_demo_item_prints_a_one_page_card_and_a_full_guide(client, demo_ca
         card = client.get(reverse("catalog:card_pdf", args=[center.code, item.pk]))
         guide = client.get(reverse("catalog:guide_pdf", args=[center.code, item.pk]))
         assert card["Content-Type"] == "application/pdf"
+        # Named after the item, not card-1.pdf / guide-1.pdf.
+        assert unquote(card["Content-Disposition"].split("filename*=UTF-8''")[1]) == f"明白卡-{item.name}.pdf"
+        assert unquote(guide["Content-Disposition"].split("filename*=UTF-8''")[1]) == f"服务指南-{item.name}.pdf"
 
         card_text, card_pages = _text(card.content)
         guide_text, _pages = _text(guide.content)
