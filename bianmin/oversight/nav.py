@@ -19,3 +19,8 @@ STAFF_NAV = [
     NavItem(_("窗口评价器"), "oversight:window_rating", order=64),
     NavItem(_("投诉和整改期限"), "oversight:settings", roles=DECIDERS, order=65),
 ]
+
+PUBLIC_NAV = [
+    NavItem(_("我要投诉"), "oversight:complaint_default", order=40),
+    NavItem(_("投诉答复查询"), "oversight:complaint_lookup", order=41),
+]
