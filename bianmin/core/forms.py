@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DJANGO_EMPTY_LABEL = "---------"
@@ -38,12 +37,17 @@ class BoundField(forms.BoundField):
 
     def label_tag(self, contents: Any = None, attrs: Any = None, label_suffix: Any = None, tag: Any = None) -> Any:
         own = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
-        if label_suffix is None and str(own) == ":" and (get_language() or "").startswith("zh"):
-            label_suffix = "："
         text = str(contents if contents is not None else self.label or "")
         if text and text[-1] in SENTENCE_ENDS:
             label_suffix = ""
+        elif label_suffix is None and str(own) == ":" and _is_chinese(text[-1:]):
+            # By the label's own words, not the request's language: the labels are Chinese whatever the browser.
+            label_suffix = "："
         return super().label_tag(contents, attrs, label_suffix, tag)
+
+
+def _is_chinese(char: str) -> bool:
+    return bool(char) and ("\u4e00" <= char <= "\u9fff" or char in "）】》”")
 
 
 class FormRenderer(DjangoTemplates):

@@ -20,7 +20,5 @@ STAFF_NAV = [
     NavItem(_("投诉和整改期限"), "oversight:settings", roles=DECIDERS, order=65),
 ]
 
-PUBLIC_NAV = [
-    NavItem(_("我要投诉"), "oversight:complaint_default", order=40),
-    NavItem(_("投诉答复查询"), "oversight:complaint_lookup", order=41),
-]
+# One menu entry; the form, the confirmation and every item guide link on to the reply lookup.
+PUBLIC_NAV = [NavItem(_("我要投诉"), "oversight:complaint_default", order=40)]

@@ -11,6 +11,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 
 from bianmin.core.durations import describe_duration
 from bianmin.core.forms import BoundField
@@ -68,6 +69,8 @@ def test_a_model_choice_and_a_blank_model_choice_field_say_please_choose():
     assert "---------" not in html
     assert "所属单位：</label>" in html
     assert "类别？</label>" in html  # a label ending in a question mark gets no colon after it
+    with translation.override("en"):  # an English browser still reads the Chinese labels
+        assert str(ThemeForm()["unit"].label_tag()) == '<label for="id_unit">所属单位：</label>'
 
 
 def test_templates_have_no_ascii_colon_after_chinese_and_no_doubled_full_stop():
