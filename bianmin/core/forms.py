@@ -31,7 +31,7 @@ class BoundField(forms.BoundField):
             field.empty_label = EMPTY_LABEL  # type: ignore[attr-defined]
         choices = getattr(field.widget, "choices", None)
         if isinstance(choices, list) and any(label == DJANGO_EMPTY_LABEL for _value, label in choices):
-            field.widget.choices = [  # type: ignore[attr-defined]
+            field.widget.choices = [
                 (value, EMPTY_LABEL if label == DJANGO_EMPTY_LABEL else label) for value, label in choices
             ]
 

@@ -131,8 +131,9 @@ def test_catalog_lists_by_department_and_by_theme_in_constant_queries(client, wo
     assert by_theme.count("养老事项") == 6
     assert client.get(reverse("catalog:guide", args=[world.center.code]), {"theme": "nope"}).status_code == 404
     # The first chip of the theme list leads back to all themes; it once said "按部门" over a list of themes.
-    chips = re.search(r'<nav class="chips".*?</nav>', by_department, re.S).group(0)
-    assert re.findall(r'<a class="chip[^"]*"[^>]*>([^<]+)', chips)[:2] == ["全部主题", "养老服务 "]
+    chips = re.search(r'<nav class="chips".*?</nav>', by_department, re.S)
+    assert chips is not None
+    assert re.findall(r'<a class="chip[^"]*"[^>]*>([^<]+)', chips.group(0))[:2] == ["全部主题", "养老服务 "]
 
 
 def test_public_search_page_and_its_htmx_partial(client, world, django_assert_max_num_queries):

@@ -15,7 +15,7 @@ def test_favicon_is_served_at_the_site_root():
     response = Client().get("/favicon.ico")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert response.getvalue()[:4] == b"\x00\x00\x01\x00"  # an ICO file
 
 
 def test_every_page_names_its_icons_and_a_manifest_whose_files_exist():
