@@ -78,6 +78,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "bianmin.urls"
 
+# Every form renders through it: Chinese label colons and select placeholders (bianmin.core.forms.BoundField).
+FORM_RENDERER = "bianmin.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -155,6 +158,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site root (/favicon.ico), served by WhiteNoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "bianmin" / "web" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -7,6 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bianmin.org.access import has_role
+from bianmin.org.models import Role
+
+# Issuing tokens is for the roles that connect other systems to this one; window and community staff do not.
+TOKEN_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
 
 
 def require_role(request: HttpRequest, roles: frozenset[str] | set[str]) -> Any:

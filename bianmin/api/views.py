@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.api import selectors, services
+from bianmin.api.access import TOKEN_ROLES
 from bianmin.api.errors import error_body
 from bianmin.api.forms import ApiTokenForm, MaterialsPresentForm, Open311ClientForm, PrereviewForm
 from bianmin.api.progress import service_notice, status_notes
@@ -29,7 +30,7 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required()
+@staff_required(TOKEN_ROLES)
 def token_list(request: HttpRequest) -> HttpResponse:
     """Issue and revoke the tokens programs use to act as this account; a new secret is shown only here, once."""
     form = ApiTokenForm(request.POST or None)
@@ -58,7 +59,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required()
+@staff_required(TOKEN_ROLES)
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = selectors.api_tokens(user=request.user).filter(pk=token_id).first()
     if token is None:

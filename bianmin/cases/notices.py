@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -30,6 +31,8 @@ FONT = CJK_FONT
 NUMBER_PREFIX: dict[str, str] = {"acceptance": "SL", "supplement": "BZ", "refusal": "BY"}
 FORM_LABELS = dict(CaseMaterial.Form.choices)
 KIND_LABELS = {"main": "主要材料", "general": "一般材料"}
+SHEET_MARGIN_MM = 20
+SHEET_WIDTH_MM = 210 - 2 * SHEET_MARGIN_MM  # A4 less the side margins
 
 
 def _local(moment: Any) -> str:
@@ -188,80 +191,83 @@ def notice_paragraphs(notice: Notice) -> list[str]:
     ]
 
 
-def render_pdf(notice: Notice, *, progress_url: str) -> bytes:
-    s = _styles()
+@dataclass(frozen=True)
+class SheetTable:
+    """A ruled table of the notice; `widths` in millimetres, None for the column that takes the rest."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float | None, ...]
+
+    def column_percents(self, width: float = SHEET_WIDTH_MM) -> list[float]:
+        fixed = sum(w for w in self.widths if w is not None)
+        return [round(100 * (w if w is not None else width - fixed) / width, 2) for w in self.widths]
+
+
+@dataclass(frozen=True)
+class NoticeSheet:
+    """Everything printed on a notice, in order: the PDF and the browser's print page both lay out this one
+    sheet, so they say the same thing, and only the sections a notice of that kind has."""
+
+    center_name: str
+    title: str
+    number: str
+    applicant: tuple[tuple[str, str], ...]
+    paragraphs: tuple[str, ...]
+    tables: tuple[SheetTable, ...]
+    notes: tuple[str, ...]
+    seal: str
+    issued: str
+    query_hint: str
+    contact: str
+    receipt: str
+
+
+def notice_sheet(notice: Notice) -> NoticeSheet:
     c = notice.content
-    width = A4[0] - 40 * mm
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"{notice.get_kind_display()} {notice.number}",
-        author=c["center_name"],
-    )
-    story: list[Any] = [
-        _p(c["center_name"], s["center"]),
-        _p(notice.get_kind_display(), s["title"]),
-        Spacer(1, 2 * mm),
-        _p(f"编号：{notice.number}", s["number"]),
-        Spacer(1, 3 * mm),
-    ]
     applicant = [
-        [_p("办件编号", s["cell"]), _p(c["case_number"], s["cell"])],
-        [_p("申请事项", s["cell"]), _p(f"{c['item_name']}（{c['item_code']}）", s["cell"])],
-        [_p("申请人", s["cell"]), _p(c["applicant_name"], s["cell"])],
+        ("办件编号", c["case_number"]),
+        ("申请事项", f"{c['item_name']}（{c['item_code']}）"),
+        ("申请人", c["applicant_name"]),
     ]
     if c.get("applicant_identifier"):
-        applicant.append([_p(c["identifier_label"], s["cell"]), _p(c["applicant_identifier"], s["cell"])])
+        applicant.append((c["identifier_label"], c["applicant_identifier"]))
     if c.get("contact_name"):
-        applicant.append([_p("联系人", s["cell"]), _p(c["contact_name"], s["cell"])])
+        applicant.append(("联系人", c["contact_name"]))
     if c.get("phone_masked"):
-        applicant.append([_p("联系电话", s["cell"]), _p(c["phone_masked"], s["cell"])])
+        applicant.append(("联系电话", c["phone_masked"]))
     if c.get("proxy_agent"):
-        applicant.append([_p("代办人", s["cell"]), _p(c["proxy_agent"], s["cell"])])
+        applicant.append(("代办人", c["proxy_agent"]))
     if c.get("window"):
-        applicant.append([_p("受理窗口", s["cell"]), _p(f"{c['window']}　经办人：{c['staff_name']}", s["cell"])])
-    story.append(_grid(applicant, [32 * mm, width - 32 * mm]))
-    story.append(Spacer(1, 4 * mm))
-    for line in notice_paragraphs(notice):
-        story.append(_p(line, s["body"]))
-        story.append(Spacer(1, 1.5 * mm))
-
+        applicant.append(("受理窗口", f"{c['window']}　经办人：{c['staff_name']}"))
+    tables = []
     if notice.kind == Notice.Kind.SUPPLEMENT and c.get("items"):
-        rows = [[_p("序号", s["cell"]), _p("事项", s["cell"]), _p("要求", s["cell"]), _p("具体说明", s["cell"])]]
-        for index, item in enumerate(c["items"], start=1):
-            rows.append(
-                [
-                    _p(str(index), s["cell"]),
-                    _p(item["name"], s["cell"]),
-                    _p(item["issue_label"], s["cell"]),
-                    _p(item.get("detail") or "—", s["cell"]),
-                ]
+        tables.append(
+            SheetTable(
+                caption="",
+                header=("序号", "事项", "要求", "具体说明"),
+                rows=tuple(
+                    (str(index), item["name"], item["issue_label"], item.get("detail") or "—")
+                    for index, item in enumerate(c["items"], start=1)
+                ),
+                widths=(14, 62, 20, None),
             )
-        story.append(_grid(rows, [14 * mm, 62 * mm, 20 * mm, width - 96 * mm]))
-        story.append(Spacer(1, 3 * mm))
+        )
     if c.get("received"):
-        story.append(_p("已收材料：", s["body"]))
-        rows = [[_p("序号", s["cell"]), _p("材料名称", s["cell"]), _p("类别", s["cell"]), _p("形式", s["cell"])]]
-        for index, m in enumerate(c["received"], start=1):
-            rows.append(
-                [
-                    _p(str(index), s["cell"]),
-                    _p(m["name"], s["cell"]),
-                    _p(m["kind"], s["cell"]),
-                    _p(m["form"], s["cell"]),
-                ]
+        tables.append(
+            SheetTable(
+                caption="已收材料：",
+                header=("序号", "材料名称", "类别", "形式"),
+                rows=tuple(
+                    (str(index), m["name"], m["kind"], m["form"]) for index, m in enumerate(c["received"], start=1)
+                ),
+                widths=(14, None, 30, 30),
             )
-        story.append(_grid(rows, [14 * mm, width - 74 * mm, 30 * mm, 30 * mm]))
-        story.append(Spacer(1, 3 * mm))
+        )
+    notes = []
     if notice.kind == Notice.Kind.REFUSAL and c.get("missing_main"):
-        story.append(_p("缺少的主要申报材料：" + "、".join(c["missing_main"]), s["body"]))
-
-    issued = timezone.localtime(notice.issued_at)
+        notes.append("缺少的主要申报材料：" + "、".join(c["missing_main"]))
     contact = "　".join(
         part
         for part in (
@@ -271,16 +277,69 @@ def render_pdf(notice: Notice, *, progress_url: str) -> bytes:
         )
         if part
     )
+    return NoticeSheet(
+        center_name=c["center_name"],
+        title=str(notice.get_kind_display()),
+        number=f"编号：{notice.number}",
+        applicant=tuple(applicant),
+        paragraphs=tuple(notice_paragraphs(notice)),
+        tables=tuple(tables),
+        notes=tuple(notes),
+        seal=f"{c['center_name']}（受理专用章）",
+        issued=f"{timezone.localtime(notice.issued_at):%Y年%m月%d日}",
+        query_hint="扫描左侧二维码，或凭办件编号和联系电话后四位查询办理进度。",
+        contact=contact,
+        receipt="申请人（代办人）签收：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日",
+    )
+
+
+def render_pdf(notice: Notice, *, progress_url: str) -> bytes:
+    s = _styles()
+    sheet = notice_sheet(notice)
+    width = A4[0] - 2 * SHEET_MARGIN_MM * mm
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=SHEET_MARGIN_MM * mm,
+        rightMargin=SHEET_MARGIN_MM * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{sheet.title} {notice.number}",
+        author=sheet.center_name,
+    )
+    story: list[Any] = [
+        _p(sheet.center_name, s["center"]),
+        _p(sheet.title, s["title"]),
+        Spacer(1, 2 * mm),
+        _p(sheet.number, s["number"]),
+        Spacer(1, 3 * mm),
+    ]
+    applicant = [[_p(label, s["cell"]), _p(value, s["cell"])] for label, value in sheet.applicant]
+    story.append(_grid(applicant, [32 * mm, width - 32 * mm]))
+    story.append(Spacer(1, 4 * mm))
+    for line in sheet.paragraphs:
+        story.append(_p(line, s["body"]))
+        story.append(Spacer(1, 1.5 * mm))
+    for table in sheet.tables:
+        if table.caption:
+            story.append(_p(table.caption, s["body"]))
+        rows = [[_p(text, s["cell"]) for text in row] for row in (table.header, *table.rows)]
+        fixed = sum(w for w in table.widths if w is not None) * mm
+        story.append(_grid(rows, [w * mm if w is not None else width - fixed for w in table.widths]))
+        story.append(Spacer(1, 3 * mm))
+    for note in sheet.notes:
+        story.append(_p(note, s["body"]))
     sign = Table(
         [
             [
                 qr_drawing(progress_url),
                 [
-                    _p(f"{c['center_name']}（受理专用章）", s["sign"]),
-                    _p(f"{issued:%Y年%m月%d日}", s["sign"]),
+                    _p(sheet.seal, s["sign"]),
+                    _p(sheet.issued, s["sign"]),
                     Spacer(1, 3 * mm),
-                    _p("扫描左侧二维码，或凭办件编号和联系电话后四位查询办理进度。", s["small"]),
-                    _p(contact, s["small"]),
+                    _p(sheet.query_hint, s["small"]),
+                    _p(sheet.contact, s["small"]),
                 ],
             ]
         ],
@@ -290,6 +349,6 @@ def render_pdf(notice: Notice, *, progress_url: str) -> bytes:
     story.append(Spacer(1, 8 * mm))
     story.append(sign)
     story.append(Spacer(1, 6 * mm))
-    story.append(_p("申请人（代办人）签收：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日", s["body"]))
+    story.append(_p(sheet.receipt, s["body"]))
     doc.build(story)
     return buffer.getvalue()

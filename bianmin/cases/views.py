@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -8,7 +7,6 @@ from urllib.parse import urlencode
 from django import forms as djforms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,9 +21,11 @@ from bianmin.cases import access, forms, intake_sources, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
-from bianmin.cases.notices import notice_paragraphs, render_pdf
+from bianmin.cases.notices import notice_sheet, render_pdf
+from bianmin.core.downloads import PDF, file_response
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
+from bianmin.core.throttle import LookupThrottle
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
 from bianmin.org.models import Department, Role, Staff
 from bianmin.org.selectors import user_center
@@ -798,9 +798,9 @@ def progress_url(request: HttpRequest, case: Case) -> str:
 def notice_pdf(request: HttpRequest, number: str, notice_id: int) -> HttpResponse:
     notice = selectors.notice_for_user(user=request.user, number=number, notice_id=notice_id)
     pdf = render_pdf(notice, progress_url=progress_url(request, notice.case))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-    return response
+    return file_response(
+        pdf, filename=f"{notice.get_kind_display()}-{notice.number}.pdf", content_type=PDF, inline=True
+    )
 
 
 @staff_required(ALL_CASE_ROLES)
@@ -810,38 +810,13 @@ def notice_print(request: HttpRequest, number: str, notice_id: int) -> HttpRespo
     return render(
         request,
         "cases/notice_print.html",
-        {"notice": notice, "c": notice.content, "paragraphs": notice_paragraphs(notice), "qr": qr_svg(url), "url": url},
+        {"notice": notice, "sheet": notice_sheet(notice), "qr": qr_svg(url), "url": url},
     )
 
 
 # --- the public progress query --------------------------------------------------------------------------------
 
-THROTTLE_LIMIT = 10  # failed attempts per client per window
-THROTTLE_NUMBER_LIMIT = 20  # failed attempts on one case number per window, whoever tries
-THROTTLE_SECONDS = 15 * 60
-
-
-def _client_key(request: HttpRequest) -> str:
-    ip = request.META.get("REMOTE_ADDR", "")
-    return "cases:progress:ip:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
-
-
-def _number_key(number: str) -> str:
-    return "cases:progress:no:" + hashlib.sha256(number.strip().upper().encode()).hexdigest()[:32]
-
-
-def _throttled(*keys: str) -> bool:
-    limits = {k: (THROTTLE_NUMBER_LIMIT if ":no:" in k else THROTTLE_LIMIT) for k in keys}
-    return any((cache.get(k) or 0) >= limit for k, limit in limits.items())
-
-
-def _fail(*keys: str) -> None:
-    for key in keys:
-        if not cache.add(key, 1, THROTTLE_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, THROTTLE_SECONDS)
+PROGRESS_THROTTLE = LookupThrottle("cases:progress")
 
 
 NOT_FOUND = _("未查询到办件。请核对办件编号和联系电话后四位。")
@@ -864,11 +839,11 @@ def progress(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"form": form, "center": None}
     if request.method != "POST":
         return render(request, "cases/progress.html", ctx)
-    client = _client_key(request)
+    client = PROGRESS_THROTTLE.client_key(request)
     keys = [client]
     if form.is_valid():
-        keys.append(_number_key(form.cleaned_data["number"]))
-    if _throttled(*keys):
+        keys.append(PROGRESS_THROTTLE.number_key(form.cleaned_data["number"]))
+    if PROGRESS_THROTTLE.blocked(*keys):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
     case = (
@@ -877,7 +852,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         else None
     )
     if case is None:
-        _fail(*keys)
+        PROGRESS_THROTTLE.fail(*keys)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
     ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
@@ -886,14 +861,14 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 def progress_token(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the QR code on every notice leads here."""
-    client = _client_key(request)
+    client = PROGRESS_THROTTLE.client_key(request)
     ctx: dict[str, Any] = {"form": forms.ProgressQueryForm(), "center": None}
-    if _throttled(client):
+    if PROGRESS_THROTTLE.blocked(client):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
     case = selectors.progress_by_token(token=token)
     if case is None:
-        _fail(client)
+        PROGRESS_THROTTLE.fail(client)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
     ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})

@@ -24,6 +24,7 @@ from bianmin.catalog.forms import (
     windows_for,
 )
 from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
+from bianmin.core.downloads import PDF, XLSX, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.org import selectors as org_selectors
 from bianmin.org.access import MANAGERS, staff_required
@@ -333,11 +334,7 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
     items = selectors.managed_items(user=request.user)
     content = spreadsheets.export_workbook(items)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"catalog-{stamp}.xlsx\"; filename*=UTF-8''catalog-{stamp}.xlsx"
-    )
-    return response
+    return file_response(content, filename=f"服务事项目录-{stamp}.xlsx", content_type=XLSX)
 
 
 @staff_required(MANAGERS)
@@ -442,23 +439,25 @@ def _guide_context(center: OrgUnit, version: ItemVersion) -> dict[str, Any]:
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(content, filename=filename, content_type=PDF, inline=True)
 
 
 def item_card_pdf(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
     center = _center(code)
     version = _public_version(center, item_id)
     url = request.build_absolute_uri(reverse("catalog:guide_item", kwargs={"code": code, "item_id": item_id}))
-    return _pdf_response(pdf.render_card(center=center, version=version, url=url), f"card-{item_id}.pdf")
+    return _pdf_response(
+        pdf.render_card(center=center, version=version, url=url), f"明白卡-{version.snapshot['name']}.pdf"
+    )
 
 
 def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
     center = _center(code)
     version = _public_version(center, item_id)
     url = request.build_absolute_uri(reverse("catalog:guide_item", kwargs={"code": code, "item_id": item_id}))
-    return _pdf_response(pdf.render_guide(center=center, version=version, url=url), f"guide-{item_id}.pdf")
+    return _pdf_response(
+        pdf.render_guide(center=center, version=version, url=url), f"服务指南-{version.snapshot['name']}.pdf"
+    )
 
 
 def search_page(request: HttpRequest, code: str) -> HttpResponse:

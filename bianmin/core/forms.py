@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -17,6 +19,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or ISO_DATE)
 
 
+DJANGO_EMPTY_LABEL = "---------"
+EMPTY_LABEL = _("请选择…")
+SENTENCE_ENDS = ":?.!：？。！"
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
     if hasattr(exc, "error_dict"):
@@ -24,3 +31,51 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class BoundField(forms.BoundField):
+    """Every form's fields, whatever app defines them (FORM_RENDERER below): a select offers "请选择…" instead
+    of Django's "---------", and a label ends in a full-width colon in Chinese ("投诉内容：", not "投诉内容:")."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_LABEL  # type: ignore[attr-defined]
+        choices = getattr(field.widget, "choices", None)
+        if isinstance(choices, list) and any(label == DJANGO_EMPTY_LABEL for _value, label in choices):
+            field.widget.choices = [
+                (value, EMPTY_LABEL if label == DJANGO_EMPTY_LABEL else label) for value, label in choices
+            ]
+
+    def label_tag(self, contents: Any = None, attrs: Any = None, label_suffix: Any = None, tag: Any = None) -> Any:
+        own = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
+        text = str(contents if contents is not None else self.label or "")
+        if text and text[-1] in SENTENCE_ENDS:
+            label_suffix = ""
+        elif label_suffix is None and str(own) == ":" and _is_chinese(text[-1:]):
+            # By the label's own words, not the request's language: the labels are Chinese whatever the browser.
+            label_suffix = "："
+        return super().label_tag(contents, attrs, label_suffix, tag)
+
+
+def _is_chinese(char: str) -> bool:
+    return bool(char) and ("\u4e00" <= char <= "\u9fff" or char in "）】》”")
+
+
+class FormRenderer(DjangoTemplates):
+    bound_field_class = BoundField
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_workday = forms.TypedChoiceField(
+        label=_("当日安排"),
+        choices=[("0", _("休息（不计工作日）")), ("1", _("上班（计为工作日）"))],
+        coerce=lambda v: v == "1",
+    )
+    name = forms.CharField(label=_("名称"), max_length=100)
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CalendarRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=200)

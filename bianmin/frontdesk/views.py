@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bianmin.core.downloads import file_response
 from bianmin.core.services import personal_data_reveal
 from bianmin.frontdesk import selectors
 from bianmin.frontdesk.access import HANDOVER_WATCHERS, INQUIRY_MANAGERS, REGISTER_READERS
@@ -180,11 +180,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
         title=_("%(hall)s首问责任登记册") % {"hall": hall},
         subtitle=_("登记期间：%(period)s    导出日期：%(today)s") % {"period": period, "today": today().isoformat()},
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"首问登记册-{today():%Y%m%d}.xlsx") or ""
-    )
-    return response
+    return file_response(content, filename=f"首问登记册-{today():%Y%m%d}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @staff_required(REGISTER_READERS)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bianmin.core.downloads import PDF, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_name, mask_phone
 from bianmin.core.services import personal_data_reveal
@@ -462,9 +463,7 @@ def card_pdf(request: HttpRequest, code: str, community: str) -> HttpResponse:
         url=request.build_absolute_uri(reverse("hall:public_center", args=[center.code])),
         staff=[CardPerson(s.name, s.job_title) for s in selectors.community_staff(community=unit)[:6]],
     )
-    response = HttpResponse(lianxin_card_pdf(content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="lianxinka-{unit.code}.pdf"'
-    return response
+    return file_response(lianxin_card_pdf(content), filename=f"连心卡-{unit.name}.pdf", content_type=PDF, inline=True)
 
 
 # --- Staff: the hall's workbench ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Placeholders are `str.format` fields. Lists are joined with “、”, dates and
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,13 +73,17 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+# A filled-in text (a citizen's comment, a summary) may end a sentence where the template ends one too.
+_DOUBLED_STOP = re.compile(r"([。！？；!?])[。；]+")
+
+
 def render(template: MessageTemplate, context: Mapping[str, Any]) -> tuple[str, str]:
     """(title, body) with the context filled in; a missing field is the caller's mistake and raises."""
     missing = template.fields - set(context)
     if missing:
         raise TemplateError(f"消息模板 {template.code} 缺少内容：{'、'.join(sorted(missing))}")
     values = {name: _display(context[name]) for name in template.fields}
-    return str(template.title), str(template.body).format_map(values)
+    return str(template.title), _DOUBLED_STOP.sub(r"\1", str(template.body).format_map(values))
 
 
 for _template in [

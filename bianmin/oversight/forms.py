@@ -21,6 +21,18 @@ class ComplaintForm(forms.Form):
     phone = forms.CharField(label=_("联系电话（可不填）"), required=False, max_length=32)
 
 
+class ComplaintLookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("投诉编号"), max_length=20, widget=forms.TextInput(attrs={"placeholder": "TS2026000001"})
+    )
+    phone_tail = forms.CharField(
+        label=_("联系电话后四位"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class StaffComplaintForm(forms.Form):
     """A complaint received by phone or at the staff board, entered by staff."""
 

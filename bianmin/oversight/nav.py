@@ -19,3 +19,6 @@ STAFF_NAV = [
     NavItem(_("窗口评价器"), "oversight:window_rating", order=64),
     NavItem(_("投诉和整改期限"), "oversight:settings", roles=DECIDERS, order=65),
 ]
+
+# One menu entry; the form, the confirmation and every item guide link on to the reply lookup.
+PUBLIC_NAV = [NavItem(_("我要投诉"), "oversight:complaint_default", order=40)]

@@ -6,6 +6,7 @@ only the records that name them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,23 @@ def complaint_list(
 def complaint_get(*, user: Any, pk: int) -> Complaint:
     qs = Complaint.objects.select_related("center", "window", "staff", "inspector")
     return get_in_scope(qs, user, "center__path", pk=pk)
+
+
+COMPLAINT_NUMBER = re.compile(r"TS(\d{4})(\d{6,9})")
+
+
+def complaint_lookup(*, number: str, phone_tail: str) -> Complaint | None:
+    """The complainant's own complaint if its number and the last four digits of the phone they left both match;
+    None otherwise (the caller cannot tell which was wrong). An anonymous complaint without a phone has no lookup."""
+    match = COMPLAINT_NUMBER.fullmatch(number.strip().upper())
+    tail = phone_tail.strip()
+    if match is None or len(tail) != 4 or not tail.isdigit():
+        return None
+    complaint = Complaint.objects.select_related("center").filter(pk=int(match.group(2))).first()
+    if complaint is None or complaint.number != match.group(0):
+        return None
+    digits = "".join(ch for ch in complaint.phone if ch.isdigit())
+    return complaint if len(digits) >= 4 and digits[-4:] == tail else None
 
 
 def complaint_events(*, complaint: Complaint) -> QuerySet[Any]:

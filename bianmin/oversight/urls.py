@@ -5,6 +5,8 @@ from bianmin.oversight import views
 app_name = "oversight"
 
 urlpatterns = [
+    path("complaint/", views.complaint_default, name="complaint_default"),
+    path("complaint/lookup/", views.complaint_lookup, name="complaint_lookup"),
     path("centers/<str:code>/complaint/", views.complaint_new, name="complaint_new"),
     path("progress/rate/<str:token>/", views.rate, name="rate"),
     path("staff/oversight/complaints/", views.complaint_list, name="complaint_list"),

@@ -19,9 +19,10 @@ from bianmin.cases.models import Case
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_reveal
+from bianmin.core.throttle import LookupThrottle
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import OrgUnit, Staff, Window
-from bianmin.org.selectors import public_center, user_center
+from bianmin.org.selectors import default_center, public_center, user_center
 from bianmin.oversight import accountability, ratings, selectors, services
 from bianmin.oversight.access import (
     COMPLAINT_ASSIGNERS,
@@ -37,6 +38,7 @@ from bianmin.oversight.forms import (
     CallbackForm,
     ComplaintFilterForm,
     ComplaintForm,
+    ComplaintLookupForm,
     DecideForm,
     RatingForm,
     ReasonForm,
@@ -100,6 +102,43 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
         {"center": center, "form": form, "staff": staff},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def complaint_default(request: HttpRequest) -> HttpResponse:
+    """The menu's "投诉" link: the complaint form of the default center."""
+    center = default_center()
+    if center is None:
+        raise Http404(_("系统尚未配置服务中心。"))
+    return redirect("oversight:complaint_new", code=center.code)
+
+
+COMPLAINT_THROTTLE = LookupThrottle("oversight:complaint")
+
+
+def complaint_lookup(request: HttpRequest) -> HttpResponse:
+    """Public: the complainant sees the status and the reply by complaint number and phone tail, throttled like
+    the progress query."""
+    form = ComplaintLookupForm(request.POST or None)
+    ctx: dict[str, Any] = {"form": form, "center": default_center()}
+    if request.method != "POST":
+        return render(request, "oversight/complaint_lookup.html", ctx)
+    keys = [COMPLAINT_THROTTLE.client_key(request)]
+    if form.is_valid():
+        keys.append(COMPLAINT_THROTTLE.number_key(form.cleaned_data["number"]))
+    if COMPLAINT_THROTTLE.blocked(*keys):
+        ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
+        return render(request, "oversight/complaint_lookup.html", ctx, status=429)
+    complaint = (
+        selectors.complaint_lookup(number=form.cleaned_data["number"], phone_tail=form.cleaned_data["phone_tail"])
+        if form.is_valid()
+        else None
+    )
+    if complaint is None:
+        COMPLAINT_THROTTLE.fail(*keys)
+        ctx["error"] = _("未查询到投诉。请核对投诉编号和投诉时留下的联系电话后四位。")
+        return render(request, "oversight/complaint_lookup.html", ctx, status=404)
+    ctx.update({"complaint": complaint, "center": complaint.center, "form": ComplaintLookupForm()})
+    return render(request, "oversight/complaint_lookup.html", ctx)
 
 
 # --- complaints (staff) ---------------------------------------------------------------------------------------

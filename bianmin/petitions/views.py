@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.downloads import file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
 from bianmin.core.services import personal_data_reveal
@@ -85,11 +85,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
         title=_("%(hall)s群众来信来访登记表") % {"hall": hall},
         subtitle=_("收到日期：%(period)s    导出日期：%(today)s") % {"period": period, "today": today().isoformat()},
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"来信来访登记表-{today():%Y%m%d}.xlsx") or ""
-    )
-    return response
+    return file_response(content, filename=f"来信来访登记表-{today():%Y%m%d}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @staff_required()
@@ -279,11 +275,12 @@ def reply_letter(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
         reply = selectors.petition_reply_get(petition=petition, pk=reply_id)
     except PetitionReply.DoesNotExist as exc:
         raise Http404 from exc
-    response = HttpResponse(reply_letter_pdf(petition=petition, reply=reply), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=f"答复函-{petition.number}.pdf") or ""
+    return file_response(
+        reply_letter_pdf(petition=petition, reply=reply),
+        filename=f"答复函-{petition.number}.pdf",
+        content_type="application/pdf",
+        inline=True,
     )
-    return response
 
 
 @staff_required()

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bianmin.core.downloads import file_response
 from bianmin.reports.assessment import AssessmentSheet
 from bianmin.reports.selectors import Dashboard, Table
 
@@ -149,6 +150,4 @@ def assessment_xlsx(sheet: AssessmentSheet) -> bytes:
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, filename=filename, content_type=XLSX)

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.downloads import XLSX, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
 from bianmin.org.access import has_role, staff_of, staff_required
@@ -180,13 +181,8 @@ def attendance_sheet_export(request: HttpRequest) -> HttpResponse:
         sheet = _sheet(request)
     except ValueError as exc:
         raise Http404 from exc
-    name = f"attendance-{sheet.center.code}-{sheet.month:%Y-%m}.xlsx"
-    response = HttpResponse(
-        attendance_sheet_xlsx(sheet),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"考勤表-{sheet.center.display_hall_name}-{sheet.month:%Y年%m月}.xlsx"
+    return file_response(attendance_sheet_xlsx(sheet), filename=name, content_type=XLSX)
 
 
 @staff_required(MANAGERS)

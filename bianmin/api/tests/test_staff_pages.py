@@ -16,7 +16,7 @@ def login(staff) -> Client:
 
 
 def test_a_token_is_shown_once_and_stored_only_as_a_digest(world):
-    client = login(world.staff["window"])
+    client = login(world.staff["director"])
     response = client.post("/staff/api/tokens/", {"name": "叫号系统对接"})
     assert response.status_code == 200
     secret = response.context["secret"]
@@ -35,15 +35,15 @@ def test_a_token_is_shown_once_and_stored_only_as_a_digest(world):
 
 
 def test_token_form_without_name_gets_a_chinese_error(world):
-    response = login(world.staff["window"]).post("/staff/api/tokens/", {"name": "  "})
+    response = login(world.staff["director"]).post("/staff/api/tokens/", {"name": "  "})
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
     assert ApiToken.objects.count() == 0
 
 
 def test_revoking_a_token_stops_it(world):
-    token, secret = token_for(world.staff["window"].user)
-    response = login(world.staff["window"]).post(f"/staff/api/tokens/{token.pk}/revoke/")
+    token, secret = token_for(world.staff["director"].user)
+    response = login(world.staff["director"]).post(f"/staff/api/tokens/{token.pk}/revoke/")
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -51,8 +51,8 @@ def test_revoking_a_token_stops_it(world):
 
 
 def test_another_users_token_cannot_be_seen_or_revoked_except_by_an_administrator(world):
-    token, _secret = token_for(world.staff["window"].user)
-    other = login(world.staff["director"])
+    token, _secret = token_for(world.staff["director"].user)
+    other = login(world.staff["other_director"])
     assert token.name not in other.get("/staff/api/tokens/").content.decode()
     assert other.post(f"/staff/api/tokens/{token.pk}/revoke/").status_code == 404
     admin = login(world.staff["admin"])
@@ -60,6 +60,21 @@ def test_another_users_token_cannot_be_seen_or_revoked_except_by_an_administrato
     assert admin.post(f"/staff/api/tokens/{token.pk}/revoke/").status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_only_roles_that_connect_systems_see_the_token_page(world):
+    token, _secret = token_for(world.staff["window"].user)
+    for role in ("window", "handler", "inspector", "district"):
+        client = login(world.staff[role])
+        assert client.get("/staff/api/tokens/").status_code == 403, role
+        assert client.post("/staff/api/tokens/", {"name": "叫号系统对接"}).status_code == 403, role
+        assert "/staff/api/tokens/" not in client.get("/staff/").content.decode(), role
+    assert login(world.staff["window"]).post(f"/staff/api/tokens/{token.pk}/revoke/").status_code == 403
+    for role in ("director", "admin"):
+        client = login(world.staff[role])
+        assert client.get("/staff/api/tokens/").status_code == 200, role
+        assert "/staff/api/tokens/" in client.get("/staff/").content.decode(), role
+    assert ApiToken.objects.count() == 1
 
 
 def test_token_pages_need_login():

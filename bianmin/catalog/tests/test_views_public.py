@@ -1,5 +1,6 @@
 import io
 import re
+from urllib.parse import unquote
 
 from django.urls import reverse
 from pypdf import PdfReader
@@ -28,6 +29,9 @@ def test_every_demo_item_prints_a_one_page_card_and_a_full_guide(client, demo_ca
         card = client.get(reverse("catalog:card_pdf", args=[center.code, item.pk]))
         guide = client.get(reverse("catalog:guide_pdf", args=[center.code, item.pk]))
         assert card["Content-Type"] == "application/pdf"
+        # Named after the item, not card-1.pdf / guide-1.pdf.
+        assert unquote(card["Content-Disposition"].split("filename*=UTF-8''")[1]) == f"明白卡-{item.name}.pdf"
+        assert unquote(guide["Content-Disposition"].split("filename*=UTF-8''")[1]) == f"服务指南-{item.name}.pdf"
 
         card_text, card_pages = _text(card.content)
         guide_text, _pages = _text(guide.content)
@@ -126,6 +130,10 @@ def test_catalog_lists_by_department_and_by_theme_in_constant_queries(client, wo
     assert by_department.count("养老事项") == 12
     assert by_theme.count("养老事项") == 6
     assert client.get(reverse("catalog:guide", args=[world.center.code]), {"theme": "nope"}).status_code == 404
+    # The first chip of the theme list leads back to all themes; it once said "按部门" over a list of themes.
+    chips = re.search(r'<nav class="chips".*?</nav>', by_department, re.S)
+    assert chips is not None
+    assert re.findall(r'<a class="chip[^"]*"[^>]*>([^<]+)', chips.group(0))[:2] == ["全部主题", "养老服务 "]
 
 
 def test_public_search_page_and_its_htmx_partial(client, world, django_assert_max_num_queries):

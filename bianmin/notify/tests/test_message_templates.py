@@ -40,6 +40,17 @@ def test_every_template_renders_in_chinese_without_leftover_fields(template):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in body)
 
 
+@pytest.mark.parametrize("template", message_templates.all_templates(), ids=lambda t: t.code)
+def test_a_filled_in_sentence_does_not_double_the_full_stop(template):
+    """A citizen's comment ends with "。" and the template's sentence does too: "服务态度差。。" was sent."""
+    context = dict.fromkeys(template.fields, "服务态度差。")
+
+    _, body = message_templates.render(template, context)
+
+    assert "。。" not in body
+    assert "服务态度差" in body
+
+
 def test_lists_dates_and_times_are_written_the_chinese_way():
     template = message_templates.get_template("case_supplement")
     due = timezone.make_aware(dt.datetime(2026, 3, 5, 9, 0))

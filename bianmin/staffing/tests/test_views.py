@@ -362,6 +362,7 @@ def test_board_shows_cover_and_unmanned_and_records_it(clock):
 
     assert "B岗顶岗" in html
     assert "无人值守，自 09:00 起" in html
+    assert re.search(r"已持续(不到1分钟|\d+分钟|\d+小时(\d+分钟)?)<", html)  # not Django's "已 3 小时，5 分钟"
     assert "1 个窗口无人值守" in html
     assert UnmannedWindow.objects.get().window == empty.window
 
