@@ -14,7 +14,6 @@ _TEST_NOW = os.environ.get("BIANMIN_TEST_NOW", "").strip()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "clock: time-sensitive; CI also runs it at fixed moments (BIANMIN_TEST_NOW)")
     if _TEST_NOW:
         moment = datetime.fromisoformat(_TEST_NOW)
         if moment.tzinfo is None:
