@@ -236,21 +236,29 @@ def test_the_open_record_is_unique_per_window_in_the_database():
         )
 
 
-def test_live_check_out_sweeps_its_center_after_commit(django_capture_on_commit_callbacks):
-    # given a window whose only person is A, checked in today (real time: the service uses the server's clock)
-    from django.utils import timezone
-
-    from bianmin.core.selectors import work_calendar
-    from bianmin.core.workcalendar import is_working_moment
-
+@pytest.mark.clock
+@pytest.mark.parametrize(
+    ("clock", "open_now"),
+    [("10:00", True), ("12:10", False), ("16:55", True), ("17:35", False)],
+    ids=["morning", "lunch", "before-closing", "after-closing"],
+)
+def test_live_check_out_sweeps_its_center_after_commit(
+    time_machine, django_capture_on_commit_callbacks, clock, open_now
+):
+    # given a window whose only person is A, checked in at the server's clock (no `now`: the live path), on a
+    # working day; the moment is fixed, so the test does not pass or fail by the hour it runs at
+    time_machine.move_to(at(DAY, clock), tick=False)
     w = staffed_window()
     with django_capture_on_commit_callbacks(execute=True):
         attendance_check_in(staff=w.a, actor=w.a.user)
+
+    # when A checks out
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         attendance_check_out(staff=w.a, actor=w.a.user)
 
-    assert len(callbacks) == 1
-    open_now = is_working_moment(timezone.now(), work_calendar(), w.center.office_hours)
+    # then the center is swept after commit: in office hours the window is recorded unmanned (and the record's
+    # notice goes out after that commit), out of office hours nothing is opened
+    assert len(callbacks) == (2 if open_now else 1)
     assert UnmannedWindow.objects.filter(window=w.window, ended_at__isnull=True).exists() == open_now
 
 
