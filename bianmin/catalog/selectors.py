@@ -6,15 +6,18 @@ center too); they manage only the items of their unit and below, and only as dir
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -22,14 +25,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.expressions import CombinedExpression
 
 from bianmin.catalog import search
-from bianmin.catalog.models import ItemEvent, ItemVersion, SearchTerm, ServiceItem, Theme
+from bianmin.catalog.models import ItemEvent, ItemVersion, SearchMiss, SearchTerm, ServiceItem, SynonymSet, Theme
 from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
 from bianmin.org.models import Department, OrgUnit
 
@@ -128,8 +129,41 @@ def windows_at(snapshot: dict[str, Any], center: OrgUnit) -> list[dict[str, Any]
 @dataclass
 class Hit:
     item: ServiceItem
-    score: int
+    score: float
     matched: int
+
+
+@dataclass
+class SearchResult:
+    """What a search found. `weak`: nothing matched well (most typed words unmatched): the page then offers
+    themes, departments and the phone as well, and the query is counted for the catalog managers."""
+
+    hits: list[Hit]
+    weak: bool
+
+
+SYNONYMS_VERSION_KEY = "catalog:synonyms-version"
+SYNONYMS_MAX_AGE = 300  # seconds: a worker that missed the version bump (per-process cache) catches up by then
+_synonyms_state: dict[str, Any] = {"version": None, "loaded_at": None}
+
+
+def synonym_sets() -> QuerySet[SynonymSet]:
+    return SynonymSet.objects.order_by("id")
+
+
+def ensure_synonyms() -> None:
+    """Install the synonym sets of the database in this process when they changed (or were never read)."""
+    version = cache.get(SYNONYMS_VERSION_KEY)
+    loaded_at = _synonyms_state["loaded_at"]
+    now = time.monotonic()
+    if loaded_at is not None and version == _synonyms_state["version"] and now - loaded_at < SYNONYMS_MAX_AGE:
+        return
+    search.use_synonyms(w.split() for w in synonym_sets().values_list("words", flat=True))
+    _synonyms_state.update(version=version, loaded_at=now)
+
+
+def forget_synonyms() -> None:
+    _synonyms_state.update(version=None, loaded_at=None)
 
 
 def _prefix(field: str, prefix: str) -> Q:
@@ -140,60 +174,93 @@ def _prefix(field: str, prefix: str) -> Q:
 
 
 def _group_q(group: search.Group, field: str = "search_terms__term") -> Q:
-    q = Q(**{f"{field}__in": sorted(group.exact)})
+    q = Q(**{f"{field}__in": sorted(group.exact | group.sound | group.parts)})
     if group.prefix:
         q |= _prefix(field, group.prefix)
     return q
+
+
+def _group_weight(group: search.Group) -> Max:
+    """The weight (in tenths) of the best term of an item matching `group`: exact over prefix over sound."""
+    weight = F("weight")
+    whens = [When(term__in=sorted(group.exact), then=weight * search.EXACT)]
+    if group.prefix:
+        whens.append(When(_prefix("term", group.prefix), then=weight * search.PREFIX))
+    if group.sound:
+        whens.append(When(term__in=sorted(group.sound), then=weight * search.SOUND))
+    if group.parts:
+        whens.append(When(term__in=sorted(group.parts), then=weight * search.PART))
+    if group.whole:
+        # The whole text typed counts only as a whole name (or a variant of it), not as a material.
+        whens = [When(term__in=sorted(group.exact), weight__gte=search.W_VARIANT, then=weight * search.EXACT)]
+    return Max(Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
 # Item columns a search result carries, read in the same query; the rest load lazily if ever touched.
 # `Model.from_db` takes a subset of the columns in the model's field order.
 _ITEM_COLUMNS = tuple(f.attname for f in ServiceItem._meta.concrete_fields if f.attname in {"id", *SEARCH_FIELDS})
 _DEPARTMENT_COLUMNS = tuple(f.attname for f in Department._meta.concrete_fields if f.attname in {"id", "code", "name"})
+# Items scoring below this share of the best are noise (a common word alone), not answers.
+RELEVANT_SHARE = 0.25
 
 
-def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
+def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
     """Items of `items` matching `text`, best first, in one query.
 
     The query reads the term table: the typed words select rows through the term index, a correlated EXISTS keeps
-    those of items in scope, and rows are grouped per item. Reading from the terms leaves the planner no better
-    entry than the term index, whatever statistics the database has (a fresh SQLite file has none). An item must
-    match enough of the typed words (`search.required_groups`); it ranks by how many it matches, then by the
-    weights of the matching terms (name over synonyms over pinyin over materials).
+    those of items in scope, and rows are grouped per item, with the best weight each typed word reached. Reading
+    from the terms leaves the planner no better entry than the term index, whatever statistics the database has
+    (a fresh SQLite file has none). Python then ranks BM25-style (`search.score`): how many items in scope match
+    each word (its rarity) comes from the same rows, the number of items in scope from a subquery.
     """
+    ensure_synonyms()
     groups = search.parse_query(text)
     if not groups:
-        return []
+        return SearchResult([], weak=True)
     any_group = Q()
     flags: dict[str, Any] = {}
     for index, group in enumerate(groups):
-        q = _group_q(group, "term")
-        any_group |= q
-        flags[f"g{index}"] = Max(Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    matched: Any = F("g0")
-    for index in range(1, len(groups)):
-        matched = CombinedExpression(matched, "+", F(f"g{index}"), output_field=IntegerField())
+        any_group |= _group_q(group, "term")
+        flags[f"g{index}"] = _group_weight(group)
     item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
     department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
-    rows = (
+    in_scope = items.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    rows = list(
         SearchTerm.objects.filter(any_group)
         .filter(Exists(items.filter(pk=OuterRef("item_id"))))
         .values(*item_fields, *department_fields)
         .annotate(**flags)
-        .annotate(score=Sum("weight"), matched=matched)
-        .filter(matched__gte=search.required_groups(len(groups)))
-        .order_by("-matched", "-score", "item__name", "item__id")[:limit]
+        .annotate(documents=Subquery(in_scope[:1], output_field=IntegerField()))
+        .order_by()
     )
-    hits = []
+    if not rows:
+        return SearchResult([], weak=True)
+    keys = [f"g{index}" for index in range(len(groups))]
+    frequencies = [sum(1 for row in rows if row[key]) for key in keys]
+    documents = rows[0]["documents"]
+    scored = []
     for row in rows:
+        weights = [row[key] for key in keys]
+        scored.append((search.score(groups, weights, frequencies, documents), row))
+    best = max(s for s, _ in scored)
+    scored = [(s, row) for s, row in scored if s >= best * RELEVANT_SHARE]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]["item__name"], pair[1]["item__id"]))
+    hits = []
+    words = [k for k, g in zip(keys, groups, strict=True) if not g.whole]
+    for value, row in scored[:limit]:
         item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
         item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
-        hits.append(Hit(item=item, score=row["score"], matched=row["matched"]))
-    return hits
+        hits.append(Hit(item=item, score=round(value, 3), matched=sum(1 for k in words if row[k])))
+    return SearchResult(hits, weak=hits[0].matched * 2 < len(words))
 
 
-def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> SearchResult:
     return search_in(published_items(center=center), text, limit=limit)
+
+
+def search_misses(*, limit: int = 200) -> QuerySet[SearchMiss]:
+    """The queries that found nothing good, most asked first: what to add synonyms for."""
+    return SearchMiss.objects.order_by("-count", "-last_seen")[:limit]
 
 
 def versions_of(hits: list[Hit]) -> dict[int, ItemVersion]:
@@ -237,7 +304,7 @@ def item_list(
     if department:
         qs = qs.filter(department_id=department)
     if text.strip():
-        ids = [h.item.pk for h in search_in(qs, text, limit=500)]
+        ids = [h.item.pk for h in search_in(qs, text, limit=500).hits]
         by_text = Q(pk__in=ids) | Q(name__icontains=text.strip()) | Q(code__icontains=text.strip())
         qs = qs.filter(by_text)
     return qs.order_by("department__code", "name")
