@@ -19,6 +19,7 @@ also matches by its pinyin, so a same-sound typo ("低报") finds the word meant
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -117,10 +118,16 @@ def use_synonyms(groups: Iterable[Sequence[str]]) -> None:
     global _thesaurus
     new = Thesaurus.of(groups)
     if _tokenizer is not None:
-        for word in sorted(set(new.others) - set(thesaurus().others)):
-            if _HAN.match(word):
-                _tokenizer.add_word(word, freq=200000)
+        for word in sorted(_dictionary_words(new) - _dictionary_words(thesaurus())):
+            _tokenizer.add_word(word, freq=200000)
     _thesaurus = new
+
+
+def _dictionary_words(thesaurus: Thesaurus) -> set[str]:
+    """The words of the synonym sets the segmenter must keep whole; not phrases made of other words of the sets
+    ("失业保险金申领" stays 失业保险金 + 申领, so each part is found on its own)."""
+    words = {w for w in thesaurus.others if _HAN.match(w)}
+    return {w for w in words if not any(o != w and len(o) >= 2 and len(w) - len(o) >= 2 and o in w for o in words)}
 
 
 def _jieba() -> jieba.Tokenizer:
@@ -131,10 +138,8 @@ def _jieba() -> jieba.Tokenizer:
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                words = set(_EXTRA_WORDS) | set(thesaurus().others)
-                for word in sorted(words):
-                    if _HAN.match(word):
-                        tokenizer.add_word(word, freq=200000)
+                for word in sorted(set(_EXTRA_WORDS) | _dictionary_words(thesaurus())):
+                    tokenizer.add_word(word, freq=200000)
                 _tokenizer = tokenizer
     return _tokenizer
 
@@ -191,25 +196,50 @@ def synonyms_of(word: str) -> set[str]:
     return set(thesaurus().others.get(word, ()))
 
 
+def _boundaries(text: str) -> set[int]:
+    """Where the words of `text` start and end, as the segmenter cuts it."""
+    offsets = {0}
+    position = 0
+    for token in _jieba().cut(text):
+        position += len(token)
+        offsets.add(position)
+    return offsets
+
+
 def variants(text: str) -> set[str]:
-    """`text` with each synonym it contains replaced by the others: 最低生活保障申请 → 低保申请."""
+    """`text` with each synonym it contains replaced by the others: 最低生活保障申请 → 低保申请.
+
+    Only whole words are replaced: "身份证" in 临时身份证明 is part of 身份证明, not a 身份证."""
     result: set[str] = set()
+    boundaries: set[int] | None = None
     for group in thesaurus().groups:
         present = [w for w in group if len(w) >= 2 and w in text]
+        if not present:
+            continue
         # "居民身份证" contains "身份证": replace only the longest wording present, never a part of it.
         present = [w for w in present if not any(w != o and w in o for o in present)]
+        if boundaries is None:
+            boundaries = _boundaries(text)
         for word in present:
+            start = text.find(word)
+            if start not in boundaries or start + len(word) not in boundaries:
+                continue
             result.update(text.replace(word, other) for other in group if other != word)
     result.discard(text)
     return result
 
 
 def pinyin_full(text: str) -> str:
-    return "".join(p for p in lazy_pinyin("".join(_HAN.findall(text))) if p.isascii())
+    return _pinyin("".join(_HAN.findall(text)), Style.NORMAL)
 
 
 def pinyin_initials(text: str) -> str:
-    return "".join(p for p in lazy_pinyin("".join(_HAN.findall(text)), style=Style.FIRST_LETTER) if p.isascii())
+    return _pinyin("".join(_HAN.findall(text)), Style.FIRST_LETTER)
+
+
+@functools.lru_cache(maxsize=65536)  # names share most of their words and variants: indexing a catalog repeats them
+def _pinyin(han: str, style: Style) -> str:
+    return "".join(p for p in lazy_pinyin(han, style=style) if p.isascii())
 
 
 # How much a match on each kind of term counts; an exact name beats its words, names beat materials.
@@ -229,8 +259,13 @@ NAME_LENGTH_AVERAGE = 14
 NAME_LENGTH_B = 0.4
 
 
+_QUALIFIER = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def _length_factor(name: str) -> float:
-    length = len(_HAN.findall(name)) or len(name)
+    # Qualifiers in brackets ("（县级行使）", "（包括临时）") do not make the item's own name longer.
+    core = _QUALIFIER.sub("", name) or name
+    length = len(_HAN.findall(core)) or len(core)
     return 1 / (1 - NAME_LENGTH_B + NAME_LENGTH_B * length / NAME_LENGTH_AVERAGE)
 
 
@@ -251,15 +286,15 @@ class Terms:
 
 
 def _name_terms(terms: Terms, text: str, *, primary: bool) -> None:
-    whole = precise_words(text)
+    whole = set(precise_words(text))
     for word in search_words(text):
+        # A word as a reader cuts it counts fully; a part of a longer word ("身份证" in 身份证明) counts less.
         if word in whole:
             terms.add(word, W_NAME_WORD if primary else W_VARIANT)
+            terms.add_all(synonyms_of(word), W_VARIANT)
         else:
             terms.add(word, W_SUB_WORD)
-    for word in whole:
-        terms.add_all(synonyms_of(word), W_VARIANT)
-        if len(_HAN.findall(word)) >= 2:
+        if len(word) >= 2 and _HAN.match(word):
             terms.add(pinyin_full(word), W_WORD_PINYIN)
     terms.add(pinyin_full(text), W_PINYIN)
     terms.add(pinyin_initials(text), W_PINYIN)
@@ -381,7 +416,17 @@ def parse_query(text: str) -> list[Group]:
             groups.append(Group(word, frozenset({word})))
     whole = "".join(normalize(text).split())
     if len(groups) > 1 and whole:
-        groups.append(Group(whole, frozenset({whole}), whole=True))
+        # The whole text, or its sound, as a whole name: "社宝卡挂失" sounds as 社保卡挂失, a variant name.
+        sound = pinyin_full(whole) if _HAN.search(whole) else ""
+        groups.append(
+            Group(
+                whole,
+                frozenset({whole}),
+                prefix=sound if len(sound) >= 6 else "",
+                sound=frozenset({sound} if sound else ()),
+                whole=True,
+            )
+        )
     return groups
 
 

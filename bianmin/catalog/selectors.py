@@ -191,8 +191,14 @@ def _group_weight(group: search.Group) -> Max:
     if group.parts:
         whens.append(When(term__in=sorted(group.parts), then=weight * search.PART))
     if group.whole:
-        # The whole text typed counts only as a whole name (or a variant of it), not as a material.
+        # The whole text typed counts only as a whole name (or a variant of it), not as a material; its sound as
+        # the sound of a whole name, or the start of one.
         whens = [When(term__in=sorted(group.exact), weight__gte=search.W_VARIANT, then=weight * search.EXACT)]
+        if group.sound:
+            whens.append(When(term__in=sorted(group.sound), weight__gte=search.W_PINYIN, then=weight * search.EXACT))
+        if group.prefix:
+            prefix = _prefix("term", group.prefix) & Q(weight__gte=search.W_PINYIN)
+            whens.append(When(prefix, then=weight * search.PREFIX))
     return Max(Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
