@@ -42,9 +42,32 @@ def test_index_terms_cover_words_synonyms_pinyin_and_materials():
 
 
 def test_variants_replace_the_longest_wording_only():
-    assert search.variants("居民身份证") == {"身份证"}
-    assert search.variants("最低生活保障申请") == {"低保申请"}
-    assert search.variants("临时救助") == {"临时补助", "救急难"}
+    assert search.variants("居民身份证") == {"身份证", "二代证"}
+    assert {"低保申请", "最低生活保障申领"} <= search.variants("最低生活保障申请")
+    assert "最低生活保障申请" not in search.variants("最低生活保障申请")
+    assert search.variants("临时救助") == {"临时补助", "救急难", "困难救助"}
+
+
+def test_variants_replace_whole_words_only():
+    # "身份证" in 临时身份证明 is part of 身份证明: no "临时居民身份证明".
+    assert search.variants("临时身份证明") == set()
+    assert "社保卡挂失" in search.variants("社会保障卡挂失")
+
+
+def test_text_is_folded_traditional_full_width_case_and_spaces():
+    assert search.normalize("社會保障卡　補領 ＤＢＳＱ") == "社会保障卡 补领 dbsq"
+
+
+def test_same_sound_typo_and_unknown_compound_still_match():
+    (dibao,) = search.parse_query("低报")
+    assert "dibao" in dibao.sound
+    (shiye,) = search.parse_query("失业金")
+    assert "失业保险金" in shiye.exact
+
+
+def test_latin_query_matches_the_initials_of_a_shorter_name():
+    (group,) = search.parse_query("dbsq")
+    assert {"db", "dbs"} == group.parts
 
 
 def test_parse_query_drops_stop_words_and_expands_synonyms():
