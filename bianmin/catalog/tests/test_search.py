@@ -248,3 +248,17 @@ def test_reindex_command_rebuilds_the_index(world, catalog):
 
     assert search_public(center=world.center, text="低保").hits[0].item == catalog["dibao"]
     assert "已重建 6 个事项的检索索引" in out.getvalue()
+
+
+def test_a_worker_loads_the_segmenter_when_it_starts(monkeypatch):
+    import importlib
+
+    import bianmin.wsgi
+
+    monkeypatch.setattr(search, "_tokenizer", None)
+    importlib.reload(bianmin.wsgi)
+
+    assert search._tokenizer is not None
+    started = time.perf_counter()
+    search.parse_query("社会保障卡补领")
+    assert time.perf_counter() - started < 0.5
