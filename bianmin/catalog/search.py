@@ -433,14 +433,3 @@ def parse_query(text: str) -> list[Group]:
 def idf(documents: int, matching: int) -> float:
     """BM25's inverse document frequency: how much matching a word says, by how few items have it."""
     return math.log(1 + (documents - matching + 0.5) / (matching + 0.5))
-
-
-def score(groups: Sequence[Group], weights: Sequence[int], frequencies: Sequence[int], documents: int) -> float:
-    """An item's score: for each group it matches, the group's rarity times the weight of the best term matched.
-
-    `weights` are in tenths (EXACT, SOUND, PREFIX, PART), as the selector reads them."""
-    total = 0.0
-    for group, weight, matching in zip(groups, weights, frequencies, strict=True):
-        if weight:
-            total += idf(max(documents, matching), matching) * weight / 10 * (3 if group.whole else 1)
-    return total

@@ -16,7 +16,9 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
     Max,
@@ -180,7 +182,7 @@ def _group_q(group: search.Group, field: str = "search_terms__term") -> Q:
     return q
 
 
-def _group_weight(group: search.Group) -> Max:
+def _group_weight(group: search.Group, only: Q | None = None) -> Max:
     """The weight (in tenths) of the best term of an item matching `group`: exact over prefix over sound."""
     weight = F("weight")
     whens = [When(term__in=sorted(group.exact), then=weight * search.EXACT)]
@@ -199,6 +201,8 @@ def _group_weight(group: search.Group) -> Max:
         if group.prefix:
             prefix = _prefix("term", group.prefix) & Q(weight__gte=search.W_PINYIN)
             whens.append(When(prefix, then=weight * search.PREFIX))
+    if only is not None:
+        whens = [When(only & w.condition, then=w.result) for w in whens]
     return Max(Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
@@ -208,56 +212,86 @@ _ITEM_COLUMNS = tuple(f.attname for f in ServiceItem._meta.concrete_fields if f.
 _DEPARTMENT_COLUMNS = tuple(f.attname for f in Department._meta.concrete_fields if f.attname in {"id", "code", "name"})
 # Items scoring below this share of the best are noise (a common word alone), not answers.
 RELEVANT_SHARE = 0.25
+# A word more than this share of all items have is matched only in names (see `search_in`).
+COMMON_SHARE = 0.2
+COMMON_MIN = 500
 
 
 def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """Items of `items` matching `text`, best first, in one query.
+    """Items of `items` matching `text`, best first, in two queries.
 
-    The query reads the term table: the typed words select rows through the term index, a correlated EXISTS keeps
-    those of items in scope, and rows are grouped per item, with the best weight each typed word reached. Reading
-    from the terms leaves the planner no better entry than the term index, whatever statistics the database has
-    (a fresh SQLite file has none). Python then ranks BM25-style (`search.score`): how many items in scope match
-    each word (its rarity) comes from the same rows, the number of items in scope from a subquery.
+    The first counts, per typed word, the items of the whole catalog that have it (and the items in all): the
+    word's rarity (BM25's inverse document frequency). The second reads the term table: the typed words select rows
+    through the term index, a correlated EXISTS keeps those of items in scope, rows are grouped per item with the
+    best weight each typed word reached, and the score (per word matched: its rarity times the weight of its best
+    term, summed) orders them in the database, so only the best rows come back. A word most items have (a material
+    such as 身份证) is matched only in names there: its other rows could not lift an item, only slow the query.
+    Reading from the terms leaves the planner no better entry than the term index, whatever statistics the
+    database has (a fresh SQLite file has none).
     """
     ensure_synonyms()
     groups = search.parse_query(text)
     if not groups:
         return SearchResult([], weak=True)
     any_group = Q()
-    flags: dict[str, Any] = {}
+    counts: dict[str, Any] = {}
     for index, group in enumerate(groups):
-        any_group |= _group_q(group, "term")
-        flags[f"g{index}"] = _group_weight(group)
+        q = _group_q(group, "term")
+        any_group |= q
+        counts[f"d{index}"] = Count("item_id", distinct=True, filter=q)
+    everything = ServiceItem.objects.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    stats = SearchTerm.objects.filter(any_group).aggregate(
+        **counts, documents=Max(Subquery(everything[:1], output_field=IntegerField()))
+    )
+    documents = stats["documents"] or 0
+    rarity = [
+        search.idf(max(documents, stats[f"d{i}"]), stats[f"d{i}"]) * (3 if g.whole else 1) / 10
+        for i, g in enumerate(groups)
+    ]
+    common = [stats[f"d{i}"] > max(documents * COMMON_SHARE, COMMON_MIN) for i in range(len(groups))]
+    rows = _ranked(items, groups, rarity, common, limit)
+    if not rows and any(common):
+        rows = _ranked(items, groups, rarity, [False] * len(groups), limit)
+    if not rows:
+        return SearchResult([], weak=True)
+    best = rows[0]["score"]
+    keys = [f"g{index}" for index in range(len(groups))]
     item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
     department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
-    in_scope = items.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
-    rows = list(
+    hits = []
+    words = [k for k, g in zip(keys, groups, strict=True) if not g.whole]
+    for row in rows:
+        if row["score"] < best * RELEVANT_SHARE:
+            break
+        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
+        item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
+        hits.append(Hit(item=item, score=round(row["score"], 3), matched=sum(1 for k in words if row[k])))
+    return SearchResult(hits, weak=hits[0].matched * 2 < len(words))
+
+
+def _ranked(
+    items: QuerySet[ServiceItem], groups: list[search.Group], rarity: list[float], common: list[bool], limit: int
+) -> list[dict[str, Any]]:
+    any_group = Q()
+    flags: dict[str, Any] = {}
+    score: Any = Value(0.0, output_field=FloatField())
+    for index, (group, factor, is_common) in enumerate(zip(groups, rarity, common, strict=True)):
+        q = _group_q(group, "term")
+        if is_common:
+            q &= Q(weight__gt=search.W_MATERIAL)
+        any_group |= q
+        flags[f"g{index}"] = _group_weight(group, only=q if is_common else None)
+        score = score + F(f"g{index}") * Value(factor, output_field=FloatField())
+    item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
+    department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
+    return list(
         SearchTerm.objects.filter(any_group)
         .filter(Exists(items.filter(pk=OuterRef("item_id"))))
         .values(*item_fields, *department_fields)
         .annotate(**flags)
-        .annotate(documents=Subquery(in_scope[:1], output_field=IntegerField()))
-        .order_by()
+        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+        .order_by("-score", "item__name", "item__id")[:limit]
     )
-    if not rows:
-        return SearchResult([], weak=True)
-    keys = [f"g{index}" for index in range(len(groups))]
-    frequencies = [sum(1 for row in rows if row[key]) for key in keys]
-    documents = rows[0]["documents"]
-    scored = []
-    for row in rows:
-        weights = [row[key] for key in keys]
-        scored.append((search.score(groups, weights, frequencies, documents), row))
-    best = max(s for s, _ in scored)
-    scored = [(s, row) for s, row in scored if s >= best * RELEVANT_SHARE]
-    scored.sort(key=lambda pair: (-pair[0], pair[1]["item__name"], pair[1]["item__id"]))
-    hits = []
-    words = [k for k, g in zip(keys, groups, strict=True) if not g.whole]
-    for value, row in scored[:limit]:
-        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
-        item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
-        hits.append(Hit(item=item, score=round(value, 3), matched=sum(1 for k in words if row[k])))
-    return SearchResult(hits, weak=hits[0].matched * 2 < len(words))
 
 
 def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> SearchResult:
