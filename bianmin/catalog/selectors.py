@@ -266,7 +266,10 @@ def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LI
         item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
         item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
         hits.append(Hit(item=item, score=round(row["score"], 3), matched=sum(1 for k in words if row[k])))
-    return SearchResult(hits, weak=hits[0].matched * 2 < len(words))
+    # Nothing matched well: the best item misses one of one or two typed words, or most of more.
+    matched = hits[0].matched
+    weak = matched < len(words) if len(words) <= 2 else matched * 2 < len(words)
+    return SearchResult(hits, weak=weak)
 
 
 def _ranked(

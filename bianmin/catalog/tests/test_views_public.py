@@ -135,8 +135,8 @@ def test_public_search_page_and_its_htmx_partial(client, world, django_assert_ma
         published_item(owner=world.center, department=world.department, name=f"低保复核{n}")
 
     selectors.ensure_synonyms()  # read once per worker, not per search
-    # The center, the search itself, the versions of what was found.
-    with django_assert_max_num_queries(3):
+    # The center, the search itself (the words' rarity, the ranked items), the versions of what was found.
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("catalog:search", args=[world.center.code]), {"q": "dibao"}).content.decode()
     partial = client.get(
         reverse("catalog:search", args=[world.center.code]), {"q": "低保"}, headers={"HX-Request": "true"}
