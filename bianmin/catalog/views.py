@@ -407,7 +407,7 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存同义词，检索索引正在后台重建。"))
             return redirect("catalog:synonyms")
-    messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
     return _synonyms_page(request, SynonymSetForm(), status=400, edited=pk)
 
 

@@ -25,7 +25,7 @@ def _subset(tmp_path, names):
     with SHIPPED.open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         rows = [r for r in reader if r["name"] in names]
-        fields = reader.fieldnames
+        fields = list(reader.fieldnames or ())
     path = tmp_path / "subset.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
