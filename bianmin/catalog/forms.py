@@ -215,3 +215,12 @@ def windows_for(owners: Any) -> Any:
     return (
         Window.objects.filter(center__in=owners, is_active=True).select_related("center").order_by("center", "number")
     )
+
+
+class SynonymSetForm(forms.Form):
+    words = forms.CharField(
+        label=_("同义词"),
+        max_length=300,
+        help_text=_("第一个为规范名称，其余为群众常用的俗称、简称，用空格分隔，如：最低生活保障 低保 低保金"),
+        error_messages={"required": _("请填写同义词。"), "max_length": _("同义词不能超过300个字符。")},
+    )

@@ -270,6 +270,47 @@ class SearchTerm(models.Model):
         return self.term
 
 
+class SynonymSet(models.Model):
+    """Words people use for the same thing (official wording first, then 俗称), as catalog managers keep them.
+
+    Shipped from `data/synonyms.txt`; search reads the current sets, and the index is rebuilt after a change.
+    """
+
+    words = models.CharField(
+        _("同义词"), max_length=300, help_text=_("第一个为规范名称，其余为俗称、简称，用空格分隔。")
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("同义词")
+        verbose_name_plural = _("同义词")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def word_list(self) -> list[str]:
+        return self.words.split()
+
+
+class SearchMiss(models.Model):
+    """A query that found nothing good, counted: what citizens look for that the catalog does not say (no personal
+    data, only the folded text)."""
+
+    text = models.CharField(_("查询内容"), max_length=50, unique=True)
+    count = models.PositiveIntegerField(_("次数"), default=1)
+    first_seen = models.DateTimeField(_("首次查询"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("最近查询"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("未找到的查询")
+        verbose_name_plural = _("未找到的查询")
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class ItemEvent(EventBase):
     """Trace of the item's drafting, review and publication."""
 

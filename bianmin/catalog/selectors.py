@@ -6,15 +6,20 @@ center too); they manage only the items of their unit and below, and only as dir
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -22,14 +27,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.expressions import CombinedExpression
 
 from bianmin.catalog import search
-from bianmin.catalog.models import ItemEvent, ItemVersion, SearchTerm, ServiceItem, Theme
+from bianmin.catalog.models import ItemEvent, ItemVersion, SearchMiss, SearchTerm, ServiceItem, SynonymSet, Theme
 from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
 from bianmin.org.models import Department, OrgUnit
 
@@ -128,8 +131,41 @@ def windows_at(snapshot: dict[str, Any], center: OrgUnit) -> list[dict[str, Any]
 @dataclass
 class Hit:
     item: ServiceItem
-    score: int
+    score: float
     matched: int
+
+
+@dataclass
+class SearchResult:
+    """What a search found. `weak`: nothing matched well (most typed words unmatched): the page then offers
+    themes, departments and the phone as well, and the query is counted for the catalog managers."""
+
+    hits: list[Hit]
+    weak: bool
+
+
+SYNONYMS_VERSION_KEY = "catalog:synonyms-version"
+SYNONYMS_MAX_AGE = 300  # seconds: a worker that missed the version bump (per-process cache) catches up by then
+_synonyms_state: dict[str, Any] = {"version": None, "loaded_at": None}
+
+
+def synonym_sets() -> QuerySet[SynonymSet]:
+    return SynonymSet.objects.order_by("id")
+
+
+def ensure_synonyms() -> None:
+    """Install the synonym sets of the database in this process when they changed (or were never read)."""
+    version = cache.get(SYNONYMS_VERSION_KEY)
+    loaded_at = _synonyms_state["loaded_at"]
+    now = time.monotonic()
+    if loaded_at is not None and version == _synonyms_state["version"] and now - loaded_at < SYNONYMS_MAX_AGE:
+        return
+    search.use_synonyms(w.split() for w in synonym_sets().values_list("words", flat=True))
+    _synonyms_state.update(version=version, loaded_at=now)
+
+
+def forget_synonyms() -> None:
+    _synonyms_state.update(version=None, loaded_at=None)
 
 
 def _prefix(field: str, prefix: str) -> Q:
@@ -140,60 +176,134 @@ def _prefix(field: str, prefix: str) -> Q:
 
 
 def _group_q(group: search.Group, field: str = "search_terms__term") -> Q:
-    q = Q(**{f"{field}__in": sorted(group.exact)})
+    q = Q(**{f"{field}__in": sorted(group.exact | group.sound | group.parts)})
     if group.prefix:
         q |= _prefix(field, group.prefix)
     return q
+
+
+def _group_weight(group: search.Group, only: Q | None = None) -> Max:
+    """The weight (in tenths) of the best term of an item matching `group`: exact over prefix over sound."""
+    weight = F("weight")
+    whens = [When(term__in=sorted(group.exact), then=weight * search.EXACT)]
+    if group.prefix:
+        whens.append(When(_prefix("term", group.prefix), then=weight * search.PREFIX))
+    if group.sound:
+        whens.append(When(term__in=sorted(group.sound), then=weight * search.SOUND))
+    if group.parts:
+        whens.append(When(term__in=sorted(group.parts), then=weight * search.PART))
+    if group.whole:
+        # The whole text typed counts only as a whole name (or a variant of it), not as a material; its sound as
+        # the sound of a whole name, or the start of one.
+        whens = [When(term__in=sorted(group.exact), weight__gte=search.W_VARIANT, then=weight * search.EXACT)]
+        if group.sound:
+            whens.append(When(term__in=sorted(group.sound), weight__gte=search.W_PINYIN, then=weight * search.EXACT))
+        if group.prefix:
+            prefix = _prefix("term", group.prefix) & Q(weight__gte=search.W_PINYIN)
+            whens.append(When(prefix, then=weight * search.PREFIX))
+    if only is not None:
+        whens = [When(only & w.condition, then=w.result) for w in whens]
+    return Max(Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
 # Item columns a search result carries, read in the same query; the rest load lazily if ever touched.
 # `Model.from_db` takes a subset of the columns in the model's field order.
 _ITEM_COLUMNS = tuple(f.attname for f in ServiceItem._meta.concrete_fields if f.attname in {"id", *SEARCH_FIELDS})
 _DEPARTMENT_COLUMNS = tuple(f.attname for f in Department._meta.concrete_fields if f.attname in {"id", "code", "name"})
+# Items scoring below this share of the best are noise (a common word alone), not answers.
+RELEVANT_SHARE = 0.25
+# A word more than this share of all items have is matched only in names (see `search_in`).
+COMMON_SHARE = 0.2
+COMMON_MIN = 500
 
 
-def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
-    """Items of `items` matching `text`, best first, in one query.
+def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Items of `items` matching `text`, best first, in two queries.
 
-    The query reads the term table: the typed words select rows through the term index, a correlated EXISTS keeps
-    those of items in scope, and rows are grouped per item. Reading from the terms leaves the planner no better
-    entry than the term index, whatever statistics the database has (a fresh SQLite file has none). An item must
-    match enough of the typed words (`search.required_groups`); it ranks by how many it matches, then by the
-    weights of the matching terms (name over synonyms over pinyin over materials).
+    The first counts, per typed word, the items of the whole catalog that have it (and the items in all): the
+    word's rarity (BM25's inverse document frequency). The second reads the term table: the typed words select rows
+    through the term index, a correlated EXISTS keeps those of items in scope, rows are grouped per item with the
+    best weight each typed word reached, and the score (per word matched: its rarity times the weight of its best
+    term, summed) orders them in the database, so only the best rows come back. A word most items have (a material
+    such as 身份证) is matched only in names there: its other rows could not lift an item, only slow the query.
+    Reading from the terms leaves the planner no better entry than the term index, whatever statistics the
+    database has (a fresh SQLite file has none).
     """
+    ensure_synonyms()
     groups = search.parse_query(text)
     if not groups:
-        return []
+        return SearchResult([], weak=True)
     any_group = Q()
-    flags: dict[str, Any] = {}
+    counts: dict[str, Any] = {}
     for index, group in enumerate(groups):
         q = _group_q(group, "term")
         any_group |= q
-        flags[f"g{index}"] = Max(Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    matched: Any = F("g0")
-    for index in range(1, len(groups)):
-        matched = CombinedExpression(matched, "+", F(f"g{index}"), output_field=IntegerField())
+        counts[f"d{index}"] = Count("item_id", distinct=True, filter=q)
+    everything = ServiceItem.objects.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    stats = SearchTerm.objects.filter(any_group).aggregate(
+        **counts, documents=Max(Subquery(everything[:1], output_field=IntegerField()))
+    )
+    documents = stats["documents"] or 0
+    rarity = [
+        search.idf(max(documents, stats[f"d{i}"]), stats[f"d{i}"]) * (3 if g.whole else 1) / 10
+        for i, g in enumerate(groups)
+    ]
+    common = [stats[f"d{i}"] > max(documents * COMMON_SHARE, COMMON_MIN) for i in range(len(groups))]
+    rows = _ranked(items, groups, rarity, common, limit)
+    if not rows and any(common):
+        rows = _ranked(items, groups, rarity, [False] * len(groups), limit)
+    if not rows:
+        return SearchResult([], weak=True)
+    best = rows[0]["score"]
+    keys = [f"g{index}" for index in range(len(groups))]
     item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
     department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
-    rows = (
+    hits = []
+    words = [k for k, g in zip(keys, groups, strict=True) if not g.whole]
+    for row in rows:
+        if row["score"] < best * RELEVANT_SHARE:
+            break
+        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
+        item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
+        hits.append(Hit(item=item, score=round(row["score"], 3), matched=sum(1 for k in words if row[k])))
+    # Nothing matched well: the best item misses one of one or two typed words, or most of more.
+    matched = hits[0].matched
+    weak = matched < len(words) if len(words) <= 2 else matched * 2 < len(words)
+    return SearchResult(hits, weak=weak)
+
+
+def _ranked(
+    items: QuerySet[ServiceItem], groups: list[search.Group], rarity: list[float], common: list[bool], limit: int
+) -> list[dict[str, Any]]:
+    any_group = Q()
+    flags: dict[str, Any] = {}
+    score: Any = Value(0.0, output_field=FloatField())
+    for index, (group, factor, is_common) in enumerate(zip(groups, rarity, common, strict=True)):
+        q = _group_q(group, "term")
+        if is_common:
+            q &= Q(weight__gt=search.W_MATERIAL)
+        any_group |= q
+        flags[f"g{index}"] = _group_weight(group, only=q if is_common else None)
+        score = score + F(f"g{index}") * Value(factor, output_field=FloatField())
+    item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
+    department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
+    return list(
         SearchTerm.objects.filter(any_group)
         .filter(Exists(items.filter(pk=OuterRef("item_id"))))
         .values(*item_fields, *department_fields)
         .annotate(**flags)
-        .annotate(score=Sum("weight"), matched=matched)
-        .filter(matched__gte=search.required_groups(len(groups)))
-        .order_by("-matched", "-score", "item__name", "item__id")[:limit]
+        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+        .order_by("-score", "item__name", "item__id")[:limit]
     )
-    hits = []
-    for row in rows:
-        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
-        item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
-        hits.append(Hit(item=item, score=row["score"], matched=row["matched"]))
-    return hits
 
 
-def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> SearchResult:
     return search_in(published_items(center=center), text, limit=limit)
+
+
+def search_misses(*, limit: int = 200) -> QuerySet[SearchMiss]:
+    """The queries that found nothing good, most asked first: what to add synonyms for."""
+    return SearchMiss.objects.order_by("-count", "-last_seen")[:limit]
 
 
 def versions_of(hits: list[Hit]) -> dict[int, ItemVersion]:
@@ -237,7 +347,7 @@ def item_list(
     if department:
         qs = qs.filter(department_id=department)
     if text.strip():
-        ids = [h.item.pk for h in search_in(qs, text, limit=500)]
+        ids = [h.item.pk for h in search_in(qs, text, limit=500).hits]
         by_text = Q(pk__in=ids) | Q(name__icontains=text.strip()) | Q(code__icontains=text.strip())
         qs = qs.filter(by_text)
     return qs.order_by("department__code", "name")

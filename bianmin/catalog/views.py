@@ -21,9 +21,10 @@ from bianmin.catalog.forms import (
     ReasonForm,
     ServiceItemForm,
     StepFormSet,
+    SynonymSetForm,
     windows_for,
 )
-from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
+from bianmin.catalog.models import ItemVersion, ServiceItem, SynonymSet, Theme
 from bianmin.core.downloads import PDF, XLSX, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.org import selectors as org_selectors
@@ -362,6 +363,68 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_required(MANAGERS)
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The synonym sets search uses, editable by catalog managers, and what citizens searched for in vain."""
+    form = SynonymSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.synonym_set_save(actor=request.user, words=form.cleaned_data["words"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已添加同义词，检索索引正在后台重建。"))
+            return redirect("catalog:synonyms")
+    return _synonyms_page(request, form, status=400 if request.method == "POST" else 200)
+
+
+def _synonyms_page(request: HttpRequest, form: SynonymSetForm, *, status: int = 200, edited: int = 0) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:50]
+    sets = selectors.synonym_sets()
+    if text:
+        sets = sets.filter(words__contains=text)
+    return render(
+        request,
+        "catalog/staff/synonyms.html",
+        {"form": form, "sets": sets, "q": text, "misses": selectors.search_misses(), "edited": edited},
+        status=status,
+    )
+
+
+@staff_required(MANAGERS)
+@require_POST
+def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    synonym_set = _synonym_set_or_404(pk)
+    form = SynonymSetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.synonym_set_save(actor=request.user, words=form.cleaned_data["words"], synonym_set=synonym_set)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存同义词，检索索引正在后台重建。"))
+            return redirect("catalog:synonyms")
+    messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return _synonyms_page(request, SynonymSetForm(), status=400, edited=pk)
+
+
+@staff_required(MANAGERS)
+@require_POST
+def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.synonym_set_delete(actor=request.user, synonym_set=_synonym_set_or_404(pk))
+    messages.success(request, _("已删除同义词，检索索引正在后台重建。"))
+    return redirect("catalog:synonyms")
+
+
+def _synonym_set_or_404(pk: int) -> SynonymSet:
+    if pk > MAX_ID:
+        raise Http404
+    try:
+        return selectors.synonym_sets().get(pk=pk)
+    except SynonymSet.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 # ---- public side ------------------------------------------------------------------------------------------
 
 
@@ -463,10 +526,19 @@ def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpRespons
 def search_page(request: HttpRequest, code: str) -> HttpResponse:
     center = _center(code)
     text = request.GET.get("q", "").strip()[:50]
-    hits = selectors.search_public(center=center, text=text) if text else []
+    result = selectors.search_public(center=center, text=text) if text else None
+    hits = result.hits if result is not None else []
     versions = selectors.versions_of(hits)
     results = [(hit, versions.get(hit.item.pk)) for hit in hits]
-    context = {"center": center, "q": text, "results": results}
+    context: dict[str, Any] = {"center": center, "q": text, "results": results, "weak": False}
+    if result is not None and result.weak:
+        # Never a blank page: the closest items, the themes and departments to browse, the phone.
+        services.search_miss_record(text=text)
+        context.update(
+            weak=True,
+            themes=selectors.public_themes(center=center),
+            departments=selectors.public_departments(center=center),
+        )
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "catalog/public/search.html#results", context)
     return render(request, "catalog/public/search.html", context)

@@ -52,3 +52,18 @@ def demo_catalog(db) -> OrgUnit:
     org_demo.load(io.StringIO())
     demo.load(io.StringIO())
     return OrgUnit.objects.get(code="410108001")
+
+
+@pytest.fixture(autouse=True)
+def _shipped_synonyms():
+    """A test that edits the synonym sets leaves the next one the shipped sets (the database rolls back; the process
+    keeps what it installed)."""
+    yield
+    from django.core.cache import cache
+
+    from bianmin.catalog import search, selectors
+
+    if cache.get(selectors.SYNONYMS_VERSION_KEY) is not None:
+        cache.delete(selectors.SYNONYMS_VERSION_KEY)
+        search.use_synonyms(search.shipped_synonyms())
+        selectors.forget_synonyms()

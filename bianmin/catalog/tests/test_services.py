@@ -103,7 +103,7 @@ def test_full_workflow_draft_review_publish_change_republish(world):
     assert item.status == ServiceItem.Status.PUBLISHED
     assert item.change_status == ServiceItem.ChangeStatus.EDITING
     assert current_version(item).snapshot["name"] == "高龄津贴申领"
-    assert search_public(center=world.center, text="高龄津贴申领")[0].item == item
+    assert search_public(center=world.center, text="高龄津贴申领").hits[0].item == item
 
     services.item_submit(item=item, actor=actor, note="时限压缩")
     item.refresh_from_db()
@@ -185,7 +185,7 @@ def test_withdraw_takes_the_item_off_the_public_catalog_and_keeps_versions(world
     item.refresh_from_db()
     assert item.status == ServiceItem.Status.WITHDRAWN
     assert not published_items(center=world.center).exists()
-    assert search_public(center=world.center, text=item.name) == []
+    assert search_public(center=world.center, text=item.name).hits == []
     assert ItemVersion.objects.filter(item=item).count() == 1
     with pytest.raises(ValidationError, match="只有已发布的事项可以停用"):
         services.item_withdraw(item=item, actor=None, reason="再次停用")

@@ -55,7 +55,7 @@ def test_round_trip_into_an_empty_catalog_reproduces_the_demo_catalog(demo_catal
         again["windows"] = [{k: v for k, v in w.items() if k != "id"} for w in again["windows"]]
         original["windows"] = [{k: v for k, v in w.items() if k != "id"} for w in original["windows"]]
         assert again == original, version.item.code
-    assert search_public(center=demo_catalog, text="dbsq")[0].item.name == "最低生活保障申请"
+    assert search_public(center=demo_catalog, text="dbsq").hits[0].item.name == "最低生活保障申请"
 
 
 def test_importing_the_same_file_again_changes_nothing(demo_catalog):

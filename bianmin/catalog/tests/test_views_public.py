@@ -5,7 +5,8 @@ from urllib.parse import unquote
 from django.urls import reverse
 from pypdf import PdfReader
 
-from bianmin.catalog.models import Material, Mode, ServiceItem
+from bianmin.catalog import selectors
+from bianmin.catalog.models import Material, Mode, SearchMiss, ServiceItem
 from bianmin.catalog.pdf import render_card
 from bianmin.catalog.selectors import current_version
 from bianmin.catalog.services import item_publish, item_withdraw
@@ -141,8 +142,9 @@ def test_public_search_page_and_its_htmx_partial(client, world, django_assert_ma
     for n in range(10):
         published_item(owner=world.center, department=world.department, name=f"低保复核{n}")
 
-    # The center, the search itself, the versions of what was found.
-    with django_assert_max_num_queries(3):
+    selectors.ensure_synonyms()  # read once per worker, not per search
+    # The center, the search itself (the words' rarity, the ranked items), the versions of what was found.
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("catalog:search", args=[world.center.code]), {"q": "dibao"}).content.decode()
     partial = client.get(
         reverse("catalog:search", args=[world.center.code]), {"q": "低保"}, headers={"HX-Request": "true"}
@@ -153,7 +155,11 @@ def test_public_search_page_and_its_htmx_partial(client, world, django_assert_ma
     assert "<html" in page
     assert "最低生活保障申请" in partial
     assert "<html" not in partial
-    assert "没有找到与“宇航员”相关的事项" in nothing
+    assert "没有找到与“宇航员”完全相符的事项" in nothing
+    # Never a blank page: the departments to browse and the consultation phone.
+    assert "按部门查找" in nothing
+    assert world.department.name in nothing
+    assert "咨询电话 0371-63380001" in nothing
 
 
 def test_menu_links_lead_to_the_default_centers_guide_and_search(client, world, settings):
@@ -194,3 +200,14 @@ def test_the_display_screen_is_the_hall_screen_and_cycles_the_items(client, worl
     assert "page=1" in page2
     assert "<html" not in page2
     assert "1/2" in after_last
+
+
+def test_a_query_that_finds_nothing_is_counted_without_personal_data(client, world):
+    published_item(owner=world.center, department=world.department, name="最低生活保障申请")
+    url = reverse("catalog:search", args=[world.center.code])
+
+    client.get(url, {"q": "宇航员"})
+    client.get(url, {"q": "宇航員"})  # the same query in traditional characters
+    client.get(url, {"q": "低保"})
+
+    assert list(SearchMiss.objects.values_list("text", "count")) == [("宇航员", 2)]
