@@ -34,8 +34,8 @@ def sources() -> list[IntakeSource]:
 
 
 def carried(request: HttpRequest) -> dict[str, str]:
-    """The sources' parameters present on this request, to carry into the next link."""
-    return {s.param: request.GET[s.param][:40] for s in sources() if request.GET.get(s.param)}
+    """The sources' parameters present on this request (a record's number), to carry into the next link."""
+    return {source.param: value for source, value in _present(request)}
 
 
 def prefill(request: HttpRequest, center: Any) -> dict[str, str]:
@@ -55,4 +55,10 @@ def origins(case: Case) -> list[tuple[str, str]]:
 
 
 def _present(request: HttpRequest) -> list[tuple[IntakeSource, str]]:
-    return [(s, request.GET[s.param][:40]) for s in sources() if request.GET.get(s.param)]
+    """Each source whose parameter the request carries as a record's number; anything else is ignored."""
+    found = []
+    for source in sources():
+        value = request.GET.get(source.param, "")[:40]
+        if value.isdigit():
+            found.append((source, value))
+    return found
