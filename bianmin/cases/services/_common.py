@@ -25,6 +25,7 @@ from bianmin.cases.models import (
     Status,
 )
 from bianmin.cases.notices import NUMBER_PREFIX, notice_content
+from bianmin.cases.timeline import Verb
 from bianmin.catalog.models import Material
 from bianmin.core.identifiers import clean_credit_code, clean_phone, clean_resident_id
 from bianmin.core.numbering import format_serial, next_serial
@@ -36,8 +37,8 @@ from bianmin.org.models import Department, OrgUnit, Role, Staff
 
 ID_INDEX_PURPOSE = "case-applicant-id"
 # Event verbs other apps read (the accountability sweep).
-DELAY_REASON_VERB = "delay_reason"
-REFUSAL_OVERTURNED_VERB = "refusal_overturned"
+DELAY_REASON_VERB = Verb.DELAY_REASON
+REFUSAL_OVERTURNED_VERB = Verb.REFUSAL_OVERTURNED
 
 
 # --- inputs ---------------------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def _staff(actor: Any) -> Staff:
 def _event(
     case: Case,
     actor: Any,
-    verb: str,
+    verb: Verb,
     *,
     from_state: str = "",
     to_state: str = "",
@@ -102,7 +103,7 @@ def _event(
     return CaseEvent.objects.create(
         case=case,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        verb=verb,
+        verb=Verb(verb),  # a verb the timeline cannot word is refused here, not shown raw later
         from_state=from_state,
         to_state=to_state,
         note=note,

@@ -18,6 +18,7 @@ from bianmin.cases.models import (
     Status,
 )
 from bianmin.cases.services._common import compute_deadline
+from bianmin.cases.timeline import Verb
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import WorkCalendar
 from bianmin.org.models import OrgUnit
@@ -54,7 +55,7 @@ def cases_recompute_due(*, changed_dates: Sequence[dt.date], actor: Any) -> int:
         qs,
         cal,
         actor,
-        verb="due_recomputed",
+        verb=Verb.DUE_RECOMPUTED,
         note=lambda old, new: (
             _("工作日历调整（%(days)s），办理期限由 %(old)s 调整为 %(new)s") % {"days": label, "old": old, "new": new}
         ),
@@ -77,14 +78,14 @@ def cases_recompute_open_due(*, actor: Any, center: OrgUnit | None = None) -> in
         qs,
         work_calendar(),
         actor,
-        verb="due_rule_recomputed",
+        verb=Verb.DUE_RULE_RECOMPUTED,
         note=lambda old, new: (
             _("期限计算规则调整（受理当日不计入），办理期限由 %(old)s 调整为 %(new)s") % {"old": old, "new": new}
         ),
     )
 
 
-def _recompute_due_of(qs: Any, cal: WorkCalendar, actor: Any, *, verb: str, note: Callable[[str, str], str]) -> int:
+def _recompute_due_of(qs: Any, cal: WorkCalendar, actor: Any, *, verb: Verb, note: Callable[[str, str], str]) -> int:
     changed: list[Case] = []
     events: list[CaseEvent] = []
     by = actor if getattr(actor, "is_authenticated", False) else None
@@ -100,7 +101,7 @@ def _recompute_due_of(qs: Any, cal: WorkCalendar, actor: Any, *, verb: str, note
             CaseEvent(
                 case=case,
                 actor=by,
-                verb=verb,
+                verb=Verb(verb),
                 note=note(
                     f"{timezone.localtime(old):%Y-%m-%d %H:%M}" if old else "—",
                     f"{timezone.localtime(deadline.due):%Y-%m-%d %H:%M}",

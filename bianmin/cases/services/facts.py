@@ -22,6 +22,7 @@ from bianmin.cases.services._common import (
     _require_director,
     _staff,
 )
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError
 
 # --- facts the accountability sweep reads (§8(3)(3), §8(3)(4)) -------------------------------------------------
@@ -54,7 +55,7 @@ def case_overturn_refusal(*, case: Case, actor: Any, reason: str) -> CaseEvent:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("请写明撤销理由。")]})
-    refused = CaseEvent.objects.filter(case=case, verb="refuse").select_related("actor__staff").last()
+    refused = CaseEvent.objects.filter(case=case, verb=Verb.REFUSE).select_related("actor__staff").last()
     refused_by = getattr(getattr(refused, "actor", None), "staff", None) if refused else None
     return _event(
         case,

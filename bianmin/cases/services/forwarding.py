@@ -19,6 +19,7 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.services._common import _event, _lock, _staff
 from bianmin.cases.services.handling import _complete
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError, check_transition, move
 from bianmin.catalog.models import Mode
 from bianmin.org.models import OrgUnit, Role, Staff
@@ -54,7 +55,7 @@ def case_forward(*, case: Case, actor: Any, note: str = "") -> CaseForwarding:
     _event(
         case,
         actor,
-        "forward",
+        Verb.FORWARD,
         from_state=previous,
         to_state=case.status,
         note=note.strip(),
@@ -90,7 +91,7 @@ def forwarding_update(*, case: Case, actor: Any, reference: str = "", progress: 
     _event(
         case,
         actor,
-        "district_update",
+        Verb.DISTRICT_UPDATE,
         note=progress.strip(),
         data={"reference": forwarding.district_reference},
     )
@@ -116,7 +117,7 @@ def forwarding_result(*, case: Case, actor: Any, approved: bool, result: str) ->
     _event(
         case,
         actor,
-        "district_result",
+        Verb.DISTRICT_RESULT,
         note=result.strip(),
         data={"approved": approved, "reference": forwarding.district_reference},
     )

@@ -22,6 +22,7 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.notifications import notify
 from bianmin.cases.services._common import _check_custody, _event, _hand_back, _lock, _staff
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError, check_transition, move
 from bianmin.catalog.models import Mode
 from bianmin.org.models import Staff
@@ -38,7 +39,7 @@ def case_start(*, case: Case, actor: Any) -> Case:
         raise ValidationError(_("联办件由中心主任分派联办任务后开始办理。"))
     previous = move(case, Status.IN_PROGRESS, _("开始办理"))
     case.save()
-    _event(case, actor, "start", from_state=previous, to_state=case.status)
+    _event(case, actor, Verb.START, from_state=previous, to_state=case.status)
     return case
 
 
@@ -71,7 +72,7 @@ def material_dispose(
     _event(
         case,
         actor,
-        "custody",
+        Verb.CUSTODY,
         note=note.strip(),
         data={"material": material.name, "custody": custody, "location": material.location},
     )
@@ -93,7 +94,7 @@ def _dispose_by_form(case: Case, staff: Staff, actor: Any, now: dt.datetime) -> 
         material.save()
         done.append(f"{material.name}：{material.get_custody_display()}")
     if done:
-        _event(case, actor, "custody", note="；".join(done), data={"by_form": True})
+        _event(case, actor, Verb.CUSTODY, note="；".join(done), data={"by_form": True})
     return done
 
 
@@ -107,7 +108,7 @@ def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: st
     _event(
         case,
         actor,
-        "complete",
+        Verb.COMPLETE,
         from_state=previous,
         to_state=case.status,
         note=note or case.result,
@@ -158,7 +159,7 @@ def case_deliver(*, case: Case, actor: Any, method: str, note: str = "") -> Case
     _event(
         case,
         actor,
-        "deliver",
+        Verb.DELIVER,
         from_state=previous,
         to_state=case.status,
         note=note.strip(),
@@ -188,5 +189,5 @@ def case_withdraw(*, case: Case, actor: Any, reason: str) -> Case:
     JointTask.objects.filter(case=case, state=JointTask.State.OPEN).update(
         state=JointTask.State.DONE, result=_("申请已撤回"), completed_at=now, completed_by=staff
     )
-    _event(case, actor, "withdraw", from_state=previous, to_state=case.status, note=reason.strip())
+    _event(case, actor, Verb.WITHDRAW, from_state=previous, to_state=case.status, note=reason.strip())
     return case

@@ -19,6 +19,7 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.notifications import notify
 from bianmin.cases.services._common import _event, _lock, _staff
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError
 from bianmin.org.models import Staff
 
@@ -35,7 +36,7 @@ def _handover(case: Case, staff: Staff, actor: Any, to_staff: Staff, note: str, 
     handover = CaseHandover.objects.create(
         case=case, from_staff=staff, to_staff=to_staff, note=note.strip(), created_at=now
     )
-    _event(case, actor, "handover", note=note.strip(), data={"from": staff.name, "to": to_staff.name})
+    _event(case, actor, Verb.HANDOVER, note=note.strip(), data={"from": staff.name, "to": to_staff.name})
     notify("handover_created", handover=handover)
     return handover
 
@@ -69,7 +70,7 @@ def handover_acknowledge(*, handover: CaseHandover, actor: Any) -> CaseHandover:
     _event(
         case,
         actor,
-        "handover_acknowledge",
+        Verb.HANDOVER_ACKNOWLEDGE,
         data={"from": handover.from_staff.name, "to": staff.name, "materials": moved},
     )
     return handover

@@ -47,6 +47,7 @@ from bianmin.cases.services._common import (
 from bianmin.cases.services.handover import _handover
 from bianmin.cases.services.proxy import _record_proxy
 from bianmin.cases.services.supplement import online_notice_items
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import check_transition, move
 from bianmin.catalog.models import ItemVersion, ServiceItem
 from bianmin.catalog.selectors import published_items
@@ -181,7 +182,7 @@ def case_intake(
     _event(
         case,
         actor,
-        "receive",
+        Verb.RECEIVE,
         to_state=Status.RECEIVED,
         data={
             "presented": [m.name for m in rows if m.presented],
@@ -274,7 +275,7 @@ def _accept(
     _event(
         case,
         actor,
-        "accept_with_supplement" if items else "accept",
+        Verb.ACCEPT_WITH_SUPPLEMENT if items else Verb.ACCEPT,
         from_state=previous,
         to_state=case.status,
         data=acceptance_data,
@@ -296,7 +297,7 @@ def _refuse(case: Case, staff: Staff, actor: Any, now: dt.datetime, reason: str,
     notice = _issue_notice(case, Notice.Kind.REFUSAL, staff, materials=materials, now=now, reason=reason)
     _hand_back(case, staff, now, note)
     _event(
-        case, actor, "refuse", from_state=previous, to_state=case.status, note=reason, data={"notice": notice.number}
+        case, actor, Verb.REFUSE, from_state=previous, to_state=case.status, note=reason, data={"notice": notice.number}
     )
 
 

@@ -27,6 +27,7 @@ from bianmin.cases.services._common import (
     unaccounted_materials,
 )
 from bianmin.cases.services.handling import _complete
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError, move
 from bianmin.catalog.models import Mode
 from bianmin.core.workcalendar import WorkCalendar, end_of_working_day
@@ -124,7 +125,7 @@ def case_split(*, case: Case, actor: Any, tasks: Sequence[TaskInput]) -> list[Jo
     _event(
         case,
         actor,
-        "split",
+        Verb.SPLIT,
         from_state=previous,
         to_state=case.status,
         data={
@@ -173,7 +174,7 @@ def task_complete(*, task: JointTask, actor: Any, result: str) -> JointTask:
     _event(
         case,
         actor,
-        "task_complete",
+        Verb.TASK_COMPLETE,
         note=task.result,
         data={"department": task.department.name, "on_time": now <= task.due_at},
     )
@@ -184,7 +185,7 @@ def task_complete(*, task: JointTask, actor: Any, result: str) -> JointTask:
             for t in JointTask.objects.filter(case=case).select_related("department").order_by("id")
         )
         if unaccounted_materials(case):
-            _event(case, actor, "task_complete", note=_("各承办部门均已完成；材料处置后由窗口办结。"))
+            _event(case, actor, Verb.TASK_COMPLETE, note=_("各承办部门均已完成；材料处置后由窗口办结。"))
         else:
             _complete(case, staff, actor, now, summary, note=_("各承办部门均已完成，办件办结"))
     return task

@@ -31,6 +31,7 @@ from bianmin.cases.services._common import (
     applicant_index,
 )
 from bianmin.cases.services.supplement import PREREVIEW_VERB
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError, move
 from bianmin.catalog.models import ItemVersion, Material, ServiceItem
 from bianmin.catalog.selectors import published_items
@@ -117,7 +118,7 @@ def case_submit_online(
     _event(
         case,
         actor,
-        "submit_online",
+        Verb.SUBMIT_ONLINE,
         to_state=Status.SUBMITTED,
         data={
             "has": [m["name"] for m in checklist if m["id"] in has_ids],
@@ -216,7 +217,7 @@ def case_materials_present(
     _event(
         case,
         actor,
-        "materials_present",
+        Verb.MATERIALS_PRESENT,
         data={
             "presented": [m.name for m in taken],
             "returned": [m.name for m in taken if m.custody == Custody.RETURNED],

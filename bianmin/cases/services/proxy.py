@@ -16,6 +16,7 @@ from bianmin.cases.models import (
     ProxyAuthorization,
 )
 from bianmin.cases.services._common import ProxyInput, _event, _lock, _staff
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError
 from bianmin.org.models import Staff
 
@@ -43,7 +44,7 @@ def _record_proxy(case: Case, staff: Staff, actor: Any, proxy: ProxyInput, now: 
     _event(
         case,
         actor,
-        "proxy",
+        Verb.PROXY,
         note=record.scope,
         data={"agent": proxy.agent.name, "document": record.document, "authorized_on": proxy.authorized_on.isoformat()},
     )
@@ -76,5 +77,5 @@ def case_mark_received_at_home(*, case: Case, actor: Any, visit_number: str) -> 
         return case
     case.received_at_home = True
     case.save(update_fields=["received_at_home", "updated_at"])
-    _event(case, actor, "received_at_home", note=visit_number, data={"visit": visit_number})
+    _event(case, actor, Verb.RECEIVED_AT_HOME, note=visit_number, data={"visit": visit_number})
     return case

@@ -40,10 +40,11 @@ from bianmin.cases.services._common import (
     _staff,
     _take_in,
 )
+from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError, move
 from bianmin.org.models import Staff
 
-PREREVIEW_VERB = "prereview"
+PREREVIEW_VERB = Verb.PREREVIEW
 
 
 def online_notice_items(case: Case) -> list[dict[str, Any]] | None:
@@ -107,17 +108,17 @@ def case_request_supplement(
         _event(
             case,
             actor,
-            "supplement_request_pending",
+            Verb.SUPPLEMENT_REQUEST_PENDING,
             note=reason.strip(),
             data={"items": [i["name"] for i in cleaned], "beyond_first_notice": [i["name"] for i in extra]},
         )
         return request
-    _issue_supplement(case, request, staff, actor, now, verb="supplement_request")
+    _issue_supplement(case, request, staff, actor, now, verb=Verb.SUPPLEMENT_REQUEST)
     return request
 
 
 def _issue_supplement(
-    case: Case, request: SupplementRequest, staff: Staff, actor: Any, now: dt.datetime, *, verb: str
+    case: Case, request: SupplementRequest, staff: Staff, actor: Any, now: dt.datetime, *, verb: Verb
 ) -> None:
     notice = _issue_notice(
         case,
@@ -172,7 +173,7 @@ def supplement_request_decide(*, request: SupplementRequest, actor: Any, approve
     if not approve:
         request.state = SupplementRequest.State.REJECTED
         request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        _event(case, actor, "supplement_rejected", note=note.strip())
+        _event(case, actor, Verb.SUPPLEMENT_REJECTED, note=note.strip())
         return request
     if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED, Status.WAITING):
         raise CaseStateError(
@@ -189,7 +190,7 @@ def supplement_request_decide(*, request: SupplementRequest, actor: Any, approve
         note=note.strip(),
         created_at=now,
     )
-    _issue_supplement(case, request, staff, actor, now, verb="supplement_signed_off")
+    _issue_supplement(case, request, staff, actor, now, verb=Verb.SUPPLEMENT_SIGNED_OFF)
     return request
 
 
@@ -255,7 +256,7 @@ def case_receive_supplement(
     _event(
         case,
         actor,
-        "supplement_received",
+        Verb.SUPPLEMENT_RECEIVED,
         from_state=previous,
         to_state=case.status,
         note=note.strip(),
