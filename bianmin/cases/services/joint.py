@@ -28,7 +28,7 @@ from bianmin.cases.services._common import (
 )
 from bianmin.cases.services.handling import _complete
 from bianmin.cases.timeline import Verb
-from bianmin.cases.workflow import CaseStateError, move
+from bianmin.cases.workflow import TASK, CaseStateError, move
 from bianmin.catalog.models import Mode
 from bianmin.core.workcalendar import WorkCalendar, end_of_working_day
 from bianmin.org.models import Role, Staff
@@ -166,7 +166,7 @@ def task_complete(*, task: JointTask, actor: Any, result: str) -> JointTask:
     if not result.strip():
         raise ValidationError({"result": [_("请填写办理意见。")]})
     now = timezone.now()
-    task.state = JointTask.State.DONE
+    TASK.move(task, JointTask.State.DONE, _("完成联办任务"))
     task.result = result.strip()
     task.completed_by = staff
     task.completed_at = now

@@ -41,7 +41,7 @@ from bianmin.cases.services._common import (
     _take_in,
 )
 from bianmin.cases.timeline import Verb
-from bianmin.cases.workflow import CaseStateError, move
+from bianmin.cases.workflow import SUPPLEMENT, CaseStateError, move
 from bianmin.org.models import Staff
 
 PREREVIEW_VERB = Verb.PREREVIEW
@@ -130,7 +130,8 @@ def _issue_supplement(
         supplement_due=request.due_date,
     )
     request.notice = notice
-    request.state = SupplementRequest.State.ISSUED
+    if request.state == SupplementRequest.State.PENDING:  # signed off; a request within the first notice is issued
+        SUPPLEMENT.move(request, SupplementRequest.State.ISSUED, _("出具补报材料通知单"))
     request.save(update_fields=["notice", "state"])
     previous = case.status
     if case.status != Status.WAITING:
@@ -171,7 +172,7 @@ def supplement_request_decide(*, request: SupplementRequest, actor: Any, approve
     request.decided_at = now
     request.decision_note = note.strip()
     if not approve:
-        request.state = SupplementRequest.State.REJECTED
+        SUPPLEMENT.move(request, SupplementRequest.State.REJECTED, _("不予签批"))
         request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         _event(case, actor, Verb.SUPPLEMENT_REJECTED, note=note.strip())
         return request
