@@ -35,8 +35,8 @@ from bianmin.cases.models import (
     WindowReferral,
 )
 
-# Found by other apps' pages (the rating form) under its old name.
-from bianmin.cases.progress_query import progress_by_token  # noqa: F401
+# oversight's rating page finds it here.
+from bianmin.cases.progress_query import progress_by_token as progress_by_token
 from bianmin.cases.services import applicant_index
 from bianmin.cases.timeline import staff_wording
 from bianmin.catalog.models import Mode, ServiceItem
