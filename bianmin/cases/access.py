@@ -48,6 +48,10 @@ OVERTURN_REFUSAL = "overturn_refusal"
 DISTRICT_UPDATE = "district_update"
 DISTRICT_RESULT = "district_result"
 
+# Actions taken by someone other than the case's holder (state aside, the rest are the holder's).
+DISTRICT_ACTIONS = frozenset({DISTRICT_UPDATE, DISTRICT_RESULT})
+DIRECTOR_ACTIONS = frozenset({SPLIT, OVERTURN_REFUSAL})
+
 WORKING = (Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING, Status.FORWARDED)
 
 
@@ -145,3 +149,23 @@ def check_holds(case: Case, staff: Staff) -> None:
                 _("该办件现由%(name)s办理，您只能查看。如需办理，请由%(name)s移交或由中心主任处理。") % {"name": holder}
             )
         raise PermissionDenied(_("您没有办理该办件的权限。"))
+
+
+def check_may_act(case: Case, staff: Staff | None, role: str | None, action: str) -> None:
+    """The case page's guard, before any form is read: who may take `action` at all, the case's state aside.
+
+    The district's actions are the district staff's, the director's are the director's, every other is the
+    holder's (`holds`). Whether the state allows the action is the service's to say (its state machine, under the
+    row lock), so a stale page gets the service's Chinese message rather than a bare refusal.
+    """
+    if action in DISTRICT_ACTIONS:
+        if role != Role.DISTRICT:
+            raise PermissionDenied(_("只有区行政服务中心工作人员可以登记上报件办理情况。"))
+        return
+    if action in DIRECTOR_ACTIONS:
+        if role != Role.DIRECTOR:
+            raise PermissionDenied(_("只有中心主任可以分派联办任务。"))
+        return
+    if staff is None:
+        raise PermissionDenied(_("您没有办理办件的权限。"))
+    check_holds(case, staff)

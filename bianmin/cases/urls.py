@@ -1,15 +1,15 @@
 from django.urls import path
 
-from bianmin.cases import views
+from bianmin.cases import intake_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("staff/cases/", views.workbench, name="workbench"),
     path("staff/cases/search/", views.search, name="search"),
-    path("staff/cases/intake/", views.intake_start, name="intake_start"),
-    path("staff/cases/intake/<int:item_id>/", views.intake, name="intake"),
-    path("staff/cases/intake/<int:item_id>/referral/", views.referral, name="referral"),
+    path("staff/cases/intake/", intake_views.intake_start, name="intake_start"),
+    path("staff/cases/intake/<int:item_id>/", intake_views.intake, name="intake"),
+    path("staff/cases/intake/<int:item_id>/referral/", intake_views.referral, name="referral"),
     path("staff/cases/director/", views.director_board, name="director"),
     path("staff/cases/joint/", views.joint_board, name="joint_board"),
     path("staff/cases/district/", views.district_board, name="district"),

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms as djforms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +15,17 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrPromise
 
-from bianmin.cases import access, forms, intake_sources, selectors, services
+from bianmin.cases import access, forms, progress_query, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
-from bianmin.cases.checklists import Decision, assess
-from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
+from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status, SupplementRequest
 from bianmin.cases.notices import notice_sheet, render_pdf
 from bianmin.core.downloads import PDF, file_response
+from bianmin.core.forms import add_service_errors
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
 from bianmin.core.throttle import LookupThrottle
@@ -37,19 +40,11 @@ DISTRICT_ROLES = frozenset({Role.DISTRICT})
 FAILURE_READERS = frozenset({Role.DIRECTOR, Role.INSPECTOR, Role.ADMIN})
 
 
-def _htmx(request: HttpRequest) -> bool:
+def is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _errors_into(form: djforms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _center_or_404(request: HttpRequest) -> Any:
+def center_or_404(request: HttpRequest) -> Any:
     center = user_center(user=request.user)
     if center is None:
         raise Http404(_("您未关联服务中心。"))
@@ -72,7 +67,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "search_form": forms.SearchForm(items=[]),
         "can_intake": has_role(request.user, INTAKE_ROLES),
     }
-    if _htmx(request) and request.GET.get("after"):
+    if is_htmx(request) and request.GET.get("after"):
         return render(request, "cases/workbench.html#case_rows", context)
     return render(request, "cases/workbench.html", context)
 
@@ -94,7 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DIRECTOR_ROLES)
 def director_board(request: HttpRequest) -> HttpResponse:
-    center = _center_or_404(request)
+    center = center_or_404(request)
 
     def as_int(name: str) -> int | None:
         try:
@@ -119,14 +114,14 @@ def director_board(request: HttpRequest) -> HttpResponse:
         # Cards other apps put on the board (e.g. overdue assigned tasks), as template names from settings.
         "panels": getattr(settings, "BIANMIN_DIRECTOR_BOARD_PANELS", []),
     }
-    if _htmx(request) and request.GET.get("after"):
+    if is_htmx(request) and request.GET.get("after"):
         return render(request, "cases/director.html#case_rows", context)
     return render(request, "cases/director.html", context)
 
 
 @staff_required(DIRECTOR_ROLES)
 def joint_board(request: HttpRequest) -> HttpResponse:
-    center = _center_or_404(request)
+    center = center_or_404(request)
     page, tasks = selectors.joint_board(user=request.user, cursor=request.GET.get("after"))
     now = timezone.now()
     rows = [(row, tasks.get(row.case.pk, [])) for row in page.rows]
@@ -147,200 +142,6 @@ def district_board(request: HttpRequest) -> HttpResponse:
 def failures(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.notification_failures(user=request.user)[:200])
     return render(request, "cases/failures.html", {"rows": rows})
-
-
-# --- intake ---------------------------------------------------------------------------------------------------
-
-
-@staff_required(INTAKE_ROLES)
-def intake_start(request: HttpRequest) -> HttpResponse:
-    center = _center_or_404(request)
-    query = request.GET.get("q", "")[:50]
-    items = selectors.intake_items(center=center, query=query)
-    carried = intake_sources.carried(request)
-    name = request.GET.get("applicant_name", "")[:100]
-    context = {
-        "center": center,
-        "items": items,
-        "q": query,
-        "referrals": selectors.referrals(user=request.user),
-        "origin_fields": sorted(carried.items()),
-        # Carried into each item's intake link: the record that started the intake and the name to prefill.
-        "carry": urlencode({**carried, **({"applicant_name": name} if name else {})}),
-    }
-    if _htmx(request):
-        return render(request, "cases/intake_start.html#item_list", context)
-    return render(request, "cases/intake_start.html", context)
-
-
-def _intake_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
-    center = _center_or_404(request)
-    item = selectors.intake_item(center=center, item_id=item_id)
-    from bianmin.catalog.selectors import current_version
-
-    version = current_version(item)
-    windows = selectors.staff_windows(user=request.user)
-    contacts = selectors.item_window_contacts(center=center, item=item)
-    handling = {c.window.pk for c in contacts}
-    ours = not handling or bool(handling & {w.pk for w in windows})
-    return {
-        "center": center,
-        "item": item,
-        "version": version,
-        "windows": windows,
-        "contacts": contacts,
-        "ours": ours,
-        "staff_choices": selectors.center_staff(center=center),
-    }
-
-
-@staff_required(INTAKE_ROLES)
-def intake(request: HttpRequest, item_id: int) -> HttpResponse:
-    """The intake screen: the item's checklist; "核对" shows the system's decision, "确认" carries it out."""
-    ctx = _intake_context(request, item_id)
-    version = ctx["version"]
-    form = forms.IntakeForm(
-        request.POST or None,
-        initial=_prefill(request, ctx["center"]),
-        materials=version.materials,
-        windows=ctx["windows"],
-        staff=ctx["staff_choices"],
-    )
-    result = None
-    status = 200
-    if request.method == "POST":
-        step = request.POST.get("step", "check")
-        # The proposal depends on the checklist alone, so it shows before the applicant's data is complete.
-        ticked = [m["id"] for m in version.materials if request.POST.get(f"p_{m['id']}")]
-        waived = {m["id"] for m in version.materials if m.get("conditional") and request.POST.get(f"na_{m['id']}")}
-        result = assess([m for m in version.materials if m["id"] not in waived], ticked)
-        if step == "confirm" and form.is_valid():
-            decision = form.cleaned_data.get("decision") or ""
-            if not decision:
-                form.add_error("decision", _("请确认处理决定。"))
-            else:
-                try:
-                    case = _do_intake(request, ctx, form, form.presented(), decision)
-                except ValidationError as exc:
-                    _errors_into(form, exc)
-                else:
-                    _tell_sources(request, case)
-                    messages.success(request, _intake_message(case))
-                    return redirect("cases:detail", number=case.number)
-            status = 400
-        elif step == "confirm":
-            status = 400
-        else:
-            form = forms.IntakeForm(
-                _with_decision(request.POST, result.proposal),
-                materials=version.materials,
-                windows=ctx["windows"],
-                staff=ctx["staff_choices"],
-            )
-    ctx.update({"form": form, "result": result, "decision_labels": Decision.LABELS})
-    if _htmx(request) and request.POST.get("step") == "check":
-        return render(request, "cases/intake.html#decision", ctx, status=status)
-    return render(request, "cases/intake.html", ctx, status=status)
-
-
-def _with_decision(data: Any, proposal: str) -> Any:
-    """The form data with the system's proposal ticked: the system decides, the staff member confirms
-    (or picks another allowed decision before confirming)."""
-    data = data.copy()
-    data["decision"] = proposal
-    return data
-
-
-def _prefill(request: HttpRequest, center: Any) -> dict[str, str]:
-    """What the hall already knows: the applicant's name from the called queue ticket (`?applicant_name=`), and what
-    the record the intake starts from knows (a first-inquiry record, a home visit: settings.BIANMIN_INTAKE_SOURCES)."""
-    name = request.GET.get("applicant_name", "")[:100]
-    initial = {"applicant_name": name} if name else {}
-    if request.method == "GET":  # a posted form is bound: the initial values are not shown again
-        initial.update(intake_sources.prefill(request, center))
-    return initial
-
-
-def _tell_sources(request: HttpRequest, case: Case) -> None:
-    """The record the intake started from now points at this case (settings.BIANMIN_INTAKE_SOURCES)."""
-    try:
-        intake_sources.accepted(request, case)
-    except ValidationError as exc:
-        messages.warning(request, " ".join(exc.messages))
-
-
-def _do_intake(
-    request: HttpRequest, ctx: dict[str, Any], form: forms.IntakeForm, presented: dict[int, str], decision: str
-) -> Case:
-    data = form.cleaned_data
-    proxy = None
-    if data.get("is_proxy"):
-        proxy = services.ProxyInput(
-            agent=data["proxy_agent"],
-            authorized_on=timezone.localdate(),
-            scope=data["proxy_scope"],
-            document=data["proxy_document"],
-        )
-    return services.case_intake(
-        actor=request.user,
-        center=ctx["center"],
-        window=data.get("window"),
-        item=ctx["item"],
-        applicant=services.ApplicantInput(
-            kind=data["applicant_kind"],
-            name=data["applicant_name"],
-            id_number=data["id_number"],
-            phone=data["phone"],
-            contact_name=data.get("contact_name") or "",
-        ),
-        presented=presented,
-        decision=decision,
-        location=data.get("location") or "",
-        corrections=form.corrections() if decision == Decision.ACCEPT_WITH_SUPPLEMENT else [],
-        supplement_due=data.get("supplement_due"),
-        refusal_reason=data.get("refusal_reason") or "",
-        proxy=proxy,
-        handover_to=data.get("handover_to"),
-        handover_note=data.get("handover_note") or "",
-        not_applicable=form.not_applicable(),
-    )
-
-
-def _intake_message(case: Case) -> str:
-    if case.status == Status.REFUSED:
-        return _("办件 %(n)s 不予受理，已出具不予受理情况说明单。") % {"n": case.number}
-    if case.status == Status.RECEIVED:
-        return _("办件 %(n)s 材料已接收，已移交经办人，待其确认。") % {"n": case.number}
-    if case.supplement_pending:
-        return _("办件 %(n)s 已受理，已出具受理告知单和补报材料通知单。") % {"n": case.number}
-    return _("办件 %(n)s 已受理，已出具受理告知单。") % {"n": case.number}
-
-
-@staff_required(INTAKE_ROLES)
-@require_POST
-def referral(request: HttpRequest, item_id: int) -> HttpResponse:
-    ctx = _intake_context(request, item_id)
-    form = forms.ReferralForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("登记失败，请检查填写内容。"))
-        return redirect("cases:intake", item_id=item_id)
-    record = services.referral_record(
-        actor=request.user,
-        center=ctx["center"],
-        item=ctx["item"],
-        from_window=ctx["windows"][0] if ctx["windows"] else None,
-        applicant_name=form.cleaned_data["applicant_name"],
-        note=form.cleaned_data["note"],
-    )
-    if record.to_window is not None:
-        messages.success(
-            request,
-            _("已告知群众到 %(w)s 办理，责任人：%(who)s。已登记。")
-            % {"w": str(record.to_window), "who": record.to_staff_names or _("该窗口工作人员")},
-        )
-    else:
-        messages.success(request, _("已登记引导记录。"))
-    return redirect("cases:intake_start")
 
 
 # --- one case -------------------------------------------------------------------------------------------------
@@ -451,27 +252,9 @@ def _split_form(case: Case, detail: selectors.CaseDetail, data: Any = None) -> f
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_for_user(user=request.user, number=number)
     ctx = _detail_context(request, case)
-    if _htmx(request) and request.GET.get("part") == "timeline":
+    if is_htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
     return render(request, "cases/detail.html", ctx)
-
-
-def _act(
-    request: HttpRequest, case: Case, name: str, form: djforms.Form, run: Callable[[], Any], success: str
-) -> HttpResponse:
-    """Validate, call the service, and either redirect with a message or show the page again with the errors."""
-    if form.is_valid():
-        try:
-            run()
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("cases:detail", number=case.number)
-    case.refresh_from_db()
-    ctx = _detail_context(request, case, {name: form})
-    ctx["failed"] = name
-    return render(request, "cases/detail.html", ctx, status=400)
 
 
 def _simple(request: HttpRequest, case: Case, run: Callable[[], Any], success: str) -> HttpResponse:
@@ -485,219 +268,183 @@ def _simple(request: HttpRequest, case: Case, run: Callable[[], Any], success: s
     return redirect("cases:detail", number=case.number)
 
 
+# --- the case page's actions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A row of the case page's action table: the form it posts, the service it calls, what is said after.
+
+    Who may take it (role, holding) is `access.check_may_act`, the rule `access.available_actions` offers by;
+    whether the case's state allows it is checked by the service's state machine under the row lock.
+    """
+
+    form: Callable[[Case, Staff | None, Any], djforms.Form]  # (case, acting staff, POST) -> the bound form
+    call: Callable[[Case, Any, Any], Any]  # (case, acting user, the valid form) -> the service's answer
+    success: StrPromise
+    after: Callable[[HttpRequest, Any], None] | None = None  # told the service's answer, before the success message
+
+
+def _case_materials(case: Case) -> list[CaseMaterial]:
+    return list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
+
+
+def _decide(case: Case, user: Any, form: forms.DecisionForm) -> Any:
+    if form.cleaned_data["decision"] == Decision.REFUSE:
+        return services.case_refuse(case=case, actor=user, reason=form.cleaned_data["refusal_reason"] or "")
+    return services.case_accept(
+        case=case, actor=user, corrections=form.corrections(), supplement_due=form.cleaned_data["supplement_due"]
+    )
+
+
+def _warn_signoff(request: HttpRequest, supplement: Any) -> None:
+    if supplement.state == SupplementRequest.State.PENDING:
+        messages.warning(
+            request, _("补报要求超出首次补报材料通知单所列范围，已提请中心主任签批；签批后方可出具通知单。")
+        )
+
+
+def _others(case: Case, staff: Staff | None) -> Any:
+    return selectors.center_staff(center=case.center).exclude(pk=staff.pk if staff else 0)
+
+
+def _note(form: djforms.Form, name: str = "note") -> str:
+    return form.cleaned_data[name] or ""
+
+
+ACTIONS: dict[str, CaseAction] = {
+    access.DECIDE: CaseAction(
+        lambda case, staff, post: forms.DecisionForm(post), _decide, gettext_lazy("处理决定已记录，告知单已出具。")
+    ),
+    access.SUPPLEMENT: CaseAction(
+        lambda case, staff, post: forms.SupplementRequestForm(post, materials=_case_materials(case)),
+        lambda case, user, f: services.case_request_supplement(
+            case=case, actor=user, items=f.items(), due_date=f.cleaned_data["due_date"], reason=_note(f, "reason")
+        ),
+        gettext_lazy("补报要求已处理。"),
+        after=_warn_signoff,
+    ),
+    access.RECEIVE: CaseAction(
+        lambda case, staff, post: forms.SupplementReceiveForm(post, materials=_case_materials(case)),
+        lambda case, user, f: services.case_receive_supplement(
+            case=case,
+            actor=user,
+            presented=f.presented(),
+            location=_note(f, "location"),
+            note=_note(f),
+            extras=f.extras(),
+        ),
+        gettext_lazy("补报材料已接收，恢复计时，办理期限已顺延。"),
+    ),
+    access.COMPLETE: CaseAction(
+        lambda case, staff, post: forms.CompleteForm(post),
+        lambda case, user, f: services.case_complete(
+            case=case,
+            actor=user,
+            result=f.cleaned_data["result"],
+            dispose_by_form=f.cleaned_data["dispose_by_form"],
+        ),
+        gettext_lazy("办件已办结。"),
+    ),
+    access.DELIVER: CaseAction(
+        lambda case, staff, post: forms.DeliverForm(post),
+        lambda case, user, f: services.case_deliver(
+            case=case, actor=user, method=f.cleaned_data["method"], note=_note(f)
+        ),
+        gettext_lazy("办理结果已送达。"),
+    ),
+    access.WITHDRAW: CaseAction(
+        lambda case, staff, post: forms.ReasonForm(post),
+        lambda case, user, f: services.case_withdraw(case=case, actor=user, reason=f.cleaned_data["reason"]),
+        gettext_lazy("办件已撤回，在中心保管的材料已登记退还。"),
+    ),
+    access.DELAY_REASON: CaseAction(
+        lambda case, staff, post: forms.ReasonForm(post),
+        lambda case, user, f: services.case_record_delay_reason(case=case, actor=user, reason=f.cleaned_data["reason"]),
+        gettext_lazy("超期的特殊原因已登记。"),
+    ),
+    access.OVERTURN_REFUSAL: CaseAction(
+        lambda case, staff, post: forms.ReasonForm(post),
+        lambda case, user, f: services.case_overturn_refusal(case=case, actor=user, reason=f.cleaned_data["reason"]),
+        gettext_lazy("不予受理决定已撤销，申请人可以重新申请。"),
+    ),
+    access.FORWARD: CaseAction(
+        lambda case, staff, post: forms.NoteForm(post),
+        lambda case, user, f: services.case_forward(case=case, actor=user, note=_note(f)),
+        gettext_lazy("已上报区行政服务中心，材料随件报送。"),
+    ),
+    access.HANDOVER: CaseAction(
+        lambda case, staff, post: forms.HandoverForm(post, staff=_others(case, staff)),
+        lambda case, user, f: services.case_handover(
+            case=case, actor=user, to_staff=f.cleaned_data["to_staff"], note=_note(f)
+        ),
+        gettext_lazy("已移交，待接收人确认。"),
+    ),
+    access.PROXY: CaseAction(
+        lambda case, staff, post: forms.ProxyForm(post, staff=selectors.center_staff(center=case.center)),
+        lambda case, user, f: services.proxy_authorize(
+            case=case,
+            actor=user,
+            agent=f.cleaned_data["agent"],
+            authorized_on=f.cleaned_data["authorized_on"],
+            scope=f.cleaned_data["scope"],
+            document=f.cleaned_data["document"],
+        ),
+        gettext_lazy("代办委托已登记。"),
+    ),
+    access.SPLIT: CaseAction(
+        lambda case, staff, post: _split_form(case, selectors.case_detail(case=case), post),
+        lambda case, user, f: services.case_split(
+            case=case, actor=user, tasks=[services.TaskInput(**t) for t in f.tasks()]
+        ),
+        gettext_lazy("联办任务已分派。"),
+    ),
+    access.DISTRICT_UPDATE: CaseAction(
+        lambda case, staff, post: forms.DistrictUpdateForm(post),
+        lambda case, user, f: services.forwarding_update(
+            case=case, actor=user, reference=_note(f, "reference"), progress=_note(f, "progress")
+        ),
+        gettext_lazy("办理进展已登记。"),
+    ),
+    access.DISTRICT_RESULT: CaseAction(
+        lambda case, staff, post: forms.DistrictResultForm(post),
+        lambda case, user, f: services.forwarding_result(
+            case=case, actor=user, approved=f.cleaned_data["approved"] == "yes", result=f.cleaned_data["result"]
+        ),
+        gettext_lazy("办理结果已登记，由中心送达申请人。"),
+    ),
+}
+
+
 @staff_required(ALL_CASE_ROLES)
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Validate the action's form, call its service, and redirect with its message or show the errors again."""
     case = selectors.case_for_user(user=request.user, number=number)
-    role = role_of(request.user)
-    user = request.user
-    post = request.POST
-    district_actions = {"district_update", "district_result"}
-    director_actions = {"split", "overturn_refusal"}
-    if action in district_actions and role != Role.DISTRICT:
-        raise PermissionDenied(_("只有区行政服务中心工作人员可以登记上报件办理情况。"))
-    if action in director_actions and role != Role.DIRECTOR:
-        raise PermissionDenied(_("只有中心主任可以分派联办任务。"))
-    if action not in district_actions | director_actions:
-        staff = staff_of(user)
-        if staff is None:
-            raise PermissionDenied(_("您没有办理办件的权限。"))
-        access.check_holds(case, staff)
-
-    if action == "reveal":
+    staff = staff_of(request.user)
+    access.check_may_act(case, staff, role_of(request.user), action)
+    if action == access.REVEAL:
         return _reveal(request, case)
-    if action == "decide":
-        decide = forms.DecisionForm(post)
-
-        def run_decide() -> None:
-            if decide.cleaned_data["decision"] == Decision.REFUSE:
-                services.case_refuse(case=case, actor=user, reason=decide.cleaned_data["refusal_reason"] or "")
-            else:
-                services.case_accept(
-                    case=case,
-                    actor=user,
-                    corrections=decide.corrections(),
-                    supplement_due=decide.cleaned_data["supplement_due"],
-                )
-
-        return _act(request, case, "decide", decide, run_decide, _("处理决定已记录，告知单已出具。"))
-    if action == "start":
-        return _simple(request, case, lambda: services.case_start(case=case, actor=user), _("已开始办理。"))
-    if action == "supplement":
-        materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
-        sup = forms.SupplementRequestForm(post, materials=materials)
-
-        def run_supplement() -> None:
-            request_ = services.case_request_supplement(
-                case=case,
-                actor=user,
-                items=sup.items(),
-                due_date=sup.cleaned_data["due_date"],
-                reason=sup.cleaned_data["reason"] or "",
-            )
-            if request_.state == "pending":
-                messages.warning(
-                    request,
-                    _("补报要求超出首次补报材料通知单所列范围，已提请中心主任签批；签批后方可出具通知单。"),
-                )
-
-        return _act(request, case, "supplement", sup, run_supplement, _("补报要求已处理。"))
-    if action == "receive":
-        materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
-        rec = forms.SupplementReceiveForm(post, materials=materials)
-        return _act(
-            request,
-            case,
-            "receive",
-            rec,
-            lambda: services.case_receive_supplement(
-                case=case,
-                actor=user,
-                presented=rec.presented(),
-                location=rec.cleaned_data["location"] or "",
-                note=rec.cleaned_data["note"] or "",
-                extras=rec.extras(),
-            ),
-            _("补报材料已接收，恢复计时，办理期限已顺延。"),
-        )
-    if action == "complete":
-        comp = forms.CompleteForm(post)
-        return _act(
-            request,
-            case,
-            "complete",
-            comp,
-            lambda: services.case_complete(
-                case=case,
-                actor=user,
-                result=comp.cleaned_data["result"],
-                dispose_by_form=comp.cleaned_data["dispose_by_form"],
-            ),
-            _("办件已办结。"),
-        )
-    if action == "deliver":
-        dlv = forms.DeliverForm(post)
-        return _act(
-            request,
-            case,
-            "deliver",
-            dlv,
-            lambda: services.case_deliver(
-                case=case, actor=user, method=dlv.cleaned_data["method"], note=dlv.cleaned_data["note"] or ""
-            ),
-            _("办理结果已送达。"),
-        )
-    if action == "withdraw":
-        wd = forms.ReasonForm(post)
-        return _act(
-            request,
-            case,
-            "withdraw",
-            wd,
-            lambda: services.case_withdraw(case=case, actor=user, reason=wd.cleaned_data["reason"]),
-            _("办件已撤回，在中心保管的材料已登记退还。"),
-        )
-    if action == "delay_reason":
-        delay = forms.ReasonForm(post)
-        return _act(
-            request,
-            case,
-            "delay_reason",
-            delay,
-            lambda: services.case_record_delay_reason(case=case, actor=user, reason=delay.cleaned_data["reason"]),
-            _("超期的特殊原因已登记。"),
-        )
-    if action == "overturn_refusal":
-        ov = forms.ReasonForm(post)
-        return _act(
-            request,
-            case,
-            "overturn_refusal",
-            ov,
-            lambda: services.case_overturn_refusal(case=case, actor=user, reason=ov.cleaned_data["reason"]),
-            _("不予受理决定已撤销，申请人可以重新申请。"),
-        )
-    if action == "forward":
-        fw = forms.NoteForm(post)
-        return _act(
-            request,
-            case,
-            "forward",
-            fw,
-            lambda: services.case_forward(case=case, actor=user, note=fw.cleaned_data["note"] or ""),
-            _("已上报区行政服务中心，材料随件报送。"),
-        )
-    if action == "handover":
-        staff = staff_of(user)
-        ho = forms.HandoverForm(
-            post, staff=selectors.center_staff(center=case.center).exclude(pk=staff.pk if staff else 0)
-        )
-        return _act(
-            request,
-            case,
-            "handover",
-            ho,
-            lambda: services.case_handover(
-                case=case, actor=user, to_staff=ho.cleaned_data["to_staff"], note=ho.cleaned_data["note"] or ""
-            ),
-            _("已移交，待接收人确认。"),
-        )
-    if action == "proxy":
-        px = forms.ProxyForm(post, staff=selectors.center_staff(center=case.center))
-        return _act(
-            request,
-            case,
-            "proxy",
-            px,
-            lambda: services.proxy_authorize(
-                case=case,
-                actor=user,
-                agent=px.cleaned_data["agent"],
-                authorized_on=px.cleaned_data["authorized_on"],
-                scope=px.cleaned_data["scope"],
-                document=px.cleaned_data["document"],
-            ),
-            _("代办委托已登记。"),
-        )
-    if action == "split":
-        detail = selectors.case_detail(case=case)
-        sp = _split_form(case, detail, post)
-        return _act(
-            request,
-            case,
-            "split",
-            sp,
-            lambda: services.case_split(case=case, actor=user, tasks=[services.TaskInput(**t) for t in sp.tasks()]),
-            _("联办任务已分派。"),
-        )
-    if action == "district_update":
-        du = forms.DistrictUpdateForm(post)
-        return _act(
-            request,
-            case,
-            "district_update",
-            du,
-            lambda: services.forwarding_update(
-                case=case,
-                actor=user,
-                reference=du.cleaned_data["reference"] or "",
-                progress=du.cleaned_data["progress"] or "",
-            ),
-            _("办理进展已登记。"),
-        )
-    if action == "district_result":
-        dr = forms.DistrictResultForm(post)
-        return _act(
-            request,
-            case,
-            "district_result",
-            dr,
-            lambda: services.forwarding_result(
-                case=case, actor=user, approved=dr.cleaned_data["approved"] == "yes", result=dr.cleaned_data["result"]
-            ),
-            _("办理结果已登记，由中心送达申请人。"),
-        )
-    raise Http404
+    if action == access.START:
+        return _simple(request, case, lambda: services.case_start(case=case, actor=request.user), _("已开始办理。"))
+    row = ACTIONS.get(action)
+    if row is None:
+        raise Http404
+    form = row.form(case, staff, request.POST)
+    if form.is_valid():
+        try:
+            answer = row.call(case, request.user, form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if row.after is not None:
+                row.after(request, answer)
+            messages.success(request, row.success)
+            return redirect("cases:detail", number=case.number)
+    case.refresh_from_db()
+    ctx = _detail_context(request, case, {action: form})
+    ctx["failed"] = action
+    return render(request, "cases/detail.html", ctx, status=400)
 
 
 def _reveal(request: HttpRequest, case: Case) -> HttpResponse:
@@ -847,7 +594,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
     case = (
-        selectors.progress_lookup(number=form.cleaned_data["number"], phone_tail=form.cleaned_data["phone_tail"])
+        progress_query.progress_lookup(number=form.cleaned_data["number"], phone_tail=form.cleaned_data["phone_tail"])
         if form.is_valid()
         else None
     )
@@ -855,7 +602,9 @@ def progress(request: HttpRequest) -> HttpResponse:
         PROGRESS_THROTTLE.fail(*keys)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
+    ctx.update(
+        {"p": progress_query.public_progress(case=case), "center": case.center, "panels": _panels(request, case)}
+    )
     return render(request, "cases/progress.html", ctx)
 
 
@@ -866,10 +615,12 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
     if PROGRESS_THROTTLE.blocked(client):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
-    case = selectors.progress_by_token(token=token)
+    case = progress_query.progress_by_token(token=token)
     if case is None:
         PROGRESS_THROTTLE.fail(client)
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
-    ctx.update({"p": selectors.public_progress(case=case), "center": case.center, "panels": _panels(request, case)})
+    ctx.update(
+        {"p": progress_query.public_progress(case=case), "center": case.center, "panels": _panels(request, case)}
+    )
     return render(request, "cases/progress.html", ctx)

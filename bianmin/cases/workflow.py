@@ -1,10 +1,11 @@
-"""The case state machine: one explicit map of allowed transitions, checked by every service."""
+"""The state machines of cases: the case itself, a joint task, a supplement request. Each one explicit map of allowed
+transitions, checked by every service."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bianmin.cases.models import Status
+from bianmin.cases.models import JointTask, Status, SupplementRequest
 from bianmin.core.workflow import StateError, StateMachine
 
 if TYPE_CHECKING:
@@ -46,3 +47,23 @@ def move(case: Case, target: str, action: str) -> str:
     """The one place a case's status is assigned (core.workflow.StateMachine.move: after the transition check).
     Returns the previous status. Callers are services, holding the case row locked."""
     return CASE.move(case, target, action)
+
+
+# A department's part of a joint case (§4(4)) is done once.
+TASK = StateMachine(
+    JointTask.State,
+    {JointTask.State.OPEN: {JointTask.State.DONE}},
+    field="state",
+    error=CaseStateError,
+    subject="该联办任务",
+)
+
+# A supplement request beyond the first notice waits for the director's sign-off (§8(3)(1)); one within it is issued
+# at once (it is created issued).
+SUPPLEMENT = StateMachine(
+    SupplementRequest.State,
+    {SupplementRequest.State.PENDING: {SupplementRequest.State.ISSUED, SupplementRequest.State.REJECTED}},
+    field="state",
+    error=CaseStateError,
+    subject="该补报要求",
+)

@@ -43,7 +43,7 @@ from bianmin.catalog.models import (
     SynonymSet,
 )
 from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, ImportErrors, ParsedCatalog
-from bianmin.catalog.workflow import ITEM
+from bianmin.catalog.workflow import CHANGE, ITEM
 from bianmin.core.events import audit
 from bianmin.org.models import OrgUnit
 
@@ -407,9 +407,9 @@ def item_update(
     if item.status == ServiceItem.Status.PUBLISHED:
         differs = snapshot_content(_published_snapshot(item)) != snapshot_content(item_snapshot(item))
         if not differs:
-            item.change_status = ServiceItem.ChangeStatus.NONE
+            CHANGE.move(item, ServiceItem.ChangeStatus.NONE, _("恢复为已发布内容"))
         elif item.change_status == ServiceItem.ChangeStatus.NONE:
-            item.change_status = ServiceItem.ChangeStatus.EDITING
+            CHANGE.move(item, ServiceItem.ChangeStatus.EDITING, _("修改"))
         item.save(update_fields=["change_status", "updated_at"])
     item_reindex(item=item)
     if changed:
@@ -449,7 +449,7 @@ def item_submit(*, item: ServiceItem, actor: Any, note: str = "") -> ServiceItem
     check_complete(item)
     previous = _state(item)
     if item.status == ServiceItem.Status.PUBLISHED:
-        item.change_status = ServiceItem.ChangeStatus.REVIEW
+        CHANGE.move(item, ServiceItem.ChangeStatus.REVIEW, _("提交审核"))
     else:
         ITEM.move(item, ServiceItem.Status.REVIEW, _("提交审核"))
     item.save(update_fields=["status", "change_status", "updated_at"])
@@ -469,7 +469,7 @@ def item_return(*, item: ServiceItem, actor: Any, note: str) -> ServiceItem:
     if item.status == ServiceItem.Status.REVIEW:
         ITEM.move(item, ServiceItem.Status.WITHDRAWN if item.version else ServiceItem.Status.DRAFT, _("退回"))
     else:
-        item.change_status = ServiceItem.ChangeStatus.EDITING
+        CHANGE.move(item, ServiceItem.ChangeStatus.EDITING, _("退回"))
     item.save(update_fields=["status", "change_status", "updated_at"])
     _event(item, actor, "return", previous, note.strip())
     return item
@@ -493,7 +493,7 @@ def item_publish(*, item: ServiceItem, actor: Any, note: str = "") -> ItemVersio
     previous = item.status
     item.version += 1
     ITEM.move(item, ServiceItem.Status.PUBLISHED, _("发布"))
-    item.change_status = ServiceItem.ChangeStatus.NONE
+    CHANGE.move(item, ServiceItem.ChangeStatus.NONE, _("发布"))
     item.published_at = timezone.now()
     item.save(update_fields=["version", "status", "change_status", "published_at", "updated_at"])
     version = ItemVersion.objects.create(
@@ -522,7 +522,7 @@ def item_withdraw(*, item: ServiceItem, actor: Any, reason: str) -> ServiceItem:
         raise ValidationError({"reason": _("请填写停用理由。")})
     previous = _state(item)
     ITEM.move(item, ServiceItem.Status.WITHDRAWN, _("停用"))
-    item.change_status = ServiceItem.ChangeStatus.NONE
+    CHANGE.move(item, ServiceItem.ChangeStatus.NONE, _("停用"))
     item.save(update_fields=["status", "change_status", "updated_at"])
     _event(item, actor, "withdraw", previous, reason.strip())
     return item

@@ -1,6 +1,10 @@
 """The service item's state machine (§4(6) 六公开: only published items are public): a draft goes to review and is
 published (or returned); a published item may be published again as a new version (its change reviewed through
-`change_status`) or withdrawn; a withdrawn one may be reviewed and published again."""
+`change_status`) or withdrawn; a withdrawn one may be reviewed and published again.
+
+`CHANGE` is the change of a published item (`change_status`): an edit that differs from the published version is
+being drafted, then in review; it is returned for more drafting, or ends (published, withdrawn, or edited back to
+the published content)."""
 
 from __future__ import annotations
 
@@ -18,4 +22,17 @@ ITEM = StateMachine(
         S.WITHDRAWN: {S.REVIEW, S.PUBLISHED},
     },
     subject="该事项",
+)
+
+C = ServiceItem.ChangeStatus
+
+CHANGE = StateMachine(
+    C,
+    {
+        C.NONE: {C.NONE, C.EDITING},
+        C.EDITING: {C.NONE, C.REVIEW},
+        C.REVIEW: {C.NONE, C.EDITING},
+    },
+    field="change_status",
+    subject="该事项的变更",
 )

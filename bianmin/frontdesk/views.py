@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bianmin.core.downloads import file_response
+from bianmin.core.forms import add_service_errors
 from bianmin.core.services import personal_data_reveal
 from bianmin.frontdesk import selectors
 from bianmin.frontdesk.access import HANDOVER_WATCHERS, INQUIRY_MANAGERS, REGISTER_READERS
@@ -248,7 +249,7 @@ def inquiry_case(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             inquiry_link_case(inquiry=inquiry, case_number=form.cleaned_data["case_number"], actor=request.user)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已关联办件。"))
             return redirect("frontdesk:inquiry_detail", pk=inquiry.pk)
@@ -274,14 +275,6 @@ def inquiry_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(render_to_string("frontdesk/inquiry_detail.html#phone", context, request=request))
     return render(request, "frontdesk/inquiry_detail.html", context, status=status)
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- handovers ----------------------------------------------------------------------------------------------

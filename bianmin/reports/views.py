@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core.forms import add_service_errors
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit
 from bianmin.org.selectors import center_of
@@ -200,8 +201,7 @@ def assessment_sheet(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                for field_name, errors in exc.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("考核权重和合格线已保存。"))
                 return redirect(reverse("reports:assessment", kwargs={"code": center.code}) + _period_query(period))
@@ -265,7 +265,7 @@ def assessment_score(request: HttpRequest, code: str, staff_id: int) -> HttpResp
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s 的考核得分已保存。") % {"name": member.name})
             return redirect(reverse("reports:assessment", kwargs={"code": center.code}) + _period_query(period))

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
 from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
@@ -70,7 +71,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("特殊日期已设置，相关办件时限将按新日历计算。"))
                 return redirect(f"{request.path}?year={form.cleaned_data['day'].year}")

@@ -86,3 +86,31 @@ def test_the_case_page_shows_the_handler_the_forms_and_the_clerk_a_read_only_pag
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
+
+
+def test_every_action_the_case_page_offers_posts_to_a_row_of_its_action_table():
+    from bianmin.cases import views
+
+    offered = {v for k, v in vars(access).items() if k.isupper() and isinstance(v, str) and v.islower()}
+    own_pages = {access.DISPOSE, access.SIGNOFF}  # a material's and a supplement request's own URL
+    by_hand = {access.START, access.REVEAL}  # no form to validate: a button, and the reveal's reason on the page
+    assert set(views.ACTIONS) == offered - own_pages - by_hand
+    assert set(views.ACTIONS) >= access.DIRECTOR_ACTIONS | access.DISTRICT_ACTIONS
+
+
+def test_the_case_page_guard_refuses_by_role_and_holding_before_any_form_is_read(world, clock, client):
+    case = handed_to_handler(world)
+
+    with pytest.raises(PermissionDenied, match="只能查看"):
+        access.check_may_act(case, world.clerk, world.clerk.role, access.COMPLETE)
+    with pytest.raises(PermissionDenied, match="只有中心主任"):
+        access.check_may_act(case, world.handler, world.handler.role, access.SPLIT)
+    with pytest.raises(PermissionDenied, match="区行政服务中心"):
+        access.check_may_act(case, world.director, world.director.role, access.DISTRICT_RESULT)
+    access.check_may_act(case, world.handler, world.handler.role, access.COMPLETE)
+    access.check_may_act(case, world.director, world.director.role, access.SPLIT)
+
+    client.force_login(world.clerk.user)
+    assert client.post(reverse("cases:action", args=[case.number, "nonsense"])).status_code == 403
+    client.force_login(world.handler.user)
+    assert client.post(reverse("cases:action", args=[case.number, "nonsense"])).status_code == 404

@@ -16,7 +16,7 @@ from bianmin.core.workflow import StateMachine
 PACKAGE = Path(bianmin.__file__).parent
 # The fields that carry a workflow's state. Queue-like records (a message's delivery, a periodic run) change state
 # with one conditional UPDATE claimed by a worker, not by assignment, and are not listed.
-STATE_FIELDS = {"status", "appeal"}
+STATE_FIELDS = {"status", "appeal", "state", "change_status"}
 # The city-scale data generator writes rows in bulk; it is not the application.
 NOT_APPLICATION = {"tests", "migrations", "bench"}
 
@@ -66,6 +66,9 @@ def _machines() -> dict[type, StateMachine]:
 WORKFLOW_MODELS = [
     ("cases.Case", "status"),
     ("catalog.ServiceItem", "status"),
+    ("catalog.ServiceItem", "change_status"),
+    ("cases.JointTask", "state"),
+    ("cases.SupplementRequest", "state"),
     ("petitions.Petition", "status"),
     ("staffing.Leave", "status"),
     ("assignments.AssignedTask", "status"),

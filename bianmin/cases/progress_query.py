@@ -1,0 +1,99 @@
+"""The public progress query (办件进度查询): what an applicant may see of a case, found by number and phone tail
+or by the token printed on the acceptance notice. No staff names, no ID or phone; the name masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext, gettext_lazy
+
+from bianmin.cases.models import (
+    Case,
+    CaseEvent,
+    Status,
+    SupplementRequest,
+)
+from bianmin.cases.timeline import PUBLIC_VERBS, public_wording
+from bianmin.core.personal_data import mask_name
+
+
+def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
+    """The case if number and phone tail both match; None otherwise (the caller cannot tell which was wrong)."""
+    number = number.strip()
+    tail = phone_tail.strip()
+    if not number or len(tail) != 4 or not tail.isdigit():
+        return None
+    return Case.objects.select_related("center").filter(number=number, phone_tail=tail).first()
+
+
+def progress_by_token(*, token: str) -> Case | None:
+    if not token or len(token) > 32:
+        return None
+    return Case.objects.select_related("center").filter(public_token=token).first()
+
+
+@dataclass
+class PublicStep:
+    at: dt.datetime
+    text: str
+
+
+@dataclass
+class PublicProgress:
+    number: str
+    item_name: str
+    applicant: str
+    status: str
+    status_code: str
+    due_at: dt.datetime | None
+    paused: bool
+    awaiting: list[str]
+    steps: list[PublicStep]
+    center_name: str
+    center_phone: str
+
+
+AWAITING_WORDS = {
+    Status.RECEIVED: gettext_lazy("窗口工作人员审核您的申请材料"),
+    Status.ACCEPTED: gettext_lazy("窗口工作人员办理"),
+    Status.IN_PROGRESS: gettext_lazy("承办部门办理"),
+    Status.FORWARDED: gettext_lazy("区行政服务中心办理"),
+    Status.COMPLETED: gettext_lazy("您领取办理结果（请携带受理告知单）"),
+}
+
+
+def public_progress(*, case: Case) -> PublicProgress:
+    """What the applicant may see: no staff names, no ID or phone, the name masked."""
+    events = (
+        CaseEvent.objects.filter(case=case, verb__in=PUBLIC_VERBS)
+        .only("verb", "created_at")
+        .order_by("created_at", "id")
+    )
+    steps = [PublicStep(e.created_at, public_wording(e.verb) or "") for e in events]
+    awaiting: list[str] = []
+    if case.status == Status.WAITING:
+        latest = (
+            SupplementRequest.objects.filter(case=case, state=SupplementRequest.State.ISSUED).order_by("-id").first()
+        )
+        if latest is not None:
+            awaiting = [
+                f"{item['name']}" + (f"（{item['detail']}）" if item.get("detail") else "") for item in latest.items
+            ]
+            awaiting.append(gettext("请于 %(day)s 前补齐") % {"day": f"{latest.due_date:%Y年%m月%d日}"})
+    elif case.status in AWAITING_WORDS:
+        awaiting = [str(AWAITING_WORDS[Status(case.status)])]
+    return PublicProgress(
+        number=case.number,
+        item_name=case.item_name,
+        applicant=mask_name(case.applicant_name),
+        status=case.get_status_display(),
+        status_code=case.status,
+        due_at=case.due_at if case.is_open and case.status != Status.COMPLETED else None,
+        paused=case.status == Status.WAITING,
+        awaiting=awaiting,
+        steps=steps,
+        center_name=case.center.display_hall_name,
+        center_phone=case.center.phone,
+    )
