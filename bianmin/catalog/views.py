@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.catalog import pdf, selectors, services, spreadsheets
+from bianmin.catalog import access, pdf, selectors, services, spreadsheets
+from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.forms import (
     ImportForm,
     MaterialFormSet,
@@ -26,8 +27,9 @@ from bianmin.catalog.forms import (
 from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
 from bianmin.core.downloads import PDF, XLSX, file_response
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.org import selectors as org_selectors
-from bianmin.org.access import MANAGERS, staff_required
+from bianmin.org.access import staff_required
 from bianmin.org.models import OrgUnit
 
 MAX_ID = 2**63 - 1  # larger numbers in a URL are nothing we stored, and SQLite overflows on them
@@ -49,7 +51,7 @@ def _item_or_404(request: HttpRequest, pk: int) -> ServiceItem:
 
 def _managed_item(request: HttpRequest, pk: int) -> ServiceItem:
     item = _item_or_404(request, pk)
-    if not selectors.can_manage(request.user, item):
+    if not access.can_manage(request.user, item):
         raise PermissionDenied(_("该事项由上级单位管理，您只能查看。"))
     return item
 
@@ -80,7 +82,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "department": department,
             "departments": selectors.departments_for(user=request.user),
             "statuses": ServiceItem.Status.choices,
-            "can_manage": selectors.can_manage(request.user),
+            "can_manage": access.can_manage(request.user),
         },
     )
 
@@ -136,12 +138,12 @@ def _save(request: HttpRequest, item: ServiceItem) -> HttpResponse:
     )
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_create(request: HttpRequest) -> HttpResponse:
     return _save(request, ServiceItem())
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = _managed_item(request, pk)
@@ -153,7 +155,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required()
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
-    can_manage = selectors.can_manage(request.user, item)
+    can_manage = access.can_manage(request.user, item)
     center = org_selectors.user_center(user=request.user)
     if (
         center is None
@@ -199,7 +201,7 @@ def _act(request: HttpRequest, pk: int, action: Callable[[ServiceItem, str], Any
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -210,7 +212,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -221,7 +223,7 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -232,7 +234,7 @@ def item_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -329,7 +331,7 @@ def _labels(snapshot: dict[str, Any]) -> dict[str, str]:
     }
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def catalog_export(request: HttpRequest) -> HttpResponse:
     items = selectors.managed_items(user=request.user)
     content = spreadsheets.export_workbook(items)
@@ -337,7 +339,7 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
     return file_response(content, filename=f"服务事项目录-{stamp}.xlsx", content_type=XLSX)
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def catalog_import(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -460,14 +462,14 @@ def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpRespons
     )
 
 
-def search_page(request: HttpRequest, code: str) -> HttpResponse:
+def search_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     center = _center(code)
     text = request.GET.get("q", "").strip()[:50]
     hits = selectors.search_public(center=center, text=text) if text else []
     versions = selectors.versions_of(hits)
     results = [(hit, versions.get(hit.item.pk)) for hit in hits]
     context = {"center": center, "q": text, "results": results}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "catalog/public/search.html#results", context)
     return render(request, "catalog/public/search.html", context)
 

@@ -12,8 +12,6 @@ from bianmin.hall.views.appointments import (
 )
 from bianmin.hall.views.cards import card_pdf, cards
 from bianmin.hall.views.common import (
-    HALL_STAFF,
-    INTAKE_ROLES,
     VERB_LABELS,
     EventRow,
 )
@@ -46,8 +44,6 @@ from bianmin.hall.views.reveal import REVEALABLE, reveal_phone
 from bianmin.hall.views.screen import screen, screen_state
 
 __all__ = [
-    "HALL_STAFF",
-    "INTAKE_ROLES",
     "LOOKUP_LIMIT",
     "LOOKUP_WINDOW_SECONDS",
     "REVEALABLE",

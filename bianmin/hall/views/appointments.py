@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.core.forms import add_service_errors
 from bianmin.hall import selectors, services
+from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
     BlockRangeForm,
     ExtendedHoursForm,
@@ -22,7 +23,7 @@ from bianmin.hall.forms import (
     HallSettingsForm,
     ReasonForm,
 )
-from bianmin.hall.views.common import HALL_STAFF, center_query, day_from_query, pk_or_zero, redirect_back
+from bianmin.hall.views.common import center_query, day_from_query, pk_or_zero, redirect_back
 from bianmin.org.access import MANAGERS, get_in_scope, staff_required
 from bianmin.org.models import ExtendedHours, Window
 

@@ -1,4 +1,4 @@
-"""What the hall's pages share: who may use the staff pages, an object's trace, the booking-lookup limit."""
+"""What the hall's pages share: an object's trace, the public center, query values, the way back."""
 
 from __future__ import annotations
 
@@ -13,12 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from bianmin.hall import selectors
-from bianmin.org.models import OrgUnit, Role
-
-HALL_STAFF = frozenset({Role.WINDOW, Role.DIRECTOR, Role.ADMIN})
-# Who accepts cases (the cases app's intake roles).
-INTAKE_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
-
+from bianmin.org.models import OrgUnit
 
 # --- helpers --------------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.hall import selectors, services
+from bianmin.hall.access import HALL_STAFF, INTAKE_ROLES
 from bianmin.hall.forms import (
     AssignForm,
     HomeVisitForm,
@@ -20,7 +21,7 @@ from bianmin.hall.forms import (
 )
 from bianmin.hall.intake import intake_url_for_visit
 from bianmin.hall.models import HomeVisit
-from bianmin.hall.views.common import HALL_STAFF, INTAKE_ROLES, event_rows
+from bianmin.hall.views.common import event_rows
 from bianmin.org.access import MANAGERS, has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit
 

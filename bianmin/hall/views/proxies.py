@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.hall import selectors, services
+from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
     AdvanceForm,
     LinkCaseForm,
@@ -19,7 +20,7 @@ from bianmin.hall.forms import (
 )
 from bianmin.hall.intake import progress_url_for
 from bianmin.hall.models import ProxyCase
-from bianmin.hall.views.common import HALL_STAFF, event_rows
+from bianmin.hall.views.common import event_rows
 from bianmin.hall.workflow import PROXY
 from bianmin.org.access import staff_of, staff_required
 from bianmin.org.models import OrgUnit

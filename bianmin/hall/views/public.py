@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_name, mask_phone
 from bianmin.hall import selectors, services
+from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
     BookingForm,
     ChangeForm,
@@ -24,7 +25,7 @@ from bianmin.hall.forms import (
     LookupForm,
 )
 from bianmin.hall.models import Appointment, HomeVisit, Ticket
-from bianmin.hall.views.common import HALL_STAFF, pk_or_zero, public_center_or_404
+from bianmin.hall.views.common import pk_or_zero, public_center_or_404
 from bianmin.org.access import has_role
 from bianmin.org.models import OrgUnit
 from bianmin.org.selectors import default_center

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianmin.hall import selectors, services
+from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
     TransferForm,
 )
 from bianmin.hall.intake import intake_url_for
 from bianmin.hall.models import HomeVisit, ProxyCase, Ticket
-from bianmin.hall.views.common import HALL_STAFF, center_query, day_from_query, pk_or_zero
+from bianmin.hall.views.common import center_query, day_from_query, pk_or_zero
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_required
 from bianmin.org.models import OrgUnit, Window
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.services import personal_data_reveal
 from bianmin.hall import selectors
+from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
     ReasonForm,
 )
-from bianmin.hall.views.common import HALL_STAFF
 from bianmin.org.access import staff_required
 
 REVEALABLE = {
@@ -26,7 +27,7 @@ REVEALABLE = {
 
 @require_POST
 @staff_required(HALL_STAFF)
-def reveal_phone(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def reveal_phone(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     """The full phone number, for staff who must call the person back; each reveal is logged with its reason."""
     if kind not in REVEALABLE:
         raise Http404
@@ -42,5 +43,5 @@ def reveal_phone(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
     context = {"value": value, "form": form, "kind": kind, "pk": pk}
-    template = "hall/_reveal.html" if request.htmx else "hall/reveal.html"  # type: ignore[attr-defined]
+    template = "hall/_reveal.html" if request.htmx else "hall/reveal.html"
     return render(request, template, context, status=200 if value else 400)
