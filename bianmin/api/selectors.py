@@ -4,11 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from bianmin.api.access import TOKEN_ADMINS
 from bianmin.api.credentials import digest
 from bianmin.api.models import ApiToken, OnlineApplication, Open311Client
 from bianmin.cases.models import Status
 from bianmin.org.access import get_in_scope, has_role, scope_filter
-from bianmin.org.models import Role
 
 
 def api_token_by_secret(secret: str) -> ApiToken | None:
@@ -31,7 +31,7 @@ def open311_client_by_key(secret: str) -> Open311Client | None:
 def api_tokens(*, user: Any) -> QuerySet[ApiToken]:
     """The user's own tokens; an administrator sees the tokens of every account in their scope."""
     qs = ApiToken.objects.select_related("user", "user__staff", "revoked_by")
-    if has_role(user, {Role.ADMIN}):
+    if has_role(user, TOKEN_ADMINS):
         if getattr(user, "is_superuser", False):
             return qs
         own = qs.filter(user=user)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.assignments import selectors, services
+from bianmin.assignments.access import OVERSEERS
 from bianmin.assignments.forms import (
     AssignedTaskForm,
     CompleteForm,
@@ -24,10 +25,8 @@ from bianmin.assignments.forms import (
 from bianmin.assignments.models import AssignedTask
 from bianmin.core.forms import add_service_errors
 from bianmin.org.access import MANAGERS, has_role, scope_filter, staff_required
-from bianmin.org.models import OrgUnit, Role, Staff, Window
+from bianmin.org.models import OrgUnit, Staff, Window
 from bianmin.org.selectors import user_center
-
-OVERSEERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
 
 
 def _page(request: HttpRequest, items: Any, per_page: int) -> Any:

@@ -32,8 +32,9 @@ from django.db.models import (
 )
 
 from bianmin.catalog import search
+from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.models import ItemEvent, ItemVersion, SearchMiss, SearchTerm, ServiceItem, SynonymSet, Theme
-from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
+from bianmin.org.access import has_role, scope_path
 from bianmin.org.models import Department, OrgUnit
 
 SEARCH_LIMIT = 50
@@ -367,17 +368,9 @@ def item_for_edit(*, user: Any, pk: int) -> ServiceItem:
     return item_for_user(user=user, pk=pk)
 
 
-def can_manage(user: Any, item: ServiceItem | None = None, owner: OrgUnit | None = None) -> bool:
-    """Director or administrator, and the item's owner lies in their unit or below."""
-    if not has_role(user, MANAGERS):
-        return False
-    unit = owner if owner is not None else (item.owner if item is not None else None)
-    return unit is None or in_scope(user, unit)
-
-
 def managed_owners(*, user: Any) -> QuerySet[OrgUnit]:
     prefix = scope_path(user)
-    if prefix is None or not has_role(user, MANAGERS):
+    if prefix is None or not has_role(user, CATALOG_EDITORS):
         return OrgUnit.objects.none()
     return OrgUnit.objects.filter(path__startswith=prefix, is_active=True)
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.catalog import pdf, selectors, services, spreadsheets
+from bianmin.catalog import access, pdf, selectors, services, spreadsheets
+from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.forms import (
     ImportForm,
     MaterialFormSet,
@@ -27,8 +28,9 @@ from bianmin.catalog.forms import (
 from bianmin.catalog.models import ItemVersion, ServiceItem, SynonymSet, Theme
 from bianmin.core.downloads import PDF, XLSX, file_response
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.org import selectors as org_selectors
-from bianmin.org.access import MANAGERS, staff_required
+from bianmin.org.access import staff_required
 from bianmin.org.models import OrgUnit
 
 MAX_ID = 2**63 - 1  # larger numbers in a URL are nothing we stored, and SQLite overflows on them
@@ -50,7 +52,7 @@ def _item_or_404(request: HttpRequest, pk: int) -> ServiceItem:
 
 def _managed_item(request: HttpRequest, pk: int) -> ServiceItem:
     item = _item_or_404(request, pk)
-    if not selectors.can_manage(request.user, item):
+    if not access.can_manage(request.user, item):
         raise PermissionDenied(_("该事项由上级单位管理，您只能查看。"))
     return item
 
@@ -81,7 +83,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "department": department,
             "departments": selectors.departments_for(user=request.user),
             "statuses": ServiceItem.Status.choices,
-            "can_manage": selectors.can_manage(request.user),
+            "can_manage": access.can_manage(request.user),
         },
     )
 
@@ -137,12 +139,12 @@ def _save(request: HttpRequest, item: ServiceItem) -> HttpResponse:
     )
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_create(request: HttpRequest) -> HttpResponse:
     return _save(request, ServiceItem())
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = _managed_item(request, pk)
@@ -154,7 +156,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required()
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
-    can_manage = selectors.can_manage(request.user, item)
+    can_manage = access.can_manage(request.user, item)
     center = org_selectors.user_center(user=request.user)
     if (
         center is None
@@ -200,7 +202,7 @@ def _act(request: HttpRequest, pk: int, action: Callable[[ServiceItem, str], Any
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -211,7 +213,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -222,7 +224,7 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -233,7 +235,7 @@ def item_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -330,7 +332,7 @@ def _labels(snapshot: dict[str, Any]) -> dict[str, str]:
     }
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def catalog_export(request: HttpRequest) -> HttpResponse:
     items = selectors.managed_items(user=request.user)
     content = spreadsheets.export_workbook(items)
@@ -338,7 +340,7 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
     return file_response(content, filename=f"服务事项目录-{stamp}.xlsx", content_type=XLSX)
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def catalog_import(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -363,7 +365,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def synonyms(request: HttpRequest) -> HttpResponse:
     """The synonym sets search uses, editable by catalog managers, and what citizens searched for in vain."""
     form = SynonymSetForm(request.POST or None)
@@ -391,7 +393,7 @@ def _synonyms_page(request: HttpRequest, form: SynonymSetForm, *, status: int = 
     )
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 @require_POST
 def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
     synonym_set = _synonym_set_or_404(pk)
@@ -408,7 +410,7 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _synonyms_page(request, SynonymSetForm(), status=400, edited=pk)
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 @require_POST
 def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.synonym_set_delete(actor=request.user, synonym_set=_synonym_set_or_404(pk))
@@ -523,7 +525,7 @@ def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpRespons
     )
 
 
-def search_page(request: HttpRequest, code: str) -> HttpResponse:
+def search_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     center = _center(code)
     text = request.GET.get("q", "").strip()[:50]
     result = selectors.search_public(center=center, text=text) if text else None
@@ -539,7 +541,7 @@ def search_page(request: HttpRequest, code: str) -> HttpResponse:
             themes=selectors.public_themes(center=center),
             departments=selectors.public_departments(center=center),
         )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "catalog/public/search.html#results", context)
     return render(request, "catalog/public/search.html", context)
 

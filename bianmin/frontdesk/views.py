@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bianmin.core.downloads import file_response
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.services import personal_data_reveal
 from bianmin.frontdesk import selectors
 from bianmin.frontdesk.access import HANDOVER_WATCHERS, INQUIRY_MANAGERS, REGISTER_READERS
@@ -67,7 +68,7 @@ def _window_phone(window: Window) -> str:
 
 
 @staff_required()
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: HtmxHttpRequest) -> HttpResponse:
     """首问登记: one short form for a busy window; the user is the first contact (首问责任人)."""
     center = user_center(user=request.user)
     if center is None:
@@ -100,14 +101,14 @@ def desk(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.apply_errors(exc)
     if inquiry is not None:
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(request, _("已登记：%(number)s") % {"number": inquiry.number})
             return redirect("frontdesk:desk")
         # Keep the channel and window for the next visitor of the same kind; everything else starts empty.
         keep = {"channel": inquiry.channel, "window": inquiry.window_id}
         form = _inquiry_form(request, center, initial=keep)
     context = _desk_context(request, form, center)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context["saved"] = inquiry
         html = render_to_string("frontdesk/desk.html#entry_form", context, request=request)
         if inquiry is not None:
@@ -260,7 +261,7 @@ def inquiry_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required()
 @require_POST
-def inquiry_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def inquiry_reveal_phone(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_get(user=request.user, pk=pk)
     if not _may_reveal(request, inquiry):
         return HttpResponse(_("您无权查看完整联系电话。"), status=403)
@@ -272,7 +273,7 @@ def inquiry_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = _detail_context(request, inquiry, reveal_form=form, revealed_phone=revealed)
     status = 200 if revealed is not None else 400
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponse(render_to_string("frontdesk/inquiry_detail.html#phone", context, request=request))
     return render(request, "frontdesk/inquiry_detail.html", context, status=status)
 

@@ -3,11 +3,9 @@ from typing import cast
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.navigation import NavItem
-from bianmin.org.models import Role
+from bianmin.hall.access import HALL_STAFF
 
 # Labels stay lazy (translated per request); NavItem declares `str` and calls str() on them.
-HALL_STAFF = frozenset({Role.WINDOW, Role.DIRECTOR, Role.ADMIN})
-
 STAFF_NAV = [
     NavItem(cast(str, _("叫号")), "hall:counter", roles=HALL_STAFF, order=20),
     NavItem(cast(str, _("大厅服务")), "hall:staff_home", roles=HALL_STAFF, order=21),

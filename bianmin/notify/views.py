@@ -11,14 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.notify import selectors, services
+from bianmin.notify.access import MESSAGE_LOG_READERS
 from bianmin.notify.forms import (
     MessageLogFilter,
 )
 from bianmin.notify.models import Notification
-from bianmin.org.access import MANAGERS, staff_required
-from bianmin.org.models import Role
-
-OVERSEERS = frozenset({Role.DIRECTOR, Role.ADMIN, Role.INSPECTOR, Role.DISTRICT})
+from bianmin.org.access import staff_required
 
 
 def _page(request: HttpRequest, items: Any, per_page: int) -> Any:
@@ -66,7 +64,7 @@ def bell(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/bell.html", {"unread": selectors.unread_count(user=request.user)})
 
 
-@staff_required(MANAGERS | {Role.INSPECTOR})
+@staff_required(MESSAGE_LOG_READERS)
 def message_log(request: HttpRequest) -> HttpResponse:
     form = MessageLogFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

@@ -19,8 +19,9 @@ from django.utils import timezone
 from bianmin.cases.models import Case
 from bianmin.cases.models import Status as CaseStatus
 from bianmin.org.models import OrgUnit, Staff, Window
-from bianmin.oversight import accountability, ratings, services
+from bianmin.oversight import services
 from bianmin.oversight.models import Accountability, Complaint, Rating
+from bianmin.oversight.services import accountability, ratings
 
 CENTER_CODE = "410108001"
 EVIDENCE = {

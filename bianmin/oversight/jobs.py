@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bianmin.oversight import accountability
+from bianmin.oversight.services import accountability
 
 
 def accountability_sweep() -> str:
@@ -8,7 +8,7 @@ def accountability_sweep() -> str:
 
 
 def rating_invitations_send() -> str:
-    from bianmin.oversight.ratings import rating_invitations_send as send
+    from bianmin.oversight.services.ratings import rating_invitations_send as send
 
     return f"发出评价邀请 {send()} 条"
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.org.access import get_in_scope, has_role, scope_filter, staff_of
-from bianmin.org.models import OrgUnit, Role, Staff
-from bianmin.oversight.access import OVERSIGHT_READERS
+from bianmin.org.models import OrgUnit, Staff
+from bianmin.oversight.access import COMPLAINT_INVESTIGATORS, OVERSIGHT_READERS
 from bianmin.oversight.models import Accountability, Complaint, Rating
 
 
@@ -83,15 +83,15 @@ def complaint_events(*, complaint: Complaint) -> QuerySet[Any]:
 def investigators(*, center: OrgUnit) -> QuerySet[Staff]:
     """Who may be assigned a complaint: the inspectors and directors of the center and the levels above."""
     paths = [*center.ancestors_paths(), center.path]
-    return Staff.objects.filter(
-        org_unit__path__in=paths, role__in=[Role.INSPECTOR, Role.DIRECTOR], is_active=True
-    ).order_by("role", "name")
+    return Staff.objects.filter(org_unit__path__in=paths, role__in=COMPLAINT_INVESTIGATORS, is_active=True).order_by(
+        "role", "name"
+    )
 
 
 def complaint_responsible_choices(*, complaint: Complaint, first: list[Staff]) -> QuerySet[Staff]:
     """Whom the inspector may name for a founded complaint: the center's active staff not on approved leave at the
     complaint's time, the system's proposal (`first`) at the top."""
-    from bianmin.oversight.accountability import on_leave_at
+    from bianmin.oversight.services.accountability import on_leave_at
 
     people = Staff.objects.filter(org_unit__path__startswith=complaint.center.path, is_active=True)
     away = on_leave_at(list(people.values_list("pk", flat=True)), complaint.created_at)

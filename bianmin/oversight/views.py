@@ -23,7 +23,7 @@ from bianmin.core.throttle import LookupThrottle
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import OrgUnit, Staff, Window
 from bianmin.org.selectors import default_center, public_center, user_center
-from bianmin.oversight import accountability, ratings, selectors, services
+from bianmin.oversight import selectors, services
 from bianmin.oversight.access import (
     COMPLAINT_ASSIGNERS,
     DECIDERS,
@@ -31,6 +31,8 @@ from bianmin.oversight.access import (
     can_appeal,
     can_decide,
     can_investigate,
+    can_rectify,
+    can_review_appeal,
 )
 from bianmin.oversight.forms import (
     AppealDecideForm,
@@ -50,6 +52,7 @@ from bianmin.oversight.forms import (
     StaffComplaintForm,
 )
 from bianmin.oversight.models import Accountability, Complaint, Rating
+from bianmin.oversight.services import accountability, ratings
 
 PAGE_SIZE = 50
 
@@ -532,10 +535,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 
 def _rating_context(request: HttpRequest, rating: Rating, **forms_: forms.Form) -> dict[str, Any]:
     rectifying = (
-        ratings.can_rectify(request.user, rating)
-        and rating.is_bad
-        and not rating.excluded
-        and not rating.rectification_done
+        can_rectify(request.user, rating) and rating.is_bad and not rating.excluded and not rating.rectification_done
     )
     return {
         "rating": rating,
@@ -544,8 +544,8 @@ def _rating_context(request: HttpRequest, rating: Rating, **forms_: forms.Form) 
         and rating.rectify_due_at is not None
         and rating.rectify_due_at < timezone.now(),
         "can_rectify": rectifying,
-        "can_appeal": ratings.can_rectify(request.user, rating) and rating.is_bad and not rating.appeal,
-        "can_review": ratings.can_review_appeal(request.user, rating) and rating.appeal == Rating.Appeal.PENDING,
+        "can_appeal": can_rectify(request.user, rating) and rating.is_bad and not rating.appeal,
+        "can_review": can_review_appeal(request.user, rating) and rating.appeal == Rating.Appeal.PENDING,
         "rectify_form": forms_.get("rectify_form") or RectifyForm(initial={"action": rating.rectification}),
         "callback_form": forms_.get("callback_form") or CallbackForm(initial={"called_on": timezone.localdate()}),
         "appeal_form": forms_.get("appeal_form") or ReasonForm(),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.core.downloads import file_response
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.selectors import work_calendar
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, staff_required
@@ -285,7 +286,7 @@ def reply_letter(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
 
 @staff_required()
 @require_POST
-def petition_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_reveal_phone(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     petition = selectors.petition_get(user=request.user, pk=pk)
     if not can_reveal_phone(request.user, petition):
         return HttpResponse(_("您无权查看完整联系电话。"), status=403)
@@ -296,7 +297,7 @@ def petition_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, target=petition, field="phone", reason=form.cleaned_data["reason"]
         )
     status = 200 if context["revealed_phone"] else 400
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponse(render_to_string("petitions/detail.html#phone", context, request=request))
     return render(request, "petitions/detail.html", context, status=status)
 

@@ -3,7 +3,7 @@ from typing import cast
 from django.utils.translation import gettext_lazy
 
 from bianmin.core.navigation import NavItem
-from bianmin.reports.roles import VIEWERS
+from bianmin.reports.access import VIEWERS
 
 
 def _(text: str) -> str:

@@ -18,10 +18,10 @@ from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff
 from bianmin.org.models import OrgUnit
 from bianmin.org.selectors import center_of
 from bianmin.reports import assessment, selectors, services
+from bianmin.reports.access import VIEWERS
 from bianmin.reports.exports import assessment_xlsx, dashboard_xlsx, xlsx_response
 from bianmin.reports.forms import AssessmentScoreForm, AssessmentSettingsForm
 from bianmin.reports.periods import Period, PeriodError, parse_month, parse_period
-from bianmin.reports.roles import VIEWERS
 
 FIRST_WEEK = 7
 

@@ -3,7 +3,7 @@ from typing import cast
 from django.utils.translation import gettext_lazy
 
 from bianmin.core.navigation import NavItem
-from bianmin.staffing.roles import OVERSEERS
+from bianmin.staffing.access import OVERSEERS
 
 
 def _(text: str) -> str:

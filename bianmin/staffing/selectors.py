@@ -18,9 +18,9 @@ from bianmin.core.workcalendar import DayRule, OfficeHours, Session
 from bianmin.org.access import get_in_scope, has_role, in_scope, scope_filter, staff_of
 from bianmin.org.models import Department, ExtendedHours, OrgUnit, Post, Staff, Window
 from bianmin.org.selectors import center_of
+from bianmin.staffing.access import OVERSEERS
 from bianmin.staffing.cover import Duty, Holder, decide_duty
 from bianmin.staffing.models import AttendanceDay, DutyShift, Inspection, Leave, UnmannedWindow
-from bianmin.staffing.roles import OVERSEERS
 from bianmin.staffing.timekeeping import DayAssessment, DayFacts, LeaveSpan, MonthTotals, assess_day, month_totals
 
 # --- On duty (§6(1)) -------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from bianmin.core.selectors import work_calendar
 from bianmin.org.access import has_role
 from bianmin.org.models import ExtendedHours, OrgUnit, Post, Staff, Window
 from bianmin.org.selectors import center_of
+from bianmin.staffing.access import MANAGERS
 from bianmin.staffing.cover import Duty
 from bianmin.staffing.models import (
     AttendanceDay,
@@ -33,7 +34,6 @@ from bianmin.staffing.models import (
     UnmannedWindow,
 )
 from bianmin.staffing.notifications import notify
-from bianmin.staffing.roles import MANAGERS
 from bianmin.staffing.selectors import current_session, duties_at
 from bianmin.staffing.workflow import LEAVE
 

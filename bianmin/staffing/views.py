@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from bianmin.core.downloads import XLSX, file_response
 from bianmin.core.forms import add_service_errors
+from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.selectors import work_calendar
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.staffing import selectors, services
+from bianmin.staffing.access import INSPECTORS, MANAGERS, OVERSEERS
 from bianmin.staffing.exports import attendance_sheet_xlsx
 from bianmin.staffing.forms import (
     AcknowledgeForm,
@@ -36,7 +38,6 @@ from bianmin.staffing.forms import (
     default_period,
 )
 from bianmin.staffing.models import Inspection, Leave
-from bianmin.staffing.roles import INSPECTORS, MANAGERS, OVERSEERS
 from bianmin.staffing.timekeeping import leave_working_days
 
 BOARD_POLL_SECONDS = 20
@@ -87,7 +88,7 @@ def _card(request: HttpRequest, error: str = "", notice: str = "") -> HttpRespon
     )
 
 
-def _punch(request: HttpRequest, action: str) -> HttpResponse:
+def _punch(request: HtmxHttpRequest, action: str) -> HttpResponse:
     staff = _own_staff(request)
     error = notice = ""
     try:
@@ -99,7 +100,7 @@ def _punch(request: HttpRequest, action: str) -> HttpResponse:
             notice = _("签退成功：%(time)s") % {"time": timezone.localtime(row.check_out).strftime("%H:%M")}
     except ValidationError as exc:
         error = "；".join(exc.messages)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _card(request, error=error, notice=notice)
     if error:
         messages.error(request, error)
@@ -110,13 +111,13 @@ def _punch(request: HttpRequest, action: str) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def check_in(request: HttpRequest) -> HttpResponse:
+def check_in(request: HtmxHttpRequest) -> HttpResponse:
     return _punch(request, "in")
 
 
 @require_POST
 @staff_required()
-def check_out(request: HttpRequest) -> HttpResponse:
+def check_out(request: HtmxHttpRequest) -> HttpResponse:
     return _punch(request, "out")
 
 
@@ -376,7 +377,7 @@ def leave_return(request: HttpRequest, leave_id: int) -> HttpResponse:
 
 
 @staff_required(OVERSEERS)
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: HtmxHttpRequest) -> HttpResponse:
     """Every window now: on duty, A/B state, unmanned since when. Each look runs the sweep for this center."""
     center = _center(request)
     now = timezone.now()
@@ -387,7 +388,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "can_ack": has_role(request.user, MANAGERS),
         **_centers_context(request, center),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "staffing/board.html#board", context)
     return render(request, "staffing/board.html", context)
 

@@ -15,11 +15,9 @@ from bianmin.core.models import CalendarDay
 from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
-from bianmin.org.access import MANAGERS, has_role, staff_required
-from bianmin.org.models import Role
+from bianmin.org.access import has_role, staff_required
+from bianmin.web.access import CALENDAR_EDITORS, HEALTH_READERS
 from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
-
-CALENDAR_EDITORS = frozenset({Role.ADMIN})
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -28,7 +26,7 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@staff_required(MANAGERS)
+@staff_required(HEALTH_READERS)
 def staff_health(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -50,8 +50,9 @@ def test_applicant_rates_on_the_progress_page_and_the_director_sees_the_bad_revi
 def test_inspector_finds_a_complaint_founded_and_the_director_decides_the_candidate(live_server, page):
     from bianmin.org.models import Role
     from bianmin.org.tests.factories import staff_user
-    from bianmin.oversight import accountability, services
+    from bianmin.oversight import services
     from bianmin.oversight.models import Accountability
+    from bianmin.oversight.services import accountability
 
     world = make_world()
     inspector = staff_user(Role.INSPECTOR, world.center, name="纪检员")

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from bianmin.api.access import require_role
+from bianmin.api.access import READ_ROLES, require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.schemas import Code, Id, Moment, Text
 from bianmin.cases import selectors, services
@@ -20,12 +20,11 @@ from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case
 from bianmin.catalog.selectors import published_items
 from bianmin.core.personal_data import mask_name
-from bianmin.org.models import Role, Window
+from bianmin.org.models import Window
 from bianmin.org.selectors import user_center
 
 router = Router(tags=["办件"])
 
-READ_ROLES = frozenset(Role.values)
 
 # Spelled out so the OpenAPI schema lists them; a test keeps them equal to the models' choices.
 StatusName = Literal[

@@ -11,20 +11,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from bianmin.api.access import require_role
+from bianmin.api.access import READ_ROLES, REGISTER_ROLES, require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.pagination import newest_first_page
 from bianmin.api.schemas import Id, Moment, Text
 from bianmin.core.personal_data import mask_name
 from bianmin.frontdesk import selectors, services
 from bianmin.frontdesk.models import Inquiry
-from bianmin.org.models import Role, Staff, Window
+from bianmin.org.models import Staff, Window
 from bianmin.org.selectors import user_center
 
 router = Router(tags=["首问登记"])
-
-READ_ROLES = frozenset(Role.values)
-REGISTER_ROLES = frozenset(Role.values)
 
 # Spelled out so the OpenAPI schema lists them; a test keeps them equal to the models' choices.
 ChannelName = Literal["in_person", "phone"]

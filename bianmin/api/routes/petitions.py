@@ -12,19 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from bianmin.api.access import require_role
+from bianmin.api.access import READ_ROLES, require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.pagination import newest_first_page
 from bianmin.api.schemas import Id, Text
 from bianmin.core.personal_data import mask_name
-from bianmin.org.models import Role
 from bianmin.petitions import selectors, services
 from bianmin.petitions.access import PETITION_MANAGERS, can_handle
 from bianmin.petitions.models import Petition
 
 router = Router(tags=["来信来访"])
-
-READ_ROLES = frozenset(Role.values)
 
 # Spelled out so the OpenAPI schema lists them; a test keeps them equal to the models' choices.
 StatusName = Literal["registered", "assigned", "closed"]

@@ -20,7 +20,7 @@ READER = textwrap.dedent(
     import datetime as dt, sys, django
     django.setup()
     from bianmin.core.selectors import work_calendar
-    from bianmin.hall.views import _lookup_blocked
+    from bianmin.hall.views.public import _lookup_blocked
     from bianmin.org.models import OrgUnit
     for line in sys.stdin:
         what, arg = line.split()
@@ -36,7 +36,7 @@ WRITER = textwrap.dedent(
     """
     import datetime as dt
     from bianmin.core.services import calendar_day_set
-    from bianmin.hall.views import LOOKUP_LIMIT, _lookup_failed
+    from bianmin.hall.views.public import LOOKUP_LIMIT, _lookup_failed
     from bianmin.org.models import OrgUnit
     calendar_day_set(day=dt.date(2030, 3, 4), is_workday=False, name="临时闭厅", reason="停电检修", actor=None)
     for _ in range(LOOKUP_LIMIT):

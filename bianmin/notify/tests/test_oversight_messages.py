@@ -15,8 +15,9 @@ from bianmin.cases.tests.factories import intake, item_for
 from bianmin.notify.models import Channel, Notification
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import staff_user
-from bianmin.oversight import ratings, services
+from bianmin.oversight import services
 from bianmin.oversight.models import RatingInvitation
+from bianmin.oversight.services import ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from bianmin.cases.tests.factories import intake, item_for, make_world
 from bianmin.notify.models import Channel, Notification
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import staff_user
-from bianmin.oversight import ratings as rectify
 from bianmin.oversight import services as oversight
 from bianmin.oversight.models import Rating
 from bianmin.oversight.reminders import oversight_send_reminders
+from bianmin.oversight.services import ratings as rectify
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 
 from bianmin.org.models import Role, Staff
 from bianmin.org.tests.factories import center, staff_user
-from bianmin.oversight import accountability, services
+from bianmin.oversight import services
 from bianmin.oversight.models import Accountability
+from bianmin.oversight.services import accountability
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_sweep_catches_a_founded_complaint_the_event_missed() -> None:
 
 
 def test_a_record_naming_nobody_needs_the_responsible_staff_to_be_decided() -> None:
-    from bianmin.oversight.accountability import accountability_record
+    from bianmin.oversight.services.accountability import accountability_record
 
     unit = center()
     director = staff_user(Role.DIRECTOR, unit)

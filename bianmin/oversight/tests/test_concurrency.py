@@ -11,8 +11,9 @@ from django.db import connection
 
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import center, staff_user
-from bianmin.oversight import accountability, services
+from bianmin.oversight import services
 from bianmin.oversight.models import Accountability, Rating
+from bianmin.oversight.services import accountability
 
 
 def _parallel(n: int, work: Callable[[int], None]) -> list[BaseException]:

@@ -13,8 +13,9 @@ from django.urls import reverse
 from bianmin.cases.services import case_complete
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for
-from bianmin.oversight import ratings, services
+from bianmin.oversight import services
 from bianmin.oversight.models import Rating
+from bianmin.oversight.services import ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.cases.services import case_overturn_refusal, case_record_delay_reason
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except
-from bianmin.oversight.accountability import (
+from bianmin.oversight.models import Accountability
+from bianmin.oversight.services.accountability import (
     KIND_CASE_OVERDUE,
     KIND_MATERIALS,
     KIND_OTN,
@@ -23,7 +24,6 @@ from bianmin.oversight.accountability import (
     KIND_UNMANNED,
     accountability_sweep,
 )
-from bianmin.oversight.models import Accountability
 
 pytestmark = pytest.mark.django_db
 

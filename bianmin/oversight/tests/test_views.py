@@ -11,8 +11,9 @@ from django.urls import reverse
 from bianmin.cases.tests.conftest import at
 from bianmin.org.models import Role, Staff
 from bianmin.org.tests.factories import staff_user
-from bianmin.oversight import accountability, services
+from bianmin.oversight import services
 from bianmin.oversight.models import Accountability, Complaint
+from bianmin.oversight.services import accountability
 
 pytestmark = pytest.mark.django_db
 

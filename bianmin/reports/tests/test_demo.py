@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.org.models import OrgUnit, Staff
-from bianmin.oversight.accountability import accountability_sweep
 from bianmin.oversight.models import Accountability, Rating
+from bianmin.oversight.services.accountability import accountability_sweep
 from bianmin.reports.assessment import annual_assessment
 from bianmin.reports.models import AssessmentScore
 from bianmin.reports.selectors import district_dashboard

@@ -1,30 +1,26 @@
+"""Complaints (投诉): filed, assigned, decided, replied; the center's oversight settings."""
+
 from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianmin.cases.models import Case
-from bianmin.cases.models import Status as CaseStatus
 from bianmin.core.events import audit
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import add_working_days
-from bianmin.org.models import OrgUnit, Role, Staff, Window
-from bianmin.oversight.models import Accountability, Complaint, ComplaintEvent, OversightSettings, Rating, RatingEvent
+from bianmin.org.models import OrgUnit, Staff, Window
+from bianmin.oversight.access import COMPLAINT_INVESTIGATORS
+from bianmin.oversight.models import Accountability, Complaint, ComplaintEvent, OversightSettings
 from bianmin.oversight.notifications import notify
+from bianmin.oversight.services.accountability import complaint_proposal, on_leave_at, raise_for_complaint
+from bianmin.oversight.services.actors import Actor, acting_user
 from bianmin.oversight.workflow import COMPLAINT
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) else None
 
 
 def settings_for(center: OrgUnit) -> OversightSettings:
@@ -49,7 +45,7 @@ def oversight_settings_set(
         defaults={"complaint_reply_days": complaint_reply_days, "rectification_days": rectification_days},
     )
     audit(
-        actor=_user(actor),
+        actor=acting_user(actor),
         target=row,
         verb="oversight_settings_set",
         data={
@@ -100,17 +96,17 @@ def complaint_file(
             content=content,
             due_at=complaint_due(center, now),
             created_at=now,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         ComplaintEvent.objects.create(
-            complaint=complaint, actor=_user(actor), verb="file", to_state=complaint.status, note=channel
+            complaint=complaint, actor=acting_user(actor), verb="file", to_state=complaint.status, note=channel
         )
     return complaint
 
 
 def _move(complaint: Complaint, actor: Actor, verb: str, to: str, note: str = "") -> None:
     ComplaintEvent.objects.create(
-        complaint=complaint, actor=_user(actor), verb=verb, from_state=complaint.status, to_state=to, note=note
+        complaint=complaint, actor=acting_user(actor), verb=verb, from_state=complaint.status, to_state=to, note=note
     )
     COMPLAINT.move(complaint, to, {"assign": _("指派调查人"), "decide": _("认定"), "reply": _("答复")}.get(verb, verb))
 
@@ -122,7 +118,7 @@ def complaint_assign(*, complaint: Complaint, inspector: Staff, actor: Actor) ->
             raise ValidationError(_("该投诉已认定，不能再指派。"))
         unit, center_path = inspector.org_unit.path, complaint.center.path
         related = center_path.startswith(unit) or unit.startswith(center_path)
-        if inspector.role not in (Role.INSPECTOR, Role.DIRECTOR) or not related:
+        if inspector.role not in COMPLAINT_INVESTIGATORS or not related:
             raise ValidationError(_("只能指派本中心的纪检督查人员或中心主任调查。"))
         complaint.inspector = inspector
         _move(complaint, actor, "assign", Complaint.Status.ASSIGNED, inspector.name)
@@ -152,8 +148,6 @@ def complaint_decide(
     """Record the finding. A founded complaint raises an accountability record linking it, naming the person and the
     violation the inspector chose (`responsible=None`: nobody yet, the director decides); left unchosen, the
     system's proposal from the roster and attendance at the complaint's time. Nobody on approved leave then."""
-    from bianmin.oversight.accountability import complaint_proposal, on_leave_at, raise_for_complaint
-
     if finding not in (Complaint.Finding.FOUNDED, Complaint.Finding.UNFOUNDED):
         raise ValidationError(_("请选择认定结果（属实或不属实）。"))
     if not evidence.strip():
@@ -205,48 +199,3 @@ def complaint_reply(*, complaint: Complaint, reply: str, actor: Actor, now: dt.d
         _move(complaint, actor, "reply", Complaint.Status.REPLIED)
         complaint.save(update_fields=["reply", "replied_at", "status"])
     return complaint
-
-
-def rating_submit(
-    *,
-    case: Case,
-    overall: int,
-    efficiency: int,
-    service: int,
-    attitude: int,
-    comment: str = "",
-    source: str = Rating.Source.PROGRESS,
-    actor: Actor = None,
-    now: dt.datetime | None = None,
-) -> Rating:
-    levels = set(Rating.Level.values)
-    if not {overall, efficiency, service, attitude} <= levels:
-        raise ValidationError(_("请为每一项选择评价等级。"))
-    if source not in Rating.Source.values:
-        raise ValidationError(_("评价渠道无效。"))
-    now = now or timezone.now()
-    with transaction.atomic():
-        # The case as it is now, not the caller's copy.
-        case = Case.objects.select_related("center", "window").get(pk=case.pk)
-        if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
-            raise ValidationError(_("办件办结后方可评价。"))
-        if Rating.objects.filter(case=case).exists():
-            raise ValidationError(_("该办件已评价，每件只能评价一次。"))
-        center = case.center
-        rating = Rating(
-            case=case, center=center, overall=overall, efficiency=efficiency, service=service,
-            attitude=attitude, comment=comment.strip()[:2000], created_at=now, source=source,
-            staff_id=case.assignee_id or case.accepted_by_id or case.received_by_id,
-        )  # fmt: skip
-        if rating.is_bad:
-            days = settings_for(center).rectification_days
-            rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
-        try:
-            with transaction.atomic():
-                rating.save()
-        except IntegrityError as exc:  # two submissions at once: the second loses on the unique case
-            raise ValidationError(_("该办件已评价，每件只能评价一次。")) from exc
-        RatingEvent.objects.create(rating=rating, actor=_user(actor), verb="rate", note=str(overall))
-        if rating.is_bad:
-            notify("bad_review", rating=rating)
-    return rating

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.oversight.models import Accountability, AccountabilityEvent, Complaint
-from bianmin.oversight.services import Actor, _user
+from bianmin.oversight.services.actors import Actor, acting_user
 from bianmin.oversight.workflow import ACCOUNTABILITY
 
 V = Accountability.Violation
@@ -334,7 +334,9 @@ def accountability_record(
             center=center, staff=staff, violation=violation, summary=summary[:300], evidence=evidence,
             created_at=now or timezone.now(),
         )  # fmt: skip
-        AccountabilityEvent.objects.create(record=record, actor=_user(actor), verb="create", to_state=record.status)
+        AccountabilityEvent.objects.create(
+            record=record, actor=acting_user(actor), verb="create", to_state=record.status
+        )
     return record
 
 
@@ -364,7 +366,7 @@ def accountability_decide(
         final = record.status == Accountability.Status.APPEALED
         to = Accountability.Status.FINAL if final else Accountability.Status.DECIDED
         AccountabilityEvent.objects.create(
-            record=record, actor=_user(actor), verb="decide", from_state=record.status, to_state=to, note=reason
+            record=record, actor=acting_user(actor), verb="decide", from_state=record.status, to_state=to, note=reason
         )
         ACCOUNTABILITY.move(record, to, _("作出决定"))
         record.sanction, record.reason = sanction, reason
@@ -380,7 +382,7 @@ def accountability_dismiss(*, record: Accountability, reason: str, actor: Actor)
         if record.status != Accountability.Status.CANDIDATE:
             raise ValidationError(_("只有待确认的记录可以排除。"))
         AccountabilityEvent.objects.create(
-            record=record, actor=_user(actor), verb="dismiss", from_state=record.status,
+            record=record, actor=acting_user(actor), verb="dismiss", from_state=record.status,
             to_state=Accountability.Status.DISMISSED, note=reason,
         )  # fmt: skip
         ACCOUNTABILITY.move(record, Accountability.Status.DISMISSED, _("排除"))
@@ -397,7 +399,7 @@ def accountability_appeal(*, record: Accountability, reason: str, actor: Actor) 
         if record.status != Accountability.Status.DECIDED:
             raise ValidationError(_("只有已决定的记录可以申诉。"))
         AccountabilityEvent.objects.create(
-            record=record, actor=_user(actor), verb="appeal", from_state=record.status,
+            record=record, actor=acting_user(actor), verb="appeal", from_state=record.status,
             to_state=Accountability.Status.APPEALED, note=reason,
         )  # fmt: skip
         ACCOUNTABILITY.move(record, Accountability.Status.APPEALED, _("申诉"))

@@ -1,5 +1,5 @@
-"""After a rating: rectification of a bad review with its call-back, the appeal of a rating, and the one
-invitation to rate an unrated completed case."""
+"""Ratings (评价): a citizen's rating of a completed case; after it, rectification of a bad review with its
+call-back, the appeal of a rating, and the one invitation to rate an unrated completed case."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianmin.org.access import MANAGERS, has_role, in_scope, staff_of
+from bianmin.cases.models import Case
+from bianmin.cases.models import Status as CaseStatus
+from bianmin.core.selectors import work_calendar
+from bianmin.core.workcalendar import add_working_days
+from bianmin.org.access import staff_of
 from bianmin.org.models import OrgUnit
+from bianmin.oversight.access import can_rectify, can_review_appeal
 from bianmin.oversight.models import Rating, RatingEvent, RatingInvitation
 from bianmin.oversight.notifications import notify
-from bianmin.oversight.services import Actor, _user
+from bianmin.oversight.services.actors import Actor, acting_user
+from bianmin.oversight.services.complaints import settings_for
 from bianmin.oversight.workflow import RATING_APPEAL
 
 INVITE_AFTER = dt.timedelta(days=3)
@@ -28,20 +34,8 @@ def _lock(rating: Rating) -> Rating:
     return Rating.objects.select_for_update(of=("self",)).select_related("center").get(pk=rating.pk)
 
 
-def can_rectify(user: Actor, rating: Rating) -> bool:
-    """The rated staff member, or a manager of the center."""
-    staff = staff_of(user)
-    if staff is not None and staff.pk == rating.staff_id:
-        return True
-    return has_role(user, MANAGERS) and in_scope(user, rating.center)
-
-
-def can_review_appeal(user: Actor, rating: Rating) -> bool:
-    return has_role(user, MANAGERS) and in_scope(user, rating.center)
-
-
 def _event(rating: Rating, actor: Actor, verb: str, note: str = "", **data: object) -> None:
-    RatingEvent.objects.create(rating=rating, actor=_user(actor), verb=verb, note=note, data=dict(data))
+    RatingEvent.objects.create(rating=rating, actor=acting_user(actor), verb=verb, note=note, data=dict(data))
 
 
 def rating_rectify(*, rating: Rating, actor: Actor, action: str, now: dt.datetime | None = None) -> Rating:
@@ -155,3 +149,48 @@ def rating_invitations_send(now: dt.datetime | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+def rating_submit(
+    *,
+    case: Case,
+    overall: int,
+    efficiency: int,
+    service: int,
+    attitude: int,
+    comment: str = "",
+    source: str = Rating.Source.PROGRESS,
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> Rating:
+    levels = set(Rating.Level.values)
+    if not {overall, efficiency, service, attitude} <= levels:
+        raise ValidationError(_("请为每一项选择评价等级。"))
+    if source not in Rating.Source.values:
+        raise ValidationError(_("评价渠道无效。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The case as it is now, not the caller's copy.
+        case = Case.objects.select_related("center", "window").get(pk=case.pk)
+        if case.status not in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+            raise ValidationError(_("办件办结后方可评价。"))
+        if Rating.objects.filter(case=case).exists():
+            raise ValidationError(_("该办件已评价，每件只能评价一次。"))
+        center = case.center
+        rating = Rating(
+            case=case, center=center, overall=overall, efficiency=efficiency, service=service,
+            attitude=attitude, comment=comment.strip()[:2000], created_at=now, source=source,
+            staff_id=case.assignee_id or case.accepted_by_id or case.received_by_id,
+        )  # fmt: skip
+        if rating.is_bad:
+            days = settings_for(center).rectification_days
+            rating.rectify_due_at = add_working_days(now, days, work_calendar(), center.office_hours).due
+        try:
+            with transaction.atomic():
+                rating.save()
+        except IntegrityError as exc:  # two submissions at once: the second loses on the unique case
+            raise ValidationError(_("该办件已评价，每件只能评价一次。")) from exc
+        RatingEvent.objects.create(rating=rating, actor=acting_user(actor), verb="rate", note=str(overall))
+        if rating.is_bad:
+            notify("bad_review", rating=rating)
+    return rating

@@ -1,4 +1,4 @@
-"""Which roles use the statistics and assessment pages."""
+"""Who may do what in reports: which roles use the statistics and assessment pages."""
 
 from __future__ import annotations
 
