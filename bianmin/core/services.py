@@ -114,6 +114,24 @@ def personal_data_reveal(*, actor: Any, target: Any, field: str, reason: str) ->
     return str(getattr(target, field) or "")
 
 
+def personal_data_viewed(*, actor: Any, target: Any) -> None:
+    """Log that `actor` opened a page showing a citizen's name or masked identifiers of `target`: one insert into
+    the access log (sealed into the audit chain later by `core.seal_access_log`), nothing else on the page's path."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bianmin.core.models import PersonalDataReveal
+
+    if not getattr(actor, "is_authenticated", False):
+        return
+    PersonalDataReveal.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        field="",
+        reason="",
+    )
+
+
 # --- periodic runs -------------------------------------------------------------------------------------------
 
 
