@@ -26,7 +26,7 @@ from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_paragraphs, render_pdf
 from bianmin.catalog.models import Mode
 from bianmin.core.pdf import qr_svg
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
 from bianmin.org.models import Department, Role, Staff
 from bianmin.org.selectors import user_center
@@ -453,6 +453,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     ctx = _detail_context(request, case)
     if _htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
+    personal_data_viewed(actor=request.user, target=case)  # the page shows the applicant: logged
     return render(request, "cases/detail.html", ctx)
 
 

@@ -132,6 +132,12 @@ def personal_data_viewed(*, actor: Any, target: Any) -> None:
     )
 
 
+def export_logged(*, actor: Any, what: str, scope: Any = None, data: dict[str, Any] | None = None) -> None:
+    """An export of citizens' or staff records leaves a row in the audit trail: who, what, for which unit (or, with
+    no unit, the actor) and with which filters."""
+    audit(actor=actor, target=scope if scope is not None else actor, verb="export", note=what, data=data)
+
+
 # --- periodic runs -------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_name, mask_phone
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.hall import selectors, services
 from bianmin.hall.cards import CardContent, CardPerson, describe_extended, lianxin_card_pdf
 from bianmin.hall.forms import (
@@ -619,6 +619,7 @@ def tickets(request: HttpRequest) -> HttpResponse:
 def appointments(request: HttpRequest) -> HttpResponse:
     center = selectors.center_for(user=request.user, code=request.GET.get("center"))
     day = _day(request)
+    personal_data_viewed(actor=request.user, target=center)  # the day's bookings show names and phones: logged
     return render(
         request,
         "hall/appointments.html",
@@ -879,6 +880,8 @@ def home_visit_new(request: HttpRequest) -> HttpResponse:
 @staff_required(HALL_STAFF)
 def home_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.home_visit_in_scope(user=request.user, pk=pk)
+    if request.method == "GET":
+        personal_data_viewed(actor=request.user, target=visit)  # the page shows the resident: logged
     is_manager = has_role(request.user, MANAGERS)
     staff = staff_of(request.user)
     is_assignee = staff is not None and visit.assignees.filter(pk=staff.pk).exists()
@@ -993,6 +996,8 @@ def proxy_new(request: HttpRequest) -> HttpResponse:
 @staff_required(HALL_STAFF)
 def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = selectors.proxy_in_scope(user=request.user, pk=pk)
+    if request.method == "GET":
+        personal_data_viewed(actor=request.user, target=proxy)  # the page shows the applicant: logged
     action = request.POST.get("action")
     link = LinkCaseForm(
         request.POST if action == "link" else None, initial={"case_number": proxy.case.number if proxy.case else ""}

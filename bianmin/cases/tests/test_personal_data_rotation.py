@@ -86,7 +86,7 @@ def test_a_second_run_after_an_interruption_goes_on_where_the_first_stopped(sett
 
 
 def test_a_row_no_key_decrypts_stops_rotation_and_the_check_reports_it(settings, cases):
-    world, made = cases
+    _world, made = cases
     settings.PERSONAL_DATA_KEYS = [NEW]  # the old key was lost
 
     assert Case.objects.get(pk=made[0].pk).applicant_id_number == UNREADABLE  # a placeholder, not a 500
