@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import calendar as pycal
+import posixpath
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 
 from bianmin.core.models import CalendarDay
@@ -107,3 +111,27 @@ def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("请填写撤销原因。"))
     return redirect(f"/staff/calendar/?year={row.date.year}")
+
+
+# Uploaded files anyone may fetch: the blank forms and samples of the service guides, and the staff photos of the
+# public staff board. Everything else under MEDIA_ROOT (inspection photos, ...) is served only by its app's own view,
+# which checks the user's role; here it is a 404.
+PUBLIC_MEDIA_PREFIXES = ("catalog/forms/", "catalog/samples/", "staff/")
+
+
+def media_file(request: HttpRequest, path: str) -> FileResponse:
+    """Public uploads, with DEBUG on or off. Sent as downloads (Content-Disposition: attachment, nosniff), so a
+    file is never rendered as a page of this site. A front web server may serve the same prefixes itself (README)."""
+    path = posixpath.normpath(path)
+    if ".." in path.split("/") or not path.startswith(PUBLIC_MEDIA_PREFIXES):
+        raise Http404
+    try:
+        full = Path(safe_join(settings.MEDIA_ROOT, path))
+    except SuspiciousFileOperation as exc:
+        raise Http404 from exc
+    if not full.is_file():
+        raise Http404
+    response = FileResponse(full.open("rb"), as_attachment=True, filename=full.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
