@@ -190,3 +190,64 @@ def _verify_seal(seal: AuditEvent) -> ChainProblem | None:
             f"个人信息查看记录第 {first}–{last} 号（由第 {seal.pk} 号审计记录封存）已被修改、删除或插入。",
         )
     return None
+
+
+# --- what is recorded without a service of ours: logins (Django's auth signals) and everything done in the admin
+# (its LogEntry: permission and role changes, deletions). Signals are the only hook these offer.
+
+
+def _client_ip(request: Any) -> str:
+    return str(getattr(request, "META", {}).get("REMOTE_ADDR", "")) if request is not None else ""
+
+
+def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    chain_append(actor=user, target=user, verb="login", data={"ip": _client_ip(request)})
+
+
+def on_user_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        chain_append(actor=user, target=user, verb="logout", data={"ip": _client_ip(request)})
+
+
+def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    username = str(credentials.get(user_model.USERNAME_FIELD) or credentials.get("username") or "")[:150]
+    known = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).only("pk").first()
+    chain_append(
+        actor=None,
+        target=None,
+        verb="login_failed",
+        content_type=ContentType.objects.get_for_model(user_model),
+        object_id=str(known.pk) if known else "",
+        data={"username": username, "ip": _client_ip(request)},
+    )
+
+
+ADMIN_VERBS = {1: "admin_add", 2: "admin_change", 3: "admin_delete"}
+
+
+def on_admin_log_entry(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if not created:
+        return
+    chain_append(
+        actor=instance.user,
+        target=None,
+        verb=ADMIN_VERBS.get(instance.action_flag, "admin_change"),
+        content_type=instance.content_type or ContentType.objects.get_for_model(sender),
+        object_id=str(instance.object_id or "")[:64],
+        note=str(instance.object_repr)[:200],
+        data={"change": instance.get_change_message()},
+    )
+
+
+def connect_receivers() -> None:
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+    from django.db.models.signals import post_save
+
+    user_logged_in.connect(on_user_logged_in, dispatch_uid="bianmin.audit.login")
+    user_logged_out.connect(on_user_logged_out, dispatch_uid="bianmin.audit.logout")
+    user_login_failed.connect(on_user_login_failed, dispatch_uid="bianmin.audit.login_failed")
+    post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="bianmin.audit.admin")

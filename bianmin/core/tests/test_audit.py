@@ -200,3 +200,25 @@ def test_parallel_writers_never_fork_the_chain():
     assert failures == []
     assert verify_chain() == (40, None)
     assert AuditChainHead.objects.get(pk=1).last_hash == AuditEvent.objects.order_by("-pk").first().hash
+
+
+def test_logins_failures_and_admin_deletions_are_in_the_chain(client, user):
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    client.post("/accounts/login/", {"username": "inspector", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "inspector", "password": "x"})
+    LogEntry.objects.create(  # what the admin writes when it deletes an object
+        user=user,
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=str(user.pk),
+        object_repr=str(user),
+        action_flag=DELETION,
+    )
+
+    verbs = list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
+    assert verbs == ["login_failed", "login", "admin_delete"]
+    failed = AuditEvent.objects.get(verb="login_failed")
+    assert failed.data["username"] == "inspector"
+    assert failed.object_id == str(user.pk)
+    assert verify_chain() == (3, None)
