@@ -3,10 +3,12 @@ from __future__ import annotations
 import calendar as pycal
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +17,13 @@ from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 
 from bianmin.core.models import CalendarDay
-from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import access_log_search, calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import audit_search as audit_search_rows
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
 from bianmin.org.access import MANAGERS, has_role, staff_required
 from bianmin.org.models import Role
-from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
+from bianmin.web.forms import AuditSearchForm, CalendarDayForm, CalendarRemoveForm
 
 CALENDAR_EDITORS = frozenset({Role.ADMIN})
 
@@ -135,3 +138,24 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+AUDIT_READERS = frozenset({Role.INSPECTOR, Role.ADMIN})
+
+
+@staff_required(AUDIT_READERS)
+def audit_search(request: HttpRequest) -> HttpResponse:
+    """The audit trail and the personal-data access log, searchable by account, action and dates (read-only)."""
+    form = AuditSearchForm(request.GET or None)
+    rows: Any = []
+    kind = "audit"
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        kind = data.get("kind") or "audit"
+        filters = {"username": data.get("username", ""), "start": data.get("start"), "end": data.get("end")}
+        if kind == "access":
+            rows = access_log_search(**filters)
+        else:
+            rows = audit_search_rows(verb=data.get("verb", ""), **filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"form": form, "page": page, "kind": kind})
