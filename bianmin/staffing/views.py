@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
+from bianmin.core.services import export_logged
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.staffing import selectors, services
@@ -180,6 +181,7 @@ def attendance_sheet_export(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     name = f"attendance-{sheet.center.code}-{sheet.month:%Y-%m}.xlsx"
+    export_logged(actor=request.user, what="考勤表", scope=sheet.center, data={"month": f"{sheet.month:%Y-%m}"})
     response = HttpResponse(
         attendance_sheet_xlsx(sheet),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
