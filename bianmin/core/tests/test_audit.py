@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from bianmin.core.admin import AuditEventAdmin, PersonalDataRevealAdmin
-from bianmin.core.audit import access_log_seal, verify_chain
+from bianmin.core.audit import ChainProblem, access_log_seal, verify_chain
 from bianmin.core.events import audit
 from bianmin.core.models import AuditChainHead, AuditEvent, PersonalDataReveal
 from bianmin.core.services import personal_data_viewed
@@ -43,6 +43,12 @@ def _force(sql: str, params: list) -> None:
             cursor.execute("SET session_replication_role = origin")
 
 
+def _first_problem() -> ChainProblem:
+    _, problem = verify_chain()
+    assert problem is not None
+    return problem
+
+
 def test_an_intact_chain_verifies(user):
     events = _three(user)
 
@@ -57,7 +63,7 @@ def test_an_edited_row_is_found(user):
     events = _three(user)
     _force("UPDATE core_auditevent SET note = %s WHERE id = %s", ["改过", events[1].pk])
 
-    _, problem = verify_chain()
+    problem = _first_problem()
 
     assert problem.event_id == events[1].pk
     assert problem.kind == "edited"
@@ -69,7 +75,7 @@ def test_a_deleted_row_is_found(user):
     events = _three(user)
     _force("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
 
-    _, problem = verify_chain()
+    problem = _first_problem()
 
     assert (problem.event_id, problem.kind) == (events[2].pk, "broken_link")
 
@@ -78,7 +84,7 @@ def test_a_deleted_last_row_is_found_by_the_head(user):
     events = _three(user)
     _force("DELETE FROM core_auditevent WHERE id = %s", [events[2].pk])
 
-    _, problem = verify_chain()
+    problem = _first_problem()
 
     assert problem.kind == "head"
 
@@ -100,7 +106,7 @@ def test_rows_reordered_are_found(user):
             ],
         )
 
-    _, problem = verify_chain()
+    problem = _first_problem()
 
     assert (problem.event_id, problem.kind) == (a.pk, "broken_link")
 
@@ -120,7 +126,7 @@ def test_a_row_inserted_later_out_of_order_is_found(user):
     forged.hash = event_hash(forged)
     forged.save()  # appended at the end with a hash of its own, but it claims a place in the middle
 
-    _, problem = verify_chain()
+    problem = _first_problem()
 
     assert (problem.event_id, problem.kind) == (forged.pk, "broken_link")
 
@@ -133,12 +139,13 @@ def test_the_access_log_is_one_insert_and_is_sealed_into_the_chain(user, django_
 
     seal = access_log_seal(now=later)
 
+    assert seal is not None
     assert seal.data["count"] == 2
     assert access_log_seal(now=later) is None
     assert verify_chain() == (1, None)
-    row = PersonalDataReveal.objects.order_by("pk").first()
+    row = PersonalDataReveal.objects.order_by("pk")[0]
     _force("DELETE FROM core_personaldatareveal WHERE id = %s", [row.pk])
-    _, problem = verify_chain()
+    problem = _first_problem()
     assert problem.kind == "access_log"
 
 
@@ -199,7 +206,7 @@ def test_parallel_writers_never_fork_the_chain():
 
     assert failures == []
     assert verify_chain() == (40, None)
-    assert AuditChainHead.objects.get(pk=1).last_hash == AuditEvent.objects.order_by("-pk").first().hash
+    assert AuditChainHead.objects.get(pk=1).last_hash == AuditEvent.objects.order_by("-pk")[0].hash
 
 
 def test_logins_failures_and_admin_deletions_are_in_the_chain(client, user):

@@ -109,7 +109,7 @@ def test_in_production_a_missing_or_short_key_is_a_startup_error(settings):
     settings.DEBUG = False
     settings.PERSONAL_DATA_KEYS = []
     assert [e.id for e in personal_data_keys()] == ["bianmin.E010"]
-    assert "PERSONAL_DATA_KEY" in personal_data_keys()[0].hint
+    assert "PERSONAL_DATA_KEY" in str(personal_data_keys()[0].hint)
 
     settings.PERSONAL_DATA_KEYS = [NEW, "short"]
     assert [e.id for e in personal_data_keys()] == ["bianmin.E011"]
