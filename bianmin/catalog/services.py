@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from bianmin.catalog import search
 from bianmin.catalog.models import ItemEvent, ItemVersion, Material, Mode, SearchTerm, ServiceItem, Step
-from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, ImportErrors, ParsedCatalog
+from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, MAX_ERRORS, ImportErrors, ParsedCatalog
 from bianmin.catalog.workflow import ITEM
 from bianmin.org.models import OrgUnit
 
@@ -559,6 +559,9 @@ def catalog_import(*, parsed: ParsedCatalog, actor: Any) -> dict[str, int]:
                 counts_row = _import_item(row, actor)
         except ValidationError as exc:
             errors.extend(_row_errors(row.row, exc))
+            if len(errors) >= MAX_ERRORS:
+                errors.append(_("错误已超过 %(n)d 条，其余行未再导入；请改正以上错误后重新导入。") % {"n": MAX_ERRORS})
+                break
         else:
             for key, value in counts_row.items():
                 counts[key] += value
