@@ -51,7 +51,7 @@ def personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                     "未设置个人信息加密密钥。",
                     hint="请设置环境变量 PERSONAL_DATA_KEY（至少 32 个字符的随机串，与 SECRET_KEY 不同），"
                     "并与数据库备份分开妥善保存；此前未设置时数据用 SECRET_KEY 加密，可先把 PERSONAL_DATA_KEY 设为"
-                    "原 SECRET_KEY 的值，再按 README“安全”一节轮换。",
+                    "原 SECRET_KEY 的值，再按 README 的 “Security” 一节轮换。",
                     id="bianmin.E010",
                 )
             )
