@@ -25,9 +25,17 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or ("bianmin-insecure-development-key-
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
 
-# Personal data (ID numbers, phones) is encrypted with this key and indexed with a keyed hash derived from it.
-# Rotating it needs a re-encryption; keep it apart from SECRET_KEY in production.
-PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY") or SECRET_KEY
+# Personal data (ID numbers, phones) is encrypted with the first key and indexed with a keyed hash derived from it;
+# the other keys still decrypt, until `manage.py rotate_personal_data_key` has re-encrypted everything (README,
+# "Security"). PERSONAL_DATA_KEYS is comma-separated, newest first; PERSONAL_DATA_KEY alone still works. With DEBUG
+# off a missing or short key is a startup error (bianmin.E010/E011); in development and tests SECRET_KEY serves.
+PERSONAL_DATA_KEYS = [
+    k.strip()
+    for k in (os.environ.get("PERSONAL_DATA_KEYS") or os.environ.get("PERSONAL_DATA_KEY") or "").split(",")
+    if k.strip()
+] or ([SECRET_KEY] if DEBUG or TESTING else [])
+# "fernet" (AES-128-CBC + HMAC-SHA256, blind index HMAC-SHA256) or "sm4" (SM4-CTR + HMAC-SM3, blind index HMAC-SM3).
+PERSONAL_DATA_CIPHER = os.environ.get("PERSONAL_DATA_CIPHER", "fernet").strip().lower()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

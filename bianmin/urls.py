@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from bianmin.web import views as web_views
 
 admin.site.site_header = "便民服务中心管理系统"
 admin.site.site_title = "便民服务中心管理系统"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("bianmin.web.urls")),
+    # Public uploads (blank forms, samples, staff photos), also with DEBUG off; see bianmin.web.views.media_file.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", web_views.media_file, name="media"),
     path("", include("bianmin.org.urls")),
     path("", include("bianmin.catalog.urls")),
     path("", include("bianmin.cases.urls")),
@@ -28,6 +31,3 @@ urlpatterns = [
     path("", include("bianmin.api.urls")),
     path("", include("bianmin.bench.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -75,7 +75,9 @@ class Case(models.Model):
         _("申请人类型"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
     )
     applicant_name = models.CharField(_("申请人"), max_length=100)
-    applicant_id_number = EncryptedCharField(_("公民身份号码"), blank=True, default="")
+    applicant_id_number = EncryptedCharField(
+        _("公民身份号码"), blank=True, default="", blind_index=("applicant_id_index", "case-applicant-id")
+    )
     applicant_id_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     applicant_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="")
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)

@@ -27,7 +27,7 @@ from bianmin.cases.notices import notice_sheet, render_pdf
 from bianmin.core.downloads import PDF, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.pdf import qr_svg
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.core.throttle import LookupThrottle
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
 from bianmin.org.models import Department, Role, Staff
@@ -254,6 +254,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     ctx = _detail_context(request, case)
     if is_htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
+    personal_data_viewed(actor=request.user, target=case)  # the page shows the applicant: logged
     return render(request, "cases/detail.html", ctx)
 
 

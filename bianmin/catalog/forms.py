@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bianmin.catalog.models import Material, ServiceItem, Step, Theme
 from bianmin.catalog.services import ITEM_FIELDS
+from bianmin.core.documents import check_document_content
 from bianmin.org.models import Department, OrgUnit, Window
 
 LIMIT_MESSAGES = {
@@ -128,6 +129,7 @@ class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
             field.validators += [
                 FileExtensionValidator(ATTACHMENT_TYPES, message=_("只能上传 PDF、Word、Excel 或图片文件。")),
                 check_attachment,
+                check_document_content,
             ]
             field.widget.attrs["accept"] = ",".join(f".{t}" for t in ATTACHMENT_TYPES)
         # Left out of a post (a client from before the choice existed): the original stays with the case, as before.

@@ -42,7 +42,7 @@ from bianmin.catalog.models import (
     Step,
     SynonymSet,
 )
-from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, ImportErrors, ParsedCatalog
+from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, MAX_ERRORS, ImportErrors, ParsedCatalog
 from bianmin.catalog.workflow import CHANGE, ITEM
 from bianmin.core.events import audit
 from bianmin.org.models import OrgUnit
@@ -575,6 +575,9 @@ def catalog_import(*, parsed: ParsedCatalog, actor: Any) -> dict[str, int]:
                 counts_row = _import_item(row, actor)
         except ValidationError as exc:
             errors.extend(_row_errors(row.row, exc))
+            if len(errors) >= MAX_ERRORS:
+                errors.append(_("错误已超过 %(n)d 条，其余行未再导入；请改正以上错误后重新导入。") % {"n": MAX_ERRORS})
+                break
         else:
             for key, value in counts_row.items():
                 counts[key] += value

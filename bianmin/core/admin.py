@@ -51,6 +51,9 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # append-only: not even the administrator deletes audit rows (verify_audit would notice)
+
 
 @admin.register(PersonalDataReveal)
 class PersonalDataRevealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -62,6 +65,9 @@ class PersonalDataRevealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # append-only: not even the administrator deletes audit rows (verify_audit would notice)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from bianmin.core import checks  # noqa: F401  (registers the startup checks)
+        from bianmin.core.audit import connect_receivers
+
+        connect_receivers()

@@ -5,21 +5,15 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from bianmin.core.audit import chain_append
 from bianmin.core.models import AuditEvent
 
 
 def audit(
     *, actor: Any, target: models.Model, verb: str, note: str = "", data: dict[str, Any] | None = None
 ) -> AuditEvent:
-    """Record a configuration change on any object, in the caller's transaction."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=str(target.pk),
-        verb=verb,
-        note=note,
-        data=data or {},
-    )
+    """Record an action on any object in the audit trail (hash-chained), in the caller's transaction."""
+    return chain_append(actor=actor, target=target, verb=verb, note=note, data=data)
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[AuditEvent]:

@@ -7,3 +7,10 @@ from bianmin.core import services
 
 def prune_job_records() -> str:
     return f"清理 {services.job_records_prune()} 条"
+
+
+def seal_access_log() -> str:
+    from bianmin.core.audit import access_log_seal
+
+    seal = access_log_seal()
+    return f"封存 {seal.data['count']} 条" if seal is not None else "无待封存记录"

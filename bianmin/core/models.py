@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,11 +75,17 @@ class EventBase(models.Model):
 
 
 class AuditEvent(EventBase):
-    """Trace of configuration changes (calendar, organization, posts) on any object."""
+    """The audit trail: configuration changes (calendar, organization, posts, roles), logins, exports, seals of the
+    personal-data access log. Append-only and hash-chained: each row carries the hash of the previous one (see
+    `bianmin.core.audit`); the admin cannot change or delete a row, and on PostgreSQL a trigger refuses it."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
+    # Set before the insert (not auto_now_add) so that the row's hash covers it.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
+    prev_hash = models.CharField(_("前一条的校验值"), max_length=64, editable=False, default="")
+    hash = models.CharField(_("校验值"), max_length=64, editable=False, default="")
 
     class Meta(EventBase.Meta):
         verbose_name = _("操作记录")
@@ -90,15 +97,18 @@ class AuditEvent(EventBase):
 
 
 class PersonalDataReveal(models.Model):
-    """Every time a staff member sees an unmasked ID number or phone, one row here."""
+    """The personal-data access log: every time a staff member sees an unmasked ID number or phone (a reason is
+    given), and every view of a page that shows a citizen's name or masked identifiers (`field` is empty), one
+    row here: one insert, nothing else on the page's path. Append-only like the audit trail; its rows are sealed
+    into the audit hash chain in ranges by the periodic job `core.seal_access_log`."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     field = models.CharField(_("字段"), max_length=64)
     reason = models.CharField(_("事由"), max_length=200)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("个人信息查看记录")
@@ -108,6 +118,21 @@ class PersonalDataReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.field} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditChainHead(models.Model):
+    """The single row (pk=1) every audit append locks: appends queue up here, so two writers never fork the chain.
+    It also remembers how far the personal-data access log has been sealed."""
+
+    last_hash = models.CharField(max_length=64, default="")
+    sealed_access_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return self.last_hash[:12]
 
 
 class PeriodicRun(models.Model):

@@ -13,3 +13,10 @@ register_periodic(
     func_path="bianmin.core.jobs.prune_job_records",
     label="清理 30 天前的任务运行记录",
 )
+
+register_periodic(
+    "core.seal_access_log",
+    every=dt.timedelta(minutes=15),
+    func_path="bianmin.core.jobs.seal_access_log",
+    label="把个人信息查看记录封存进审计链",
+)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from bianmin.core.models import CalendarDay, PeriodicRun
+from bianmin.core.models import AuditEvent, CalendarDay, PeriodicRun, PersonalDataReveal
 from bianmin.core.scheduling import PeriodicJob, periodic_jobs
 from bianmin.core.workcalendar import DayRule, WorkCalendar
 
@@ -114,3 +115,29 @@ def jobs_health(*, now: dt.datetime | None = None) -> Health:
         oldest_ready_at=Min("enqueued_at", filter=ready_filter),
     )
     return Health(jobs=rows, queue=QueueHealth(**queue), unknown_jobs=sorted(set(per_job) - registered))
+
+
+def audit_search(
+    *, username: str = "", verb: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[AuditEvent]:
+    """Audit rows, newest first, for the audit search page (the caller checks the role: inspector, administrator)."""
+    qs = AuditEvent.objects.select_related("actor", "content_type").order_by("-pk")
+    return _audit_filters(qs, username=username, start=start, end=end).filter(**({"verb": verb} if verb else {}))
+
+
+def access_log_search(
+    *, username: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[PersonalDataReveal]:
+    """Personal-data reveals and page views, newest first."""
+    qs = PersonalDataReveal.objects.select_related("actor", "content_type").order_by("-pk")
+    return _audit_filters(qs, username=username, start=start, end=end)
+
+
+def _audit_filters(qs: Any, *, username: str, start: dt.date | None, end: dt.date | None) -> Any:
+    if username:
+        qs = qs.filter(actor__username=username)
+    if start:
+        qs = qs.filter(created_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
+    if end:
+        qs = qs.filter(created_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
+    return qs

@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -116,6 +117,30 @@ def personal_data_reveal(*, actor: Any, target: Any, field: str, reason: str) ->
     return str(getattr(target, field) or "")
 
 
+def personal_data_viewed(*, actor: Any, target: Any) -> None:
+    """Log that `actor` opened a page showing a citizen's name or masked identifiers of `target`: one insert into
+    the access log (sealed into the audit chain later by `core.seal_access_log`), nothing else on the page's path."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bianmin.core.models import PersonalDataReveal
+
+    if not getattr(actor, "is_authenticated", False):
+        return
+    PersonalDataReveal.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        field="",
+        reason="",
+    )
+
+
+def export_logged(*, actor: Any, what: str, scope: Any = None, data: dict[str, Any] | None = None) -> None:
+    """An export of citizens' or staff records leaves a row in the audit trail: who, what, for which unit (or, with
+    no unit, the actor) and with which filters."""
+    audit(actor=actor, target=scope if scope is not None else actor, verb="export", note=what, data=data)
+
+
 # --- periodic runs -------------------------------------------------------------------------------------------
 
 
@@ -208,3 +233,71 @@ def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
     return runs + results
+
+
+# --- personal-data key rotation ------------------------------------------------------------------------------
+
+
+@dataclass
+class RotationProgress:
+    label: str
+    seen: int
+    total: int
+    rewritten: int
+
+
+def personal_data_rotate(
+    *, batch_size: int = 500, progress: Callable[[RotationProgress], None] | None = None
+) -> dict[str, int]:
+    """Re-encrypt every encrypted column under the first key and the configured cipher, and rebuild every blind
+    index declared on it, in batches of `batch_size` rows (one transaction each, rows locked). A row already under
+    the first key and cipher is skipped, so after an interruption a second run goes on where the first stopped.
+    Answers, per model, how many rows were rewritten. A token no configured key decrypts stops the run with a
+    ValidationError naming the row: add the old key to PERSONAL_DATA_KEYS and run again."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from bianmin.core.personal_data import blind_index, decrypt, encrypted_fields, is_current
+
+    rewritten: dict[str, int] = {}
+    for model, fields in encrypted_fields():
+        label = model._meta.label
+        manager = model._base_manager
+        total = manager.count()
+        raw = {f"_raw_{f.attname}": Cast(F(f.attname), output_field=TextField()) for f in fields}
+        seen = changed = 0
+        last_pk: Any = None
+        while True:
+            with transaction.atomic():
+                qs = manager.order_by("pk")
+                if last_pk is not None:
+                    qs = qs.filter(pk__gt=last_pk)
+                pks = list(qs.values_list("pk", flat=True)[:batch_size])
+                if not pks:
+                    break
+                rows = manager.filter(pk__in=pks).select_for_update().annotate(**raw).values("pk", *raw)
+                for row in rows:
+                    tokens = {f: row[f"_raw_{f.attname}"] or "" for f in fields}
+                    if all(not token or is_current(token) for token in tokens.values()):
+                        continue
+                    update: dict[str, Any] = {}
+                    for field, token in tokens.items():
+                        try:
+                            plain = decrypt(token) if token else ""
+                        except ValueError as exc:
+                            raise ValidationError(
+                                _("%(model)s #%(pk)s 的 %(field)s 无法用已配置的任何密钥解密，轮换已停止。")
+                                % {"model": label, "pk": row["pk"], "field": field.name}
+                            ) from exc
+                        update[field.attname] = plain
+                        if field.blind_index:
+                            column, purpose = field.blind_index
+                            update[column] = blind_index(plain, purpose=purpose) if plain else ""
+                    manager.filter(pk=row["pk"]).update(**update)
+                    changed += 1
+                seen += len(pks)
+                last_pk = pks[-1]
+            if progress is not None:
+                progress(RotationProgress(label=label, seen=seen, total=total, rewritten=changed))
+        rewritten[label] = changed
+    return rewritten

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bianmin.core.spreadsheets import safe_row
 from bianmin.frontdesk.models import Inquiry
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,20 +56,22 @@ def inquiry_register_xlsx(rows: Iterable[Inquiry], *, title: str, subtitle: str)
         local = timezone.localtime(inquiry.received_at)
         window = inquiry.window
         ws.append(
-            [
-                inquiry.number,
-                local.date(),
-                local.strftime("%H:%M"),
-                inquiry.get_channel_display(),
-                inquiry.visitor_name,
-                inquiry.visitor_org,
-                inquiry.visitor_phone_masked,
-                inquiry.matter,
-                inquiry.get_result_display(),
-                inquiry.result_detail(),
-                inquiry.first_contact.name,
-                _("%(number)s号窗口 %(name)s") % {"number": window.number, "name": window.name} if window else "",
-            ]
+            safe_row(
+                [
+                    inquiry.number,
+                    local.date(),
+                    local.strftime("%H:%M"),
+                    inquiry.get_channel_display(),
+                    inquiry.visitor_name,
+                    inquiry.visitor_org,
+                    inquiry.visitor_phone_masked,
+                    inquiry.matter,
+                    inquiry.get_result_display(),
+                    inquiry.result_detail(),
+                    inquiry.first_contact.name,
+                    _("%(number)s号窗口 %(name)s") % {"number": window.number, "name": window.name} if window else "",
+                ]
+            )
         )
         ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
         count += 1

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bianmin.core.downloads import file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.http import HtmxHttpRequest
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import export_logged, personal_data_reveal, personal_data_viewed
 from bianmin.frontdesk import selectors
 from bianmin.frontdesk.access import HANDOVER_WATCHERS, INQUIRY_MANAGERS, REGISTER_READERS
 from bianmin.frontdesk.exports import XLSX_CONTENT_TYPE, inquiry_register_xlsx
@@ -176,6 +176,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
         if (filters.start or filters.end)
         else _("全部")
     )
+    export_logged(actor=request.user, what="首问责任登记册", scope=center, data={"period": str(period)})
     rows = selectors.inquiry_list(user=request.user, filters=filters).iterator(chunk_size=500)
     content = inquiry_register_xlsx(
         rows,
@@ -223,6 +224,7 @@ def _may_link_case(request: HttpRequest, inquiry: Inquiry) -> bool:
 @staff_required()
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_get(user=request.user, pk=pk)
+    personal_data_viewed(actor=request.user, target=inquiry)  # the page shows the visitor: logged
     return render(request, "frontdesk/inquiry_detail.html", _detail_context(request, inquiry))
 
 

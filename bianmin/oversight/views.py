@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from bianmin.cases.models import Case
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.core.throttle import LookupThrottle
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import OrgUnit, Staff, Window
@@ -240,6 +240,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, **forms_: for
 @staff_required(OVERSIGHT_READERS)
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get(user=request.user, pk=pk)
+    personal_data_viewed(actor=request.user, target=complaint)  # the page shows the complainant: logged
     return render(request, "oversight/complaint_detail.html", _complaint_context(request, complaint))
 
 

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bianmin.core.spreadsheets import safe_row
 from bianmin.petitions.models import Petition
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,25 +70,27 @@ def petition_book_xlsx(rows: Iterable[Petition], *, title: str, subtitle: str) -
     for p in rows:
         overdue = p.is_overdue(now)
         ws.append(
-            [
-                p.number,
-                p.received_on,
-                p.get_channel_display(),
-                p.person_name,
-                p.person_org,
-                p.phone_masked,
-                p.address,
-                p.content,
-                p.get_category_display(),
-                p.time_limit_days,
-                p.due_on,
-                p.handler.name if p.handler else "",
-                _replies(p),
-                p.outcome,
-                timezone.localtime(p.closed_at).date() if p.closed_at else None,
-                p.get_status_display(),
-                _("超期") if overdue else _("否"),
-            ]
+            safe_row(
+                [
+                    p.number,
+                    p.received_on,
+                    p.get_channel_display(),
+                    p.person_name,
+                    p.person_org,
+                    p.phone_masked,
+                    p.address,
+                    p.content,
+                    p.get_category_display(),
+                    p.time_limit_days,
+                    p.due_on,
+                    p.handler.name if p.handler else "",
+                    _replies(p),
+                    p.outcome,
+                    timezone.localtime(p.closed_at).date() if p.closed_at else None,
+                    p.get_status_display(),
+                    _("超期") if overdue else _("否"),
+                ]
+            )
         )
         row = ws.max_row
         for column in (2, 11, 15):

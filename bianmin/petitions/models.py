@@ -91,7 +91,7 @@ class Petition(models.Model):
     channel = models.CharField(_("来信来访方式"), max_length=16, choices=Channel.choices)
     person_name = models.CharField(_("姓名"), max_length=50)
     person_org = models.CharField(_("单位"), max_length=100, blank=True)
-    phone = EncryptedCharField(_("联系电话"), blank=True, default="")
+    phone = EncryptedCharField(_("联系电话"), blank=True, default="", blind_index=("phone_index", "petition-phone"))
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     received_on = models.DateField(_("收到日期"))

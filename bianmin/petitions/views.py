@@ -17,7 +17,7 @@ from bianmin.core.downloads import file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.selectors import work_calendar
-from bianmin.core.services import personal_data_reveal
+from bianmin.core.services import export_logged, personal_data_reveal, personal_data_viewed
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.selectors import staff_in_scope, today, user_center
 from bianmin.petitions import selectors
@@ -81,6 +81,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
     center = user_center(user=request.user)
     hall = center.display_hall_name if center else _("全部服务中心")
     period = f"{filters.start or ''}—{filters.end or ''}" if filters.start or filters.end else _("全部")
+    export_logged(actor=request.user, what="来信来访登记表", scope=center, data={"period": str(period)})
     content = petition_book_xlsx(
         selectors.petition_book(user=request.user, filters=filters).iterator(chunk_size=500),
         title=_("%(hall)s群众来信来访登记表") % {"hall": hall},
@@ -148,6 +149,7 @@ def _detail_context(request: HttpRequest, petition: Petition, **forms_: forms.Fo
 @staff_required()
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     petition = selectors.petition_get(user=request.user, pk=pk)
+    personal_data_viewed(actor=request.user, target=petition)  # the page shows the petitioner: logged
     return render(request, "petitions/detail.html", _detail_context(request, petition))
 
 

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bianmin.core.downloads import file_response
+from bianmin.core.spreadsheets import safe_row
 from bianmin.reports.assessment import AssessmentSheet
 from bianmin.reports.selectors import Dashboard, Table
 
@@ -28,9 +29,9 @@ def _sheet_title(text: str) -> str:
 
 
 def _write_table(ws: Worksheet, title: str, headers: list[str], rows: Iterable[list[object]]) -> None:
-    ws.append([title])
+    ws.append(safe_row([title]))
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for column in range(1, len(headers) + 1):
         cell = ws.cell(row=2, column=column)
         cell.font = Font(bold=True)
@@ -38,7 +39,7 @@ def _write_table(ws: Worksheet, title: str, headers: list[str], rows: Iterable[l
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 28
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))
     ws.freeze_panes = "A3"
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.core.forms import add_service_errors
+from bianmin.core.services import export_logged
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit
 from bianmin.org.selectors import center_of
@@ -136,6 +137,7 @@ def _export(request: HttpRequest, board: selectors.Dashboard, error: str) -> Htt
     key = request.GET.get("table")
     tables = [board.table(key)] if key else board.tables()
     name = f"{board.kind}-{board.unit.code}-{board.month:%Y-%m}{'-' + key if key else ''}.xlsx"
+    export_logged(actor=request.user, what="统计报表", scope=board.unit, data={"file": name})
     return xlsx_response(dashboard_xlsx(board, tables), name)
 
 
@@ -235,6 +237,7 @@ def assessment_export(request: HttpRequest, code: str) -> HttpResponse:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     sheet = assessment.assessment(user=request.user, center=center, period=period)
     suffix = f"{period.year}" + (f"-q{period.quarter}" if period.quarter else "")
+    export_logged(actor=request.user, what="考核表", scope=center, data={"period": suffix})
     return xlsx_response(assessment_xlsx(sheet), f"assessment-{center.code}-{suffix}.xlsx")
 
 

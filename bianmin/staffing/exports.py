@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from bianmin.core.spreadsheets import safe_cell
 from bianmin.staffing.selectors import MonthSheet
 
 LEGEND = (
@@ -66,8 +67,8 @@ def attendance_sheet_xlsx(sheet: MonthSheet) -> bytes:
         ws.append(
             [
                 index,
-                row.staff.name,
-                row.staff.department.name if row.staff.department else "",
+                safe_cell(row.staff.name),
+                safe_cell(row.staff.department.name if row.staff.department else ""),
                 *marks,
                 t.workdays,
                 t.present_days,

@@ -20,6 +20,7 @@ from bianmin.core.downloads import XLSX, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.http import HtmxHttpRequest
 from bianmin.core.selectors import work_calendar
+from bianmin.core.services import export_logged
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Staff
 from bianmin.staffing import selectors, services
@@ -183,6 +184,7 @@ def attendance_sheet_export(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     name = f"考勤表-{sheet.center.display_hall_name}-{sheet.month:%Y年%m月}.xlsx"
+    export_logged(actor=request.user, what="考勤表", scope=sheet.center, data={"month": f"{sheet.month:%Y-%m}"})
     return file_response(attendance_sheet_xlsx(sheet), filename=name, content_type=XLSX)
 
 

@@ -1,4 +1,4 @@
-"""Who may do what on the site shell's staff pages: the working calendar and the health page."""
+"""Who may do what on the site shell's staff pages: the working calendar, the health page and the audit search."""
 
 from __future__ import annotations
 
@@ -9,3 +9,5 @@ from bianmin.org.models import Role
 CALENDAR_EDITORS = frozenset({Role.ADMIN})
 # See the health page (jobs, messages, backups).
 HEALTH_READERS = MANAGERS
+# Search the audit trail (logins, reveals of personal data, exports, changes of rights and of the calendar).
+AUDIT_READERS = frozenset({Role.INSPECTOR, Role.ADMIN})

@@ -17,3 +17,21 @@ class CalendarDayForm(forms.Form):
 
 class CalendarRemoveForm(forms.Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=200)
+
+
+class AuditSearchForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("记录类别"),
+        choices=[("audit", _("操作记录")), ("access", _("个人信息查看记录"))],
+        required=False,
+    )
+    username = forms.CharField(label=_("账号"), max_length=150, required=False)
+    verb = forms.CharField(label=_("动作"), max_length=48, required=False)
+    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        return data

@@ -1,23 +1,30 @@
 from __future__ import annotations
 
 import calendar as pycal
+import posixpath
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
-from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import access_log_search, calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import audit_search as audit_search_rows
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
 from bianmin.org.access import has_role, staff_required
-from bianmin.web.access import CALENDAR_EDITORS, HEALTH_READERS
-from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
+from bianmin.web.access import AUDIT_READERS, CALENDAR_EDITORS, HEALTH_READERS
+from bianmin.web.forms import AuditSearchForm, CalendarDayForm, CalendarRemoveForm
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -106,3 +113,45 @@ def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("请填写撤销原因。"))
     return redirect(f"/staff/calendar/?year={row.date.year}")
+
+
+# Uploaded files anyone may fetch: the blank forms and samples of the service guides, and the staff photos of the
+# public staff board. Everything else under MEDIA_ROOT (inspection photos, ...) is served only by its app's own view,
+# which checks the user's role; here it is a 404.
+PUBLIC_MEDIA_PREFIXES = ("catalog/forms/", "catalog/samples/", "staff/")
+
+
+def media_file(request: HttpRequest, path: str) -> FileResponse:
+    """Public uploads, with DEBUG on or off. Sent as downloads (Content-Disposition: attachment, nosniff), so a
+    file is never rendered as a page of this site. A front web server may serve the same prefixes itself (README)."""
+    path = posixpath.normpath(path)
+    if ".." in path.split("/") or not path.startswith(PUBLIC_MEDIA_PREFIXES):
+        raise Http404
+    try:
+        full = Path(safe_join(settings.MEDIA_ROOT, path))
+    except SuspiciousFileOperation as exc:
+        raise Http404 from exc
+    if not full.is_file():
+        raise Http404
+    response = FileResponse(full.open("rb"), as_attachment=True, filename=full.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@staff_required(AUDIT_READERS)
+def audit_search(request: HttpRequest) -> HttpResponse:
+    """The audit trail and the personal-data access log, searchable by account, action and dates (read-only)."""
+    form = AuditSearchForm(request.GET or None)
+    rows: Any = []
+    kind = "audit"
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        kind = data.get("kind") or "audit"
+        filters = {"username": data.get("username", ""), "start": data.get("start"), "end": data.get("end")}
+        if kind == "access":
+            rows = access_log_search(**filters)
+        else:
+            rows = audit_search_rows(verb=data.get("verb", ""), **filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"form": form, "page": page, "kind": kind})

@@ -245,3 +245,42 @@ def test_conditional_materials_and_returned_originals_travel_through_the_workboo
     assert {m.original for m in Material.objects.filter(name="居民身份证")} == {Material.Original.RETURNED}
     version = ItemVersion.objects.get(item=proof.item, number=proof.item.version)
     assert next(m for m in version.materials if m["name"] == proof.name)["conditional"] is True
+
+
+def test_an_oversized_import_is_refused_before_it_is_read(world, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UPLOAD_BYTES", 1000)
+
+    with pytest.raises(ImportErrors) as exc:
+        read_workbook(io.BytesIO(b"PK" + b"\0" * 2000), user=world.director.user)
+
+    assert exc.value.errors == ["文件超过 0 MB，请分批导入。"]
+
+
+def _items_sheet(rows: int) -> bytes:
+    book = Workbook()
+    ws: Any = book.active
+    ws.title = "事项"
+    ws.append([c.header for c in spreadsheets.ITEM_COLUMNS])
+    for n in range(rows):
+        ws.append([f"X-{n}"])  # every row misses its required columns
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_import_with_too_many_rows_is_refused(world, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 5)
+    monkeypatch.setattr(spreadsheets, "MAX_ERRORS", 1000)
+
+    with pytest.raises(ImportErrors) as exc:
+        read_workbook(io.BytesIO(_items_sheet(20)), user=world.director.user)
+
+    assert "工作表“事项”超过 5 行，请分批导入。" in exc.value.errors
+
+
+def test_an_import_stops_after_the_first_hundred_errors(world):
+    with pytest.raises(ImportErrors) as exc:
+        read_workbook(io.BytesIO(_items_sheet(2000)), user=world.director.user)
+
+    assert len(exc.value.errors) == spreadsheets.MAX_ERRORS + 1
+    assert "错误已超过 100 条" in exc.value.errors[-1]

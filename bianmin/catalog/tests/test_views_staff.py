@@ -302,3 +302,20 @@ def test_the_staff_form_records_a_conditional_material_and_a_returned_original(c
     material = ServiceItem.objects.get(code="LS-001").materials.get()
     assert material.conditional
     assert material.original == Material.Original.RETURNED
+
+
+def test_html_renamed_pdf_is_refused_by_its_content(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.director.user)
+    data = _post(world)
+    data["materials-0-blank_form"] = SimpleUploadedFile(
+        "申请书.pdf", b"<html><script>alert(1)</script>", "application/pdf"
+    )
+
+    response = client.post(reverse("catalog:item_create"), data)
+
+    assert response.status_code == 400
+    assert "文件内容与扩展名（.pdf）不符" in response.content.decode()
+    assert not ServiceItem.objects.filter(code="LS-001").exists()

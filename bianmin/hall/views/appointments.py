@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.core.forms import add_service_errors
+from bianmin.core.services import personal_data_viewed
 from bianmin.hall import selectors, services
 from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
@@ -34,6 +35,7 @@ from bianmin.org.models import ExtendedHours, Window
 def appointments(request: HttpRequest) -> HttpResponse:
     center = selectors.center_for(user=request.user, code=request.GET.get("center"))
     day = day_from_query(request)
+    personal_data_viewed(actor=request.user, target=center)  # the day's bookings show names and phones: logged
     return render(
         request,
         "hall/appointments.html",

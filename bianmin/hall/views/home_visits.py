@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
+from bianmin.core.services import personal_data_viewed
 from bianmin.hall import selectors, services
 from bianmin.hall.access import HALL_STAFF, INTAKE_ROLES
 from bianmin.hall.forms import (
@@ -77,6 +78,8 @@ def home_visit_new(request: HttpRequest) -> HttpResponse:
 @staff_required(HALL_STAFF)
 def home_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.home_visit_in_scope(user=request.user, pk=pk)
+    if request.method == "GET":
+        personal_data_viewed(actor=request.user, target=visit)  # the page shows the resident: logged
     is_manager = has_role(request.user, MANAGERS)
     staff = staff_of(request.user)
     is_assignee = staff is not None and visit.assignees.filter(pk=staff.pk).exists()

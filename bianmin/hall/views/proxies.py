@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
+from bianmin.core.services import personal_data_viewed
 from bianmin.hall import selectors, services
 from bianmin.hall.access import HALL_STAFF
 from bianmin.hall.forms import (
@@ -74,6 +75,8 @@ def proxy_new(request: HttpRequest) -> HttpResponse:
 @staff_required(HALL_STAFF)
 def proxy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = selectors.proxy_in_scope(user=request.user, pk=pk)
+    if request.method == "GET":
+        personal_data_viewed(actor=request.user, target=proxy)  # the page shows the applicant: logged
     action = request.POST.get("action")
     link = LinkCaseForm(
         request.POST if action == "link" else None, initial={"case_number": proxy.case.number if proxy.case else ""}

@@ -228,10 +228,25 @@ def test_phone_reveal_is_logged_and_limited(client, org):
     assert login(client, org.inspector).post(url, {"reason": "核查"}).status_code == 403
     response = login(client, org.handler).post(url, {"reason": "电话答复"}, HTTP_HX_REQUEST="true")
     assert "13903710001" in response.content.decode()
-    assert PersonalDataReveal.objects.get().field == "phone"
+    assert PersonalDataReveal.objects.exclude(field="").get().field == "phone"
 
 
 def test_new_form_prefills_today_in_the_date_inputs_format(client, org):
     html = login(client, org.clerk).get(reverse("petitions:new")).content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in html
     assert "一般事项 10 日，重大事项 30 日" in html
+
+
+def test_the_book_exports_formula_text_as_text_and_the_export_is_audited(client, org):
+    from bianmin.core.models import AuditEvent
+
+    assigned(org, content='=HYPERLINK("http://example.com/x","点此查看")', person_org="@SUM(A1)")
+
+    response = login(client, org.inspector).get(reverse("petitions:export"))
+
+    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    content = next(c for c in ws[4] if "HYPERLINK" in str(c.value))
+    assert content.data_type == "s"
+    assert content.value == '\'=HYPERLINK("http://example.com/x","点此查看")'
+    assert "'@SUM(A1)" in [c.value for c in ws[4]]
+    assert AuditEvent.objects.filter(verb="export", actor=org.inspector.user).count() == 1
