@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import factory
+from django.test import Client
 from django.utils import timezone
 
 from bianmin.cases.models import Case
@@ -95,3 +97,22 @@ def case_at(center: OrgUnit, number: str, **kwargs: object) -> Case:
         public_token=secrets.token_urlsafe(16),
         **kwargs,
     )
+
+
+def login(staff: Staff) -> Any:
+    """A client signed in as `staff` (Any: the tests read its responses as Django's test client builds them)."""
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+def future_slot(h: Hall, category: QueueCategory | None = None, **kwargs: Any) -> AppointmentSlot:
+    """A bookable slot tomorrow at 10:00 (real time: the views use the clock)."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(10), tzinfo=timezone.get_current_timezone())
+    return slot(category or h.b, start, **kwargs)
+
+
+def today_slot(h: Hall, **kwargs: Any) -> AppointmentSlot:
+    """A slot starting in five minutes: the caller fixes the clock (`working_morning`), so there is always one."""
+    return slot(h.b, timezone.now() + dt.timedelta(minutes=5), **kwargs)

@@ -60,9 +60,11 @@ def test_on_demo_data_the_case_notices_and_reminders_fire_once_each(settings, dj
     ).exists()
     # A demo case falls due on the next working day: from that day's opening it is "due soon"
     now = timezone.now()
-    soon = [c for c in case_reminder_candidates(now=now) if c.due_at > now]
+    soon = [c for c in case_reminder_candidates(now=now) if c.due_at is not None and c.due_at > now]
     assert soon
-    opening = max(now, near_deadline_moment(soon[0].due_at, work_calendar(), soon[0].center.office_hours))
+    first_due = soon[0].due_at
+    assert first_due is not None
+    opening = max(now, near_deadline_moment(first_due, work_calendar(), soon[0].center.office_hours))
     case_send_reminders(now=opening)
     assert Notification.objects.filter(template="case_near_deadline", channel=Channel.IN_APP).exists()
     before = Notification.objects.count()
