@@ -203,6 +203,13 @@ BIANMIN_MATERIAL_HOLD_DAYS = 30
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running after this long belonged to a worker that died: the scheduler queues it again.
 BIANMIN_TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "1800"))
+# /healthz answers 503 when no worker has run its heartbeat job (every minute) or no scheduler has ticked (every
+# 20 s) for this long, or when the disk holding the media files has less free space than this.
+BIANMIN_HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "600"))
+BIANMIN_HEALTH_SCHEDULER_STALE_SECONDS = int(os.environ.get("HEALTH_SCHEDULER_STALE_SECONDS", "300"))
+BIANMIN_HEALTH_DISK_MIN_FREE_MB = int(os.environ.get("HEALTH_DISK_MIN_FREE_MB", "1024"))
+# The staff health page warns (without failing /healthz) when the last successful backup is older than this.
+BIANMIN_HEALTH_BACKUP_MAX_AGE_HOURS = int(os.environ.get("HEALTH_BACKUP_MAX_AGE_HOURS", "36"))
 
 # Notifications (notify). SMS: the file backend writes var/sms.log (numbers masked); the HTTP backend posts to a
 # gateway. E-mail goes out only when EMAIL_HOST is set.

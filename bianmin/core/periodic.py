@@ -1,4 +1,4 @@
-"""The core's own periodic job: keep the job records short."""
+"""The core's own periodic jobs: keep the job records short; the workers' heartbeat."""
 
 from __future__ import annotations
 
@@ -12,4 +12,11 @@ register_periodic(
     offset=dt.timedelta(hours=2),
     func_path="bianmin.core.jobs.prune_job_records",
     label="清理 30 天前的任务运行记录",
+)
+
+register_periodic(
+    "core.worker_heartbeat",
+    every=dt.timedelta(minutes=1),
+    func_path="bianmin.core.jobs.worker_heartbeat",
+    label="后台任务进程心跳",
 )

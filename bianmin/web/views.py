@@ -4,14 +4,14 @@ import calendar as pycal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from bianmin.core.models import CalendarDay
-from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import calendar_days, jobs_health, system_health, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
 from bianmin.org.access import MANAGERS, has_role, staff_required
@@ -21,10 +21,11 @@ from bianmin.web.forms import CalendarDayForm, CalendarRemoveForm
 CALENDAR_EDITORS = frozenset({Role.ADMIN})
 
 
+@never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the proxy and monitors: no detail in public, only whether every part works (200) or not (503)."""
+    ok = system_health().ok
+    return JsonResponse({"status": "ok" if ok else "fail"}, status=200 if ok else 503)
 
 
 @staff_required(MANAGERS)
@@ -32,7 +33,12 @@ def staff_health(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/health.html",
-        {"health": jobs_health(), "notifications": message_counts(), "now": timezone.now()},
+        {
+            "system": system_health(),
+            "health": jobs_health(),
+            "notifications": message_counts(),
+            "now": timezone.now(),
+        },
     )
 
 
