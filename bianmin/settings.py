@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bianmin.notify",
     "bianmin.web",
     "bianmin.bench",
+    "bianmin.ops",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +131,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from the npm registry (package.json) and are served by the project: no CDN.
 STATICFILES_DIRS = [
@@ -148,6 +149,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind the nginx site that deploy/install writes: it sets X-Forwarded-Proto, so Django knows a request came by HTTPS.
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # The deployment's default center (an OrgUnit code), used by public pages and Open311 when none is named.
@@ -208,6 +212,13 @@ BIANMIN_TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "1800"))
 BIANMIN_HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "600"))
 BIANMIN_HEALTH_SCHEDULER_STALE_SECONDS = int(os.environ.get("HEALTH_SCHEDULER_STALE_SECONDS", "300"))
 BIANMIN_HEALTH_DISK_MIN_FREE_MB = int(os.environ.get("HEALTH_DISK_MIN_FREE_MB", "1024"))
+# Backups (manage.py backup / restore): where, how many to keep, and the separate key that encrypts them (generate
+# one with `manage.py backup --generate-key`; keep it apart from the backups). PG_BIN: the directory of pg_dump.
+BIANMIN_BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(VAR_DIR / "backups")
+BIANMIN_BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+BIANMIN_BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
+BIANMIN_BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", "12"))
+BIANMIN_PG_BIN = os.environ.get("PG_BIN", "")
 # The staff health page warns (without failing /healthz) when the last successful backup is older than this.
 BIANMIN_HEALTH_BACKUP_MAX_AGE_HOURS = int(os.environ.get("HEALTH_BACKUP_MAX_AGE_HOURS", "36"))
 
