@@ -81,7 +81,7 @@ def _wait_for(url: str, *, status: int, seconds: float = 90) -> requests.Respons
     last: object = None
     while time.monotonic() < deadline:
         try:
-            response = requests.get(url, verify=False, allow_redirects=False, timeout=5)  # noqa: S501
+            response = requests.get(url, verify=False, allow_redirects=False, timeout=60)  # noqa: S501
             if response.status_code == status:
                 return response
             last = response.status_code
@@ -140,13 +140,13 @@ def test_install_serves_behind_nginx_over_tls_and_a_second_run_changes_nothing()
         base = f"https://localhost:{HTTPS_PORT}"
         home = _wait_for(f"{base}/", status=200)
         assert "便民" in home.text
-        redirect = requests.get(f"http://localhost:{HTTP_PORT}/x?y=1", allow_redirects=False, timeout=5)
+        redirect = requests.get(f"http://localhost:{HTTP_PORT}/x?y=1", allow_redirects=False, timeout=60)
         assert redirect.status_code == 301
         assert redirect.headers["Location"] == f"{base}/x?y=1"
-        staff = requests.get(f"{base}/staff/health/", verify=False, allow_redirects=False, timeout=5)  # noqa: S501
+        staff = requests.get(f"{base}/staff/health/", verify=False, allow_redirects=False, timeout=60)  # noqa: S501
         assert staff.status_code == 302  # a staff page: to the login page, over TLS
         assert "login" in staff.headers["Location"]
-        static = requests.get(f"{base}/static/vendor/htmx/htmx.min.js", verify=False, timeout=5)  # noqa: S501
+        static = requests.get(f"{base}/static/vendor/htmx/htmx.min.js", verify=False, timeout=60)  # noqa: S501
         assert static.status_code == 200  # collected into the release, served by nginx
         assert "htmx" in static.text
         # The worker ran its heartbeat job, queued by the scheduler: the public check turns 200.
