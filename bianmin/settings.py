@@ -244,3 +244,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bianmin@localhost")
 BIANMIN_EMAIL_ENABLED = env_bool("EMAIL_NOTIFICATIONS", bool(EMAIL_HOST))
+
+# Metrics for Prometheus at /metrics (requests and latency by view, database queries, the queue, job outcomes,
+# overdue cases per center): on with PROMETHEUS_METRICS=1. The nginx site answers /metrics only to the server itself.
+BIANMIN_PROMETHEUS_METRICS = env_bool("PROMETHEUS_METRICS", False)
+if BIANMIN_PROMETHEUS_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    DATABASES["default"]["ENGINE"] = {
+        "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+        "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+
+# Errors to Sentry (or a compatible server) when set; ID numbers, phones and secrets are scrubbed first.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from bianmin.ops.sentry import sentry_init
+
+    sentry_init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))

@@ -29,5 +29,10 @@ urlpatterns = [
     path("", include("bianmin.bench.urls")),
 ]
 
+if settings.BIANMIN_PROMETHEUS_METRICS:
+    from django_prometheus.exports import ExportToDjangoView
+
+    urlpatterns.append(path("metrics", ExportToDjangoView, name="prometheus-django-metrics"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -226,7 +226,8 @@ def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt
     ).delete()
     # Processes gone for longer than `keep` (restarted with a new pid); the newest backup row is always kept.
     newest_backup = Heartbeat.objects.filter(kind=Heartbeat.Kind.BACKUP).order_by("-seen_at").first()
-    beats, _ = (
-        Heartbeat.objects.filter(seen_at__lt=cutoff).exclude(pk=newest_backup.pk if newest_backup else None).delete()
-    )
+    gone = Heartbeat.objects.filter(seen_at__lt=cutoff)
+    if newest_backup is not None:
+        gone = gone.exclude(pk=newest_backup.pk)
+    beats, _ = gone.delete()
     return runs + results + beats

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -71,7 +72,7 @@ def fresh_database(tmp_path):
 
     db = connection.settings_dict
     name = f"{db['NAME']}_restore"
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None}
+    params: dict[str, Any] = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None}
     password = db["PASSWORD"] or None
     with psycopg.connect(dbname="postgres", password=password, autocommit=True, **params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -146,7 +147,9 @@ def _rewrite(archive: Path, name: str, *, manifest=None, part=None) -> Path:
     out = archive.with_name(name)
     with tarfile.open(archive) as source, tarfile.open(out, "w") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read()
+            stream = source.extractfile(member)
+            assert stream is not None
+            data = stream.read()
             if member.name == "manifest.json" and manifest:
                 loaded = json.loads(data)
                 manifest(loaded)
