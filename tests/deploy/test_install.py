@@ -151,6 +151,19 @@ def test_install_serves_behind_nginx_over_tls_and_a_second_run_changes_nothing()
         assert "htmx" in static.text
         # The worker ran its heartbeat job, queued by the scheduler: the public check turns 200.
         _wait_for(f"{base}/healthz", status=200, seconds=120)
+
+        # deploy/upgrade with the same options: a backup first, the (same) version installed, the health check.
+        backups_before = set((BASE / "var" / "backups").glob("bianmin-backup-*"))
+        upgraded = subprocess.run(  # noqa: S603
+            [str(ROOT / "deploy" / "upgrade"), *OPTIONS, "--health-wait=60"],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+        assert "健康检查通过" in upgraded.stdout
+        assert set((BASE / "var" / "backups").glob("bianmin-backup-*")) - backups_before
     finally:
         nginx.send_signal(signal.SIGQUIT)
         for process in processes:
