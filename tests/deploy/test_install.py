@@ -3,7 +3,8 @@
 Runs the installer, checks the units with `systemd-analyze verify` and the site with `nginx -t`, starts what the units
 would start (gunicorn, a worker, the scheduler) and a private nginx with the generated configuration, fetches pages
 over TLS, runs deploy/upgrade while it serves and the installer again (no change), then stops everything. Root only;
-opt in with BIANMIN_DEPLOY_TEST=1 (.ci/run does, in a step of its own). The first run installs the release's virtual environment (pip) and front-end assets (npm)."""
+opt in with BIANMIN_DEPLOY_TEST=1 (.ci/run does, in a step of its own). The first run of a commit installs its
+release's virtual environment (pip) and front-end assets (npm); the prefix is kept, so later runs reuse it."""
 
 from __future__ import annotations
 
