@@ -24,6 +24,7 @@ from bianmin.ops.backups import (
     backup_create,
     backup_prune,
     backup_restore,
+    last_migrations,
     table_counts,
     undecryptable_fields,
 )
@@ -170,7 +171,8 @@ def test_backup_records_its_success_for_the_health_page(tmp_path):
     beat = Heartbeat.objects.get(kind=Heartbeat.Kind.BACKUP)
     assert beat.instance == archive.name
     manifest = archive_verify(archive, tmp_path / "check")
-    assert manifest["migrations"]["core"] == "0003_heartbeat"
+    assert manifest["migrations"] == last_migrations()
+    assert "core" in manifest["migrations"]
     assert manifest["row_counts"]["auth_user"] == table_counts()["auth_user"]
     assert set(manifest["parts"]) == {manifest["database"]["file"], "media.tar.gz"}
 
@@ -269,3 +271,61 @@ def test_restore_warns_when_the_personal_data_key_cannot_decrypt(settings):
     settings.PERSONAL_DATA_KEY = "another-key-than-the-one-that-encrypted"
 
     assert "org.Staff.phone" in undecryptable_fields()
+
+
+def test_an_older_archive_is_migrated_forward(tmp_path):
+    import hashlib
+    import sqlite3
+
+    from bianmin.ops.release import app_version
+
+    # An archive written before the heartbeat table existed (core at 0002).
+    old = tmp_path / "old.sqlite3"
+    env = _env(f"sqlite:///{old}", tmp_path)
+    for args in (("migrate", "-v0"), ("migrate", "core", "0002", "-v0")):
+        done = _manage(*args, env=env)
+        assert done.returncode == 0, done.stderr
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "database.sqlite3").write_bytes(old.read_bytes())
+    with tarfile.open(parts / "media.tar.gz", "w:gz"):
+        pass
+    with sqlite3.connect(old) as db:
+        migrations: dict[str, str] = {}
+        for app, name in db.execute("SELECT app, name FROM django_migrations"):
+            migrations[app] = max(name, migrations.get(app, ""))
+        tables = [
+            r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        counts = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+    assert migrations["core"] == "0002_periodicrun"
+    manifest = {
+        "format": 1,
+        "application": "bianmin",
+        "version": app_version(),
+        "commit": "",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "database": {"vendor": "sqlite", "file": "database.sqlite3"},
+        "migrations": migrations,
+        "row_counts": counts,
+        "media_files": 0,
+        "parts": {
+            name: {
+                "size": (parts / name).stat().st_size,
+                "sha256": hashlib.sha256((parts / name).read_bytes()).hexdigest(),
+            }
+            for name in ("database.sqlite3", "media.tar.gz")
+        },
+    }
+    (parts / "manifest.json").write_text(json.dumps(manifest))
+    archive = tmp_path / "bianmin-backup-20260101-000000.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in ("manifest.json", "database.sqlite3", "media.tar.gz"):
+            tar.add(parts / name, arcname=name)
+
+    restored = _manage("restore", str(archive), env=_env(f"sqlite:///{tmp_path / 'new.sqlite3'}", tmp_path))
+
+    assert restored.returncode == 0, restored.stderr
+    assert "已迁移到当前版本：" in restored.stdout
+    assert "_heartbeat" in restored.stdout  # the migration that adds core.Heartbeat, whatever its number
+    assert "恢复完成" in restored.stdout
