@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bianmin.notify",
     "bianmin.web",
     "bianmin.bench",
+    "bianmin.ops",
 ]
 
 MIDDLEWARE = [
@@ -154,7 +155,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from the npm registry (package.json) and are served by the project: no CDN.
 STATICFILES_DIRS = [
@@ -174,6 +175,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind the nginx site that deploy/install writes: it sets X-Forwarded-Proto, so Django knows a request came by HTTPS.
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # The deployment's default center (an OrgUnit code), used by public pages and Open311 when none is named.
@@ -235,6 +239,20 @@ BIANMIN_MATERIAL_HOLD_DAYS = 30
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running after this long belonged to a worker that died: the scheduler queues it again.
 BIANMIN_TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "1800"))
+# /healthz answers 503 when no worker has run its heartbeat job (every minute) or no scheduler has ticked (every
+# 20 s) for this long, or when the disk holding the media files has less free space than this.
+BIANMIN_HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "600"))
+BIANMIN_HEALTH_SCHEDULER_STALE_SECONDS = int(os.environ.get("HEALTH_SCHEDULER_STALE_SECONDS", "300"))
+BIANMIN_HEALTH_DISK_MIN_FREE_MB = int(os.environ.get("HEALTH_DISK_MIN_FREE_MB", "1024"))
+# Backups (manage.py backup / restore): where, how many to keep, and the separate key that encrypts them (generate
+# one with `manage.py backup --generate-key`; keep it apart from the backups). PG_BIN: the directory of pg_dump.
+BIANMIN_BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(VAR_DIR / "backups")
+BIANMIN_BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+BIANMIN_BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
+BIANMIN_BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", "12"))
+BIANMIN_PG_BIN = os.environ.get("PG_BIN", "")
+# The staff health page warns (without failing /healthz) when the last successful backup is older than this.
+BIANMIN_HEALTH_BACKUP_MAX_AGE_HOURS = int(os.environ.get("HEALTH_BACKUP_MAX_AGE_HOURS", "36"))
 
 # Notifications (notify). SMS: the file backend writes var/sms.log (numbers masked); the HTTP backend posts to a
 # gateway. E-mail goes out only when EMAIL_HOST is set.
@@ -258,3 +276,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bianmin@localhost")
 BIANMIN_EMAIL_ENABLED = env_bool("EMAIL_NOTIFICATIONS", bool(EMAIL_HOST))
+
+# Metrics for Prometheus at /metrics (requests and latency by view, database queries, the queue, job outcomes,
+# overdue cases per center): on with PROMETHEUS_METRICS=1. The nginx site answers /metrics only to the server itself.
+BIANMIN_PROMETHEUS_METRICS = env_bool("PROMETHEUS_METRICS", False)
+if BIANMIN_PROMETHEUS_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    DATABASES["default"]["ENGINE"] = {
+        "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+        "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+
+# Errors to Sentry (or a compatible server) when set; ID numbers, phones and secrets are scrubbed first.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from bianmin.ops.sentry import sentry_init
+
+    sentry_init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))

@@ -31,3 +31,8 @@ urlpatterns = [
     path("", include("bianmin.api.urls")),
     path("", include("bianmin.bench.urls")),
 ]
+
+if settings.BIANMIN_PROMETHEUS_METRICS:
+    from django_prometheus.exports import ExportToDjangoView
+
+    urlpatterns.append(path("metrics", ExportToDjangoView, name="prometheus-django-metrics"))

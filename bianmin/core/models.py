@@ -166,3 +166,28 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period_key} {self.get_status_display()}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of one background process (a worker, a scheduler) or of the last successful backup.
+    One row per (kind, instance), overwritten in place: several workers and schedulers each keep their own row, and
+    the health check reads the newest of each kind."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", _("后台任务进程")
+        SCHEDULER = "scheduler", _("定时任务调度")
+        BACKUP = "backup", _("备份")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    instance = models.CharField(_("实例"), max_length=200)
+    seen_at = models.DateTimeField(_("最近时间"))
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("运行心跳")
+        verbose_name_plural = _("运行心跳")
+        ordering = ["kind", "-seen_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "instance"], name="heartbeat_once_per_instance")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.instance} {self.seen_at:%Y-%m-%d %H:%M:%S}"

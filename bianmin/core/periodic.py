@@ -1,4 +1,4 @@
-"""The core's own periodic job: keep the job records short."""
+"""The core's own periodic jobs: keep the job records short; the workers' heartbeat."""
 
 from __future__ import annotations
 
@@ -19,4 +19,10 @@ register_periodic(
     every=dt.timedelta(minutes=15),
     func_path="bianmin.core.jobs.seal_access_log",
     label="把个人信息查看记录封存进审计链",
+)
+register_periodic(
+    "core.worker_heartbeat",
+    every=dt.timedelta(minutes=1),
+    func_path="bianmin.core.jobs.worker_heartbeat",
+    label="后台任务进程心跳",
 )

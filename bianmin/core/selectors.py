@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bianmin.core.models import AuditEvent, CalendarDay, PeriodicRun, PersonalDataReveal
+from bianmin.core.models import AuditEvent, CalendarDay, Heartbeat, PeriodicRun, PersonalDataReveal
 from bianmin.core.scheduling import PeriodicJob, periodic_jobs
 from bianmin.core.workcalendar import DayRule, WorkCalendar
 
@@ -141,3 +146,135 @@ def _audit_filters(qs: Any, *, username: str, start: dt.date | None, end: dt.dat
     if end:
         qs = qs.filter(created_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
     return qs
+
+
+# --- the health of the deployment (/healthz and the staff health page) ---
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    name: str
+    label: str
+    ok: bool
+    detail: str
+    # A warning is shown to administrators but does not turn the public check to 503 (e.g. an old backup).
+    warning: bool = False
+    seen_at: dt.datetime | None = None
+
+
+@dataclass
+class SystemHealth:
+    checks: list[HealthCheck]
+    heartbeats: list[Heartbeat]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+def _age_text(age: dt.timedelta) -> str:
+    seconds = max(int(age.total_seconds()), 0)
+    if seconds < 120:
+        return _("%(n)d 秒前") % {"n": seconds}
+    if seconds < 7200:
+        return _("%(n)d 分钟前") % {"n": seconds // 60}
+    if seconds < 172800:
+        return _("%(n)d 小时前") % {"n": seconds // 3600}
+    return _("%(n)d 天前") % {"n": seconds // 86400}
+
+
+def _check_database() -> HealthCheck:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return HealthCheck("database", _("数据库"), False, _("无法连接：%(e)s") % {"e": type(exc).__name__})
+    return HealthCheck("database", _("数据库"), True, _("连接正常"))
+
+
+def _check_cache() -> HealthCheck:
+    key = "bianmin:health-probe"
+    value = timezone.now().isoformat()
+    try:
+        cache.set(key, value, timeout=30)
+        ok = cache.get(key) == value
+    except Exception as exc:  # the cache backend's own errors (redis.ConnectionError, …) have no common base
+        return HealthCheck("cache", _("缓存"), False, _("无法连接：%(e)s") % {"e": type(exc).__name__})
+    return HealthCheck("cache", _("缓存"), ok, _("读写正常") if ok else _("写入后读不出"))
+
+
+def _check_disk() -> HealthCheck:
+    path = Path(settings.MEDIA_ROOT)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    usage = shutil.disk_usage(path)
+    free_mb = usage.free // (1024 * 1024)
+    ok = free_mb >= settings.BIANMIN_HEALTH_DISK_MIN_FREE_MB
+    detail = _("剩余 %(free)s MB，共 %(total)s MB（%(path)s）") % {
+        "free": free_mb,
+        "total": usage.total // (1024 * 1024),
+        "path": path,
+    }
+    if not ok:
+        detail += _("；低于 %(min)s MB") % {"min": settings.BIANMIN_HEALTH_DISK_MIN_FREE_MB}
+    return HealthCheck("disk", _("磁盘空间"), ok, detail)
+
+
+def _check_heartbeat(
+    newest: dict[str, dt.datetime], *, kind: str, label: str, limit: dt.timedelta, now: dt.datetime, hint: str
+) -> HealthCheck:
+    seen = newest.get(kind)
+    if seen is None:
+        return HealthCheck(kind, label, False, _("从未运行过。") + hint)
+    age = now - seen
+    if age > limit:
+        return HealthCheck(
+            kind, label, False, _("最近一次在 %(age)s，已超时。") % {"age": _age_text(age)} + hint, seen_at=seen
+        )
+    return HealthCheck(kind, label, True, _("最近一次在 %(age)s") % {"age": _age_text(age)}, seen_at=seen)
+
+
+def system_health(*, now: dt.datetime | None = None) -> SystemHealth:
+    """Database, cache, disk, the age of the workers' last heartbeat and of the schedulers' last tick (each failing
+    turns /healthz to 503), and the last successful backup (a warning only)."""
+    now = now or timezone.now()
+    checks = [_check_database(), _check_cache(), _check_disk()]
+    if not checks[0].ok:
+        return SystemHealth(checks=checks, heartbeats=[])
+    heartbeats = list(Heartbeat.objects.all())
+    newest: dict[str, dt.datetime] = {}
+    for beat in heartbeats:
+        if beat.kind not in newest or beat.seen_at > newest[beat.kind]:
+            newest[beat.kind] = beat.seen_at
+    checks.append(
+        _check_heartbeat(
+            newest,
+            kind=Heartbeat.Kind.WORKER,
+            label=_("后台任务进程"),
+            limit=dt.timedelta(seconds=settings.BIANMIN_HEALTH_WORKER_STALE_SECONDS),
+            now=now,
+            hint=_("请检查 db_worker 进程（bianmin-worker 服务）。"),
+        )
+    )
+    checks.append(
+        _check_heartbeat(
+            newest,
+            kind=Heartbeat.Kind.SCHEDULER,
+            label=_("定时任务调度"),
+            limit=dt.timedelta(seconds=settings.BIANMIN_HEALTH_SCHEDULER_STALE_SECONDS),
+            now=now,
+            hint=_("请检查 run_scheduler 进程（bianmin-scheduler 服务）。"),
+        )
+    )
+    backup = _check_heartbeat(
+        newest,
+        kind=Heartbeat.Kind.BACKUP,
+        label=_("最近一次成功备份"),
+        limit=dt.timedelta(hours=settings.BIANMIN_HEALTH_BACKUP_MAX_AGE_HOURS),
+        now=now,
+        hint=_("请检查备份（manage.py backup，bianmin-backup 定时器）。"),
+    )
+    checks.append(
+        HealthCheck(backup.name, backup.label, True, backup.detail, warning=not backup.ok, seen_at=backup.seen_at)
+    )
+    return SystemHealth(checks=checks, heartbeats=sorted(heartbeats, key=lambda b: (b.kind, -b.seen_at.timestamp())))

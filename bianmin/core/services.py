@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.core.events import audit
 from bianmin.core.listeners import emit_after_commit
-from bianmin.core.models import CalendarDay, PeriodicRun
+from bianmin.core.models import CalendarDay, Heartbeat, PeriodicRun
 from bianmin.core.scheduling import PeriodicJob
 from bianmin.core.selectors import invalidate_work_calendar
 from bianmin.core.workcalendar import statutory_overrides
@@ -216,7 +218,25 @@ def scheduler_tick(*, now: dt.datetime | None = None) -> list[PeriodicRun]:
     now = now or timezone.now()
     claimed = [run for job in periodic_jobs() if (run := periodic_run_claim(job=job, now=now)) is not None]
     tasks_requeue_stale(now=now)
+    heartbeat_record(kind=Heartbeat.Kind.SCHEDULER, now=now)
     return claimed
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def heartbeat_record(
+    *, kind: str, instance: str | None = None, detail: str = "", now: dt.datetime | None = None
+) -> Heartbeat:
+    """Say that a background process (this one, unless `instance` names another) is alive, or that a backup ended
+    well. One row per instance, overwritten: several workers and schedulers do not contend for one row."""
+    beat, _created = Heartbeat.objects.update_or_create(
+        kind=kind,
+        instance=instance or this_process(),
+        defaults={"seen_at": now or timezone.now(), "detail": detail[:500]},
+    )
+    return beat
 
 
 def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt.timedelta(days=30)) -> int:
@@ -232,7 +252,13 @@ def job_records_prune(*, now: dt.datetime | None = None, keep: dt.timedelta = dt
     results, _ = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
-    return runs + results
+    # Processes gone for longer than `keep` (restarted with a new pid); the newest backup row is always kept.
+    newest_backup = Heartbeat.objects.filter(kind=Heartbeat.Kind.BACKUP).order_by("-seen_at").first()
+    gone = Heartbeat.objects.filter(seen_at__lt=cutoff)
+    if newest_backup is not None:
+        gone = gone.exclude(pk=newest_backup.pk)
+    beats, _ = gone.delete()
+    return runs + results + beats
 
 
 # --- personal-data key rotation ------------------------------------------------------------------------------

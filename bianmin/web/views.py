@@ -9,16 +9,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
-from bianmin.core.selectors import access_log_search, calendar_days, jobs_health, work_calendar
+from bianmin.core.selectors import access_log_search, calendar_days, jobs_health, system_health, work_calendar
 from bianmin.core.selectors import audit_search as audit_search_rows
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
@@ -27,10 +27,11 @@ from bianmin.web.access import AUDIT_READERS, CALENDAR_EDITORS, HEALTH_READERS
 from bianmin.web.forms import AuditSearchForm, CalendarDayForm, CalendarRemoveForm
 
 
+@never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the proxy and monitors: no detail in public, only whether every part works (200) or not (503)."""
+    ok = system_health().ok
+    return JsonResponse({"status": "ok" if ok else "fail"}, status=200 if ok else 503)
 
 
 @staff_required(HEALTH_READERS)
@@ -38,7 +39,12 @@ def staff_health(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/health.html",
-        {"health": jobs_health(), "notifications": message_counts(), "now": timezone.now()},
+        {
+            "system": system_health(),
+            "health": jobs_health(),
+            "notifications": message_counts(),
+            "now": timezone.now(),
+        },
     )
 
 
