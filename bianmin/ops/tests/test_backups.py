@@ -90,7 +90,7 @@ def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DEBUG="1",
         SECRET_KEY=settings.SECRET_KEY,
-        PERSONAL_DATA_KEY=settings.PERSONAL_DATA_KEY,
+        PERSONAL_DATA_KEYS=",".join(settings.PERSONAL_DATA_KEYS),
         BACKUP_KEY=BACKUP_KEY,
         BIANMIN_VAR_DIR=str(tmp_path / "var"),
         **extra,
@@ -268,7 +268,7 @@ def test_restore_warns_when_the_personal_data_key_cannot_decrypt(settings):
     StaffFactory(phone="13800138000")
     assert undecryptable_fields() == []
 
-    settings.PERSONAL_DATA_KEY = "another-key-than-the-one-that-encrypted"
+    settings.PERSONAL_DATA_KEYS = ["another-key-than-the-one-that-encrypted-0123456789"]
 
     assert "org.Staff.phone" in undecryptable_fields()
 
