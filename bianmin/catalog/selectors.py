@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression
 
 from bianmin.catalog import search
-from bianmin.catalog.models import ItemEvent, ItemVersion, SearchTerm, ServiceItem, Theme
+from bianmin.catalog.models import CatalogImportRun, ItemEvent, ItemVersion, SearchTerm, ServiceItem, Theme
 from bianmin.org.access import MANAGERS, has_role, in_scope, scope_path
 from bianmin.org.models import Department, OrgUnit
 
@@ -304,3 +304,13 @@ def latest_version_numbers(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem
 
 def items_with_materials(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
     return items.prefetch_related(Prefetch("materials"), Prefetch("steps"))
+
+
+def import_run_for(*, user: Any, pk: int) -> CatalogImportRun:
+    """A background import, for the user who started it; anyone else gets the same 404 as for a missing one."""
+    from django.http import Http404
+
+    run = CatalogImportRun.objects.filter(pk=pk, actor=user).first()
+    if run is None:
+        raise Http404
+    return run

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/catalog/new/", views.item_create, name="item_create"),
     path("staff/catalog/export.xlsx", views.catalog_export, name="export"),
     path("staff/catalog/import/", views.catalog_import, name="import"),
+    path("staff/catalog/import/<int:pk>/", views.catalog_import_run, name="import_run"),
     path("staff/catalog/<int:pk>/", views.item_detail, name="item_detail"),
     path("staff/catalog/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("staff/catalog/<int:pk>/submit/", views.item_submit, name="item_submit"),
