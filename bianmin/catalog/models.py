@@ -322,3 +322,36 @@ class ItemEvent(EventBase):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.verb}"
+
+
+class CatalogImportRun(models.Model):
+    """A large catalog workbook imported by the background worker: the stored upload, how far reading has got, and
+    the outcome. Queue-like: its status changes by one conditional UPDATE (queued → running → done or failed)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT)
+    # Under MEDIA_ROOT but outside the public prefixes: never served at /media/.
+    file = models.FileField(_("文件"), upload_to="imports/catalog/")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_read = models.PositiveIntegerField(_("已读行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事项目录导入")
+        verbose_name_plural = _("事项目录导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

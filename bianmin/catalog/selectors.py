@@ -33,7 +33,16 @@ from django.db.models import (
 
 from bianmin.catalog import search
 from bianmin.catalog.access import CATALOG_EDITORS
-from bianmin.catalog.models import ItemEvent, ItemVersion, SearchMiss, SearchTerm, ServiceItem, SynonymSet, Theme
+from bianmin.catalog.models import (
+    CatalogImportRun,
+    ItemEvent,
+    ItemVersion,
+    SearchMiss,
+    SearchTerm,
+    ServiceItem,
+    SynonymSet,
+    Theme,
+)
 from bianmin.org.access import has_role, scope_path
 from bianmin.org.models import Department, OrgUnit
 
@@ -407,3 +416,13 @@ def latest_version_numbers(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem
 
 def items_with_materials(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
     return items.prefetch_related(Prefetch("materials"), Prefetch("steps"))
+
+
+def import_run_for(*, user: Any, pk: int) -> CatalogImportRun:
+    """A background import, for the user who started it; anyone else gets the same 404 as for a missing one."""
+    from django.http import Http404
+
+    run = CatalogImportRun.objects.filter(pk=pk, actor=user).first()
+    if run is None:
+        raise Http404
+    return run

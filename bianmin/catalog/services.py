@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from bianmin.catalog import search
 from bianmin.catalog.models import (
+    CatalogImportRun,
     ItemEvent,
     ItemVersion,
     Material,
@@ -704,3 +705,45 @@ def search_miss_record(*, text: str) -> None:
                 SearchMiss.objects.create(text=folded)
         except IntegrityError:  # the same query, counted by a parallel request first
             SearchMiss.objects.filter(text=folded).update(count=F("count") + 1, last_seen=timezone.now())
+
+
+# --- large workbooks: imported by the background worker ------------------------------------------------------
+
+
+def catalog_import_enqueue(*, file: Any, actor: Any) -> CatalogImportRun:
+    """Store the upload and queue its import (after commit); the page of the run shows its progress."""
+    from bianmin.catalog.tasks import run_catalog_import
+
+    with transaction.atomic():
+        run = CatalogImportRun.objects.create(actor=actor, file=file)
+        transaction.on_commit(lambda: run_catalog_import.enqueue(run.pk))
+    return run
+
+
+def catalog_import_execute(*, run_id: int) -> str:
+    """Read and write a queued workbook. Claimed by one conditional UPDATE, so a second worker does nothing."""
+    from bianmin.catalog.spreadsheets import read_workbook
+
+    Status = CatalogImportRun.Status
+    if not CatalogImportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(status=Status.RUNNING):
+        return "already taken"
+    run = CatalogImportRun.objects.select_related("actor").get(pk=run_id)
+    runs = CatalogImportRun.objects.filter(pk=run_id)
+
+    def progress(rows: int) -> None:
+        runs.update(rows_read=rows)
+
+    try:
+        with run.file.open("rb") as file:
+            parsed = read_workbook(file, user=run.actor, progress=progress)
+        result = catalog_import(parsed=parsed, actor=run.actor)
+    except ImportErrors as exc:
+        runs.update(status=Status.FAILED, errors=exc.errors, finished_at=timezone.now())
+        return f"{len(exc.errors)} errors"
+    except Exception:
+        runs.update(
+            status=Status.FAILED, errors=[_("导入时发生系统错误，请联系系统管理员。")], finished_at=timezone.now()
+        )
+        raise
+    runs.update(status=Status.DONE, result=result, finished_at=timezone.now())
+    return "done"

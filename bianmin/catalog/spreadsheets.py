@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -38,6 +38,9 @@ MAX_ROWS = 10000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ERRORS = 100
+# A workbook larger than this is imported by the background worker, with its progress on a page of its own.
+BACKGROUND_BYTES = 200 * 1024
+PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -249,8 +252,10 @@ class ParsedCatalog:
 
 
 class _Reader:
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, progress: Callable[[int], None] | None = None) -> None:
         self.user = user
+        self.progress = progress
+        self.rows_read = 0
         self.errors: list[str] = []
         self.units = {u.code: u for u in OrgUnit.objects.all()}
         self.departments = {_department_code(d): d for d in Department.objects.select_related("org_unit")}
@@ -356,6 +361,9 @@ def _rows(reader: _Reader, book: Any, sheet: str, columns: list[Column]) -> Iter
         if number > MAX_ROWS:
             reader.errors.append(_("工作表“%(sheet)s”超过 %(n)d 行，请分批导入。") % {"sheet": sheet, "n": MAX_ROWS})
             return
+        reader.rows_read += 1
+        if reader.progress is not None and reader.rows_read % PROGRESS_EVERY == 0:
+            reader.progress(reader.rows_read)
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         cells = {}
@@ -366,9 +374,10 @@ def _rows(reader: _Reader, book: Any, sheet: str, columns: list[Column]) -> Iter
         yield number, cells
 
 
-def read_workbook(file: IO[bytes], *, user: Any) -> ParsedCatalog:
-    """Every row checked; raises ImportErrors listing every problem, or returns what to write."""
-    reader = _Reader(user)
+def read_workbook(file: IO[bytes], *, user: Any, progress: Callable[[int], None] | None = None) -> ParsedCatalog:
+    """Every row checked; raises ImportErrors listing the problems (the first MAX_ERRORS), or returns what to write.
+    `progress` is told the number of rows read every PROGRESS_EVERY rows (the background import shows it)."""
+    reader = _Reader(user, progress)
     book = _open(file)
     try:
         items = _read_items(reader, book)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/catalog/synonyms/", views.synonyms, name="synonyms"),
     path("staff/catalog/synonyms/<int:pk>/", views.synonym_edit, name="synonym_edit"),
     path("staff/catalog/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym_delete"),
+    path("staff/catalog/import/<int:pk>/", views.catalog_import_run, name="import_run"),
     path("staff/catalog/<int:pk>/", views.item_detail, name="item_detail"),
     path("staff/catalog/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("staff/catalog/<int:pk>/submit/", views.item_submit, name="item_submit"),

@@ -346,6 +346,10 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if spreadsheets.BACKGROUND_BYTES < upload.size <= spreadsheets.MAX_UPLOAD_BYTES:
+            run = services.catalog_import_enqueue(file=upload, actor=request.user)
+            return redirect("catalog:import_run", pk=run.pk)
         try:
             parsed = spreadsheets.read_workbook(form.cleaned_data["file"], user=request.user)
             result = services.catalog_import(parsed=parsed, actor=request.user)
@@ -580,3 +584,10 @@ def screen_items(request: HttpRequest, code: str) -> HttpResponse:
         number = 1
     context = {"center": center, **_screen_items(center, number), "screen_seconds": SCREEN_SECONDS}
     return render(request, "catalog/public/screen.html#items", context)
+
+
+@staff_required(MANAGERS)
+def catalog_import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress and outcome of a background import; only its own importer sees it."""
+    run = selectors.import_run_for(user=request.user, pk=pk)
+    return render(request, "catalog/staff/import_run.html", {"run": run})

@@ -284,3 +284,55 @@ def test_an_import_stops_after_the_first_hundred_errors(world):
 
     assert len(exc.value.errors) == spreadsheets.MAX_ERRORS + 1
     assert "错误已超过 100 条" in exc.value.errors[-1]
+
+
+def test_a_large_workbook_is_imported_in_the_background_with_its_progress(
+    client, world, exported, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bianmin.catalog.models import CatalogImportRun
+    from bianmin.catalog.services import catalog_import_execute
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(spreadsheets, "BACKGROUND_BYTES", 100)
+    monkeypatch.setattr(spreadsheets, "PROGRESS_EVERY", 1)
+    changed = _edit(exported, "事项", 2, "事项名称", "最低生活保障审核确认")
+    client.force_login(world.director.user)
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(reverse("catalog:import"), {"file": SimpleUploadedFile("目录.xlsx", changed)})
+
+    run = CatalogImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("catalog:import_run", args=[run.pk])
+    assert len(queued) == 1  # the task is queued after commit, nothing is imported in the request
+    assert not ServiceItem.objects.filter(name="最低生活保障审核确认").exists()
+    page = client.get(response["Location"])
+    assert "排队中" in page.content.decode()
+    assert 'http-equiv="refresh"' in page.content.decode()
+
+    assert catalog_import_execute(run_id=run.pk) == "done"
+    assert catalog_import_execute(run_id=run.pk) == "already taken"
+
+    run.refresh_from_db()
+    assert run.status == CatalogImportRun.Status.DONE
+    assert run.rows_read > 0
+    assert ServiceItem.objects.filter(name="最低生活保障审核确认").exists()
+    assert "导入完成：新增 0 个事项，更新" in client.get(response["Location"]).content.decode()
+    client.force_login(world.other_director.user)  # a manager, but not the one who imported
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_background_import_with_errors_lists_them(world, exported, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from bianmin.catalog.models import CatalogImportRun
+    from bianmin.catalog.services import catalog_import_execute
+
+    settings.MEDIA_ROOT = tmp_path
+    run = CatalogImportRun.objects.create(actor=world.director.user, file=ContentFile(_items_sheet(3), name="x.xlsx"))
+
+    catalog_import_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == CatalogImportRun.Status.FAILED
+    assert run.errors

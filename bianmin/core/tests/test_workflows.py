@@ -105,6 +105,6 @@ def test_every_state_field_of_the_application_is_covered():
         if f.name in STATE_FIELDS and f.choices
     }
     # Queue records: their state is claimed by conditional UPDATEs of the workers (see STATE_FIELDS above).
-    queues = {("core.PeriodicRun", "status"), ("notify.Notification", "status")}
+    queues = {("core.PeriodicRun", "status"), ("notify.Notification", "status"), ("catalog.CatalogImportRun", "status")}
 
     assert fields - queues == covered
