@@ -586,7 +586,7 @@ def screen_items(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalog/public/screen.html#items", context)
 
 
-@staff_required(MANAGERS)
+@staff_required(CATALOG_EDITORS)
 def catalog_import_run(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress and outcome of a background import; only its own importer sees it."""
     run = selectors.import_run_for(user=request.user, pk=pk)
