@@ -139,3 +139,14 @@ def test_intake_through_the_api_accepts_an_elderly_applicant_whose_number_names_
 
     assert response.status_code == 201, response.content
     assert Case.objects.get(number=response.json()["number"]).applicant_id_number == "440106194102080034"
+
+
+def test_list_pages_carry_a_next_link_with_the_same_filters(world, as_role):
+    client = as_role("window")
+    numbers = [client.post("/api/v1/cases", intake_body(world)).json()["number"] for _n in range(3)]
+    page = client.get("/api/v1/cases", limit=2, window=2).json()
+    assert page["next"].startswith("http://testserver/api/v1/cases?")
+    assert "window=2" in page["next"]
+    following = client.get(page["next"].removeprefix("http://testserver")).json()
+    assert [c["number"] for c in page["results"] + following["results"]] == list(reversed(numbers))
+    assert following["next"] is None
