@@ -1,5 +1,5 @@
 """A real PostgreSQL streaming replica for the router's tests: a second cluster of the local server's version on a
-free port, made a standby of the test server with `pg_basebackup -R`, started, and dropped after the module.
+free port, made a standby of the test server with `pg_basebackup -R`, started, and dropped at the end of the session.
 
 Needs root (to create a cluster and run as `postgres`), the Debian `postgresql-common` tools, and the test database
 on this machine's cluster; skipped with the reason otherwise. To let the standby stream, the primary's pg_hba gets a
@@ -95,7 +95,7 @@ def _wait(cond: Any, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def streaming_replica(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     reason = _skip_reason()
     if reason:
