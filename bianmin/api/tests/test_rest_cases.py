@@ -150,3 +150,31 @@ def test_list_pages_carry_a_next_link_with_the_same_filters(world, as_role):
     following = client.get(page["next"].removeprefix("http://testserver")).json()
     assert [c["number"] for c in page["results"] + following["results"]] == list(reversed(numbers))
     assert following["next"] is None
+
+
+def test_district_list_merges_its_centers_newest_first_page_by_page(world, as_role):
+    # given five cases, three in one center and two in another, received at interleaved moments
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = as_role("window")
+    numbers = [client.post("/api/v1/cases", intake_body(world)).json()["number"] for _n in range(5)]
+    start = timezone.now() - dt.timedelta(days=3)
+    order = [3, 0, 4, 1, 2]  # received order, oldest first
+    for rank, i in enumerate(order):
+        center = world.other if i in (0, 4) else world.center
+        Case.objects.filter(number=numbers[i]).update(center=center, received_at=start + dt.timedelta(hours=rank))
+    # when the district account pages through its list two at a time
+    seen, cursor = [], None
+    while True:
+        page = as_role("district").get("/api/v1/cases", limit=2, **({"cursor": cursor} if cursor else {})).json()
+        seen += [c["number"] for c in page["results"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    # then it sees both centers' cases once each, newest received first
+    assert seen == [numbers[i] for i in reversed(order)]
+    # and a center's clerk sees only their own center's
+    mine = [c["number"] for c in client.get("/api/v1/cases", limit=10).json()["results"]]
+    assert mine == [numbers[i] for i in (2, 1, 3)]
