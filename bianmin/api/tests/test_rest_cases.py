@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from typing import get_args
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from bianmin.api.routes import cases as case_routes
 from bianmin.cases.models import Case, Status
 from bianmin.catalog.models import Mode
@@ -178,3 +182,28 @@ def test_district_list_merges_its_centers_newest_first_page_by_page(world, as_ro
     # and a center's clerk sees only their own center's
     mine = [c["number"] for c in client.get("/api/v1/cases", limit=10).json()["results"]]
     assert mine == [numbers[i] for i in (2, 1, 3)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_list_walks_the_received_index_of_each_unit_and_reads_only_the_page(world, as_role):
+    # given cases in the district's centers
+    client = as_role("window")
+    for _n in range(3):
+        client.post("/api/v1/cases", intake_body(world))
+    # when the district account reads its first page
+    with CaptureQueriesContext(connection) as ctx:
+        assert as_role("district").get("/api/v1/cases", limit=2).status_code == 200
+    # then the page's ids come from the received index of each unit, walked in order (sequential scans off: the
+    # question is whether an index serves the shape), and no query reads every case of a center to sort them (a
+    # bitmap scan of a center index, or a sequential scan); the page's rows are then read by id
+    plans = []
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        for q in ctx.captured_queries:
+            if "cases_case" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT"):
+                cur.execute("EXPLAIN " + q["sql"])
+                plans.append("\n".join(row[0] for row in cur.fetchall()))
+        cur.execute("SET enable_seqscan = on")
+    assert any("case_center_received_idx" in p for p in plans), plans
+    whole = ("Seq Scan on cases_case", "Bitmap Index Scan on cases_case_center", "Bitmap Index Scan on case_center")
+    assert [p for p in plans if any(w in p for w in whole)] == []

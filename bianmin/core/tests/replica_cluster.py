@@ -1,5 +1,5 @@
 """A real PostgreSQL streaming replica for the router's tests: a second cluster of the local server's version on a
-free port, made a standby of the test server with `pg_basebackup -R`, started, and dropped at the end of the session.
+free port, made a standby of the test server with `pg_basebackup -R`, started, and dropped after the module.
 
 Needs root (to create a cluster and run as `postgres`), the Debian `postgresql-common` tools, and the test database
 on this machine's cluster; skipped with the reason otherwise. To let the standby stream, the primary's pg_hba gets a
@@ -9,6 +9,7 @@ on this machine's cluster; skipped with the reason otherwise. To let the standby
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -95,7 +96,7 @@ def _wait(cond: Any, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def streaming_replica(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     reason = _skip_reason()
     if reason:
@@ -104,7 +105,7 @@ def streaming_replica(django_db_setup: Any, django_db_blocker: Any) -> Iterator[
         version = str(int(_primary("SHOW server_version_num")) // 10000)
         hba = Path(_primary("SHOW hba_file"))
         matched = {name: _primary(f"SHOW {name}") for name in MATCHED}
-        name = f"bianmin_replica_{os.getpid()}"
+        name = f"bianmin_replica_{os.getpid()}_{secrets.token_hex(3)}"
         port = _free_port()
         original_hba = hba.read_text()
         created = False
