@@ -378,7 +378,16 @@ class Command(BaseCommand):
                     [unit_ids],
                 )
             ]
-            op(name, _get(_client_for(username), url), floor if connection.vendor == "postgresql" else None)
+            if connection.vendor != "postgresql":  # SQLite: the plain form the selector uses there
+                marks = ",".join(["%s"] * len(unit_ids))
+                floor = [
+                    (
+                        f"SELECT c.* FROM cases_case c WHERE c.center_id IN ({marks}) "  # noqa: S608
+                        "ORDER BY c.received_at DESC, c.id DESC LIMIT 31",
+                        unit_ids,
+                    )
+                ]
+            op(name, _get(_client_for(username), url), floor)
 
     def district_dashboard_op(self, op: Callable[..., None], out: dict[str, Any], district: Any, now: Any) -> None:
         try:
