@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from bianmin.api.georeport import (
 )
 from bianmin.api.materials import material_label
 from bianmin.api.models import OnlineApplication, Open311Client
+from bianmin.api.pagination import decode_cursor, encode_cursor
 from bianmin.api.progress import online_applications, public_record
 from bianmin.api.selectors import open311_client_by_key
 from bianmin.api.services import credential_touch, open311_request_submit
@@ -202,6 +203,7 @@ def not_found(request: HttpRequest, fmt: str = "json") -> HttpResponse:
 
 MAX_RANGE = dt.timedelta(days=90)
 MAX_REQUESTS = 1000
+PAGE_SIZE = 100
 MAX_IDS = 200
 
 
@@ -328,8 +330,34 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.exclude(case__status__in=FINAL_STATUSES)
         elif statuses == {"closed"}:
             qs = qs.filter(case__status__in=FINAL_STATUSES)
-    records = [public_record(a) for a in qs.order_by("-case__received_at", "-id")[:MAX_REQUESTS]]
-    return respond(fmt, records, root="service_requests", child="request")
+    size = _page_size(params)
+    # Keyset pages on the case's (received_at, id): the center's cases index (`center`, `received_at`) walked
+    # backwards, the application probed by its case; a page costs the same at the first and the last.
+    after = decode_cursor(clean_text(params, "cursor", max_length=200), as_date=False)
+    if after is not None:
+        moment, pk = after
+        qs = qs.filter(Q(case__received_at__lt=moment) | Q(case__received_at=moment, case_id__lt=pk))
+    page = list(qs.order_by("-case__received_at", "-case_id")[: size + 1])
+    more = len(page) > size
+    page = page[:size]
+    response = respond(fmt, [public_record(a) for a in page], root="service_requests", child="request")
+    if more:
+        last = page[-1].case
+        following = params.copy()
+        following["cursor"] = encode_cursor(last.received_at, last.pk)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{following.urlencode()}>; rel="next"'
+    return response
+
+
+def _page_size(params: Any) -> int:
+    """`page_size` (an extension: GeoReport v2 allows at most 1000 records a response); the next page's address is
+    in the `Link` header (`rel="next"`), since the body is the specification's bare list."""
+    raw = clean_text(params, "page_size", max_length=10)
+    if not raw:
+        return min(PAGE_SIZE, MAX_REQUESTS)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_REQUESTS:
+        raise bad_request(_("参数 page_size 须为 1 至 %(n)s 之间的整数。") % {"n": MAX_REQUESTS})
+    return int(raw)
 
 
 @open311_view(("GET", "HEAD", "POST"))

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.catalog.models import Mode
+from bianmin.core.replica import on_replica
 from bianmin.core.selectors import work_calendar
 from bianmin.frontdesk.models import Inquiry
 from bianmin.org.access import in_scope
@@ -139,6 +140,7 @@ def assessed_staff(center: OrgUnit) -> list[Staff]:
     )
 
 
+@on_replica
 def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime | None = None) -> AssessmentSheet:
     """The assessment sheet of `center` for `period`; Http404 when the center is not in the user's scope."""
     if not in_scope(user, center):

@@ -1,7 +1,8 @@
 """Statistics (§6(3) 办件情况统计): a center's month, and a district's month over its centers.
 
 Each figure comes from one aggregate query over indexed columns (center + date), so the cost follows the size of
-the month, not of the history. Out-of-scope units answer 404, like missing ones (bianmin.org.access).
+the month, not of the history. Out-of-scope units answer 404, like missing ones (bianmin.org.access). Dashboards
+read from the report replica when one is configured (`bianmin.core.replica`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.cases.models import CLOCK_RUNNING, Case
 from bianmin.catalog.models import Mode
+from bianmin.core.replica import on_replica
 from bianmin.core.selectors import work_calendar
 from bianmin.frontdesk.models import Inquiry
 from bianmin.org.access import in_scope, scope_filter
@@ -211,12 +213,14 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+@on_replica
 def center_dashboard(*, user: Any, center: OrgUnit, month: dt.date, now: dt.datetime | None = None) -> Dashboard:
     if not center.hall_kind or not in_scope(user, center):
         raise Http404
     return _dashboard(center, "center", month, now or timezone.now())
 
 
+@on_replica
 def district_dashboard(*, user: Any, unit: OrgUnit, month: dt.date, now: dt.datetime | None = None) -> Dashboard:
     """A district's month over the centers under it (the bench measures this one)."""
     if unit.level != OrgUnit.Level.DISTRICT or not in_scope(user, unit):

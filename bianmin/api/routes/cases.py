@@ -66,6 +66,7 @@ class CaseOut(Schema):
 class CasePage(Schema):
     results: list[CaseOut]
     next_cursor: str | None
+    next: str | None = Field(None, description="下一页的完整地址（同样的筛选条件）；最后一页为空")
 
 
 class CaseMaterialOut(Schema):
@@ -183,7 +184,15 @@ def case_list(
         cursor=cursor,
         limit=limit,
     )
-    return CasePage(results=[_case(c) for c in cases], next_cursor=next_cursor)
+    return CasePage(results=[_case(c) for c in cases], next_cursor=next_cursor, next=_next_url(request, next_cursor))
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 @router.get("/cases/{number}", response={200: CaseDetailOut, **ERRORS}, summary="办件详情")

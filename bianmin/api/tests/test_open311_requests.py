@@ -322,3 +322,29 @@ def test_an_elderly_applicant_whose_number_names_a_younger_district_is_accepted(
     assert response.status_code == 200, response.content
     (record,) = response.json()
     assert Case.objects.get(number=record["service_request_id"]).applicant_id_number == "410108193605170026"
+
+
+def test_request_list_is_keyset_paginated_with_a_next_link(world, client_app):
+    # given five online applications, received one after another
+    numbers = [_submit(world)["service_request_id"] for _n in range(5)]
+    # when an integrator follows the `Link: rel="next"` headers two at a time
+    seen: list[str] = []
+    url = "/open311/v2/requests.json?jurisdiction_id=C1&page_size=2"
+    pages = 0
+    while url:
+        response = Client().get(url)
+        assert response.status_code == 200
+        seen += [r["service_request_id"] for r in response.json()]
+        link = response.get("Link", "")
+        url = link[link.index("<") + 1 : link.index(">")].removeprefix("http://testserver") if link else ""
+        pages += 1
+    # then it gets every application once, newest first, in three pages, the last without a link
+    assert seen == list(reversed(numbers))
+    assert pages == 3
+
+
+@pytest.mark.parametrize("size", ["0", "1001", "many"])
+def test_bad_page_size_is_400(world, size):
+    response = Client().get("/open311/v2/requests.json", {"jurisdiction_id": "C1", "page_size": size})
+    assert response.status_code == 400
+    assert "page_size" in response.json()[0]["description"]

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from typing import get_args
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from bianmin.api.routes import cases as case_routes
 from bianmin.cases.models import Case, Status
 from bianmin.catalog.models import Mode
@@ -139,3 +143,67 @@ def test_intake_through_the_api_accepts_an_elderly_applicant_whose_number_names_
 
     assert response.status_code == 201, response.content
     assert Case.objects.get(number=response.json()["number"]).applicant_id_number == "440106194102080034"
+
+
+def test_list_pages_carry_a_next_link_with_the_same_filters(world, as_role):
+    client = as_role("window")
+    numbers = [client.post("/api/v1/cases", intake_body(world)).json()["number"] for _n in range(3)]
+    page = client.get("/api/v1/cases", limit=2, window=2).json()
+    assert page["next"].startswith("http://testserver/api/v1/cases?")
+    assert "window=2" in page["next"]
+    following = client.get(page["next"].removeprefix("http://testserver")).json()
+    assert [c["number"] for c in page["results"] + following["results"]] == list(reversed(numbers))
+    assert following["next"] is None
+
+
+def test_district_list_merges_its_centers_newest_first_page_by_page(world, as_role):
+    # given five cases, three in one center and two in another, received at interleaved moments
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = as_role("window")
+    numbers = [client.post("/api/v1/cases", intake_body(world)).json()["number"] for _n in range(5)]
+    start = timezone.now() - dt.timedelta(days=3)
+    order = [3, 0, 4, 1, 2]  # received order, oldest first
+    for rank, i in enumerate(order):
+        center = world.other if i in (0, 4) else world.center
+        Case.objects.filter(number=numbers[i]).update(center=center, received_at=start + dt.timedelta(hours=rank))
+    # when the district account pages through its list two at a time
+    seen, cursor = [], None
+    while True:
+        page = as_role("district").get("/api/v1/cases", limit=2, **({"cursor": cursor} if cursor else {})).json()
+        seen += [c["number"] for c in page["results"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    # then it sees both centers' cases once each, newest received first
+    assert seen == [numbers[i] for i in reversed(order)]
+    # and a center's clerk sees only their own center's
+    mine = [c["number"] for c in client.get("/api/v1/cases", limit=10).json()["results"]]
+    assert mine == [numbers[i] for i in (2, 1, 3)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_list_walks_the_received_index_of_each_unit_and_reads_only_the_page(world, as_role):
+    # given cases in the district's centers
+    client = as_role("window")
+    for _n in range(3):
+        client.post("/api/v1/cases", intake_body(world))
+    # when the district account reads its first page
+    with CaptureQueriesContext(connection) as ctx:
+        assert as_role("district").get("/api/v1/cases", limit=2).status_code == 200
+    # then the page's ids come from the received index of each unit, walked in order (sequential scans off: the
+    # question is whether an index serves the shape), and no query reads every case of a center to sort them (a
+    # bitmap scan of a center index, or a sequential scan); the page's rows are then read by id
+    plans = []
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        for q in ctx.captured_queries:
+            if "cases_case" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT"):
+                cur.execute("EXPLAIN " + q["sql"])
+                plans.append("\n".join(row[0] for row in cur.fetchall()))
+        cur.execute("SET enable_seqscan = on")
+    assert any("case_center_received_idx" in p for p in plans), plans
+    whole = ("Seq Scan on cases_case", "Bitmap Index Scan on cases_case_center", "Bitmap Index Scan on case_center")
+    assert [p for p in plans if any(w in p for w in whole)] == []

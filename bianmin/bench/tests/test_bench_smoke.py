@@ -9,7 +9,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-MEASURED = ("workbench", "director_board", "case_detail", "progress_query", "intake", "catalog_search")
+MEASURED = (
+    "workbench",
+    "director_board",
+    "case_detail",
+    "progress_query",
+    "intake",
+    "catalog_search",
+    "api_cases",
+    "api_cases_district",
+)
 
 
 def _run_bench(tmp_path: Path) -> dict:
@@ -32,7 +41,7 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
             name,
             data["operations"][name],
         )
-    for name in ("workbench", "director_board", "case_detail", "progress_query", "open311_requests"):
+    for name in ("workbench", "director_board", "case_detail", "progress_query", "open311_requests", "api_cases"):
         assert data["operations"][name]["floor_p50_ms"] is not None, name
     for name in ("district_dashboard", "annual_assessment"):
         assert "not_measured" in data["operations"][name] or "p50_ms" in data["operations"][name]
@@ -48,11 +57,19 @@ def test_no_bench_query_reads_the_cases_tables_whole(tmp_path: Path) -> None:
     # given the micro data set; the bench plans every query it runs with enable_seqscan off, so a sequential scan
     # (or an index scan with no condition) remains only where no index can narrow the rows — whatever the size
     data = _run_bench(tmp_path)
-    # then no operation reads cases, their events, materials or notices whole
-    cases_tables = ("on cases_case:", "on cases_caseevent:", "on cases_casematerial:", "on cases_notice:")
+    # then no operation reads cases, their events, materials or notices, inquiries, ratings or attendance whole
+    tables = (
+        "on cases_case:",
+        "on cases_caseevent:",
+        "on cases_casematerial:",
+        "on cases_notice:",
+        "on frontdesk_inquiry:",
+        "on oversight_rating:",
+        "on staffing_attendanceday:",
+    )
     scans = {
-        name: [s for s in r.get("full_scans", []) if any(t in s for t in cases_tables)]
+        name: [s for s in r.get("full_scans", []) if any(t in s for t in tables)]
         for name, r in data["operations"].items()
     }
     assert {name: found for name, found in scans.items() if found} == {}
-    assert all("full_scans" in data["operations"][name] for name in MEASURED)
+    assert all("full_scans" in data["operations"][name] for name in (*MEASURED, "open311_requests"))

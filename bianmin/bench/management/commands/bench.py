@@ -313,6 +313,7 @@ class Command(BaseCommand):
                 )
             ],
         )
+        self.api_case_list_ops(op, center, district)
         self.district_dashboard_op(op, out, district, now)
         self.annual_assessment_op(op, out, director, center, now, min(repeat, 10))
         return out
@@ -357,6 +358,36 @@ class Command(BaseCommand):
                 raise RuntimeError(f"intake → {resp.status_code}")
 
         op("intake", run)
+
+    def api_case_list_ops(self, op: Callable[..., None], center: Any, district: Any) -> None:
+        """`GET /api/v1/cases` (session auth, as a program with a token would see it) for a window clerk (their
+        center) and for the district account (every unit of the district), beside the hand-written keyset walk."""
+        from bianmin.org.models import OrgUnit
+
+        url = "/api/v1/cases"
+        for name, username, scope in (
+            ("api_cases", benchgen.BENCH_WINDOW, center),
+            ("api_cases_district", benchgen.BENCH_DISTRICT, district),
+        ):
+            unit_ids = list(OrgUnit.objects.subtree(scope).values_list("id", flat=True))
+            floor = [
+                (
+                    "SELECT c.* FROM cases_case c WHERE c.id IN (SELECT p.id FROM unnest(%s::bigint[]) AS u(id) "
+                    "CROSS JOIN LATERAL (SELECT id, received_at FROM cases_case WHERE center_id = u.id "
+                    "ORDER BY received_at DESC, id DESC LIMIT 31) p ORDER BY p.received_at DESC, p.id DESC LIMIT 31)",
+                    [unit_ids],
+                )
+            ]
+            if connection.vendor != "postgresql":  # SQLite: the plain form the selector uses there
+                marks = ",".join(["%s"] * len(unit_ids))
+                floor = [
+                    (
+                        f"SELECT c.* FROM cases_case c WHERE c.center_id IN ({marks}) "  # noqa: S608
+                        "ORDER BY c.received_at DESC, c.id DESC LIMIT 31",
+                        unit_ids,
+                    )
+                ]
+            op(name, _get(_client_for(username), url), floor)
 
     def district_dashboard_op(self, op: Callable[..., None], out: dict[str, Any], district: Any, now: Any) -> None:
         try:
