@@ -186,7 +186,7 @@ def test_list_pages_do_not_grow_queries_with_rows(h, django_assert_max_num_queri
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     # Measured with 2 and with 10 rows of each kind: the same counts.
     bounds = {
-        f"/staff/hall/appointments/?date={tomorrow}": 4,
+        f"/staff/hall/appointments/?date={tomorrow}": 4 + 1,  # + the access-log insert (who saw the bookings)
         "/staff/hall/tickets/": 7,
         "/staff/hall/home-visits/": 5,
         "/staff/hall/proxy/": 4,
@@ -454,14 +454,14 @@ def test_revealing_a_phone_needs_a_reason_is_logged_and_stays_in_scope(h):
     assert "13903716001" not in no_reason.content.decode()
     assert shown.status_code == 200
     assert "13903716001" in shown.content.decode()
-    log = PersonalDataReveal.objects.get()
+    log = PersonalDataReveal.objects.exclude(field="").get()
     assert (log.actor, log.field, log.reason) == (h.clerks[1].user, "phone", "电话确认上门时间")
     other = hall(code="C2")
     assert login(other.clerks[1]).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 404
     handler = staff_user(Role.HANDLER, h.center)
     assert login(handler).post(f"/staff/hall/reveal/home-visit/{visit.pk}/", {"reason": "x"}).status_code == 403
     assert client.post(f"/staff/hall/reveal/nope/{visit.pk}/", {"reason": "x"}).status_code == 404
-    assert PersonalDataReveal.objects.count() == 1
+    assert PersonalDataReveal.objects.exclude(field="").count() == 1
 
 
 def test_hall_registers_are_closed_to_other_roles(h):
