@@ -25,6 +25,7 @@ from bianmin.cases.checklists import Decision, assess
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status
 from bianmin.cases.notices import notice_paragraphs, render_pdf
 from bianmin.catalog.models import Mode
+from bianmin.core.http import client_ip
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal
 from bianmin.org.access import has_role, role_of, staff_of, staff_required
@@ -818,7 +819,7 @@ THROTTLE_SECONDS = 15 * 60
 
 
 def _client_key(request: HttpRequest) -> str:
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)  # behind the reverse proxy: the citizen's address, not the proxy's
     return "cases:progress:ip:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
 
 
@@ -826,9 +827,14 @@ def _number_key(number: str) -> str:
     return "cases:progress:no:" + hashlib.sha256(number.strip().upper().encode()).hexdigest()[:32]
 
 
-def _throttled(*keys: str) -> bool:
-    limits = {k: (THROTTLE_NUMBER_LIMIT if ":no:" in k else THROTTLE_LIMIT) for k in keys}
-    return any((cache.get(k) or 0) >= limit for k, limit in limits.items())
+def _throttled(client: str, number: str | None = None) -> bool:
+    """A client with too many failures is refused. A case number with too many failures (guessed from many
+    addresses) is refused only to clients that have failed before: a citizen asking from a clean address still gets
+    an answer, while a guesser gets at most one try per fresh address."""
+    failures = cache.get(client) or 0
+    if failures >= THROTTLE_LIMIT:
+        return True
+    return number is not None and failures > 0 and (cache.get(number) or 0) >= THROTTLE_NUMBER_LIMIT
 
 
 def _fail(*keys: str) -> None:
@@ -864,7 +870,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     keys = [client]
     if form.is_valid():
         keys.append(_number_key(form.cleaned_data["number"]))
-    if _throttled(*keys):
+    if _throttled(client, keys[1] if len(keys) > 1 else None):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
     case = (
