@@ -226,6 +226,8 @@ OTP_TOTP_ISSUER = "便民服务中心"
 # per phone number in an hour, counted in the database so that every worker process sees the same count.
 BIANMIN_PUBLIC_WRITE_LIMIT = int(os.environ.get("PUBLIC_WRITE_LIMIT", "5"))
 BIANMIN_PUBLIC_WRITE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_WRITE_WINDOW_MINUTES", "60")) * 60
+# An Open311 client application submits for many citizens: its API key gets a larger allowance.
+BIANMIN_PUBLIC_WRITE_LIMITS: dict[str, int] = {"open311": int(os.environ.get("OPEN311_WRITE_LIMIT", "200"))}
 
 # The deployment's default center (an OrgUnit code), used by public pages and Open311 when none is named.
 BIANMIN_DEFAULT_CENTER = os.environ.get("BIANMIN_DEFAULT_CENTER", "")

@@ -141,3 +141,21 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period_key} {self.get_status_display()}"
+
+
+class PublicWrite(models.Model):
+    """One anonymous write from the public (a complaint, a booking, a home-visit request, an Open311 request), by
+    its keys (client address, phone number, API key; hashed): the rate limit counts these rows, in the database, so
+    every app server process sees the same count."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("公众提交记录")
+        verbose_name_plural = _("公众提交记录")
+        indexes = [models.Index(fields=["scope", "key", "at"], name="public_write_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M:%S}"
