@@ -38,6 +38,7 @@ from bianmin.cases.models import FINAL_STATUSES
 from bianmin.cases.services import OnlineApplicant
 from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
 from bianmin.catalog.selectors import published_items
+from bianmin.core import ratelimits
 from bianmin.org import selectors as org_selectors
 from bianmin.org.models import OrgUnit
 

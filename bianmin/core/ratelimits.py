@@ -50,12 +50,14 @@ def public_write_check(*, scope: str, keys: list[str]) -> None:
     since = timezone.now() - window
     for key in filter(None, keys):
         if PublicWrite.objects.filter(scope=scope, key=_hashed(key), at__gte=since).count() >= count:
-            raise PublicWriteLimited(_("提交过于频繁，请稍后再试；如有急事，请拨打中心电话或到窗口办理。"), code="rate_limited")
+            raise PublicWriteLimited(
+                _("提交过于频繁，请稍后再试；如有急事，请拨打中心电话或到窗口办理。"), code="rate_limited"
+            )
 
 
 def public_write_record(*, scope: str, keys: list[str]) -> None:
     """Count one accepted write against each key, and forget writes older than the window."""
-    count, window = _limit(scope)
+    _count, window = _limit(scope)
     now = timezone.now()
     PublicWrite.objects.filter(scope=scope, at__lt=now - window).delete()
     PublicWrite.objects.bulk_create([PublicWrite(scope=scope, key=_hashed(k), at=now) for k in filter(None, keys)])

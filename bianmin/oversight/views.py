@@ -86,7 +86,10 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             except ratelimits.PublicWriteLimited as exc:
                 form.add_error(None, exc.messages)
                 return render(
-                    request, "oversight/complaint_new.html", {"center": center, "form": form, "staff": staff}, status=429
+                    request,
+                    "oversight/complaint_new.html",
+                    {"center": center, "form": form, "staff": staff},
+                    status=429,
                 )
         if not form.errors:
             try:

@@ -17,7 +17,7 @@ User = get_user_model()
 
 
 class BianminUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:  # noqa: A002
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:  # the form was valid and saved
             user = self.get_object(request, unquote(id))

@@ -35,7 +35,9 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     audit(actor=user, target=user, verb="login", data={"ip": client_ip(request)})
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     """Every failure is kept by django-axes (AccessFailureLog); one against an existing account also goes into
     that account's audit trail."""
     username = credentials.get("username") or ""

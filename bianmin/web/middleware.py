@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT = "bianmin_login_at"
 SEEN_AT = "bianmin_seen_at"
-MUST_CHANGE_PASSWORD = "bianmin_must_change_password"
+MUST_CHANGE_PASSWORD = "bianmin_must_change_password"  # noqa: S105 - a session key, not a password
 NEEDS_SECOND_FACTOR = "bianmin_needs_second_factor"
 # The last-seen time is written back at most this often, so not every request saves the session.
 SEEN_RESOLUTION_SECONDS = 60

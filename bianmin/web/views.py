@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import base64
 import calendar as pycal
-
 import datetime as dt
 from typing import Any
 
@@ -25,9 +24,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bianmin.core.pdf import qr_svg
-
 from bianmin.core.models import CalendarDay
+from bianmin.core.pdf import qr_svg
 from bianmin.core.selectors import calendar_days, jobs_health, work_calendar
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
@@ -207,8 +205,6 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 def _base32(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode()
 
 

@@ -54,9 +54,7 @@ def test_an_account_is_locked_from_every_address(settings):
     settings.AXES_FAILURE_LIMIT = 3
     staff = _staff()
     for _ in range(3):
-        Client(REMOTE_ADDR="10.0.0.1").post(
-            "/accounts/login/", {"username": staff.user.username, "password": "wrong"}
-        )
+        Client(REMOTE_ADDR="10.0.0.1").post("/accounts/login/", {"username": staff.user.username, "password": "wrong"})
 
     response = Client(REMOTE_ADDR="10.0.0.2").post(
         "/accounts/login/", {"username": staff.user.username, "password": PASSWORD}
@@ -124,8 +122,15 @@ def test_only_administrators_see_the_lockouts():
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("window_a1", False), ("window_a123", False), ("short-pw", False), ("1234567890", False),
-     ("password123", False), ("bianmin-demo", False), ("河畔-柳絮-47-飞", True)],
+    [
+        ("window_a1", False),
+        ("window_a123", False),
+        ("short-pw", False),
+        ("1234567890", False),
+        ("password123", False),
+        ("bianmin-demo", False),
+        ("河畔-柳絮-47-飞", True),
+    ],
 )
 def test_password_rules(password, ok):
     user = get_user_model()(username="window_a")
