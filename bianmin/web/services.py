@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from axes.models import AccessAttempt
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,14 +19,14 @@ RECOVERY_CODE_COUNT = 10
 
 
 @transaction.atomic
-def account_password_set_by_admin(*, user: AbstractBaseUser, actor: Any) -> None:
+def account_password_set_by_admin(*, user: Any, actor: Any) -> None:
     """The password was just set by someone other than its holder: the holder must change it at the next login."""
     AccountSecurity.objects.update_or_create(user=user, defaults={"must_change_password": True})
     audit(actor=actor, target=user, verb="password_set_by_admin")
 
 
 @transaction.atomic
-def account_password_changed(*, user: AbstractBaseUser, actor: Any) -> None:
+def account_password_changed(*, user: Any, actor: Any) -> None:
     """The holder changed their own password (the form has saved it)."""
     AccountSecurity.objects.update_or_create(
         user=user, defaults={"must_change_password": False, "password_changed_at": timezone.now()}
@@ -35,7 +34,7 @@ def account_password_changed(*, user: AbstractBaseUser, actor: Any) -> None:
     audit(actor=actor, target=user, verb="password_changed")
 
 
-def account_must_change_password(*, user: AbstractBaseUser) -> bool:
+def account_must_change_password(*, user: Any) -> bool:
     return AccountSecurity.objects.filter(user=user, must_change_password=True).exists()
 
 
@@ -55,7 +54,7 @@ def lockout_unlock(*, attempt: AccessAttempt, actor: Any) -> None:
         AccessAttempt.objects.filter(ip_address=attempt.ip_address).delete()
 
 
-def totp_device_pending(*, user: AbstractBaseUser) -> TOTPDevice:
+def totp_device_pending(*, user: Any) -> TOTPDevice:
     """The unconfirmed TOTP device an enrolment shows as a QR code (made once, kept until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -78,5 +77,5 @@ def totp_confirm(*, device: TOTPDevice, actor: Any) -> list[str]:
     return codes
 
 
-def two_factor_enrolled(*, user: AbstractBaseUser) -> bool:
+def two_factor_enrolled(*, user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -505,9 +505,9 @@ def test_behind_the_proxy_one_client_failing_does_not_lock_out_another(world, cl
     settings.TRUSTED_PROXY_COUNT = 1
     case = intake(world, item_for(world), phone="13903715678")
     url = reverse("cases:progress")
-    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request comes from the reverse proxy
-    guesser = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
-    citizen = Client(HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+    # Every request comes from the reverse proxy (10.0.0.1), which appends the citizen's address.
+    guesser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    citizen = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
     for n in range(12):
         guesser.post(url, {"number": "410108901-2026-99999", "phone_tail": f"{n:04d}"})
 

@@ -16,8 +16,9 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts_and_refuse
     response = Client().get(path, follow=True)
 
     policy = response.headers["Content-Security-Policy"]
-    script_src = re.search(r"script-src ([^;]*)", policy).group(1)
-    assert script_src.strip() == "'self'"
+    script_src = re.search(r"script-src ([^;]*)", policy)
+    assert script_src is not None
+    assert script_src.group(1).strip() == "'self'"
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Frame-Options"] == "DENY"
 
