@@ -313,3 +313,13 @@ def test_token_response_validates_against_the_published_swagger_definition(world
     response = Client().get(f"/open311/v2/tokens/{record['token']}.json", {"jurisdiction_id": "C1"})
     schema = {"type": "array", "items": swagger()["definitions"]["TokenResponse"], "minItems": 1}
     jsonschema.validate(response.json(), schema)
+
+
+def test_posts_are_limited_per_api_key(world, client_app, settings):
+    settings.BIANMIN_PUBLIC_WRITE_LIMITS = {"open311": 2}
+    answers = [post(form(world)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    refused = post(form(world))
+    assert "提交过于频繁" in refused.json()[0]["description"]
+    assert Case.objects.count() == 2
