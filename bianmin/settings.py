@@ -169,11 +169,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Sessions: end after this many idle minutes (every request renews it) and when the browser closes, unless the user
-# ticked "remember me" at login (then the cookie outlives the browser, the idle limit still holds); never last longer
-# than SESSION_ABSOLUTE_HOURS after login.
+# Sessions: end after this many idle minutes and when the browser closes, unless the user ticked "remember me" at
+# login (then the cookie outlives the browser, the idle limit still holds); never last longer than
+# SESSION_ABSOLUTE_HOURS after login. bianmin.web.middleware renews the session at most once a minute, not on every
+# request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 BIANMIN_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
 X_FRAME_OPTIONS = "DENY"
