@@ -183,8 +183,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     code from it or a recovery code."""
     user = request.user
     form = TokenForm(request.POST or None)
-    enrolled = account.two_factor_enrolled(user=user)  # type: ignore[arg-type]
-    device = None if enrolled else account.totp_device_pending(user=user)  # type: ignore[arg-type]
+    enrolled = account.two_factor_enrolled(user=user)
+    device = None if enrolled else account.totp_device_pending(user=user)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip().replace(" ", "")
         if device is not None:
