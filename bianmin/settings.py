@@ -1,5 +1,6 @@
 """One settings module, configured from the environment (see README, "Configuration")."""
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -20,6 +21,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The production profile (README, "Security"): HTTPS only behind the documented reverse proxy, HSTS, secure cookies,
+# two factors for administrators and directors. Each part can still be set on its own by its variable.
+PRODUCTION = env_bool("PRODUCTION", False)
 TESTING = "pytest" in sys.modules or "mypy" in sys.modules or env_bool("BIANMIN_TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("bianmin-insecure-development-key-change-me" if DEBUG or TESTING else "")
 if not SECRET_KEY:
@@ -53,6 +57,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login lockout per account and per client address (database handler: all processes agree)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
+    "csp",
     "ninja",  # serves the API documentation's Swagger UI from its own static files (no CDN)
     "bianmin.core",
     "bianmin.org",
@@ -80,9 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bianmin.web.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bianmin.urls"
@@ -148,8 +162,15 @@ else:
     }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bianmin.web.passwords.NotDemoPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before any check
+    "bianmin.web.passwords.PasswordBackend",  # the model backend, refusing the demo password with DEBUG off
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "org:staff_home"
@@ -183,12 +204,67 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Behind the nginx site that deploy/install writes: it sets X-Forwarded-Proto, so Django knows a request came by HTTPS.
-if env_bool("BEHIND_PROXY", False):
+# Sessions: end after this many idle minutes and when the browser closes, unless the user ticked "remember me" at
+# login (then the cookie outlives the browser, the idle limit still holds); never last longer than
+# SESSION_ABSOLUTE_HOURS after login. bianmin.web.middleware renews the session at most once a minute, not on every
+# request.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+BIANMIN_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS behind the documented reverse proxy (README, "Security"): the proxy terminates TLS and sets
+# X-Forwarded-Proto and X-Forwarded-For; TRUSTED_PROXY_COUNT says how many proxies append to X-Forwarded-For.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", PRODUCTION)
+if env_bool("PROXY_SSL_HEADER", PRODUCTION) or env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# The health probe is asked over plain HTTP by the load balancer and the installer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+# Content-Security-Policy, in development too: no inline script, no eval, nothing from other hosts. Inline style
+# attributes stay allowed (templates use style="..." for widths and colours; no script can run through them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logins: lock an account, and separately a client address, after LOGIN_FAILURE_LIMIT failures in a row, for
+# LOGIN_LOCKOUT_MINUTES; administrators unlock at /staff/security/lockouts/. Failures are kept in the database.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "bianmin.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "bianmin.web.views.login_locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Two factors (TOTP, recovery codes) for administrators and directors; the production profile turns it on.
+BIANMIN_REQUIRE_2FA = env_bool("BIANMIN_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "便民服务中心"
+# Public writes (complaints, bookings, home-visit requests, Open311 POST): at most this many per client address and
+# per phone number in an hour, counted in the database so that every worker process sees the same count.
+BIANMIN_PUBLIC_WRITE_LIMIT = int(os.environ.get("PUBLIC_WRITE_LIMIT", "5"))
+BIANMIN_PUBLIC_WRITE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_WRITE_WINDOW_MINUTES", "60")) * 60
+# An Open311 client application submits for many citizens: its API key gets a larger allowance.
+BIANMIN_PUBLIC_WRITE_LIMITS: dict[str, int] = {"open311": int(os.environ.get("OPEN311_WRITE_LIMIT", "200"))}
 
 # The deployment's default center (an OrgUnit code), used by public pages and Open311 when none is named.
 BIANMIN_DEFAULT_CENTER = os.environ.get("BIANMIN_DEFAULT_CENTER", "")

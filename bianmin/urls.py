@@ -10,7 +10,7 @@ admin.site.site_title = "便民服务中心管理系统"
 admin.site.index_title = "系统配置"
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("accounts/login/", web_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

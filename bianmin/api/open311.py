@@ -39,6 +39,7 @@ from bianmin.cases.models import FINAL_STATUSES
 from bianmin.cases.services import OnlineApplicant
 from bianmin.catalog.models import ItemVersion, ServiceItem, Theme
 from bianmin.catalog.selectors import published_items
+from bianmin.core import ratelimits
 from bianmin.org import selectors as org_selectors
 from bianmin.org.models import OrgUnit
 
@@ -251,6 +252,11 @@ def _errors_of(exc: ValidationError) -> list[Open311Error]:
 
 def request_submit(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
+    keys = [f"open311:{client.pk}"]
+    try:
+        ratelimits.public_write_check(scope="open311", keys=keys)
+    except ratelimits.PublicWriteLimited as exc:
+        raise Open311Error(429, exc.messages[0]) from exc
     center = jurisdiction(request)
     params = params_of(request)
     code = clean_text(params, "service_code", max_length=100)
@@ -290,6 +296,7 @@ def request_submit(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     except ValidationError as exc:
         raise Open311Error(400, "；".join(e.description for e in _errors_of(exc))) from exc
+    ratelimits.public_write_record(scope="open311", keys=keys)
     record = {
         "service_request_id": application.case.number,
         "token": application.token,

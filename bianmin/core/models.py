@@ -191,3 +191,21 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.instance} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PublicWrite(models.Model):
+    """One anonymous write from the public (a complaint, a booking, a home-visit request, an Open311 request), by
+    its keys (client address, phone number, API key; hashed): the rate limit counts these rows, in the database, so
+    every app server process sees the same count."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("公众提交记录")
+        verbose_name_plural = _("公众提交记录")
+        indexes = [models.Index(fields=["scope", "key", "at"], name="public_write_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from bianmin.core.http import client_ip
+
 
 @dataclass(frozen=True)
 class LookupThrottle:
@@ -18,14 +20,20 @@ class LookupThrottle:
     seconds: int = 15 * 60
 
     def client_key(self, request: HttpRequest) -> str:
-        ip = request.META.get("REMOTE_ADDR", "")
+        ip = client_ip(request)  # behind the reverse proxy: the citizen's address, not the proxy's
         return f"{self.namespace}:ip:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
 
     def number_key(self, number: str) -> str:
         return f"{self.namespace}:no:" + hashlib.sha256(number.strip().upper().encode()).hexdigest()[:32]
 
     def blocked(self, *keys: str) -> bool:
-        return any((cache.get(key) or 0) >= (self.number_limit if ":no:" in key else self.client_limit) for key in keys)
+        """A client with too many failures is refused. A number with too many failures (guessed from many addresses)
+        is refused only to clients that have failed before: a citizen asking from a clean address still gets an
+        answer, while a guesser gets at most one try per fresh address."""
+        failures = max([cache.get(key) or 0 for key in keys if ":ip:" in key] or [0])
+        if failures >= self.client_limit:
+            return True
+        return failures > 0 and any((cache.get(key) or 0) >= self.number_limit for key in keys if ":no:" in key)
 
     def fail(self, *keys: str) -> None:
         for key in keys:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.cases.models import Case
+from bianmin.core import ratelimits
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_reveal, personal_data_viewed
@@ -83,6 +84,18 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             window = Window.objects.filter(center=center, number=data["window_number"]).first()
             if window is None:
                 form.add_error("window_number", _("没有这个窗口号。"))
+        keys = [ratelimits.client_key(request), ratelimits.phone_key(data["phone"])]
+        if not form.errors and not request.user.is_authenticated:
+            try:
+                ratelimits.public_write_check(scope="complaint", keys=keys)
+            except ratelimits.PublicWriteLimited as exc:
+                form.add_error(None, exc.messages)
+                return render(
+                    request,
+                    "oversight/complaint_new.html",
+                    {"center": center, "form": form, "staff": staff},
+                    status=429,
+                )
         if not form.errors:
             try:
                 complaint = services.complaint_file(
@@ -98,6 +111,8 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if not request.user.is_authenticated:
+                    ratelimits.public_write_record(scope="complaint", keys=keys)
                 return render(request, "oversight/complaint_done.html", {"center": center, "complaint": complaint})
     return render(
         request,

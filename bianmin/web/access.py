@@ -11,3 +11,5 @@ CALENDAR_EDITORS = frozenset({Role.ADMIN})
 HEALTH_READERS = MANAGERS
 # Search the audit trail (logins, reveals of personal data, exports, changes of rights and of the calendar).
 AUDIT_READERS = frozenset({Role.INSPECTOR, Role.ADMIN})
+# Lift a login lockout (an account or a client address locked after repeated failures).
+LOCKOUT_MANAGERS = frozenset({Role.ADMIN})

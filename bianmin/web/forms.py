@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +36,16 @@ class AuditSearchForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
         return data
+
+
+class LoginForm(AuthenticationForm):
+    remember = forms.BooleanField(label=_("在本机保持登录（关闭浏览器后不退出）"), required=False)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("身份验证器上的 6 位数字，或一个 8 位恢复码。"),
+    )

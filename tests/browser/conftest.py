@@ -34,5 +34,13 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Every page runs under the Content-Security-Policy; a violation (an inline script or handler, an eval, a file
+    # from another host) shows in the console and fails the test.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     context.close()
+    assert not violations, violations

@@ -348,3 +348,13 @@ def test_bad_page_size_is_400(world, size):
     response = Client().get("/open311/v2/requests.json", {"jurisdiction_id": "C1", "page_size": size})
     assert response.status_code == 400
     assert "page_size" in response.json()[0]["description"]
+
+
+def test_posts_are_limited_per_api_key(world, client_app, settings):
+    settings.BIANMIN_PUBLIC_WRITE_LIMITS = {"open311": 2}
+    answers = [post(form(world)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    refused = post(form(world))
+    assert "提交过于频繁" in refused.json()[0]["description"]
+    assert Case.objects.count() == 2

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -670,3 +671,55 @@ def test_intake_screen_lets_the_clerk_mark_a_conditional_material_not_applicable
     assert case.status == Status.ACCEPTED
     assert case.materials.get(material_id=photo).not_applicable
     assert "不适用" in client.get(done["Location"]).content.decode()
+
+
+def test_behind_the_proxy_one_client_failing_does_not_lock_out_another(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    # Every request comes from the reverse proxy (10.0.0.1), which appends the citizen's address.
+    guesser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    citizen = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    for n in range(12):
+        guesser.post(url, {"number": "410108901-2026-99999", "phone_tail": f"{n:04d}"})
+
+    assert guesser.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 429
+    assert citizen.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 200
+
+
+def test_a_spoofed_forwarded_address_does_not_escape_the_throttle(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    for n in range(12):
+        # The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7").post(
+            url, {"number": case.number, "phone_tail": f"{n:04d}"}
+        )
+
+    again = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert again.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 429
+
+
+def test_a_case_number_guessed_from_many_addresses_still_answers_its_applicant(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    for n in range(25):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post(
+            url, {"number": case.number, "phone_tail": f"{n:04d}"}
+        )
+
+    # A guesser that has failed once more is refused; the applicant from a clean address gets the answer.
+    assert (
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.3")
+        .post(url, {"number": case.number, "phone_tail": "5678"})
+        .status_code
+        == 429
+    )
+    assert (
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+        .post(url, {"number": case.number, "phone_tail": "5678"})
+        .status_code
+        == 200
+    )

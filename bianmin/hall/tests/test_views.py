@@ -525,3 +525,21 @@ def test_a_community_point_sees_the_home_visits_and_proxies_it_registered(h):
     neighbour = login(staff_user(Role.WINDOW, community(parent=h.center)))
     assert neighbour.get(f"/staff/hall/proxy/{proxy.pk}/").status_code == 404
     assert neighbour.get(f"/staff/hall/home-visits/{visit.pk}/").status_code == 404
+
+
+def test_home_visit_requests_are_limited_per_phone_across_addresses(h, settings):
+    settings.BIANMIN_PUBLIC_WRITE_LIMIT = 2
+    point = community(parent=h.center)
+    data = {
+        "name": "刘德福",
+        "phone": "13903716001",
+        "community": point.pk,
+        "address": "宏达小区 5 号楼",
+        "item_name": "高龄津贴资格认证",
+        "reason": "elderly",
+    }
+    url = f"/hall/{h.center.code}/home-visit/"
+    answers = [Client(REMOTE_ADDR=f"203.0.113.{n}").post(url, data).status_code for n in range(4)]
+
+    assert answers == [200, 200, 429, 429]
+    assert HomeVisit.objects.count() == 2

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core import ratelimits
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_viewed
@@ -59,8 +60,12 @@ def home_visit_new(request: HttpRequest) -> HttpResponse:
             "channel": HomeVisit.Channel.POINT if own_community else HomeVisit.Channel.PHONE,
         },
     )
+    public = not request.user.is_authenticated
     if request.method == "POST" and form.is_valid():
+        keys = [ratelimits.client_key(request), ratelimits.phone_key(form.cleaned_data["phone"])]
         try:
+            if public:
+                ratelimits.public_write_check(scope="home_visit", keys=keys)
             visit = services.home_visit_request(center=center, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core import ratelimits
 from bianmin.core.forms import add_service_errors
 from bianmin.core.personal_data import mask_name, mask_phone
 from bianmin.hall import selectors, services
@@ -94,8 +95,12 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
     items = selectors.items_for_category(center=center, category=category)
     slots = selectors.bookable_slots(center=center, category=category)
     form = BookingForm(request.POST or None, items=items, slots=slots)
+    public = not has_role(request.user, HALL_STAFF)
     if request.method == "POST" and form.is_valid():
+        keys = [ratelimits.client_key(request), ratelimits.phone_key(form.cleaned_data["phone"])]
         try:
+            if public:
+                ratelimits.public_write_check(scope="booking", keys=keys)
             appointment = services.appointment_book(
                 slot=form.cleaned_data["slot"],
                 name=form.cleaned_data["name"],
@@ -104,12 +109,18 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
                 item_name=form.cleaned_data.get("item_name", ""),
                 id_number=form.cleaned_data["id_number"],
                 # Staff booking on the public page do it for someone on the phone.
-                channel=Appointment.Channel.PHONE if has_role(request.user, HALL_STAFF) else Appointment.Channel.ONLINE,
+                channel=Appointment.Channel.ONLINE if public else Appointment.Channel.PHONE,
                 actor=request.user,
             )
+        except ratelimits.PublicWriteLimited as exc:
+            form.add_error(None, exc.messages)
+            context.update({"form": form, "slots": slots})
+            return render(request, "hall/book.html", context, status=429)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if public:
+                ratelimits.public_write_record(scope="booking", keys=keys)
             request.session["hall_booked"] = appointment.pk
             return redirect("hall:book_done", code=center.code)
     context.update({"form": form, "slots": slots})
@@ -279,8 +290,12 @@ def home_visit_request(request: HttpRequest, code: str) -> HttpResponse:
     center = public_center_or_404(code)
     items = selectors.home_visit_items(center=center)
     form = HomeVisitRequestForm(request.POST or None, communities=selectors.communities_of(center=center), items=items)
+    public = not request.user.is_authenticated
     if request.method == "POST" and form.is_valid():
+        keys = [ratelimits.client_key(request), ratelimits.phone_key(form.cleaned_data["phone"])]
         try:
+            if public:
+                ratelimits.public_write_check(scope="home_visit", keys=keys)
             visit = services.home_visit_request(
                 center=center,
                 channel=HomeVisit.Channel.ONLINE,
@@ -294,9 +309,14 @@ def home_visit_request(request: HttpRequest, code: str) -> HttpResponse:
                 community=form.cleaned_data["community"],
                 actor=request.user,
             )
+        except ratelimits.PublicWriteLimited as exc:
+            form.add_error(None, exc.messages)
+            return render(request, "hall/home_visit_request.html", {"center": center, "form": form}, status=429)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if public:
+                ratelimits.public_write_record(scope="home_visit", keys=keys)
             return render(request, "hall/home_visit_done.html", {"center": center, "visit": visit})
     return render(
         request,

@@ -77,3 +77,39 @@ def test_public_page_accepts_anonymous_and_shows_chinese_errors(client) -> None:
     assert ok.status_code == 200
     assert Complaint.objects.get().channel == Complaint.Channel.WEB
     assert client.get("/centers/nope/complaint/").status_code == 404
+
+
+def test_the_public_complaint_form_limits_writes_per_client(settings) -> None:
+    from django.test import Client
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.BIANMIN_PUBLIC_WRITE_LIMIT = 5
+    unit = center()
+    url = f"/centers/{unit.code}/complaint/"
+    flooder = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    answers = [flooder.post(url, {"content": f"第{n}条"}).status_code for n in range(25)]
+
+    assert answers.count(200) == 5
+    assert answers[5:] == [429] * 20
+    assert Complaint.objects.count() == 5
+    refused = flooder.post(url, {"content": "再来"})
+    assert "提交过于频繁" in refused.content.decode()
+    # Another citizen behind the same reverse proxy is not affected.
+    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert other.post(url, {"content": "排队太久"}).status_code == 200
+
+
+def test_the_public_complaint_form_limits_writes_per_phone(settings) -> None:
+    from django.test import Client
+
+    settings.BIANMIN_PUBLIC_WRITE_LIMIT = 3
+    unit = center()
+    url = f"/centers/{unit.code}/complaint/"
+    for n in range(3):
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(url, {"content": "排队太久", "phone": "13903715678"})
+
+    again = Client(REMOTE_ADDR="203.0.113.50").post(url, {"content": "排队太久", "phone": "139 0371 5678"})
+
+    assert again.status_code == 429
+    assert Complaint.objects.count() == 3

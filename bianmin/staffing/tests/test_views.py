@@ -91,6 +91,7 @@ def test_check_out_redirects_back_to_the_workbench(clock):
     client = login(w.a)
     client.post("/staff/staffing/check-in/")
     clock.set(at(DAY, "17:40"))
+    client = login(w.a)  # the morning's session has ended by now (idle limit): the clerk logs in again
 
     response = client.post("/staff/staffing/check-out/")
 

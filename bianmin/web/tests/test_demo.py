@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from bianmin.org.models import LeadingGroupMember, OrgUnit, Post, Staff, Window
 
@@ -22,7 +23,8 @@ def test_demo_loads_the_organization_and_is_idempotent(settings):
     assert center.display_hall_name == "长兴路街道便民服务中心"
     assert OrgUnit.objects.subtree(center).filter(level="community").count() >= 3
     for username in DEMO_ACCOUNTS:
-        assert authenticate(username=username, password="bianmin-demo") is not None, username
+        request = RequestFactory().post("/accounts/login/")  # django-axes needs the request to check lockouts
+        assert authenticate(request, username=username, password="bianmin-demo") is not None, username
     # §3: a leading group with a leader, deputies and members, and its office with a director.
     group = LeadingGroupMember.objects.filter(org_unit=center)
     assert group.filter(body="group", position="leader").count() == 1

@@ -4,7 +4,8 @@
   "use strict";
   var root = document.querySelector("[data-screen]");
   if (!root) return;
-  var T = window.HALL_SCREEN_TEXT || {};
+  var words = document.getElementById("screen-text");
+  var T = words ? Object.assign({}, words.dataset) : {};
   var url = root.getAttribute("data-state-url");
   var initial = JSON.parse(document.getElementById("screen-state").textContent);
   var lastCallId = initial.now ? initial.now.id : null;

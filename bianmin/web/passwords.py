@@ -1,0 +1,34 @@
+"""Password rules beyond Django's validators: the demo password is for trying the system under `make run` only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from bianmin.org.demo import DEMO_PASSWORD
+
+
+class PasswordBackend(ModelBackend):
+    """Django's model backend; with DEBUG off the published demo password never authenticates, whatever account
+    carries it (the demo loader refuses to run then, but a database copied from a demo must not open either)."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        if password == DEMO_PASSWORD and not settings.DEBUG:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class NotDemoPasswordValidator:
+    def validate(self, password: str, user: Any = None) -> None:
+        if password == DEMO_PASSWORD:
+            raise ValidationError(_("该密码是公开的演示密码，不能使用。"), code="password_is_demo")
+
+    def get_help_text(self) -> str:
+        return _("不能使用公开的演示密码。")
