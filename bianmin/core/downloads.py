@@ -5,9 +5,10 @@ an ASCII `filename` beside it for old clients."""
 from __future__ import annotations
 
 import re
+from typing import BinaryIO
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,4 +29,11 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 def file_response(content: bytes, *, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    return response
+
+
+def file_stream_response(stream: BinaryIO, *, filename: str, content_type: str | None = None) -> FileResponse:
+    """A stored file streamed as a download (blank forms, samples), named like every other download."""
+    response = FileResponse(stream, content_type=content_type) if content_type else FileResponse(stream)
+    response["Content-Disposition"] = content_disposition(filename)
     return response

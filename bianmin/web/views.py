@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bianmin.core.downloads import file_stream_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
 from bianmin.core.pdf import qr_svg
@@ -144,7 +145,7 @@ PUBLIC_MEDIA_PREFIXES = ("catalog/forms/", "catalog/samples/", "staff/")
 
 
 def media_file(request: HttpRequest, path: str) -> FileResponse:
-    """Public uploads, with DEBUG on or off. Sent as downloads (Content-Disposition: attachment, nosniff), so a
+    """Public uploads, with DEBUG on or off. Sent as downloads (attachment, nosniff: core.downloads), so a
     file is never rendered as a page of this site. A front web server may serve the same prefixes itself (README)."""
     path = posixpath.normpath(path)
     if ".." in path.split("/") or not path.startswith(PUBLIC_MEDIA_PREFIXES):
@@ -155,7 +156,7 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
         raise Http404 from exc
     if not full.is_file():
         raise Http404
-    response = FileResponse(full.open("rb"), as_attachment=True, filename=full.name)
+    response = file_stream_response(full.open("rb"), filename=full.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
     return response

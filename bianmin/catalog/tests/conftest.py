@@ -67,3 +67,14 @@ def _shipped_synonyms():
         cache.delete(selectors.SYNONYMS_VERSION_KEY)
         search.use_synonyms(search.shipped_synonyms())
         selectors.forget_synonyms()
+
+
+@pytest.fixture
+def shipped_synonym_rows(db) -> None:
+    """The shipped synonym sets as rows, as migration catalog.0004 loads them; a transactional test elsewhere on this
+    worker may have flushed the tables since."""
+    from bianmin.catalog.models import SynonymSet
+    from bianmin.catalog.search import shipped_synonyms
+
+    if not SynonymSet.objects.exists():
+        SynonymSet.objects.bulk_create(SynonymSet(words=" ".join(group)) for group in shipped_synonyms())

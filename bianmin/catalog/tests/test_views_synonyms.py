@@ -26,7 +26,7 @@ def test_catalog_manager_adds_a_synonym_and_search_finds_the_item(client, world,
     assert search_public(center=world.center, text="nmylj").hits[0].item == item
 
 
-def test_catalog_manager_edits_and_deletes_a_synonym_set(client, world):
+def test_catalog_manager_edits_and_deletes_a_synonym_set(client, world, shipped_synonym_rows):
     synonym_set = SynonymSet.objects.get(words__startswith="法律援助 ")
     client.force_login(world.director.user)
 
@@ -42,7 +42,7 @@ def test_catalog_manager_edits_and_deletes_a_synonym_set(client, world):
     assert not SynonymSet.objects.filter(pk=synonym_set.pk).exists()
 
 
-def test_synonym_page_lists_queries_that_found_nothing_for_managers_only(client, world):
+def test_synonym_page_lists_queries_that_found_nothing_for_managers_only(client, world, shipped_synonym_rows):
     for _ in range(3):
         search_miss_record(text="宇航员")
     search_miss_record(text="火箭")
