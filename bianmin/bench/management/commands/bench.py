@@ -370,7 +370,7 @@ class Command(BaseCommand):
             ("api_cases_district", benchgen.BENCH_DISTRICT, district),
         ):
             unit_ids = list(OrgUnit.objects.subtree(scope).values_list("id", flat=True))
-            floor = [
+            floor: list[tuple[str, list[Any]]] = [
                 (
                     "SELECT c.* FROM cases_case c WHERE c.id IN (SELECT p.id FROM unnest(%s::bigint[]) AS u(id) "
                     "CROSS JOIN LATERAL (SELECT id, received_at FROM cases_case WHERE center_id = u.id "
