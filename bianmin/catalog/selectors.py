@@ -170,7 +170,9 @@ def ensure_synonyms() -> None:
     now = time.monotonic()
     if loaded_at is not None and version == _synonyms_state["version"] and now - loaded_at < SYNONYMS_MAX_AGE:
         return
-    search.use_synonyms(w.split() for w in synonym_sets().values_list("words", flat=True))
+    rows = [w.split() for w in synonym_sets().values_list("words", flat=True)]
+    # An empty table (a database created without the migration's data, or emptied) means the shipped sets.
+    search.use_synonyms(rows or search.shipped_synonyms())
     _synonyms_state.update(version=version, loaded_at=now)
 
 

@@ -197,7 +197,9 @@ def _verify_seal(seal: AuditEvent) -> ChainProblem | None:
 
 
 def _client_ip(request: Any) -> str:
-    return str(getattr(request, "META", {}).get("REMOTE_ADDR", "")) if request is not None else ""
+    from bianmin.core.http import client_ip  # behind the reverse proxy: the client's address, not the proxy's
+
+    return client_ip(request) if request is not None and hasattr(request, "META") else ""
 
 
 def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -89,7 +89,7 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 ratelimits.public_write_check(scope="complaint", keys=keys)
             except ratelimits.PublicWriteLimited as exc:
-                form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
                 return render(
                     request,
                     "oversight/complaint_new.html",

@@ -12,9 +12,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # Django tells of logins only through these signals (django-axes listens to the same ones).
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
         from bianmin.web import logins
 
         user_logged_in.connect(logins.on_logged_in, dispatch_uid="bianmin.web.logins.on_logged_in")
-        user_login_failed.connect(logins.on_login_failed, dispatch_uid="bianmin.web.logins.on_login_failed")

@@ -1,5 +1,6 @@
-"""What happens at a login and at a failed one: the session learns what the account must still do (change an
-administrator's password, give a second factor), and the audit trail records both."""
+"""What happens at a login: the session learns what the account must still do (change an administrator's password,
+give a second factor). Logins, failures and logouts are recorded in the audit chain by bianmin.core.audit; failures
+are also kept by django-axes (AccessFailureLog)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
-from bianmin.core.events import audit
-from bianmin.core.http import client_ip
 from bianmin.org.access import role_of
 from bianmin.org.models import Role
 from bianmin.web import middleware
@@ -32,15 +30,3 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     request.session[middleware.SEEN_AT] = now
     request.session[middleware.MUST_CHANGE_PASSWORD] = account_must_change_password(user=user)
     request.session[middleware.NEEDS_SECOND_FACTOR] = needs_second_factor(user)
-    audit(actor=user, target=user, verb="login", data={"ip": client_ip(request)})
-
-
-def on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    """Every failure is kept by django-axes (AccessFailureLog); one against an existing account also goes into
-    that account's audit trail."""
-    username = credentials.get("username") or ""
-    user = get_user_model().objects.filter(username=username).first() if username else None
-    if user is not None:
-        audit(actor=None, target=user, verb="login_failed", data={"ip": client_ip(request) if request else ""})

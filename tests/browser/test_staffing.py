@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,11 @@ def test_the_board_refresh_keeps_what_the_director_is_typing(live_server, page, 
     # when the director types a 处置说明 and refreshes fall due while the field has focus
     page.click(note)
     page.keyboard.type("已安排B岗李四顶岗")
-    page.wait_for_function(f"{polls} >= 2")
+    # (polled from here: a page-side predicate would need eval, which the Content-Security-Policy forbids)
+    deadline = time.monotonic() + 30
+    while page.evaluate(f"() => {polls}") < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert page.evaluate(f"() => {polls}") >= 2
 
     # then the text is still there, and the board says it is paused
     assert page.input_value(note) == "已安排B岗李四顶岗"
@@ -88,7 +93,10 @@ def test_the_board_refresh_keeps_what_the_director_is_typing(live_server, page, 
     # and with the focus elsewhere the unsent text still holds the refresh
     page.click("h1")
     seen = page.evaluate(f"() => {polls}")
-    page.wait_for_function(f"{polls} >= {seen + 2}")
+    deadline = time.monotonic() + 30
+    while page.evaluate(f"() => {polls}") < seen + 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert page.evaluate(f"() => {polls}") >= seen + 2
     assert page.input_value(note) == "已安排B岗李四顶岗"
 
     # once the field is emptied, refreshing resumes

@@ -113,7 +113,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
             )
         except ratelimits.PublicWriteLimited as exc:
-            form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
             context.update({"form": form, "slots": slots})
             return render(request, "hall/book.html", context, status=429)
         except ValidationError as exc:
@@ -310,7 +310,7 @@ def home_visit_request(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
             )
         except ratelimits.PublicWriteLimited as exc:
-            form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
             return render(request, "hall/home_visit_request.html", {"center": center, "form": form}, status=429)
         except ValidationError as exc:
             add_service_errors(form, exc)
