@@ -219,11 +219,41 @@ def load(stdout: Any) -> None:
             actor=_user("hongda"),
         )
 
+    closed = _closed_day(center, categories["B"], director, today)
+
     stdout.write(
         f"大厅：{len(categories)} 个取号类别，"
         f"{AppointmentSlot.objects.filter(center=center, date__gte=today).count()} 个预约时段，"
-        f"新增 {booked} 个预约、{issued} 个排队号。"
+        f"新增 {booked} 个预约、{issued} 个排队号{closed}。"
     )
+
+
+CLOSED_DAY_REASON = "配电室检修，中心暂停办公"
+
+
+def _closed_day(center: OrgUnit, category: QueueCategory, director: Any, today: dt.date) -> str:
+    """§6(2) 特殊情况另行通知: a working day next week closed by the administrator's notice, with a booking on it. The
+    closure reaches the hall after commit: the day's slots close, the booking is cancelled and the citizen gets a text
+    message with the reason and the rebooking link (through the background worker)."""
+    from bianmin.core.models import CalendarDay
+    from bianmin.core.selectors import work_calendar
+    from bianmin.core.services import calendar_day_set
+
+    if CalendarDay.objects.filter(source=CalendarDay.Source.ADMIN, reason=CLOSED_DAY_REASON).exists():
+        return ""
+    cal = work_calendar()
+    days = [today + dt.timedelta(days=n) for n in range(7, 2, -1) if cal.is_workday(today + dt.timedelta(days=n))]
+    admin = _user("admin")
+    if not days or admin is None:
+        return ""
+    day = days[0]
+    slot = AppointmentSlot.objects.filter(category=category, date=day, is_blocked=False).order_by("starts_at").first()
+    if slot is not None:
+        services.appointment_book(
+            slot=slot, name="吴秀兰", phone="13903715006", item=_item_for(center, category), actor=director
+        )
+    calendar_day_set(day=day, is_workday=False, name="临时闭厅", reason=CLOSED_DAY_REASON, actor=admin)
+    return f"；{day:%m月%d日}临时闭厅，当日预约取消并短信告知"
 
 
 def _demo_cases(center: OrgUnit) -> list[Case]:

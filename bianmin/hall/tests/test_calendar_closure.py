@@ -141,3 +141,28 @@ def test_no_extended_hours_can_be_set_on_a_closed_day(clock, django_capture_on_c
 
     assert exc.value.message_dict == {"date": ["该日已通知闭厅，不能安排延时服务。"]}
     assert not ExtendedHours.objects.exists()
+
+
+def test_the_demo_has_a_day_closed_by_notice_whose_booking_is_cancelled_with_the_reason(
+    settings, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    from bianmin.core.models import CalendarDay
+    from bianmin.hall.demo import CLOSED_DAY_REASON
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+
+    closed = CalendarDay.objects.get(source=CalendarDay.Source.ADMIN, reason=CLOSED_DAY_REASON)
+    assert not closed.is_workday
+    booking = Appointment.objects.get(name="吴秀兰")
+    assert booking.date == closed.date
+    assert booking.status == Appointment.Status.CANCELLED
+    assert not AppointmentSlot.objects.filter(date=closed.date, is_blocked=False).exists()
+    # loading the demo again closes nothing twice
+    call_command("load_demo", stdout=io.StringIO())
+    assert CalendarDay.objects.filter(source=CalendarDay.Source.ADMIN, reason=CLOSED_DAY_REASON).count() == 1
