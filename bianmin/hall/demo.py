@@ -249,8 +249,14 @@ def _closed_day(center: OrgUnit, category: QueueCategory, director: Any, today: 
     day = days[0]
     slot = AppointmentSlot.objects.filter(category=category, date=day, is_blocked=False).order_by("starts_at").first()
     if slot is not None:
+        item = _item_for(center, category)
         services.appointment_book(
-            slot=slot, name="吴秀兰", phone="13903715006", item=_item_for(center, category), actor=director
+            slot=slot,
+            name="吴秀兰",
+            phone="13903715006",
+            item=item,
+            item_name="" if item else "临时救助申请",
+            actor=director,
         )
     calendar_day_set(day=day, is_workday=False, name="临时闭厅", reason=CLOSED_DAY_REASON, actor=admin)
     return f"；{day:%m月%d日}临时闭厅，当日预约取消并短信告知"
