@@ -659,7 +659,7 @@ def inspection_statement_add(*, inspection: Inspection, text: str, actor: Any) -
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("请填写情况说明。")})
-    inspection = Inspection.objects.select_for_update().select_related("staff").get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(of=("self",)).select_related("staff").get(pk=inspection.pk)
     if inspection.staff is None or inspection.staff.user_id != getattr(actor, "pk", None):
         raise ValidationError(_("只有被检查人本人可以提交情况说明。"))
     if inspection.voided:
