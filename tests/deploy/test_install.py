@@ -96,8 +96,8 @@ def _fresh_start() -> None:
     """A throwaway install: the database, its role and the prefix left by an earlier run are removed first (an
     earlier run of another version may have left tables its migrations named differently)."""
     for sql in (f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", f"DROP ROLE IF EXISTS {DB}"):
-        subprocess.run(  # noqa: S603 - fixed arguments
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql],  # noqa: S607
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql],
             capture_output=True,
             check=False,
         )
