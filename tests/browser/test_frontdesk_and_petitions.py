@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from bianmin.frontdesk.models import Handover, Inquiry
 from bianmin.petitions.models import Petition
@@ -47,7 +48,7 @@ def test_desk_call_by_keyboard_referral_handover_and_acknowledgement(live_server
     assert page.is_visible("#id_referred_window")
     with page.expect_response(lambda r: "/referral-staff/" in r.url):
         page.select_option("#id_referred_window", label="2号窗口 民政窗口（长兴）")
-    page.wait_for_function("!document.querySelector('#id_referred_staff').disabled")
+    expect(page.locator("#id_referred_staff")).to_be_enabled()
     assert "何春燕" in page.locator("#id_referred_staff option").nth(1).inner_text()  # the window's A post first
     page.select_option("#id_referred_staff", index=1)
     page.check("input[name=referral_contact][value=handover]")

@@ -38,7 +38,7 @@ def test_the_director_sees_the_months_charts_drawn(live_server, page):
     page.goto(f"{live_server.url}/staff/reports/centers/{world.center.code}/?month={month}")
 
     # then every chart is drawn by the locally served ECharts, and the tables are there to export
-    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 8")
+    page.wait_for_function("() => document.querySelectorAll('[data-chart] canvas').length >= 8")
     assert page.locator("text=导出全部表格（Excel）").count() == 1
     assert page.locator("section.card table").count() == 11
     SHOTS.mkdir(parents=True, exist_ok=True)
