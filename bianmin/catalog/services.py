@@ -17,14 +17,11 @@ and tests use it directly); the staff UI goes through `item_approve`, which insi
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,20 +29,15 @@ from django.utils.translation import gettext_lazy
 
 from bianmin.catalog import search
 from bianmin.catalog.models import (
-    CatalogImportRun,
     ItemEvent,
     ItemVersion,
     Material,
     Mode,
-    SearchMiss,
     SearchTerm,
     ServiceItem,
     Step,
-    SynonymSet,
 )
-from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, MAX_ERRORS, ImportErrors, ParsedCatalog
 from bianmin.catalog.workflow import CHANGE, ITEM
-from bianmin.core.events import audit
 from bianmin.org.models import OrgUnit
 
 # Plain fields of an item the staff edit (relations are passed separately).
@@ -563,187 +555,3 @@ def item_reindex(*, item: ServiceItem, source: Mapping[str, Any] | None = None) 
     SearchTerm.objects.bulk_create(SearchTerm(item=item, term=t, weight=w) for t, w in weights.items())
     ServiceItem.objects.filter(pk=item.pk).update(search_text=search.search_text(weights))
     return len(weights)
-
-
-@transaction.atomic
-def catalog_import(*, parsed: ParsedCatalog, actor: Any) -> dict[str, int]:
-    """Write a checked workbook: all of it, or (on any error) none of it."""
-    counts = {"created": 0, "updated": 0, "published": 0}
-    errors: list[str] = []
-    for row in parsed.items:
-        try:
-            with transaction.atomic():
-                counts_row = _import_item(row, actor)
-        except ValidationError as exc:
-            errors.extend(_row_errors(row.row, exc))
-            if len(errors) >= MAX_ERRORS:
-                errors.append(_("错误已超过 %(n)d 条，其余行未再导入；请改正以上错误后重新导入。") % {"n": MAX_ERRORS})
-                break
-        else:
-            for key, value in counts_row.items():
-                counts[key] += value
-    if errors:
-        raise ImportErrors(errors)
-    return counts
-
-
-def _import_item(row: Any, actor: Any) -> dict[str, int]:
-    counts = {"created": 0, "updated": 0, "published": 0}
-    item = ServiceItem.objects.get(pk=row.existing_id) if row.existing_id else None
-    if item is None:
-        item = item_create(actor=actor, owner=row.owner, data=row.data, materials=row.materials, steps=row.steps)
-        counts["created"] = 1
-    else:
-        # Materials keep their ids where the name is unchanged, so cases' checklists still point at them.
-        ids = {m.name: m.pk for m in item.materials.all()}
-        materials = [{**m, "id": ids.pop(m["name"], None)} for m in row.materials]
-        item = item_update(item=item, actor=actor, data=row.data, materials=materials, steps=row.steps)
-        counts["updated"] = 1
-    wanted = row.status
-    if wanted in (ServiceItem.Status.PUBLISHED, ServiceItem.Status.WITHDRAWN) and (
-        item.status in (ServiceItem.Status.DRAFT, ServiceItem.Status.REVIEW)
-        or (item.status == ServiceItem.Status.PUBLISHED and item.change_status)
-        or (wanted == ServiceItem.Status.PUBLISHED and item.status == ServiceItem.Status.WITHDRAWN)
-    ):
-        item_publish(item=item, actor=actor, note=_("电子表格导入"))
-        counts["published"] = 1
-        item.refresh_from_db()
-    if wanted == ServiceItem.Status.WITHDRAWN and item.status == ServiceItem.Status.PUBLISHED:
-        item_withdraw(item=item, actor=actor, reason=_("电子表格导入：状态为已停用"))
-    elif wanted == ServiceItem.Status.REVIEW and item.status == ServiceItem.Status.DRAFT:
-        item_submit(item=item, actor=actor, note=_("电子表格导入"))
-    return counts
-
-
-def _row_errors(row: int, exc: ValidationError) -> list[str]:
-    messages = []
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            column = COLUMN_OF_FIELD.get(name)
-            for error in errors:
-                if column:
-                    messages.append(
-                        _("工作表“%(sheet)s”第%(row)d行“%(column)s”列：%(message)s")
-                        % {"sheet": ITEMS, "row": row, "column": column, "message": error}
-                    )
-                else:
-                    messages.append(
-                        _("工作表“%(sheet)s”第%(row)d行：%(message)s") % {"sheet": ITEMS, "row": row, "message": error}
-                    )
-    else:
-        messages.extend(
-            _("工作表“%(sheet)s”第%(row)d行：%(message)s") % {"sheet": ITEMS, "row": row, "message": m}
-            for m in exc.messages
-        )
-    return messages
-
-
-# ---- search: synonyms and queries that found nothing ---------------------------------------------------------
-
-
-def _synonym_words(words: str) -> str:
-    found = search.parse_synonyms(words)
-    if len(found) != 1:
-        raise ValidationError({"words": _("请填写至少两个词，用空格分隔，第一个为规范名称。")})
-    return " ".join(found[0])
-
-
-def _synonyms_changed() -> None:
-    """Every worker reads the new sets on its next search; the index is rebuilt in the background."""
-    from bianmin.catalog.selectors import SYNONYMS_VERSION_KEY
-    from bianmin.catalog.tasks import reindex_catalog
-
-    cache.set(SYNONYMS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(reindex_catalog.enqueue)
-
-
-@transaction.atomic
-def synonym_set_save(*, actor: Any, words: str, synonym_set: SynonymSet | None = None) -> SynonymSet:
-    cleaned = _synonym_words(words)
-    previous = synonym_set.words if synonym_set is not None else ""
-    if synonym_set is None:
-        synonym_set = SynonymSet.objects.create(words=cleaned)
-    else:
-        synonym_set.words = cleaned
-        synonym_set.save(update_fields=["words", "updated_at"])
-    audit(
-        actor=actor, target=synonym_set, verb="update" if previous else "create", data={"from": previous, "to": cleaned}
-    )
-    _synonyms_changed()
-    return synonym_set
-
-
-@transaction.atomic
-def synonym_set_delete(*, actor: Any, synonym_set: SynonymSet) -> None:
-    audit(actor=actor, target=synonym_set, verb="delete", data={"from": synonym_set.words})
-    synonym_set.delete()
-    _synonyms_changed()
-
-
-def catalog_reindex_all() -> int:
-    """Rebuild every item's search terms with the current synonym sets (the background job after a change)."""
-    from bianmin.catalog.selectors import ensure_synonyms
-
-    ensure_synonyms()
-    count = 0
-    for item in ServiceItem.objects.select_related("department").iterator(chunk_size=500):
-        with transaction.atomic():
-            item_reindex(item=item)
-        count += 1
-    return count
-
-
-def search_miss_record(*, text: str) -> None:
-    """Count a query that found nothing good. Only the folded text is kept: no user, address or time of the person."""
-    folded = search.normalize(text)[:50]
-    if not folded:
-        return
-    updated = SearchMiss.objects.filter(text=folded).update(count=F("count") + 1, last_seen=timezone.now())
-    if not updated:
-        try:
-            with transaction.atomic():
-                SearchMiss.objects.create(text=folded)
-        except IntegrityError:  # the same query, counted by a parallel request first
-            SearchMiss.objects.filter(text=folded).update(count=F("count") + 1, last_seen=timezone.now())
-
-
-# --- large workbooks: imported by the background worker ------------------------------------------------------
-
-
-def catalog_import_enqueue(*, file: Any, actor: Any) -> CatalogImportRun:
-    """Store the upload and queue its import (after commit); the page of the run shows its progress."""
-    from bianmin.catalog.tasks import run_catalog_import
-
-    with transaction.atomic():
-        run = CatalogImportRun.objects.create(actor=actor, file=file)
-        transaction.on_commit(lambda: run_catalog_import.enqueue(run.pk))
-    return run
-
-
-def catalog_import_execute(*, run_id: int) -> str:
-    """Read and write a queued workbook. Claimed by one conditional UPDATE, so a second worker does nothing."""
-    from bianmin.catalog.spreadsheets import read_workbook
-
-    Status = CatalogImportRun.Status
-    if not CatalogImportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(status=Status.RUNNING):
-        return "already taken"
-    run = CatalogImportRun.objects.select_related("actor").get(pk=run_id)
-    runs = CatalogImportRun.objects.filter(pk=run_id)
-
-    def progress(rows: int) -> None:
-        runs.update(rows_read=rows)
-
-    try:
-        with run.file.open("rb") as file:
-            parsed = read_workbook(file, user=run.actor, progress=progress)
-        result = catalog_import(parsed=parsed, actor=run.actor)
-    except ImportErrors as exc:
-        runs.update(status=Status.FAILED, errors=exc.errors, finished_at=timezone.now())
-        return f"{len(exc.errors)} errors"
-    except Exception:
-        runs.update(
-            status=Status.FAILED, errors=[_("导入时发生系统错误，请联系系统管理员。")], finished_at=timezone.now()
-        )
-        raise
-    runs.update(status=Status.DONE, result=result, finished_at=timezone.now())
-    return "done"

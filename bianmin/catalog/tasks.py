@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bianmin.catalog import services
+from bianmin.catalog import imports, search_upkeep
 
 
 @task()
 def reindex_catalog() -> int:
-    return services.catalog_reindex_all()
+    return search_upkeep.catalog_reindex_all()
 
 
 @task()
 def run_catalog_import(run_id: int) -> str:
-    return services.catalog_import_execute(run_id=run_id)
+    return imports.catalog_import_execute(run_id=run_id)

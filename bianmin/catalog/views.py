@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.catalog import access, pdf, selectors, services, spreadsheets
+from bianmin.catalog import access, imports, pdf, search_upkeep, selectors, services, spreadsheets
 from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.forms import (
     ImportForm,
@@ -348,11 +348,11 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if spreadsheets.BACKGROUND_BYTES < upload.size <= spreadsheets.MAX_UPLOAD_BYTES:
-            run = services.catalog_import_enqueue(file=upload, actor=request.user)
+            run = imports.catalog_import_enqueue(file=upload, actor=request.user)
             return redirect("catalog:import_run", pk=run.pk)
         try:
             parsed = spreadsheets.read_workbook(form.cleaned_data["file"], user=request.user)
-            result = services.catalog_import(parsed=parsed, actor=request.user)
+            result = imports.catalog_import(parsed=parsed, actor=request.user)
         except spreadsheets.ImportErrors as exc:
             errors = exc.errors
         else:
@@ -375,7 +375,7 @@ def synonyms(request: HttpRequest) -> HttpResponse:
     form = SynonymSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.synonym_set_save(actor=request.user, words=form.cleaned_data["words"])
+            search_upkeep.synonym_set_save(actor=request.user, words=form.cleaned_data["words"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -404,7 +404,9 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SynonymSetForm(request.POST)
     if form.is_valid():
         try:
-            services.synonym_set_save(actor=request.user, words=form.cleaned_data["words"], synonym_set=synonym_set)
+            search_upkeep.synonym_set_save(
+                actor=request.user, words=form.cleaned_data["words"], synonym_set=synonym_set
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -417,7 +419,7 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(CATALOG_EDITORS)
 @require_POST
 def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.synonym_set_delete(actor=request.user, synonym_set=_synonym_set_or_404(pk))
+    search_upkeep.synonym_set_delete(actor=request.user, synonym_set=_synonym_set_or_404(pk))
     messages.success(request, _("已删除同义词，检索索引正在后台重建。"))
     return redirect("catalog:synonyms")
 
@@ -539,7 +541,7 @@ def search_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"center": center, "q": text, "results": results, "weak": False}
     if result is not None and result.weak:
         # Never a blank page: the closest items, the themes and departments to browse, the phone.
-        services.search_miss_record(text=text)
+        search_upkeep.search_miss_record(text=text)
         context.update(
             weak=True,
             themes=selectors.public_themes(center=center),

@@ -9,9 +9,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from bianmin.catalog import spreadsheets
+from bianmin.catalog.imports import catalog_import
 from bianmin.catalog.models import ItemEvent, ItemVersion, SearchTerm, ServiceItem
 from bianmin.catalog.selectors import search_public
-from bianmin.catalog.services import catalog_import, item_publish, snapshot_content
+from bianmin.catalog.services import item_publish, snapshot_content
 from bianmin.catalog.spreadsheets import ImportErrors, export_workbook, read_workbook
 from bianmin.catalog.tests.factories import published_item
 from bianmin.org.models import OrgUnit
@@ -289,8 +290,8 @@ def test_an_import_stops_after_the_first_hundred_errors(world):
 def test_a_large_workbook_is_imported_in_the_background_with_its_progress(
     client, world, exported, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from bianmin.catalog.imports import catalog_import_execute
     from bianmin.catalog.models import CatalogImportRun
-    from bianmin.catalog.services import catalog_import_execute
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(spreadsheets, "BACKGROUND_BYTES", 100)
@@ -325,8 +326,8 @@ def test_a_large_workbook_is_imported_in_the_background_with_its_progress(
 def test_a_background_import_with_errors_lists_them(world, exported, settings, tmp_path):
     from django.core.files.base import ContentFile
 
+    from bianmin.catalog.imports import catalog_import_execute
     from bianmin.catalog.models import CatalogImportRun
-    from bianmin.catalog.services import catalog_import_execute
 
     settings.MEDIA_ROOT = tmp_path
     run = CatalogImportRun.objects.create(actor=world.director.user, file=ContentFile(_items_sheet(3), name="x.xlsx"))

@@ -2,8 +2,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from bianmin.catalog.models import SearchMiss, SynonymSet
+from bianmin.catalog.search_upkeep import catalog_reindex_all, search_miss_record
 from bianmin.catalog.selectors import search_public
-from bianmin.catalog.services import catalog_reindex_all, search_miss_record
 from bianmin.catalog.tests.factories import published_item
 from bianmin.core.models import AuditEvent
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from bianmin.catalog.services import catalog_reindex_all
+from bianmin.catalog.search_upkeep import catalog_reindex_all
 
 
 class Command(BaseCommand):
