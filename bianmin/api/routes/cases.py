@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from bianmin.api.access import READ_ROLES, require_role
 from bianmin.api.errors import ERRORS, WRITE_ERRORS
 from bianmin.api.schemas import Code, Id, Moment, Text
-from bianmin.cases import selectors, services
+from bianmin.cases import listing, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case
@@ -173,7 +173,7 @@ def case_list(
 ) -> CasePage:
     """Cursor pagination: pass `next_cursor` of a page as `cursor` for the next one (a stale cursor restarts)."""
     require_role(request, READ_ROLES)
-    cases, next_cursor = selectors.case_list(
+    cases, next_cursor = listing.case_list(
         user=request.user,
         status=status,
         item_code=item,

@@ -1,0 +1,123 @@
+"""The public progress query: plain words, masked names, one answer for every wrong combination, throttled."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bianmin.cases.checklists import Decision
+from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
+
+pytestmark = pytest.mark.django_db
+
+
+# --- public progress ----------------------------------------------------------------------------------------
+
+
+def test_progress_query_shows_plain_words_and_a_masked_name(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "户口簿"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+        name="张三丰",
+        phone="13903715678",
+    )
+
+    response = client.post(reverse("cases:progress"), {"number": case.number, "phone_tail": "5678"})
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "张**" in body
+    assert "张三丰" not in body
+    assert resident_id(1) not in body
+    assert "户口簿" in body  # what is awaited
+    assert "已受理；请按补报材料通知单补齐材料" in body
+    assert world.clerk.name not in body  # no staff names in the public timeline
+
+
+def test_wrong_combinations_answer_the_same_not_found_and_are_throttled(world, clock, client):
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+
+    wrong_tail = client.post(url, {"number": case.number, "phone_tail": "0000"})
+    wrong_number = client.post(url, {"number": "410108901-2026-99999", "phone_tail": "5678"})
+    malformed = client.post(url, {"number": "", "phone_tail": "12"})
+
+    assert wrong_tail.status_code == wrong_number.status_code == malformed.status_code == 404
+    assert wrong_tail.context["error"] == wrong_number.context["error"] == malformed.context["error"]
+    for _ in range(7):
+        client.post(url, {"number": case.number, "phone_tail": "0001"})
+    throttled = client.post(url, {"number": case.number, "phone_tail": "5678"})
+    assert throttled.status_code == 429
+    assert "查询过于频繁" in throttled.content.decode()
+
+
+def test_progress_by_qr_token(world, clock, client):
+    case = intake(world, item_for(world))
+
+    found = client.get(reverse("cases:progress_token", args=[case.public_token]))
+    missing = client.get(reverse("cases:progress_token", args=["x" * 22]))
+
+    assert found.status_code == 200
+    assert case.number in found.content.decode()
+    assert missing.status_code == 404
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("cases:progress_token", args=[case.public_token]))
+    assert len(ctx.captured_queries) <= 4
+
+
+def test_behind_the_proxy_one_client_failing_does_not_lock_out_another(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    # Every request comes from the reverse proxy (10.0.0.1), which appends the citizen's address.
+    guesser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    citizen = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    for n in range(12):
+        guesser.post(url, {"number": "410108901-2026-99999", "phone_tail": f"{n:04d}"})
+
+    assert guesser.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 429
+    assert citizen.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 200
+
+
+def test_a_spoofed_forwarded_address_does_not_escape_the_throttle(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    for n in range(12):
+        # The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7").post(
+            url, {"number": case.number, "phone_tail": f"{n:04d}"}
+        )
+
+    again = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert again.post(url, {"number": case.number, "phone_tail": "5678"}).status_code == 429
+
+
+def test_a_case_number_guessed_from_many_addresses_still_answers_its_applicant(world, clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    case = intake(world, item_for(world), phone="13903715678")
+    url = reverse("cases:progress")
+    for n in range(25):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post(
+            url, {"number": case.number, "phone_tail": f"{n:04d}"}
+        )
+
+    # A guesser that has failed once more is refused; the applicant from a clean address gets the answer.
+    assert (
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.3")
+        .post(url, {"number": case.number, "phone_tail": "5678"})
+        .status_code
+        == 429
+    )
+    assert (
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+        .post(url, {"number": case.number, "phone_tail": "5678"})
+        .status_code
+        == 200
+    )
