@@ -315,6 +315,9 @@ BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_
 # Records an intake can start from, above cases (the front desk's first-inquiry records, the hall's home visits):
 # prefill the applicant, link the record to the case (see bianmin/cases/intake_sources.py).
 BIANMIN_INTAKE_SOURCES: list[str] = ["bianmin.frontdesk.intake.INQUIRY_INTAKE", "bianmin.hall.intake.HOME_VISIT_INTAKE"]
+# Channels online applications come through, above cases (Open311): what each recorded beside the case, for the
+# pre-review pages (see bianmin/cases/channels.py).
+BIANMIN_CASE_CHANNELS: list[str] = ["bianmin.api.channel.OPEN311"]
 # Extra sections of the public progress page, from apps above cases: dotted callables (request, case) -> HTML.
 BIANMIN_PROGRESS_PANELS: list[str] = ["bianmin.oversight.views.rating_panel"]
 # Materials still held by a center this many days after receipt count as unaccounted for (§8(3)(5)).

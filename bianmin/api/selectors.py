@@ -6,9 +6,8 @@ from django.db.models import QuerySet
 
 from bianmin.api.access import TOKEN_ADMINS
 from bianmin.api.credentials import digest
-from bianmin.api.models import ApiToken, OnlineApplication, Open311Client
-from bianmin.cases.models import Status
-from bianmin.org.access import get_in_scope, has_role, scope_filter
+from bianmin.api.models import ApiToken, Open311Client
+from bianmin.org.access import has_role, scope_filter
 
 
 def api_token_by_secret(secret: str) -> ApiToken | None:
@@ -41,20 +40,3 @@ def api_tokens(*, user: Any) -> QuerySet[ApiToken]:
 
 def open311_clients() -> QuerySet[Open311Client]:
     return Open311Client.objects.select_related("created_by", "revoked_by")
-
-
-def online_applications_for_review(*, user: Any) -> QuerySet[OnlineApplication]:
-    """Online applications of the user's centers still to be pre-reviewed or taken in at the window."""
-    qs = OnlineApplication.objects.select_related("case", "case__center", "case__window", "client").filter(
-        case__status__in=[Status.SUBMITTED, Status.RECEIVED]
-    )
-    return scope_filter(qs, user, "case__center__path").order_by("case__status", "case__received_at", "id")
-
-
-def online_application_for_user(*, user: Any, number: str) -> OnlineApplication:
-    return get_in_scope(
-        OnlineApplication.objects.select_related("case", "case__center", "case__window", "case__item", "client"),
-        user,
-        "case__center__path",
-        case__number=number,
-    )

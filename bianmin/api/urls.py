@@ -28,8 +28,6 @@ urlpatterns = [
     re_path(r"^open311/v2/tokens/(?P<token>[^/]+)\.(?P<fmt>json|xml)$", open311.token_detail, name="open311_token"),
     re_path(r"^open311/v2/.*\.(?P<fmt>json|xml)$", open311.not_found),
     re_path(r"^open311/v2/", open311.not_found),
-    path("staff/online/", views.online_list, name="online_list"),
-    path("staff/online/<str:number>/", views.online_detail, name="online_detail"),
     path("staff/api/tokens/", views.token_list, name="token_list"),
     path("staff/api/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("staff/api/open311-clients/", views.open311_client_list, name="open311_clients"),

@@ -10,12 +10,8 @@ from django.views.decorators.http import require_POST
 from bianmin.api import selectors, services
 from bianmin.api.access import TOKEN_ROLES
 from bianmin.api.errors import error_body
-from bianmin.api.forms import ApiTokenForm, MaterialsPresentForm, Open311ClientForm, PrereviewForm
-from bianmin.api.progress import service_notice, status_notes
-from bianmin.cases.models import CaseMaterial
-from bianmin.cases.services import case_materials_present, case_prereview
+from bianmin.api.forms import ApiTokenForm, Open311ClientForm
 from bianmin.core.forms import add_service_errors
-from bianmin.core.personal_data import mask_id_number, mask_name, mask_phone
 from bianmin.org.access import has_role, staff_required
 from bianmin.org.models import Role
 
@@ -111,69 +107,3 @@ def open311_client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
     else:
         messages.success(request, _("“%(name)s”的密钥已吊销。") % {"name": client.name})
     return redirect("api:open311_clients")
-
-
-PREREVIEW_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
-
-
-@staff_required(PREREVIEW_ROLES)
-def online_list(request: HttpRequest) -> HttpResponse:
-    """网上预审: online applications awaiting pre-review, then awaiting the applicant at the window."""
-    applications = list(selectors.online_applications_for_review(user=request.user)[:200])
-    return render(request, "api/online_list.html", {"applications": applications})
-
-
-@staff_required(PREREVIEW_ROLES)
-def online_detail(request: HttpRequest, number: str) -> HttpResponse:
-    application = selectors.online_application_for_user(user=request.user, number=number)
-    case = application.case
-    materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
-    prereview_form = PrereviewForm(
-        request.POST if request.POST.get("action") == "prereview" else None, center=case.center
-    )
-    present_form = MaterialsPresentForm(
-        request.POST if request.POST.get("action") == "present" else None, materials=materials
-    )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "prereview" and prereview_form.is_valid():
-                case_prereview(
-                    case=case,
-                    actor=request.user,
-                    window=prereview_form.cleaned_data["window"],
-                    supplement=prereview_form.supplement_items(),
-                    note=prereview_form.cleaned_data["note"],
-                )
-                messages.success(request, _("预审意见已告知申请人。"))
-                return redirect("api:online_detail", number=case.number)
-            if action == "present" and present_form.is_valid():
-                case_materials_present(
-                    case=case,
-                    actor=request.user,
-                    presented=present_form.presented(),
-                    extras=present_form.extras(),
-                )
-                messages.success(request, _("材料已核验收取，请在办件页面作出受理决定。"))
-                return redirect("cases:detail", number=case.number)
-        except ValidationError as exc:
-            add_service_errors(prereview_form if action == "prereview" else present_form, exc)
-    has = set(application.has_materials)
-    return render(
-        request,
-        "api/online_detail.html",
-        {
-            "application": application,
-            "case": case,
-            "materials": materials,
-            "has": has,
-            "masked_id": mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
-            "masked_name": mask_name(case.applicant_name),
-            "masked_phone": mask_phone(case.applicant_phone) if case.applicant_phone else "",
-            "status_notes": status_notes(case),
-            "service_notice": service_notice(application),
-            "prereview_form": prereview_form,
-            "present_form": present_form,
-        },
-        status=400 if request.method == "POST" else 200,
-    )

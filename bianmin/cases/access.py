@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 HANDLING_ROLES = frozenset({Role.WINDOW, Role.HANDLER, Role.DIRECTOR})
 # The roles that take in applications at a window (intake, online pre-review).
 INTAKE_ROLES = frozenset({Role.WINDOW, Role.DIRECTOR})
+PREREVIEW_ROLES = INTAKE_ROLES
 
 # Actions on a case, named as the case page posts them.
 DECIDE = "decide"

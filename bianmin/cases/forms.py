@@ -14,7 +14,7 @@ from bianmin.cases.checklists import Decision, Issue
 from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody
 from bianmin.cases.services import DELIVERY_METHODS, TaskDueRange
 from bianmin.core.forms import DateInput
-from bianmin.org.models import Department, Staff, Window
+from bianmin.org.models import Department, OrgUnit, Staff, Window
 
 DATE = DateInput()
 
@@ -440,3 +440,62 @@ class SearchForm(forms.Form):
         field = self.fields["item"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
         field.choices = [("", _("全部事项")), *[(i.pk, i.name) for i in items]]
+
+
+# --- online pre-review (网上预审) ------------------------------------------------------------------------------
+
+
+class PrereviewForm(forms.Form):
+    window = forms.ModelChoiceField(label=_("到哪个窗口办理"), queryset=Window.objects.none())
+    supplement = forms.CharField(
+        label=_("需补充的材料"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一项；留空表示材料齐全。申请人将一次性看到全部内容。"),
+    )
+    note = forms.CharField(
+        label=_("预审说明"),
+        required=False,
+        max_length=500,
+        help_text=_("公开给申请人，请勿填写姓名、证件号码等个人信息。"),
+    )
+
+    def __init__(self, *args: Any, center: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        window_field = self.fields["window"]
+        assert isinstance(window_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        window_field.queryset = Window.objects.filter(center=center, is_active=True).order_by("number")
+
+    def supplement_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["supplement"].splitlines() if line.strip()]
+
+
+class MaterialsPresentForm(forms.Form):
+    materials = forms.MultipleChoiceField(
+        label=_("已核验收取的材料"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    form = forms.ChoiceField(label=_("提交形式"), choices=CaseMaterial.Form.choices, initial="both")
+
+    def __init__(self, *args: Any, materials: list[CaseMaterial], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_field = self.fields["materials"]
+        assert isinstance(choices_field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        # The case's whole checklist: the catalog's materials and what the pre-review told the applicant to bring.
+        choices_field.choices = [
+            (
+                material_key(m),
+                f"{m.name}（{'主要材料' if m.kind == 'main' else '一般材料'}"
+                f"{'，预审增列' if m.material_id is None else ''}）",
+            )
+            for m in materials
+            if not m.presented and not m.not_applicable
+        ]
+
+    def _chosen(self) -> tuple[dict[int, str], dict[int, str]]:
+        return split_by_key(dict.fromkeys(self.cleaned_data["materials"], self.cleaned_data["form"]))
+
+    def presented(self) -> dict[int, str]:
+        return self._chosen()[0]
+
+    def extras(self) -> dict[int, str]:
+        return self._chosen()[1]

@@ -116,6 +116,8 @@ class Case(models.Model):
     refusal_reason = models.TextField(_("不予受理原因"), blank=True)
 
     public_token = models.CharField(max_length=32, unique=True, editable=False)
+    # 网上申报: submitted by the applicant through an online channel (the pre-review queue reads it).
+    submitted_online = models.BooleanField(_("网上申报"), default=False, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -16,6 +16,7 @@ HANDLING = frozenset({Role.WINDOW, Role.HANDLER, Role.DIRECTOR})
 STAFF_NAV = [
     NavItem(_("我的办件"), "cases:workbench", roles=HANDLING, order=10),
     NavItem(_("受理"), "cases:intake_start", roles=frozenset({Role.WINDOW, Role.DIRECTOR}), order=11),
+    NavItem(_("网上预审"), "cases:online_list", roles=frozenset({Role.WINDOW, Role.DIRECTOR}), order=12),
     NavItem(_("办件查询"), "cases:search", roles=frozenset(set(Role.values) - {Role.DISTRICT}), order=12),
     NavItem(_("办件督办"), "cases:director", roles=frozenset({Role.DIRECTOR}), order=13),
     NavItem(_("联办协调"), "cases:joint_board", roles=frozenset({Role.DIRECTOR}), order=14),

@@ -608,3 +608,24 @@ def item_window_contacts(*, center: OrgUnit, item: ServiceItem) -> list[WindowCo
 
 def center_staff(*, center: OrgUnit) -> QuerySet[Staff]:
     return Staff.objects.filter(org_unit__path__startswith=center.path, is_active=True).order_by("name")
+
+
+# --- online applications (网上预审) --------------------------------------------------------------------------------
+
+
+def online_queue(*, user: Any, limit: int = 200) -> list[Case]:
+    """Online applications of the user's centers still to be pre-reviewed, then awaiting the applicant at the window."""
+    qs = Case.objects.select_related("center", "window").filter(
+        submitted_online=True, status__in=[Status.SUBMITTED, Status.RECEIVED]
+    )
+    qs = scope_filter(qs, user, "center__path").order_by("status", "received_at", "id")
+    return list(qs.defer("applicant_phone", "applicant_id_number")[:limit])
+
+
+def online_case_for_user(*, user: Any, number: str) -> Case:
+    return get_in_scope(
+        Case.objects.select_related("center", "window", "item").filter(submitted_online=True),
+        user,
+        "center__path",
+        number=number,
+    )

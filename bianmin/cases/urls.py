@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bianmin.cases import intake_views, views
+from bianmin.cases import intake_views, online_views, views
 
 app_name = "cases"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/cases/handovers/<int:handover_id>/acknowledge/", views.handover_acknowledge, name="handover_ack"),
     path("staff/cases/tasks/<int:task_id>/complete/", views.task_complete, name="task_complete"),
     path("staff/cases/supplements/<int:request_id>/signoff/", views.supplement_signoff, name="signoff"),
+    path("staff/online/", online_views.online_list, name="online_list"),
+    path("staff/online/<str:number>/", online_views.online_detail, name="online_detail"),
     path("staff/cases/c/<str:number>/", views.case_detail, name="detail"),
     path("staff/cases/c/<str:number>/notices/<int:notice_id>/pdf/", views.notice_pdf, name="notice_pdf"),
     path("staff/cases/c/<str:number>/notices/<int:notice_id>/print/", views.notice_print, name="notice_print"),

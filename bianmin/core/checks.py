@@ -1,4 +1,4 @@
-"""Startup checks: every dotted path in a `BIANMIN_*_LISTENERS` setting must import.
+"""Startup checks: every dotted path in a `BIANMIN_*_LISTENERS`, `_SOURCES` or `_CHANNELS` setting must import.
 
 A listener is called only after a transaction commits, and a failing one is logged and skipped (see
 `bianmin.core.listeners`), so a typo in settings would otherwise go unnoticed until a citizen misses a text message.
@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.module_loading import import_string
 
+SEAMS = ("_LISTENERS", "_SOURCES", "_CHANNELS")
+
 
 def _listener_settings() -> list[str]:
-    return sorted({name for name in dir(settings) if name.startswith("BIANMIN_") and name.endswith("_LISTENERS")})
+    return sorted({name for name in dir(settings) if name.startswith("BIANMIN_") and name.endswith(SEAMS)})
 
 
 @register()
@@ -31,7 +33,7 @@ def listeners_import(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             except ImportError as exc:
                 errors.append(Error(f"{name}: {path} cannot be imported ({exc})", id="bianmin.E002"))
                 continue
-            if not callable(target):
+            if name.endswith("_LISTENERS") and not callable(target):
                 errors.append(Error(f"{name}: {path} is not callable", id="bianmin.E003"))
     return errors
 

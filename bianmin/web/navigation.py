@@ -39,7 +39,7 @@ GROUP_OF_APP = {
     "reports": "监督考核",
     "api": "系统配置",
 }
-GROUP_OF_URL = {"api:online_list": "办件", "web:staff_health": "系统配置", "web:lockouts": "系统配置"}
+GROUP_OF_URL = {"web:staff_health": "系统配置", "web:lockouts": "系统配置"}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import connection
+
 from bianmin.bench.benchgen.base import GeneratorBase
 from bianmin.bench.benchgen.rows import Table, step
 
@@ -164,6 +166,16 @@ class DerivedPart(GeneratorBase):
                 new + " AND c.id %% 11 = 3",
             ),
         )
+
+        def flag_online() -> int:
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"UPDATE {case} SET submitted_online = TRUE "  # noqa: S608 — the table's own name
+                    "WHERE id IN (SELECT case_id FROM api_onlineapplication)"
+                )
+                return int(cur.rowcount)
+
+        step(self.out, "online flag", flag_online)
         ratings = Table(Rating, ["case_id", "center_id", "overall", "efficiency", "service", "attitude", "created_at"])
         level = (
             "CASE WHEN c.id %% 41 = 0 THEN 1 WHEN c.id %% 23 = 0 THEN 2 WHEN c.id %% 11 = 0 THEN 3 "

@@ -93,6 +93,7 @@ def case_submit_online(
         item_name=snapshot.get("name", item.name),
         mode=snapshot.get("mode", item.default_mode),
         status=Status.SUBMITTED,
+        submitted_online=True,
         applicant_kind=ApplicantKind.PERSON,
         applicant_name=name,
         applicant_id_number=id_number,

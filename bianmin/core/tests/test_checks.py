@@ -30,3 +30,13 @@ def test_a_single_string_instead_of_a_list_is_an_error(settings):
     settings.BIANMIN_STAFFING_LISTENERS = "bianmin.notify.staffing_listener.on_staffing_event"
 
     assert [e.id for e in listeners_import()] == ["bianmin.E001"]
+
+
+def test_intake_sources_and_case_channels_are_checked_too(settings):
+    settings.BIANMIN_INTAKE_SOURCES = ["bianmin.frontdesk.intake.NO_SUCH_SOURCE"]
+    settings.BIANMIN_CASE_CHANNELS = ["bianmin.api.channel.OPEN311"]  # an object, not a callable: fine here
+
+    errors = listeners_import()
+
+    assert [e.id for e in errors] == ["bianmin.E002"]
+    assert "BIANMIN_INTAKE_SOURCES" in errors[0].msg
