@@ -5,5 +5,10 @@ from bianmin.bench import views
 
 app_name = "bench"
 
-# The framework floor for the throughput leg of `manage.py bench`: only mounted when the bench server asks for it.
-urlpatterns = [path("bench/hello.json", views.hello, name="hello")] if settings.BIANMIN_BENCH_HELLO else []
+# The floors of `manage.py bench` (the bare hello view of the throughput leg, the staff-page floor): mounted only when
+# the bench asks for them (BIANMIN_BENCH_HELLO), and in the tests.
+urlpatterns = (
+    [path("bench/hello.json", views.hello, name="hello"), path("bench/floor/", views.floor, name="floor")]
+    if settings.BIANMIN_BENCH_HELLO or settings.TESTING
+    else []
+)

@@ -45,6 +45,13 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
         assert data["operations"][name]["floor_p50_ms"] is not None, name
     for name in ("district_dashboard", "annual_assessment"):
         assert "not_measured" in data["operations"][name] or "p50_ms" in data["operations"][name]
+    # and every page is set against the framework floor (a staff page with no domain data) plus its SQL floor
+    floor = data["operations"]["framework_floor"]
+    assert floor["queries"] >= 1  # the session at least
+    for name in ("workbench", "case_detail", "api_cases"):
+        r = data["operations"][name]
+        assert r["page_floor_ms"] == pytest.approx(floor["p50_ms"] + r["floor_p50_ms"], abs=0.01)
+        assert r["page_ratio"] == pytest.approx(r["p50_ms"] / r["page_floor_ms"], rel=0.02)
     # and when it runs again on the same database, it reuses the data set instead of building it again
     again = tmp_path / "again.json"
     call_command("bench", "--scale", "micro", "--repeat", "1", "--out", str(again), stdout=StringIO())

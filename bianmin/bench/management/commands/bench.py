@@ -11,18 +11,12 @@ import datetime as dt
 import json
 import os
 import platform
-import re
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, reset_queries
 from django.test import Client
@@ -30,7 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from bianmin.bench import benchgen
+from bianmin.bench import benchgen, throughput
+from bianmin.bench.scans import full_scans
 
 SCALES = {name: shape.cases for name, shape in benchgen.SHAPES.items()}
 
@@ -99,14 +94,16 @@ class Command(BaseCommand):
             payload["operations"] = self.measure(opts["repeat"])
             self.print_table(payload["operations"])
         if opts["throughput"] or opts["throughput_only"]:
-            payload["throughput"] = self.throughput(opts["duration"])
+            payload["throughput"] = throughput.run(opts["duration"])
             self.stdout.write(json.dumps(payload["throughput"], ensure_ascii=False, indent=2))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2))
         self.stdout.write(f"written {out}")
 
     def print_table(self, results: dict[str, Any]) -> None:
-        self.stdout.write(f"{'operation':<20}{'p50 ms':>10}{'p95 ms':>10}{'floor':>10}{'ratio':>8}{'queries':>9}")
+        self.stdout.write(
+            f"{'operation':<20}{'p50 ms':>10}{'p95 ms':>10}{'floor':>10}{'ratio':>8}{'page×':>8}{'queries':>9}"
+        )
         for name, r in results.items():
             if r.get("not_measured"):
                 self.stdout.write(f"{name:<20}  not measured ({r['not_measured']})")
@@ -116,7 +113,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<20}{r['p50_ms']:>10.2f}{r['p95_ms']:>10.2f}"
                 f"{(f'{floor:.2f}' if floor is not None else '—'):>10}"
-                f"{(f'{ratio:.1f}' if ratio is not None else '—'):>8}{r['queries']:>9}"
+                f"{(f'{ratio:.1f}' if ratio is not None else '—'):>8}"
+                f"{(f'{page:.2f}' if (page := r.get('page_ratio')) is not None else '—'):>8}{r['queries']:>9}"
             )
             for scan in r.get("full_scans", []):
                 self.stdout.write(f"    full scan: {scan}")
@@ -216,6 +214,10 @@ class Command(BaseCommand):
         )
 
         wc = client_for(benchgen.BENCH_WINDOW)
+        try:
+            op("framework_floor", get(wc, reverse("bench:floor")))
+        except NoReverseMatch:
+            out["framework_floor"] = {"not_measured": "BIANMIN_BENCH_HELLO is off"}
         op(
             "workbench",
             get(wc, reverse("cases:workbench")),
@@ -316,6 +318,7 @@ class Command(BaseCommand):
         self.api_case_list_ops(op, center, district)
         self.district_dashboard_op(op, out, district, now)
         self.annual_assessment_op(op, out, director, center, now, min(repeat, 10))
+        page_floors(out)
         return out
 
     def intake_op(self, op: Callable[..., None], out: dict[str, Any], wc: Client, center: Any, staff: Any) -> None:
@@ -477,114 +480,17 @@ class Command(BaseCommand):
         op("annual_assessment", run, None, reps)
 
     # ---- throughput -------------------------------------------------------------------------------------------
-    def throughput(self, duration: int) -> dict[str, Any]:
-        """gunicorn on a free port against this database; wrk from a second process; a worker's peak memory."""
-        from bianmin.cases.models import Case
-        from bianmin.org.models import OrgUnit
-
-        wrk = shutil.which("wrk")
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        if wrk is None or not gunicorn.exists():
-            return {"not_measured": "wrk or gunicorn not installed"}
-        center = OrgUnit.objects.get(code=benchgen.FIRST_CENTER)
-        sample = Case.objects.filter(center=center).exclude(status="received").order_by("-id").first()
-        if sample is None:
-            return {"not_measured": "no cases"}
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        workers = int(os.environ.get("BENCH_WORKERS", "2"))
-        env = {**os.environ, "DEBUG": "0", "BIANMIN_BENCH_HELLO": "1", "DATABASE_URL": _database_url()}
-        env.setdefault("SECRET_KEY", str(settings.SECRET_KEY))
-        proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [str(gunicorn), "bianmin.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        result: dict[str, Any] = {"server": f"gunicorn sync, {workers} workers", "wrk": "2 threads, 16 connections"}
-        try:
-            if not _wait_up(base + "/bench/hello.json", 30):
-                err = proc.stderr.read(2000).decode(errors="replace") if proc.stderr else ""
-                return {"not_measured": f"server did not start: {err[-500:]}"}
-            targets = {
-                "hello": "/bench/hello.json",
-                "progress_query": reverse("cases:progress_token", args=[sample.public_token]),
-                "open311_requests": reverse("api:open311_requests", kwargs={"fmt": "json"})
-                + f"?jurisdiction_id={center.code}",
-            }
-            for name, path in targets.items():
-                result[name] = _wrk(wrk, base + path, duration)
-            hello = result["hello"].get("requests_per_s") or 0
-            pq = result["progress_query"].get("requests_per_s") or 0
-            result["progress_vs_hello"] = round(pq / hello, 3) if hello else None
-            result["worker_peak_rss_mb"] = _peak_rss_mb(proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        return result
 
 
-# The tables that grow with the history: no query of the bench may read them whole.
-BIG_TABLES = frozenset(
-    {
-        "cases_case",
-        "cases_caseevent",
-        "cases_casematerial",
-        "cases_notice",
-        "frontdesk_inquiry",
-        "oversight_rating",
-        "staffing_attendanceday",
-        "api_onlineapplication",
-        "petitions_petition",
-    }
-)
-
-
-def full_scans(sqls: list[str]) -> list[str]:
-    """Scans over a big table that no index serves, in the plans of these SELECTs (PostgreSQL).
-
-    Planned with `enable_seqscan = off`, so the answer does not depend on the data set's size: the planner still
-    picks a sequential scan (or an index scan with no index condition — a full scan in disguise) only when no
-    index can narrow the rows."""
-    found: list[str] = []
-
-    def walk(node: dict[str, Any], sql: str, parent: str) -> None:
-        rel = node.get("Relation Name")
-        kind = node.get("Node Type", "")
-        if rel in BIG_TABLES:
-            # An index scan with no condition is a full read too, unless a merge join or a LIMIT stops it early.
-            full = kind == "Seq Scan" or (
-                kind in ("Index Scan", "Index Only Scan")
-                and "Index Cond" not in node
-                and parent not in ("Merge Join", "Limit")
-            )
-            if full:
-                found.append(f"{kind} on {rel}: {sql[:300]}")
-        for child in node.get("Plans", []):
-            walk(child, sql, kind)
-
-    with connection.cursor() as cur:
-        cur.execute("SET enable_seqscan = off")
-        try:
-            for sql in sqls:
-                words = sql.lstrip().split(None, 1)
-                if not words or words[0].upper() not in ("SELECT", "WITH"):
-                    continue
-                if not any(t in sql for t in BIG_TABLES):
-                    continue
-                cur.execute("EXPLAIN (FORMAT JSON) " + sql)
-                plan = cur.fetchone()[0]
-                if isinstance(plan, str):
-                    plan = json.loads(plan)
-                walk(plan[0]["Plan"], sql, "")
-        finally:
-            cur.execute("SET enable_seqscan = on")
-    return found
+def page_floors(out: dict[str, Any]) -> None:
+    """Each page against what no page can beat: the framework floor (a staff page with no domain data) plus the
+    page's own SQL floor. `page_ratio` 1.0 would be a page that costs nothing beyond its SQL and the framework."""
+    framework = out.get("framework_floor", {}).get("p50_ms")
+    for name, r in out.items():
+        if name == "framework_floor" or r.get("not_measured") or framework is None:
+            continue
+        r["page_floor_ms"] = round(framework + (r.get("floor_p50_ms") or 0.0), 3)
+        r["page_ratio"] = round(r["p50_ms"] / r["page_floor_ms"], 2) if r["page_floor_ms"] else None
 
 
 def _client_for(username: str) -> Client:
@@ -602,68 +508,3 @@ def _get(c: Client, url: str) -> Callable[[], None]:
             raise RuntimeError(f"{url} → {resp.status_code}")
 
     return run
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        return url
-    name = settings.DATABASES["default"]["NAME"]
-    return f"sqlite:///{name}"
-
-
-def _wait_up(url: str, seconds: float) -> bool:
-    import urllib.request
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - our own local server
-                if resp.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.3)
-    return False
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _wrk(wrk: str, url: str, duration: int) -> dict[str, Any]:
-    _wrk_run(wrk, url, 2)  # warm the workers
-    text = _wrk_run(wrk, url, duration)
-    r: dict[str, Any] = {}
-    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    r["requests_per_s"] = float(m.group(1)) if m else None
-    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    r["p99_ms"] = round(float(m.group(1)) * _UNITS[m.group(2)], 2) if m else None
-    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    r["non_2xx"] = int(m.group(1)) if m else 0
-    m = re.search(r"Socket errors:.*timeout (\d+)", text)
-    r["timeouts"] = int(m.group(1)) if m else 0  # wrk gives up on a request after 2 s
-    return r
-
-
-def _wrk_run(wrk: str, url: str, duration: int) -> str:
-    done = subprocess.run(  # noqa: S603 - fixed arguments
-        [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=False
-    )
-    return done.stdout
-
-
-def _peak_rss_mb(master: int) -> float | None:
-    """The largest VmHWM (peak resident set) among the master's children, the workers."""
-    peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        if f"\nPPid:\t{master}\n" not in status:
-            continue
-        m = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if m:
-            peak = max(peak, int(m.group(1)))
-    return round(peak / 1024, 1) if peak else None
