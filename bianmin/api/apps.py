@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "bianmin.api"
     label = "api"
     verbose_name = _("接口")
+
+    def ready(self) -> None:
+        from bianmin.api import todos
+
+        todos.register()
