@@ -36,6 +36,7 @@ from bianmin.oversight.access import (
     can_review_appeal,
 )
 from bianmin.oversight.forms import (
+    BulkDecisionForm,
     AppealDecideForm,
     AssignForm,
     CallbackForm,
@@ -372,6 +373,7 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
             "statuses": Accountability.Status.choices,
             "reader": has_role(request.user, OVERSIGHT_READERS),
             "can_record": has_role(request.user, COMPLAINT_ASSIGNERS),
+            "bulk_form": BulkDecisionForm(ids=[]) if has_role(request.user, DECIDERS) else None,
         },
     )
 
