@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, urgency_of
-from bianmin.org.access import scope_filter, staff_of
+from bianmin.org.access import has_role, scope_filter, staff_of
 from bianmin.oversight.access import COMPLAINT_INVESTIGATORS, DECIDERS
 from bianmin.oversight.models import Accountability, Complaint, Rating
-from bianmin.oversight.selectors import _own_or_scope
 
 TO_DECIDE = [Accountability.Status.CANDIDATE, Accountability.Status.APPEALED]
 
@@ -42,11 +41,20 @@ def accountability_to_decide(*, user: Any, limit: int) -> TodoItems:
     )
 
 
+def _mine_or_decided_by_me(qs: QuerySet[Rating], user: Any) -> QuerySet[Rating]:
+    """The director follows every bad review of the center; anyone else (inspectors and the district included, who
+    only read them) has to do something only about their own."""
+    if has_role(user, DECIDERS):
+        return scope_filter(qs, user, "center__path")
+    staff = staff_of(user)
+    return qs.filter(staff=staff) if staff is not None else qs.none()
+
+
 def ratings_to_rectify(*, user: Any, limit: int) -> TodoItems:
     """Bad reviews still without a rectification or a call-back, the nearest rectification deadline first."""
     now = timezone.now()
     qs = (
-        _own_or_scope(Rating.objects.filter(overall__lte=Rating.Level.DISSATISFIED, excluded=False), user)
+        _mine_or_decided_by_me(Rating.objects.filter(overall__lte=Rating.Level.DISSATISFIED, excluded=False), user)
         .filter(Q(rectified_at__isnull=True) | Q(callback_on__isnull=True))
         .select_related("case", "staff")
         .only("rectify_due_at", "rectified_at", "case__number", "case__item_name", "staff__name")
