@@ -136,8 +136,10 @@ def register() -> None:
         roles=HANDLING,
         order=11,
     )
-    register_todo("joint_tasks", joint_tasks, label=_label("联办任务"), url_name="cases:workbench", roles=HANDLING, order=12)
     register_todo(
-        "signoffs", signoffs, label=_label("待签批的补报要求"), url_name="cases:director", roles=frozenset({Role.DIRECTOR}),
-        order=13,
+        "joint_tasks", joint_tasks, label=_label("联办任务"), url_name="cases:workbench", roles=HANDLING, order=12
+    )
+    register_todo(
+        "signoffs", signoffs, label=_label("待签批的补报要求"), url_name="cases:director",
+        roles=frozenset({Role.DIRECTOR}), order=13,
     )  # fmt: skip

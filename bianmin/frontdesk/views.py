@@ -344,7 +344,11 @@ def handover_ack_many(request: HttpRequest) -> HttpResponse:
     if done:
         messages.success(request, _("已确认接收 %(n)s 项移交的材料。") % {"n": done})
     for handover, reason in failed:
-        messages.error(request, _("“%(subject)s”未能确认：%(reason)s") % {"subject": handover.subject, "reason": reason})
+        messages.error(
+            request, _("“%(subject)s”未能确认：%(reason)s") % {"subject": handover.subject, "reason": reason}
+        )
     if len(chosen) < len(set(ids)):
-        messages.error(request, _("有 %(n)s 项移交不存在或不在您的范围内，未作处理。") % {"n": len(set(ids)) - len(chosen)})
+        messages.error(
+            request, _("有 %(n)s 项移交不存在或不在您的范围内，未作处理。") % {"n": len(set(ids)) - len(chosen)}
+        )
     return redirect("frontdesk:handovers")

@@ -32,7 +32,7 @@ def accountability_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return back
     chosen = [records[pk] for pk in form.cleaned_data["ids"]]
     data = form.cleaned_data

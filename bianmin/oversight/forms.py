@@ -201,9 +201,7 @@ class BulkDecisionForm(forms.Form):
     """One decision (a sanction, or dismissal) with one reason for the records ticked on the list."""
 
     DECIDE, DISMISS = "decide", "dismiss"
-    action = forms.ChoiceField(
-        label=_("批量操作"), choices=[(DECIDE, _("确认并作出处理决定")), (DISMISS, _("排除"))]
-    )
+    action = forms.ChoiceField(label=_("批量操作"), choices=[(DECIDE, _("确认并作出处理决定")), (DISMISS, _("排除"))])
     sanction = forms.ChoiceField(
         label=_("处理方式"), choices=[("", "—")] + [c for c in Accountability.Sanction.choices if c[0]], required=False
     )

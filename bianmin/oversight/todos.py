@@ -108,9 +108,7 @@ def register() -> None:
         "accountability", accountability_to_decide, label=label("待确认的责任追究"),
         url_name="oversight:accountability_list", roles=DECIDERS, order=42,
     )  # fmt: skip
-    register_todo(
-        "ratings", ratings_to_rectify, label=label("差评整改"), url_name="oversight:rating_list", order=43
-    )
+    register_todo("ratings", ratings_to_rectify, label=label("差评整改"), url_name="oversight:rating_list", order=43)
     register_todo(
         "complaints", complaints_assigned, label=label("交我调查的投诉"), url_name="oversight:complaint_list",
         roles=COMPLAINT_INVESTIGATORS, order=20,

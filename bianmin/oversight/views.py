@@ -36,9 +36,9 @@ from bianmin.oversight.access import (
     can_review_appeal,
 )
 from bianmin.oversight.forms import (
-    BulkDecisionForm,
     AppealDecideForm,
     AssignForm,
+    BulkDecisionForm,
     CallbackForm,
     ComplaintFilterForm,
     ComplaintForm,

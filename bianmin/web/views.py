@@ -28,13 +28,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bianmin.core import todos
 from bianmin.core.downloads import file_stream_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
 from bianmin.core.pdf import qr_svg
 from bianmin.core.selectors import access_log_search, calendar_days, jobs_health, system_health, work_calendar
 from bianmin.core.selectors import audit_search as audit_search_rows
-from bianmin.core import todos
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
 from bianmin.org.access import has_role, role_of, staff_required

@@ -30,11 +30,13 @@ def test_each_handover_that_can_be_is_acknowledged_and_the_others_come_back_with
         handovers=[first, second, not_mine, done_before], actor=desk.colleague.user, note="一并接收"
     )
 
-    assert [(h.pk, reason) for h, reason in failed][0] == (not_mine.pk, "只有接收人本人可以确认接收材料。")
-    assert failed[1][0].pk == done_before.pk and "已于" in failed[1][1]
+    assert next((h.pk, reason) for h, reason in failed) == (not_mine.pk, "只有接收人本人可以确认接收材料。")
+    assert failed[1][0].pk == done_before.pk
+    assert "已于" in failed[1][1]
     for h in (first, second):
         h.refresh_from_db()
-        assert h.acknowledged_at is not None and h.acknowledge_note == "一并接收"
+        assert h.acknowledged_at is not None
+        assert h.acknowledge_note == "一并接收"
         assert h.events.get(verb="handover_acknowledge").actor == desk.colleague.user
     not_mine.refresh_from_db()
     assert not_mine.acknowledged_at is None
@@ -45,7 +47,8 @@ def test_the_handover_page_ticks_several_and_says_what_was_done(desk, client) ->
     second = _handover(desk, desk.colleague, "医保缴费材料")
     client.force_login(desk.colleague.user)
     page = client.get(reverse("frontdesk:handovers")).content.decode()
-    assert 'form="bulk-ack"' in page and f'value="{first.pk}"' in page
+    assert 'form="bulk-ack"' in page
+    assert f'value="{first.pk}"' in page
     response = client.post(
         reverse("frontdesk:handover_ack_many"), {"ids": [first.pk, second.pk, 999999], "note": ""}, follow=True
     )

@@ -307,7 +307,8 @@ def test_mark_the_ticked_messages_read_leaves_the_others_and_someone_elses(clien
     theirs = inbox_message(office.clerk_b, "theirs")
     client.force_login(office.clerk_a.user)
     page = client.get(reverse("notify:notifications")).content.decode()
-    assert 'form="bulk-read"' in page and f'value="{a.pk}"' in page
+    assert 'form="bulk-read"' in page
+    assert f'value="{a.pk}"' in page
 
     response = client.post(
         reverse("notify:notification_read_all"), {"selected": "1", "ids": [a.pk, b.pk, theirs.pk]}, follow=True

@@ -39,13 +39,11 @@ def _each(records: Sequence[Accountability], actor: Actor, act: Callable[[Accoun
                 problems.append(f"{record.summary}：{'；'.join(exc.messages)}")
         if problems:
             # Leave the atomic block by an exception: every record already changed is rolled back.
-            raise ValidationError([_("未作处理，以下记录不能按所选方式处理：")] + problems)
+            raise ValidationError([_("未作处理，以下记录不能按所选方式处理："), *problems])
     return len(records)
 
 
-def accountability_decide_many(
-    *, records: Sequence[Accountability], sanction: str, reason: str, actor: Actor
-) -> int:
+def accountability_decide_many(*, records: Sequence[Accountability], sanction: str, reason: str, actor: Actor) -> int:
     if not reason.strip():
         raise ValidationError(_("请填写决定理由。"))
     return _each(

@@ -24,15 +24,21 @@ def _candidate(world, *, staff=None, center=None, summary="办件超期") -> Acc
 
 def test_one_decision_with_one_reason_for_several_candidates_each_with_its_event(world) -> None:
     records = [_candidate(world, staff=world.clerk), _candidate(world, staff=world.colleague)]
-    assert accountability_decide_many(
-        records=records, sanction="criticism", reason="经核实属实", actor=world.director.user
-    ) == 2
+    assert (
+        accountability_decide_many(
+            records=records, sanction="criticism", reason="经核实属实", actor=world.director.user
+        )
+        == 2
+    )
     for record in records:
         record.refresh_from_db()
         assert (record.status, record.sanction, record.reason) == (S.DECIDED, "criticism", "经核实属实")
         event = record.events.get(verb="decide")
         assert (event.actor, event.from_state, event.to_state, event.note) == (
-            world.director.user, S.CANDIDATE, S.DECIDED, "经核实属实"
+            world.director.user,
+            S.CANDIDATE,
+            S.DECIDED,
+            "经核实属实",
         )
 
 
@@ -40,10 +46,13 @@ def test_if_one_record_cannot_take_the_decision_none_is_changed_and_it_is_named(
     fine = _candidate(world, staff=world.clerk, summary="办件超期甲")
     nobody = _candidate(world, staff=None, summary="窗口无人值守乙")
     with pytest.raises(ValidationError) as exc:
-        accountability_decide_many(records=[fine, nobody], sanction="criticism", reason="属实", actor=world.director.user)
+        accountability_decide_many(
+            records=[fine, nobody], sanction="criticism", reason="属实", actor=world.director.user
+        )
     assert "窗口无人值守乙：请确定责任人。" in exc.value.messages
     fine.refresh_from_db()
-    assert fine.status == S.CANDIDATE and not fine.events.filter(verb="decide").exists()
+    assert fine.status == S.CANDIDATE
+    assert not fine.events.filter(verb="decide").exists()
 
 
 def test_dismissing_several_needs_a_reason_and_only_candidates(world) -> None:
@@ -59,7 +68,8 @@ def test_dismissing_several_needs_a_reason_and_only_candidates(world) -> None:
     assert first.status == S.CANDIDATE
     assert accountability_dismiss_many(records=[first], reason="数据有误", actor=world.director.user) == 1
     first.refresh_from_db()
-    assert first.status == S.DISMISSED and first.events.get(verb="dismiss").note == "数据有误"
+    assert first.status == S.DISMISSED
+    assert first.events.get(verb="dismiss").note == "数据有误"
 
 
 def test_a_record_outside_the_deciders_scope_is_refused_by_the_service(world) -> None:
@@ -73,7 +83,8 @@ def test_the_list_page_ticks_and_decides_in_one_post(world, login) -> None:
     records = [_candidate(world, staff=world.clerk), _candidate(world, staff=world.colleague)]
     client = login(world.director)
     page = client.get(reverse("oversight:accountability_list")).content.decode()
-    assert 'form="bulk-decide"' in page and f'value="{records[0].pk}"' in page
+    assert 'form="bulk-decide"' in page
+    assert f'value="{records[0].pk}"' in page
     response = client.post(
         reverse("oversight:accountability_bulk"),
         {"ids": [r.pk for r in records], "action": "decide", "sanction": "criticism", "reason": "属实"},
