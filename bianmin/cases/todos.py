@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bianmin.cases.models import Case, CaseHandover, JointTask, Status, SupplementRequest
-from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, urgency_of
+from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, since_text, urgency_of
 from bianmin.org.access import scope_filter, staff_of
 from bianmin.org.models import Role
 
@@ -65,8 +65,8 @@ def handovers_to_acknowledge(*, user: Any, limit: int) -> TodoItems:
             f"{h.case.number} {h.case.item_name}",
             _case_url(h.case.number) + "#pending-handover",
             Urgency.TODAY,
-            h.created_at,
-            _("%(name)s 移交") % {"name": h.from_staff.name},
+            None,
+            _("%(name)s %(since)s 移交") % {"name": h.from_staff.name, "since": since_text(h.created_at)},
         ),
     )
 
@@ -113,8 +113,8 @@ def signoffs(*, user: Any, limit: int) -> TodoItems:
             f"{s.case.number} {s.case.item_name}",
             _case_url(s.case.number),
             Urgency.TODAY,
-            s.requested_at,
-            _("%(name)s 提出") % {"name": s.requested_by.name},
+            None,
+            _("%(name)s %(since)s 提出") % {"name": s.requested_by.name, "since": since_text(s.requested_at)},
         ),
     )
 

@@ -33,7 +33,7 @@ URGENCY_LABELS = {
     Urgency.TOMORROW: _("明日到期"),
     Urgency.OPEN: _("待办理"),
 }
-URGENCY_CLASSES = {Urgency.OVERDUE: "red", Urgency.TODAY: "amber", Urgency.TOMORROW: "amber", Urgency.OPEN: ""}
+URGENCY_CLASSES = {Urgency.OVERDUE: "red", Urgency.TODAY: "b", Urgency.TOMORROW: "b", Urgency.OPEN: ""}
 
 
 def urgency_of(due: dt.datetime | dt.date | None, *, now: dt.datetime | None = None) -> Urgency:
@@ -57,12 +57,18 @@ def urgency_of(due: dt.datetime | dt.date | None, *, now: dt.datetime | None = N
     return Urgency.OPEN
 
 
+def since_text(moment: dt.datetime) -> str:
+    """When an item without a deadline arrived, for its row's detail ("12月3日 09:30")."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
 @dataclass(frozen=True)
 class TodoRow:
     label: str
     url: str
     urgency: Urgency = Urgency.OPEN
-    due: dt.datetime | dt.date | None = None
+    due: dt.datetime | dt.date | None = None  # a deadline only; when an item arrived goes in `detail`
     detail: str = ""
 
     @property

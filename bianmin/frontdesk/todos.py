@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo
+from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, since_text
 from bianmin.frontdesk.models import Handover
 from bianmin.org.access import staff_of
 
@@ -31,8 +31,8 @@ def handovers_to_acknowledge(*, user: Any, limit: int) -> TodoItems:
             h.subject,
             reverse("frontdesk:handovers") + f"#handover-{h.pk}",
             Urgency.TODAY,
-            h.received_at,
-            _("%(name)s 代收材料") % {"name": h.from_staff.name},
+            None,
+            _("%(name)s %(since)s 代收") % {"name": h.from_staff.name, "since": since_text(h.received_at)},
         ),
     )
 

@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, urgency_of
+from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, since_text, urgency_of
 from bianmin.org.access import has_role, scope_filter, staff_of
 from bianmin.oversight.access import COMPLAINT_INVESTIGATORS, DECIDERS
 from bianmin.oversight.models import Accountability, Complaint, Rating
@@ -35,8 +35,8 @@ def accountability_to_decide(*, user: Any, limit: int) -> TodoItems:
             r.summary,
             reverse("oversight:accountability_detail", args=[r.pk]),
             Urgency.TODAY if r.status == Accountability.Status.APPEALED else Urgency.OPEN,
-            r.created_at,
-            r.staff.name if r.staff else _("责任人待认定"),
+            None,
+            f"{r.staff.name if r.staff else _('责任人待认定')} · {since_text(r.created_at)}",
         ),
     )
 

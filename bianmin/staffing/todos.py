@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, urgency_of
+from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, since_text, urgency_of
 from bianmin.org.access import MANAGERS, scope_filter
 from bianmin.staffing.models import Leave, UnmannedWindow
 
@@ -51,12 +51,13 @@ def unmanned_windows(*, user: Any, limit: int) -> TodoItems:
 
     def row(record: UnmannedWindow) -> TodoRow:
         state = _("仍无人值守") if record.ended_at is None else _("已恢复，待处置")
+        state = f"{since_text(record.started_at)} · {state}"
         return TodoRow(
             _("%(number)s号窗口 %(name)s") % {"number": record.window.number, "name": record.window.name},
             reverse("staffing:unmanned_list")
             + f"?month={timezone.localtime(record.started_at):%Y-%m}#unmanned-{record.pk}",
             Urgency.OVERDUE if record.ended_at is None else Urgency.TODAY,
-            record.started_at,
+            None,
             state,
         )
 
