@@ -8,3 +8,8 @@ class AssignmentsConfig(AppConfig):
     name = "bianmin.assignments"
     label = "assignments"
     verbose_name = _("交办督办")
+
+    def ready(self) -> None:
+        from bianmin.assignments import todos
+
+        todos.register()

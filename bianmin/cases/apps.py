@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "bianmin.cases"
     label = "cases"
     verbose_name = _("办件")
+
+    def ready(self) -> None:
+        from bianmin.cases import todos
+
+        todos.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bianmin.cases import intake_views, online_views, views
+from bianmin.cases import bulk_views, intake_views, online_views, views
 
 app_name = "cases"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/cases/district/", views.district_board, name="district"),
     path("staff/cases/failures/", views.failures, name="failures"),
     path("staff/cases/materials/<int:material_id>/dispose/", views.material_dispose, name="material_dispose"),
+    path("staff/cases/handovers/acknowledge/", bulk_views.handovers_acknowledge, name="handovers_ack"),
     path("staff/cases/handovers/<int:handover_id>/acknowledge/", views.handover_acknowledge, name="handover_ack"),
     path("staff/cases/tasks/<int:task_id>/complete/", views.task_complete, name="task_complete"),
     path("staff/cases/supplements/<int:request_id>/signoff/", views.supplement_signoff, name="signoff"),

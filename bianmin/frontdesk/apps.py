@@ -6,3 +6,8 @@ class FrontdeskConfig(AppConfig):
     name = "bianmin.frontdesk"
     label = "frontdesk"
     verbose_name = _("首问登记")
+
+    def ready(self) -> None:
+        from bianmin.frontdesk import todos
+
+        todos.register()

@@ -290,3 +290,16 @@ def handover_acknowledge(*, handover: Handover, actor: Any, note: str = "") -> H
         note=note,
     )
     return handover
+
+
+def handover_acknowledge_many(*, handovers: list[Handover], actor: Any, note: str = "") -> list[tuple[Handover, str]]:
+    """Acknowledge several handovers at once, each on its own (each is a receipt of its own materials): those that
+    can be acknowledged are, under the single action's rules and with its event; the others come back with the
+    reason, in Chinese, for the page to say."""
+    failed: list[tuple[Handover, str]] = []
+    for handover in handovers:
+        try:
+            handover_acknowledge(handover=handover, actor=actor, note=note)
+        except ValidationError as exc:
+            failed.append((handover, "；".join(exc.messages)))
+    return failed

@@ -14,5 +14,6 @@ urlpatterns = [
     path("staff/frontdesk/<int:pk>/case/", views.inquiry_case, name="inquiry_case"),
     path("staff/frontdesk/<int:pk>/phone/", views.inquiry_reveal_phone, name="inquiry_phone"),
     path("staff/handovers/", views.handover_list, name="handovers"),
+    path("staff/handovers/acknowledge/", views.handover_ack_many, name="handover_ack_many"),
     path("staff/handovers/<int:pk>/acknowledge/", views.handover_ack, name="handover_ack"),
 ]

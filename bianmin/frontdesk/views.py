@@ -28,7 +28,12 @@ from bianmin.frontdesk.forms import (
     RevealForm,
 )
 from bianmin.frontdesk.models import Inquiry
-from bianmin.frontdesk.services import handover_acknowledge, inquiry_link_case, inquiry_register
+from bianmin.frontdesk.services import (
+    handover_acknowledge,
+    handover_acknowledge_many,
+    inquiry_link_case,
+    inquiry_register,
+)
 from bianmin.org.access import has_role, staff_of, staff_required
 from bianmin.org.models import OrgUnit, Window
 from bianmin.org.selectors import staff_in_scope, today, user_center
@@ -319,3 +324,31 @@ def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已确认接收材料。"))
     return redirect("frontdesk:desk" if request.POST.get("next") == "desk" else "frontdesk:handovers")
+
+
+@staff_required()
+@require_POST
+def handover_ack_many(request: HttpRequest) -> HttpResponse:
+    """The ticked handovers of "待我接收", acknowledged one by one; what could not be is said row by row."""
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:200]
+    form = AcknowledgeForm(request.POST)
+    if not ids:
+        messages.error(request, _("请至少选择一项移交。"))
+        return redirect("frontdesk:handovers")
+    if not form.is_valid():
+        messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
+        return redirect("frontdesk:handovers")
+    chosen = list(selectors.handovers(user=request.user).filter(pk__in=ids).order_by("received_at", "id"))
+    failed = handover_acknowledge_many(handovers=chosen, actor=request.user, note=form.cleaned_data["note"])
+    done = len(chosen) - len(failed)
+    if done:
+        messages.success(request, _("已确认接收 %(n)s 项移交的材料。") % {"n": done})
+    for handover, reason in failed:
+        messages.error(
+            request, _("“%(subject)s”未能确认：%(reason)s") % {"subject": handover.subject, "reason": reason}
+        )
+    if len(chosen) < len(set(ids)):
+        messages.error(
+            request, _("有 %(n)s 项移交不存在或不在您的范围内，未作处理。") % {"n": len(set(ids)) - len(chosen)}
+        )
+    return redirect("frontdesk:handovers")

@@ -317,12 +317,13 @@ def notification_mark_read(*, notification: Notification, actor: Any) -> bool:
 
 
 @transaction.atomic
-def notification_mark_all_read(*, actor: Any) -> int:
-    unread = list(
-        Notification.objects.filter(recipient_user=actor, channel=Channel.IN_APP, read_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+def notification_mark_all_read(*, actor: Any, ids: list[int] | None = None) -> int:
+    """The actor's unread in-app messages marked read, all of them or those of `ids` (someone else's message in
+    `ids` is left alone, as a missing one): one update and one event per message, as when marked one by one."""
+    unread_qs = Notification.objects.filter(recipient_user=actor, channel=Channel.IN_APP, read_at__isnull=True)
+    if ids is not None:
+        unread_qs = unread_qs.filter(pk__in=ids)
+    unread = list(unread_qs.values_list("pk", flat=True))
     if not unread:
         return 0
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())

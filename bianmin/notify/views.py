@@ -54,7 +54,15 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_POST
 @staff_required()
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notification_mark_all_read(actor=request.user)
+    """Every unread message, or only the ticked ones (`ids`) when the form names some."""
+    if request.POST.get("selected"):
+        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:500]
+        if not ids:
+            messages.error(request, _("请至少选择一条消息。"))
+            return redirect("notify:notifications")
+        count = services.notification_mark_all_read(actor=request.user, ids=ids)
+    else:
+        count = services.notification_mark_all_read(actor=request.user)
     messages.success(request, _("已将 %(count)s 条消息标记为已读。") % {"count": count})
     return redirect("notify:notifications")
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.core.forms import add_service_errors
 from bianmin.core.selectors import work_calendar
+from bianmin.core.todos import todo_rows, todo_sections
 from bianmin.core.workcalendar import working_day_of
 from bianmin.org import selectors
 from bianmin.org.access import MANAGERS, get_in_scope, has_role, role_of, staff_of, staff_required
@@ -33,9 +34,15 @@ def staff_board(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "org/staff_board.html", {"center": center, "board": board})
 
 
+TODO_ROWS = 5
+
+
 @staff_required()
 def staff_home(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request.user)
+    role = role_of(request.user)
+    # The to-do list leads: every app's rows (bianmin.core.todos), the first few of each kind, most urgent first.
+    todos = todo_sections(user=request.user, role=role, limit=TODO_ROWS)
     center = selectors.user_center(user=request.user)
     posts = list(selectors.current_posts_of(staff=staff)) if staff else []
     now = timezone.localtime()
@@ -46,7 +53,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "org/staff_home.html",
         {
             "staff": staff,
-            "role": role_of(request.user),
+            "role": role,
+            "todos": todos,
+            "todo_rows": todo_rows(todos),
+            "todo_total": sum(section.count for section in todos),
             "center": center,
             "posts": posts,
             "today": day,

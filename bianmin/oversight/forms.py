@@ -195,3 +195,27 @@ class AppealDecideForm(forms.Form):
 class SettingsForm(forms.Form):
     complaint_reply_days = forms.IntegerField(label=_("投诉答复期限（工作日）"), min_value=1, max_value=30)
     rectification_days = forms.IntegerField(label=_("差评整改期限（工作日）"), min_value=1, max_value=20)
+
+
+class BulkDecisionForm(forms.Form):
+    """One decision (a sanction, or dismissal) with one reason for the records ticked on the list."""
+
+    DECIDE, DISMISS = "decide", "dismiss"
+    action = forms.ChoiceField(label=_("批量操作"), choices=[(DECIDE, _("确认并作出处理决定")), (DISMISS, _("排除"))])
+    sanction = forms.ChoiceField(
+        label=_("处理方式"), choices=[("", "—")] + [c for c in Accountability.Sanction.choices if c[0]], required=False
+    )
+    reason = forms.CharField(label=_("理由"), max_length=2000)
+    ids = forms.TypedMultipleChoiceField(label=_("记录"), coerce=int, choices=[])
+
+    def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(pk, pk) for pk in ids]  # type: ignore[attr-defined]
+        self.fields["ids"].error_messages["required"] = _("请至少选择一条记录。")
+        self.fields["ids"].error_messages["invalid_choice"] = _("所选记录不存在或无权处理。")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.DECIDE and not data.get("sanction"):
+            self.add_error("sanction", _("请选择处理方式。"))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bianmin.oversight import views
+from bianmin.oversight import bulk_views, views
 
 app_name = "oversight"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/oversight/complaints/<int:pk>/decide/", views.complaint_decide, name="complaint_decide"),
     path("staff/oversight/complaints/<int:pk>/reply/", views.complaint_reply, name="complaint_reply"),
     path("staff/oversight/accountability/", views.accountability_list, name="accountability_list"),
+    path("staff/oversight/accountability/bulk/", bulk_views.accountability_bulk, name="accountability_bulk"),
     path("staff/oversight/accountability/new/", views.accountability_new, name="accountability_new"),
     path("staff/oversight/accountability/<int:pk>/", views.accountability_detail, name="accountability_detail"),
     path("staff/oversight/accountability/<int:pk>/decide/", views.accountability_decide, name="accountability_decide"),

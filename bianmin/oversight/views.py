@@ -38,6 +38,7 @@ from bianmin.oversight.access import (
 from bianmin.oversight.forms import (
     AppealDecideForm,
     AssignForm,
+    BulkDecisionForm,
     CallbackForm,
     ComplaintFilterForm,
     ComplaintForm,
@@ -372,6 +373,7 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
             "statuses": Accountability.Status.choices,
             "reader": has_role(request.user, OVERSIGHT_READERS),
             "can_record": has_role(request.user, COMPLAINT_ASSIGNERS),
+            "bulk_form": BulkDecisionForm(ids=[]) if has_role(request.user, DECIDERS) else None,
         },
     )
 

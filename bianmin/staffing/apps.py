@@ -6,3 +6,8 @@ class StaffingConfig(AppConfig):
     name = "bianmin.staffing"
     label = "staffing"
     verbose_name = _("考勤与岗位")
+
+    def ready(self) -> None:
+        from bianmin.staffing import todos
+
+        todos.register()

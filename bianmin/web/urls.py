@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("staff/health/", views.staff_health, name="staff_health"),
     path("staff/audit/", views.audit_search, name="audit"),
+    path("staff/todo/counts/", views.todo_counts, name="todo_counts"),
     path("staff/calendar/", views.calendar_year, name="calendar"),
     path("staff/calendar/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
     path("staff/account/password/", views.password_change, name="password_change"),

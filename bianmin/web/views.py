@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bianmin.core import todos
 from bianmin.core.downloads import file_stream_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.models import CalendarDay
@@ -36,7 +37,7 @@ from bianmin.core.selectors import access_log_search, calendar_days, jobs_health
 from bianmin.core.selectors import audit_search as audit_search_rows
 from bianmin.core.services import calendar_day_remove, calendar_day_set
 from bianmin.notify.selectors import message_counts
-from bianmin.org.access import has_role, staff_required
+from bianmin.org.access import has_role, role_of, staff_required
 from bianmin.org.models import Role
 from bianmin.web import services as account
 from bianmin.web.access import AUDIT_READERS, CALENDAR_EDITORS, HEALTH_READERS
@@ -282,3 +283,12 @@ def lockout_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         account.lockout_unlock(attempt=attempt, actor=request.user)
         messages.success(request, _("已解除锁定。"))
     return redirect("web:lockouts")
+
+
+@never_cache
+@staff_required()
+def todo_counts(request: HttpRequest) -> JsonResponse:
+    """The menu badges (web/static/web/todo.js): the number of to-do items per menu entry and in all, fetched after
+    the page has loaded so that no page waits for them."""
+    counts = todos.todo_counts(request=request, role=role_of(request.user))
+    return JsonResponse({"total": sum(counts.values()), "links": counts})

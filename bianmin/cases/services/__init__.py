@@ -33,7 +33,7 @@ from bianmin.cases.services.handling import (
     case_withdraw,
     material_dispose,
 )
-from bianmin.cases.services.handover import case_handover, handover_acknowledge
+from bianmin.cases.services.handover import case_handover, handover_acknowledge, handovers_acknowledge_many
 from bianmin.cases.services.intake import (
     case_accept,
     case_intake,
@@ -95,6 +95,7 @@ __all__ = [
     "forwarding_result",
     "forwarding_update",
     "handover_acknowledge",
+    "handovers_acknowledge_many",
     "item_is_for_window",
     "item_windows",
     "material_dispose",

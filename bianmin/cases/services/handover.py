@@ -74,3 +74,16 @@ def handover_acknowledge(*, handover: CaseHandover, actor: Any) -> CaseHandover:
         data={"from": handover.from_staff.name, "to": staff.name, "materials": moved},
     )
     return handover
+
+
+def handovers_acknowledge_many(*, handovers: list[CaseHandover], actor: Any) -> list[tuple[CaseHandover, str]]:
+    """Acknowledge several cases handed to the actor, each on its own (each is a case of its own): every one that
+    can be is acknowledged under the single action's rules and with its event; the others come back with the reason
+    in Chinese, for the page to say row by row."""
+    failed: list[tuple[CaseHandover, str]] = []
+    for handover in handovers:
+        try:
+            handover_acknowledge(handover=handover, actor=actor)
+        except ValidationError as exc:
+            failed.append((handover, "；".join(exc.messages)))
+    return failed

@@ -297,3 +297,27 @@ def test_the_board_puts_open_tasks_before_finished_ones(client):
     page = client.get(reverse("assignments:task_board"))
 
     assert list(page.context["page"]) == [late, soon, done]
+
+
+def test_mark_the_ticked_messages_read_leaves_the_others_and_someone_elses(client):
+    office = Office()
+    a = inbox_message(office.clerk_a, "a")
+    b = inbox_message(office.clerk_a, "b")
+    c = inbox_message(office.clerk_a, "c")
+    theirs = inbox_message(office.clerk_b, "theirs")
+    client.force_login(office.clerk_a.user)
+    page = client.get(reverse("notify:notifications")).content.decode()
+    assert 'form="bulk-read"' in page
+    assert f'value="{a.pk}"' in page
+
+    response = client.post(
+        reverse("notify:notification_read_all"), {"selected": "1", "ids": [a.pk, b.pk, theirs.pk]}, follow=True
+    )
+
+    assert "已将 2 条消息标记为已读" in response.content.decode()
+    assert set(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert a.events.filter(verb="read", actor=office.clerk_a.user).count() == 1
+    assert Notification.objects.get(pk=c.pk).read_at is None
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    response = client.post(reverse("notify:notification_read_all"), {"selected": "1"}, follow=True)
+    assert "请至少选择一条消息。" in response.content.decode()
