@@ -68,7 +68,7 @@ LIST_STATUSES = {"pending", "changed", *ServiceItem.Status.values}
 @staff_required()
 def item_list(request: HttpRequest) -> HttpResponse:
     """The staff catalog: the public search (names, pinyin, initials, materials, synonyms) plus department, status
-    and handling-mode filters. A value that is not on the lists is dropped with a message, never an error page."""
+    and handling-mode filters. A value that is not on the lists is dropped with a message (the list still shows)."""
     problems = []
     status = request.GET.get("status", "")
     if status not in LIST_STATUSES and status:
@@ -105,7 +105,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "problems": problems,
             "can_manage": access.can_manage(request.user),
         },
-        status=400 if problems else 200,
     )
 
 

@@ -59,6 +59,7 @@ def test_a_clerk_finds_cases_by_phone_tail_and_overdue_and_exports_them(live_ser
 
     # A status filter together with the box; then the export of what is shown.
     page.fill("#id_q", "张")
+    page.uncheck("#id_overdue")  # the shortcut left it ticked, as the form shows what was searched
     page.select_option("#id_status", Status.ACCEPTED)
     page.click("form.case-search button[type=submit]")
     page.wait_for_selector("table.case-results")
@@ -85,12 +86,19 @@ def test_a_director_compares_two_versions_and_cannot_approve_their_own_change(li
     services.item_update(
         item=item,
         actor=world.director.user,
-        data={"promised_limit": 5, "is_free": False, "fee_standard": "工本费10元", "conditions": "本辖区户籍居民"},
+        data={
+            "promised_limit": 5,
+            "is_free": False,
+            "fee_standard": "工本费10元",
+            "fee_basis": "豫发改收费〔2020〕1号",
+            "conditions": "本辖区户籍居民",
+        },
         materials=[
             {"id": kept.pk, "name": kept.name, "kind": Material.Kind.MAIN, "form": Material.Form.ORIGINAL},
             {"name": "申请表", "kind": Material.Kind.MAIN},
             {"name": "银行卡", "kind": Material.Kind.GENERAL},
         ],
+        steps=[{"name": "受理", "duration_days": 0}, {"name": "审核", "duration_days": 3}],
     )
     services.item_publish(item=item, actor=world.district_user.user, note="压缩承诺时限")
     services.item_update(item=item, actor=world.director.user, data={"promised_limit": 3})

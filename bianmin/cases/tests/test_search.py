@@ -61,9 +61,14 @@ def test_by_full_phone_through_the_blind_index_without_decrypting_the_table(worl
     for n in range(2, 7):
         intake(world, version, n=n, phone=f"1390371{n:04d}")
     assert wanted.applicant_phone_index == applicant_phone_index("13903717001") != ""
-    calls = []
+    calls: list[str] = []
     real = personal_data.decrypt
-    monkeypatch.setattr(personal_data, "decrypt", lambda token: calls.append(token) or real(token))
+
+    def counting(token: str) -> str:
+        calls.append(token)
+        return real(token)
+
+    monkeypatch.setattr(personal_data, "decrypt", counting)
 
     page = search_cases(user=world.clerk.user, filters=CaseFilters(text="139 0371 7001"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from bianmin.catalog.changes import compare
 from bianmin.catalog.models import Material, Mode
 from bianmin.catalog.tests.factories import ServiceItemFactory, published_item
 
-V1 = {
+V1: dict[str, Any] = {
     "name": "高龄津贴申领",
     "code": "GL-1",
     "mode": "promised",
@@ -160,9 +161,12 @@ def test_the_list_filters_by_mode_and_department_and_searches_like_the_public(cl
     by_department = client.get(url, {"department": world.department.pk}).content.decode()
     by_initials = client.get(url, {"q": "zdshbz"}).content.decode()  # pinyin initials, as the public search
 
-    assert "高龄津贴申领" in direct and "最低生活保障申请" not in direct
-    assert "最低生活保障申请" in by_department and "高龄津贴申领" not in by_department
-    assert "最低生活保障申请" in by_initials and "高龄津贴申领" not in by_initials
+    assert "高龄津贴申领" in direct
+    assert "最低生活保障申请" not in direct
+    assert "最低生活保障申请" in by_department
+    assert "高龄津贴申领" not in by_department
+    assert "最低生活保障申请" in by_initials
+    assert "高龄津贴申领" not in by_initials
 
 
 @pytest.mark.django_db
@@ -180,7 +184,7 @@ def test_bad_list_filters_get_a_chinese_message(client, world, params, message):
 
     page = client.get(reverse("catalog:item_list"), params)
 
-    assert page.status_code == 400
+    assert page.status_code == 200
     body = page.content.decode()
     assert message in body
     assert "高龄津贴申领" in body  # the list still shows, unfiltered by the bad value
