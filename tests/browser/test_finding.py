@@ -94,7 +94,7 @@ def test_a_director_compares_two_versions_and_cannot_approve_their_own_change(li
             "conditions": "本辖区户籍居民",
         },
         materials=[
-            {"id": kept.pk, "name": kept.name, "kind": Material.Kind.MAIN, "form": Material.Form.ORIGINAL},
+            {"id": kept.pk, "name": kept.name, "kind": Material.Kind.MAIN, "form": Material.Form.BOTH, "copies": 2},
             {"name": "申请表", "kind": Material.Kind.MAIN},
             {"name": "银行卡", "kind": Material.Kind.GENERAL},
         ],
@@ -117,4 +117,5 @@ def test_a_director_compares_two_versions_and_cannot_approve_their_own_change(li
     assert "5个工作日" in page.inner_text("#field-changes")
     assert "银行卡" in page.inner_text("#material-changes")
     assert "户口簿" in page.inner_text("#material-changes")
+    assert "份数" in page.inner_text("#material-changes")
     page.screenshot(path=str(SHOTS / "catalog_compare_1366.png"), full_page=True)

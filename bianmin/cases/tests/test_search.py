@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -267,3 +268,16 @@ def test_the_migration_backfills_the_phone_index(world, clock):
     case.refresh_from_db()
     assert case.applicant_phone_index == applicant_phone_index("13903716666")
     assert numbers(search_cases(user=world.clerk.user, filters=CaseFilters(text="13903716666"))) == [case.number]
+
+
+def test_key_rotation_rebuilds_the_phone_index(settings, world, clock):
+    settings.PERSONAL_DATA_CIPHER = "fernet"
+    settings.PERSONAL_DATA_KEYS = ["old-personal-data-key-0123456789abcdefghij"]
+    case = intake(world, item_for(world), n=1, phone="13903718888")
+    settings.PERSONAL_DATA_KEYS = ["new-personal-data-key-0123456789abcdefghij", *settings.PERSONAL_DATA_KEYS]
+    by_phone = CaseFilters(text="13903718888")
+    assert numbers(search_cases(user=world.clerk.user, filters=by_phone)) == []
+
+    call_command("rotate_personal_data_key", stdout=io.StringIO())
+
+    assert numbers(search_cases(user=world.clerk.user, filters=by_phone)) == [case.number]
