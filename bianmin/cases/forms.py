@@ -432,7 +432,7 @@ class ProgressQueryForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("办件编号、申请人姓名或证件号码"), max_length=40, required=False)
+    q = forms.CharField(label=_("办件编号、申请人、证件号码或电话"), max_length=40, required=False)
     item = forms.TypedChoiceField(label=_("事项"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, items: Sequence[Any], **kwargs: Any) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
-from bianmin.cases.models import Case
+from bianmin.cases.models import CLOCK_RUNNING, Case
 from bianmin.cases.selectors import PAGE_SIZE, decode_cursor, encode_cursor
 from bianmin.catalog.models import ServiceItem
 from bianmin.org.access import scope_path
@@ -50,10 +51,15 @@ def case_list(
     user: Any,
     status: str | None = None,
     item_code: str | None = None,
+    item_id: int | None = None,
     window_number: int | None = None,
+    window_id: int | None = None,
+    assignee_id: int | None = None,
     mode: str | None = None,
     received_from: dt.datetime | None = None,
     received_to: dt.datetime | None = None,
+    overdue: bool = False,
+    applicant: Q | None = None,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
 ) -> tuple[list[Case], str | None]:
@@ -61,13 +67,23 @@ def case_list(
 
     The scope is read once as a list of unit ids (as the director board does) and every filter is a column of the
     case, so each page walks the index that starts with the scope column (`center`, `received_at`) and reads only
-    the page's rows: the same cost at the first page and the last, for a center or a whole district."""
+    the page's rows: the same cost at the first page and the last, for a center or a whole district. `applicant` is
+    a condition on the case's own columns (number, blind indexes, phone tail, name prefix: see `cases.search`)."""
     unit_ids = _scope_unit_ids(user)
     if not unit_ids:
         return [], None
-    filters = Q()
+    filters = applicant if applicant is not None else Q()
     if status:
         filters &= Q(status=status)
+    if item_id is not None:
+        filters &= Q(item_id=item_id)
+    if window_id is not None:
+        filters &= Q(window_id=window_id)
+    if assignee_id is not None:
+        filters &= Q(assignee_id=assignee_id)
+    if overdue:
+        # Overdue as the workbenches mark it: the clock runs and the deadline has passed.
+        filters &= Q(due_at__lt=timezone.now(), status__in=[s.value for s in CLOCK_RUNNING])
     # Item and window are read as ids first, so that every condition is a column of the case (no join).
     if item_code:
         items = list(ServiceItem.objects.filter(code=item_code).values_list("id", flat=True))

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -37,11 +36,9 @@ from bianmin.cases.models import (
 
 # oversight's rating page finds it here.
 from bianmin.cases.progress_query import progress_by_token as progress_by_token
-from bianmin.cases.services import applicant_index
 from bianmin.cases.timeline import staff_wording
 from bianmin.catalog.models import Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
-from bianmin.core.identifiers import clean_credit_code, clean_resident_id
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import WorkCalendar
@@ -214,40 +211,6 @@ def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
         .select_related("case", "department", "assignee")
         .order_by("due_at", "id")[:limit]
     )
-
-
-def case_search(*, user: Any, query: str, item_id: int | None = None, limit: int = 50) -> list[Row]:
-    """By case number, full resident ID number (blind index), credit code, applicant name (prefix), and item."""
-    query = " ".join(query.split())
-    qs = scope_filter(_list_qs(), user, "center__path")
-    if not query and item_id is None:
-        return []
-    if query:
-        if CASE_NUMBER_RE.match(query):
-            qs = qs.filter(number=query)
-        else:
-            try:
-                qs = qs.filter(applicant_id_index=applicant_index(clean_resident_id(query)))
-            except Exception:
-                try:
-                    qs = qs.filter(applicant_credit_code=clean_credit_code(query))
-                except Exception:
-                    qs = qs.filter(applicant_name__startswith=query)
-    if item_id is not None:
-        qs = qs.filter(item_id=item_id)
-    return mark_rows(list(qs.order_by("-received_at", "-id")[:limit]))
-
-
-def _applicant_lookup(query: str) -> Q:
-    """A full resident ID number (by its blind index), else a credit code, else the start of a name."""
-    try:
-        return Q(applicant_id_index=applicant_index(clean_resident_id(query)))
-    except ValidationError:
-        pass
-    try:
-        return Q(applicant_credit_code=clean_credit_code(query))
-    except ValidationError:
-        return Q(applicant_name__startswith=query)
 
 
 # --- the director ---------------------------------------------------------------------------------------------

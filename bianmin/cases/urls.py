@@ -1,12 +1,13 @@
 from django.urls import path
 
-from bianmin.cases import bulk_views, intake_views, online_views, views
+from bianmin.cases import bulk_views, intake_views, online_views, search_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("staff/cases/", views.workbench, name="workbench"),
-    path("staff/cases/search/", views.search, name="search"),
+    path("staff/cases/search/", search_views.case_search, name="search"),
+    path("staff/cases/search/export.xlsx", search_views.case_search_export, name="search_export"),
     path("staff/cases/intake/", intake_views.intake_start, name="intake_start"),
     path("staff/cases/intake/<int:item_id>/", intake_views.intake, name="intake"),
     path("staff/cases/intake/<int:item_id>/referral/", intake_views.referral, name="referral"),

@@ -72,21 +72,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/workbench.html", context)
 
 
-@staff_required(ALL_CASE_ROLES - {Role.DISTRICT})
-def search(request: HttpRequest) -> HttpResponse:
-    center = user_center(user=request.user)
-    items = selectors.intake_items(center=center, limit=500) if center else []
-    form = forms.SearchForm(request.GET or None, items=items)
-    rows: list[selectors.Row] = []
-    searched = False
-    if form.is_valid():
-        searched = bool(form.cleaned_data["q"] or form.cleaned_data["item"])
-        rows = selectors.case_search(
-            user=request.user, query=form.cleaned_data["q"] or "", item_id=form.cleaned_data["item"]
-        )
-    return render(request, "cases/search.html", {"form": form, "rows": rows, "searched": searched})
-
-
 @staff_required(DIRECTOR_ROLES)
 def director_board(request: HttpRequest) -> HttpResponse:
     center = center_or_404(request)

@@ -193,6 +193,27 @@ StepFormSet = cast(
 )
 
 
+class CompareForm(forms.Form):
+    left = forms.TypedChoiceField(label=_("比较"), coerce=int)
+    right = forms.TypedChoiceField(label=_("与"), coerce=int)
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("第 %(n)s 版") % {"n": n}) for n in numbers]
+        for name in ("left", "right"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+            field.choices = choices
+            field.error_messages["invalid_choice"] = _("该事项没有这个版本，请从列表中选择。")
+            field.error_messages["required"] = _("请选择要比较的两个版本。")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("left") is not None and data.get("left") == data.get("right"):
+            raise ValidationError(_("请选择两个不同的版本进行比较。"))
+        return data
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=200, widget=forms.TextInput())
 

@@ -347,6 +347,7 @@ def item_list(
     user: Any,
     status: str = "",
     department: int | None = None,
+    mode: str = "",
     text: str = "",
 ) -> QuerySet[ServiceItem]:
     qs = _readable(ServiceItem.objects.all(), user).select_related("department", "owner")
@@ -358,6 +359,8 @@ def item_list(
         qs = qs.filter(status=status)
     if department:
         qs = qs.filter(department_id=department)
+    if mode:
+        qs = qs.filter(default_mode=mode)
     if text.strip():
         ids = [h.item.pk for h in search_in(qs, text, limit=500).hits]
         by_text = Q(pk__in=ids) | Q(name__icontains=text.strip()) | Q(code__icontains=text.strip())

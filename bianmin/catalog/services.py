@@ -12,7 +12,8 @@ The workflow of an item (`ServiceItem.status`):
 
 A published item stays public under its current version while its changes are drafted and reviewed; only
 approval makes them public, as a new version. `item_publish` itself publishes from any state (the demo, imports
-and tests use it directly); the staff UI goes through `item_approve`, which insists on a review first.
+and tests use it directly); the staff UI goes through `item_approve`, which insists on a review first and on a
+second person (`catalog.review`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from bianmin.catalog.models import (
     ServiceItem,
     Step,
 )
+from bianmin.catalog.review import approval_check
 from bianmin.catalog.workflow import CHANGE, ITEM
+from bianmin.core.events import audit
 from bianmin.org.models import OrgUnit
 
 # Plain fields of an item the staff edit (relations are passed separately).
@@ -470,17 +473,36 @@ def item_return(*, item: ServiceItem, actor: Any, note: str) -> ServiceItem:
 
 @transaction.atomic
 def item_approve(*, item: ServiceItem, actor: Any, note: str = "") -> ItemVersion:
-    """Review passed: publish the item (or its change) as a new version."""
-    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    """Review passed: publish the item (or its change) as a new version. The reviewer is a second person: whoever
+    edited or submitted the pending content may approve it only where the owner unit relaxes the rule, and then the
+    approval is written to the audit trail."""
+    item = ServiceItem.objects.select_for_update().select_related("owner").get(pk=item.pk)
     if not in_review(item):
         raise ValidationError(_("请先提交审核，审核通过后才能发布。"))
+    check = approval_check(item, actor)
+    if not check.allowed:
+        raise ValidationError(check.reason, code="four_eyes")
     check_complete(item)
-    return item_publish(item=item, actor=actor, note=note)
+    version = _publish(item=item, actor=actor, note=note, data={"self_approved": True} if check.waived else {})
+    if check.waived:
+        audit(
+            actor=actor,
+            target=item,
+            verb="catalog_self_approval",
+            note=_("本单位允许编辑人本人审核发布，%(name)s 第 %(n)s 版由修改人本人审核发布。")
+            % {"name": item.name, "n": version.number},
+            data={"version": version.number, "owner": item.owner.code},
+        )
+    return version
 
 
 @transaction.atomic
 def item_publish(*, item: ServiceItem, actor: Any, note: str = "") -> ItemVersion:
-    """Freeze the item as a new version and make it public."""
+    """Freeze the item as a new version and make it public (the demo, imports and tests; staff go through review)."""
+    return _publish(item=item, actor=actor, note=note)
+
+
+def _publish(*, item: ServiceItem, actor: Any, note: str, data: dict[str, Any] | None = None) -> ItemVersion:
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     check_publishable(item)
     previous = item.status
@@ -499,7 +521,7 @@ def item_publish(*, item: ServiceItem, actor: Any, note: str = "") -> ItemVersio
         from_state=previous,
         to_state=item.status,
         note=note,
-        data={"version": version.number},
+        data={"version": version.number, **(data or {})},
     )
     item_reindex(item=item)
     return version

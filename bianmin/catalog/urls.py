@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/catalog/<int:pk>/approve/", views.item_approve, name="item_approve"),
     path("staff/catalog/<int:pk>/withdraw/", views.item_withdraw, name="item_withdraw"),
     path("staff/catalog/<int:pk>/versions/<int:number>/", views.item_version, name="item_version"),
+    path("staff/catalog/<int:pk>/versions/compare/", views.item_compare, name="item_compare"),
     # Public: guides (六公开), printable card and guide, search, the hall display screen.
     path("guide/", views.guide_home, name="guide_home"),
     path("search/", views.search_home, name="search_home"),

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.catalog import access, imports, pdf, search_upkeep, selectors, services, spreadsheets
+from bianmin.catalog import access, changes, imports, pdf, review, search_upkeep, selectors, services, spreadsheets
 from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.forms import (
+    CompareForm,
     ImportForm,
     MaterialFormSet,
     NoteForm,
@@ -25,7 +26,7 @@ from bianmin.catalog.forms import (
     SynonymSetForm,
     windows_for,
 )
-from bianmin.catalog.models import ItemVersion, ServiceItem, SynonymSet, Theme
+from bianmin.catalog.models import ItemVersion, Mode, ServiceItem, SynonymSet, Theme
 from bianmin.core.downloads import PDF, XLSX, file_response
 from bianmin.core.forms import add_service_errors
 from bianmin.core.http import HtmxHttpRequest
@@ -61,17 +62,33 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return render(request, "catalog/staff/forbidden.html", {"message": str(exc)}, status=403)
 
 
+LIST_STATUSES = {"pending", "changed", *ServiceItem.Status.values}
+
+
 @staff_required()
 def item_list(request: HttpRequest) -> HttpResponse:
+    """The staff catalog: the public search (names, pinyin, initials, materials, synonyms) plus department, status
+    and handling-mode filters. A value that is not on the lists is dropped with a message (the list still shows)."""
+    problems = []
     status = request.GET.get("status", "")
+    if status not in LIST_STATUSES and status:
+        problems.append(_("状态“%(value)s”无效，已按全部状态查询。") % {"value": status[:20]})
+        status = ""
+    mode = request.GET.get("mode", "")
+    if mode not in Mode.values and mode:
+        problems.append(_("办理方式“%(value)s”无效，已按全部方式查询。") % {"value": mode[:20]})
+        mode = ""
     text = request.GET.get("q", "").strip()[:50]
+    raw_department = request.GET.get("department") or ""
     try:
-        department = int(request.GET.get("department") or 0) or None
+        department = int(raw_department) or None
     except ValueError:
         department = None
     if department is not None and not 0 < department <= MAX_ID:
         department = None
-    items = selectors.item_list(user=request.user, status=status, department=department, text=text)
+    if raw_department and department is None:
+        problems.append(_("主管部门无效，已按全部部门查询。"))
+    items = selectors.item_list(user=request.user, status=status, department=department, mode=mode, text=text)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,10 +96,13 @@ def item_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "mode": mode,
             "q": text,
             "department": department,
             "departments": selectors.departments_for(user=request.user),
             "statuses": ServiceItem.Status.choices,
+            "modes": Mode.choices,
+            "problems": problems,
             "can_manage": access.can_manage(request.user),
         },
     )
@@ -164,6 +184,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or not selectors.published_items(center=center).filter(pk=item.pk).exists()
     ):
         center = None
+    in_review = can_manage and services.in_review(item)
     return render(
         request,
         "catalog/staff/item_detail.html",
@@ -172,7 +193,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state": services.state_label(item),
             "can_manage": can_manage,
             "can_submit": can_manage and services.can_submit(item),
-            "in_review": can_manage and services.in_review(item),
+            "in_review": in_review,
+            "approval": review.approval_check(item, request.user) if in_review else None,
             "can_withdraw": can_manage and services.can_withdraw(item),
             "materials": item.materials.all(),
             "steps": item.steps.all(),
@@ -262,64 +284,37 @@ def item_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "item": item,
             "version": version,
             "previous": previous,
-            "changes": _changes(previous.snapshot if previous else None, version.snapshot),
+            "changes": changes.compare(previous.snapshot, version.snapshot).summary() if previous else [],
             "labels": _labels(version.snapshot),
         },
     )
 
 
-FIELD_LABELS = {
-    "name": "事项名称",
-    "code": "实施编码",
-    "basic_code": "基本编码",
-    "item_type": "事项类型",
-    "department": "主管部门",
-    "mode": "办理方式",
-    "joint_departments": "联办部门",
-    "forward_to": "上报单位",
-    "statutory_limit": "法定时限",
-    "promised_limit": "承诺时限",
-    "limit_unit": "时限单位",
-    "visits": "到现场次数",
-    "is_free": "不收费",
-    "fee_standard": "收费标准",
-    "fee_basis": "收费依据",
-    "legal_basis": "设定依据",
-    "conditions": "受理条件",
-    "description": "事项说明",
-    "implementing_level": "实施层级",
-    "implementing_body": "实施主体",
-    "windows": "受理窗口",
-    "themes": "主题",
-    "consultation_phone": "咨询电话",
-    "complaint_channel": "投诉渠道",
-    "offers_appointment": "可预约",
-    "offers_proxy": "可代办",
-    "offers_home_visit": "可上门服务",
-    "steps": "办理环节",
-}
-
-
-def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str]]:
-    """What changed from one version to the next, in words."""
-    if before is None:
-        return []
-    changes: list[tuple[str, str]] = []
-    for key, label in FIELD_LABELS.items():
-        if key in after and before.get(key) != after.get(key):
-            changes.append((label, _("已修改")))
-    old = {m["name"] for m in before.get("materials", [])}
-    new = {m["name"] for m in after.get("materials", [])}
-    for name in sorted(new - old):
-        changes.append((_("申请材料"), _("新增：%(name)s") % {"name": name}))
-    for name in sorted(old - new):
-        changes.append((_("申请材料"), _("删除：%(name)s") % {"name": name}))
-    kept = {m["name"]: m for m in before.get("materials", [])}
-    for material in after.get("materials", []):
-        was = kept.get(material["name"])
-        if was and {k: v for k, v in was.items() if k != "id"} != {k: v for k, v in material.items() if k != "id"}:
-            changes.append((_("申请材料"), _("修改：%(name)s") % {"name": material["name"]}))
-    return changes
+@staff_required()
+def item_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two published versions side by side: what changed in the fields, the materials and the steps."""
+    item = _item_or_404(request, pk)
+    versions = list(selectors.item_versions(item=item))
+    numbers = [v.number for v in versions]
+    form = CompareForm(request.GET or None, numbers=numbers)
+    before = after = None
+    diff = None
+    if len(versions) >= 2:
+        if form.is_bound and form.is_valid():
+            chosen = (form.cleaned_data["left"], form.cleaned_data["right"])
+        else:
+            chosen = (numbers[1], numbers[0])  # newest first: the previous and the current version
+            if not form.is_bound:
+                form = CompareForm(initial={"left": chosen[0], "right": chosen[1]}, numbers=numbers)
+        by_number = {v.number: v for v in versions}
+        before, after = by_number[chosen[0]], by_number[chosen[1]]
+        diff = changes.compare(before.snapshot, after.snapshot)
+    return render(
+        request,
+        "catalog/staff/item_compare.html",
+        {"item": item, "form": form, "before": before, "after": after, "diff": diff, "versions": versions},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def _labels(snapshot: dict[str, Any]) -> dict[str, str]:

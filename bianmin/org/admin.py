@@ -17,8 +17,8 @@ class LeadingGroupInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "code", "level", "hall_kind", "parent", "is_active"]
-    list_filter = ["level", "hall_kind", "is_active"]
+    list_display = ["name", "code", "level", "hall_kind", "parent", "is_active", "catalog_self_approval"]
+    list_filter = ["level", "hall_kind", "is_active", "catalog_self_approval"]
     search_fields = ["name", "code"]
     ordering = ["path"]
     inlines = [LeadingGroupInline]

@@ -58,6 +58,13 @@ class OrgUnit(models.Model):
     afternoon_start = models.TimeField(_("下午上班"), default=dt.time(13, 30))
     afternoon_end = models.TimeField(_("下午下班"), default=dt.time(17, 30))
     is_active = models.BooleanField(_("启用"), default=True)
+    # Four-eyes publishing of the catalog (a second person approves what one edited) is the rule; a unit with a
+    # single catalog manager may relax it, and each approval made under the relaxation is written to the audit trail.
+    catalog_self_approval = models.BooleanField(
+        _("允许编辑人本人审核发布事项"),
+        default=False,
+        help_text=_("仅适用于只有一名事项管理人员的单位；每次本人审核发布均记入审计日志。"),
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 

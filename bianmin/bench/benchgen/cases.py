@@ -39,7 +39,7 @@ class CasesPart(GeneratorBase):
 
     # -- cases (COPY / executemany)
     def cases(self) -> None:
-        from bianmin.cases.models import Case
+        from bianmin.cases.models import Case, applicant_phone_index
         from bianmin.core.personal_data import blind_index, encrypt
 
         s = self.shape
@@ -48,7 +48,7 @@ class CasesPart(GeneratorBase):
             cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Case._meta.db_table}")  # noqa: S608
             self.case_id_floor = int(cur.fetchone()[0])
         phones = [f"139{rnd.randrange(10**7, 10**8)}" for _ in range(200)]
-        phone_tokens = [(encrypt(p), p[-4:]) for p in phones]
+        phone_tokens = [(encrypt(p), applicant_phone_index(p), p[-4:]) for p in phones]
         ids = [
             f"51160219{rnd.randrange(50, 99)}0{rnd.randrange(1, 9)}1{rnd.randrange(0, 9)}{k:03d}X" for k in range(200)
         ]
@@ -71,6 +71,7 @@ class CasesPart(GeneratorBase):
                 "applicant_id_number",
                 "applicant_id_index",
                 "applicant_phone",
+                "applicant_phone_index",
                 "phone_tail",
                 "received_by_id",
                 "assignee_id",
@@ -136,7 +137,7 @@ class CasesPart(GeneratorBase):
                         delivered = closed = completed + dt.timedelta(hours=rnd.randrange(1, 72))
                 if status in ("refused", "withdrawn"):
                     closed = received + dt.timedelta(hours=1)
-                ph, tail = phone_tokens[serial % 200]
+                ph, phx, tail = phone_tokens[serial % 200]
                 idt, idx = id_tokens[(serial * 7) % 200]
                 yield (
                     f"B{cen.code}{serial:09d}",
@@ -153,6 +154,7 @@ class CasesPart(GeneratorBase):
                     idt,
                     idx,
                     ph,
+                    phx,
                     tail,
                     worker,
                     worker,

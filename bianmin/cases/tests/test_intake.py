@@ -8,7 +8,7 @@ from django.db import connection
 
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, CaseMaterial, CasePause, Custody, Notice, Status, SupplementRequest
-from bianmin.cases.selectors import case_search
+from bianmin.cases.search import case_search
 from bianmin.cases.services import ApplicantInput, ProxyInput, case_intake, referral_record
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import credit_code, intake, item_for, presented_except, resident_id

@@ -12,7 +12,7 @@ from django.db.models import F, TextField
 from django.db.models.functions import Cast
 
 from bianmin.cases.models import Case
-from bianmin.cases.selectors import case_search
+from bianmin.cases.search import case_search
 from bianmin.cases.tests.factories import intake, item_for, make_world, resident_id
 from bianmin.core.checks import personal_data_decrypts
 from bianmin.core.personal_data import SM4_PREFIX, UNREADABLE, is_current, sm4_unavailable_reason

@@ -88,3 +88,13 @@ def test_director_board_workload_narrows_by_the_centers_partial_index(world, clo
     # then it reads the center's open cases through the center's partial index, not every open case of the city
     assert "case_open_center_idx" in text
     assert "case_open_assignee_idx" not in text
+
+
+def test_search_by_full_phone_and_phone_tail_use_their_indexes(world, clock):
+    case = intake(world, item_for(world), phone="13903715678")
+
+    by_phone = Case.objects.filter(applicant_phone_index=case.applicant_phone_index)
+    by_tail = Case.objects.filter(center=world.center, phone_tail="5678").order_by("-received_at", "-id")
+
+    assert "case_applicant_phone_idx" in plan(by_phone)
+    assert "case_center_phone_tail_idx" in plan(by_tail[:31])

@@ -100,23 +100,6 @@ def test_joint_board_and_district_board_render(world, clock, client):
     assert forwarded.number in client.get(reverse("cases:district")).content.decode()
 
 
-def test_search_by_number_name_and_full_id(world, clock, client):
-    version = item_for(world)
-    case = intake(world, version, name="张三丰", n=4)
-    intake(world, version, name="李四", n=5)
-    client.force_login(world.colleague.user)
-
-    def found(q):
-        return [r.case.pk for r in client.get(reverse("cases:search"), {"q": q}).context["rows"]]
-
-    assert found(case.number) == [case.pk]
-    assert found("张三") == [case.pk]
-    assert found(resident_id(4)) == [case.pk]
-    assert found(resident_id(4)[:10]) == []
-    client.force_login(world.outsider.user)
-    assert found(case.number) == []
-
-
 # --- the case page ------------------------------------------------------------------------------------------
 
 

@@ -213,6 +213,10 @@ def test_edit_review_and_publish_through_the_pages(client, world):
 
     client.post(reverse("catalog:item_submit", args=[item.pk]), {"note": "更名"})
     detail = client.get(reverse("catalog:item_detail", args=[item.pk])).content.decode()
+    assert "审核通过并发布" not in detail  # the editor does not approve their own change
+    assert "须由其他事项管理人员审核发布" in detail
+    client.force_login(world.admin.user)
+    detail = client.get(reverse("catalog:item_detail", args=[item.pk])).content.decode()
     assert "审核通过并发布" in detail
     response = client.post(reverse("catalog:item_approve", args=[item.pk]), {"note": "按新名称公开"}, follow=True)
 
@@ -222,8 +226,8 @@ def test_edit_review_and_publish_through_the_pages(client, world):
     assert [m["name"] for m in ItemVersion.objects.get(item=item, number=2).materials] == ["居民身份证"]
     assert materials[0].pk == item.materials.get().pk
     version_page = client.get(reverse("catalog:item_version", args=[item.pk, 2])).content.decode()
-    assert "删除：户口簿" in version_page
-    assert "事项名称：已修改" in version_page
+    assert "删除材料：户口簿" in version_page
+    assert "事项名称：高龄津贴申领 → 高龄津贴申请" in version_page
     guide = client.get(reverse("catalog:guide_item", args=[world.center.code, item.pk])).content.decode()
     assert "高龄津贴申请" in guide
 
