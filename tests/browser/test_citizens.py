@@ -96,7 +96,10 @@ def test_on_a_phone_the_public_menu_folds_and_the_forms_fit_a_thumb(live_server,
     assert page.evaluate(SMALL_TARGETS, ".chip span") == []
     page.goto(f"{live_server.url}/centers/{world.center.code}/complaint/")
     _no_sideways_scroll(page)
-    assert page.evaluate(SMALL_TARGETS, "main input:not([type=radio]):not([type=checkbox]), main select, main button") == []
+    assert (
+        page.evaluate(SMALL_TARGETS, "main input:not([type=radio]):not([type=checkbox]), main select, main button")
+        == []
+    )
     page.goto(f"{live_server.url}/progress/")
     _no_sideways_scroll(page)
     assert page.evaluate(SMALL_TARGETS, "main input, main button") == []
@@ -209,7 +212,9 @@ def test_the_kiosk_fits_and_checks_in_a_booking_typed_on_its_keypad(live_server,
 
     page.locator(".kiosk-checkin").tap()
     page.wait_for_selector("[data-keypad]")
-    assert page.evaluate(HIDDEN, "[data-keypad] button, .kiosk-submit, input[name=number], input[name=phone_tail]") == []
+    assert (
+        page.evaluate(HIDDEN, "[data-keypad] button, .kiosk-submit, input[name=number], input[name=phone_tail]") == []
+    )
     assert page.evaluate(SMALL_TARGETS, "[data-keypad] button") == []
     keypad = page.locator("[data-keypad]")
     # the booking number is chosen first; a wrong key is taken back with 退格

@@ -126,9 +126,7 @@ def _complete(
 
 
 @transaction.atomic
-def case_complete(
-    *, case: Case, actor: Any, result: str, dispose_by_form: bool = False, outcome: str = ""
-) -> Case:
+def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool = False, outcome: str = "") -> Case:
     """`outcome` is the decision (准予 / 不予) the applicant sees on the progress page; `result` says what was done,
     or why not. Callers from before the decision was recorded may leave it empty."""
     staff = _staff(actor)
