@@ -21,6 +21,7 @@ def test_a_public_page_is_standard_without_the_cookie_and_offers_the_switch():
     # the phone menu button controls the public navigation
     assert 'aria-controls="site-nav" aria-expanded="false" data-menu-toggle' in html
     assert '<nav class="nav" id="site-nav"' in html
+    assert "{#" not in html  # no template comment leaks into the page
 
 
 def test_the_cookie_renders_the_care_class_on_the_server():
