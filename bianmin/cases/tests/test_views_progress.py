@@ -140,6 +140,7 @@ def test_an_open_case_shows_the_promised_limit_and_date_and_no_outcome(world, cl
 
     assert "承诺时限" in body
     assert "5个工作日" in body
+    assert case.due_at is not None
     assert f"{case.due_at.astimezone(clock().tzinfo):%Y年%-m月%-d日}" in body
     assert "data-outcome" not in body
 
