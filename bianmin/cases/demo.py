@@ -235,7 +235,7 @@ def _play(
     actions: dict[str, Callable[[], Any]] = {
         "start": lambda: services.case_start(case=case, actor=clerk.user),
         "complete": lambda: services.case_complete(
-            case=case, actor=clerk.user, result="经审核符合条件，已办结。", dispose_by_form=True
+            case=case, actor=clerk.user, result="经审核符合条件，已办结。", outcome="granted", dispose_by_form=True
         ),
         "deliver": lambda: services.case_deliver(case=case, actor=clerk.user, method="window"),
         "forward": lambda: services.case_forward(case=case, actor=clerk.user, note="初审通过，材料齐全，报区级审批。"),

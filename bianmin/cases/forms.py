@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.checklists import Decision, Issue
-from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody
+from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody, Outcome
 from bianmin.cases.services import DELIVERY_METHODS, TaskDueRange
 from bianmin.core.forms import DateInput
 from bianmin.org.models import Department, OrgUnit, Staff, Window
@@ -243,7 +243,13 @@ class SupplementReceiveForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The applicant sees the decision and the result (or the reason for not granting) on the progress page.
+    outcome = forms.ChoiceField(label=_("办理结论"), choices=Outcome.choices, widget=forms.RadioSelect)
+    result = forms.CharField(
+        label=_("办理结果"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予的，写明理由和依据；申请人可在办件进度查询中看到。"),
+    )
     dispose_by_form = forms.BooleanField(
         label=_("同时处置在中心保管的材料：原件退还申请人，复印件归档"), required=False, initial=True
     )

@@ -55,6 +55,13 @@ def applicant_phone_index(phone: str) -> str:
     return blind_index(phone, purpose=PHONE_INDEX_PURPOSE) if phone else ""
 
 
+class Outcome(models.TextChoices):
+    """The decision a completed case carries (办理结论): granted, or not granted with its reason in `result`."""
+
+    GRANTED = "granted", _("准予")
+    DENIED = "denied", _("不予")
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("自然人")
     ORGANIZATION = "organization", _("法人或其他组织")
@@ -126,6 +133,7 @@ class Case(models.Model):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("终结时间"), null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
+    outcome = models.CharField(_("办理结论"), max_length=8, choices=Outcome.choices, blank=True, default="")
     refusal_reason = models.TextField(_("不予受理原因"), blank=True)
 
     public_token = models.CharField(max_length=32, unique=True, editable=False)

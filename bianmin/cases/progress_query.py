@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 from bianmin.cases.models import (
     Case,
     CaseEvent,
+    Outcome,
     Status,
     SupplementRequest,
 )
@@ -41,6 +42,16 @@ class PublicStep:
 
 
 @dataclass
+class PublicOutcome:
+    """The decision the applicant is told: 准予 / 不予 (after handling) or 不予受理 (at intake), with its words."""
+
+    verdict: str
+    granted: bool
+    reason_label: str
+    reason: str
+
+
+@dataclass
 class PublicProgress:
     number: str
     item_name: str
@@ -53,6 +64,11 @@ class PublicProgress:
     steps: list[PublicStep]
     center_name: str
     center_phone: str
+    promised: str = ""
+    promised_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    on_time: bool | None = None
+    outcome: PublicOutcome | None = None
 
 
 AWAITING_WORDS = {
@@ -62,6 +78,26 @@ AWAITING_WORDS = {
     Status.FORWARDED: gettext_lazy("区行政服务中心办理"),
     Status.COMPLETED: gettext_lazy("您领取办理结果（请携带受理告知单）"),
 }
+
+
+def public_outcome(case: Case) -> PublicOutcome | None:
+    if case.status == Status.REFUSED:
+        return PublicOutcome(str(Status.REFUSED.label), False, gettext("不予受理原因"), case.refusal_reason)
+    if case.completed_at is None:
+        return None
+    if case.outcome == Outcome.GRANTED:
+        return PublicOutcome(gettext("准予"), True, gettext("办理结果"), case.result)
+    if case.outcome == Outcome.DENIED:
+        return PublicOutcome(gettext("不予"), False, gettext("不予的理由"), case.result)
+    # Completed before the decision was recorded: the result says it in words.
+    return PublicOutcome("", True, gettext("办理结果"), case.result) if case.result else None
+
+
+def promised_limit(case: Case) -> str:
+    """The promised time limit as the guide states it (承诺时限): "5个工作日", "当场办结"."""
+    if not case.limit_days:
+        return gettext("当场办结")
+    return gettext("%(days)s个%(unit)s") % {"days": case.limit_days, "unit": case.get_limit_unit_display()}
 
 
 def public_progress(*, case: Case) -> PublicProgress:
@@ -96,4 +132,9 @@ def public_progress(*, case: Case) -> PublicProgress:
         steps=steps,
         center_name=case.center.display_hall_name,
         center_phone=case.center.phone,
+        promised=promised_limit(case) if case.accepted_at else "",
+        promised_at=case.due_at if case.status != Status.WAITING else None,
+        completed_at=case.completed_at,
+        on_time=(case.completed_at <= case.due_at) if case.completed_at and case.due_at else None,
+        outcome=public_outcome(case),
     )

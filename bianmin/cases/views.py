@@ -328,6 +328,7 @@ ACTIONS: dict[str, CaseAction] = {
             case=case,
             actor=user,
             result=f.cleaned_data["result"],
+            outcome=f.cleaned_data["outcome"],
             dispose_by_form=f.cleaned_data["dispose_by_form"],
         ),
         gettext_lazy("办件已办结。"),

@@ -13,7 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.catalog import access, changes, imports, pdf, review, search_upkeep, selectors, services, spreadsheets
+from bianmin.catalog import (
+    access,
+    changes,
+    guide_links,
+    imports,
+    pdf,
+    review,
+    search_upkeep,
+    selectors,
+    services,
+    spreadsheets,
+)
 from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.forms import (
     CompareForm,
@@ -487,7 +498,14 @@ def guide_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
     return render(
         request,
         "catalog/public/item.html",
-        {"center": center, "version": version, "s": version.snapshot, **_guide_context(center, version)},
+        {
+            "center": center,
+            "version": version,
+            "s": version.snapshot,
+            "actions": guide_links.links_for(center=center, item_id=item_id),
+            "downloads": [m for m in version.materials if m.get("blank_form") or m.get("sample")],
+            **_guide_context(center, version),
+        },
     )
 
 

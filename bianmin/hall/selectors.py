@@ -68,6 +68,19 @@ def items_for_category(*, center: OrgUnit, category: QueueCategory) -> QuerySet[
     )
 
 
+def category_for_item(*, center: OrgUnit, item_id: int) -> QueueCategory | None:
+    """The first active category (in the kiosk's order) whose windows handle the published item, if any."""
+    item = published_items(center=center).filter(pk=item_id).values("pk", "department_id").first()
+    if item is None:
+        return None
+    return (
+        active_categories(center=center)
+        .filter(Q(windows__items=item["pk"]) | Q(windows__departments=item["department_id"]))
+        .distinct()
+        .first()
+    )
+
+
 def home_visit_items(*, center: OrgUnit) -> QuerySet[ServiceItem]:
     return published_items(center=center).filter(offers_home_visit=True).order_by("name")
 

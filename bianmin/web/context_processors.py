@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict[str, Any]:
     from bianmin.org.access import role_of, staff_of
+    from bianmin.web.care import care_mode_on
     from bianmin.web.navigation import public_links, staff_menu
 
     user = getattr(request, "user", None)
@@ -17,4 +18,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": "便民服务中心管理系统",
         "current_staff": staff_of(user) if user is not None else None,
         "current_role": role,
+        "care_mode": care_mode_on(request),
     }

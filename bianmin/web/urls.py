@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bianmin.web import views
+from bianmin.web import care, views
 
 app_name = "web"
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("care-mode/", care.care_mode, name="care_mode"),
     path("staff/health/", views.staff_health, name="staff_health"),
     path("staff/audit/", views.audit_search, name="audit"),
     path("staff/todo/counts/", views.todo_counts, name="todo_counts"),

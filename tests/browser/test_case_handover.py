@@ -49,6 +49,7 @@ def test_clerk_hands_over_the_handler_acknowledges_and_completes_the_clerk_sees_
     assert page.is_visible("#act-supplement")
     assert page.is_visible("#act-handover")
     page.screenshot(path=str(SHOTS / "case_handler_works.png"), full_page=True)
+    page.check("#act-complete input[name=outcome][value=granted]")
     page.fill("#act-complete textarea[name=result]", "经核实参保情况属实，准予办理。")
     page.click("#act-complete button[type=submit]")
     page.wait_for_selector("text=办件已办结。")

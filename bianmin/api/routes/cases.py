@@ -272,6 +272,7 @@ class ReasonIn(Schema):
 
 class CompleteIn(Schema):
     result: Annotated[Text, Field(min_length=1, max_length=2000)]
+    outcome: Literal["granted", "denied", ""] = ""
     dispose_by_form: bool = False
 
 
@@ -317,7 +318,11 @@ def case_start(request: HttpRequest, number: Code) -> CaseOut:
 def case_complete(request: HttpRequest, number: Code, payload: CompleteIn) -> CaseOut:
     user = require_role(request, HANDLING_ROLES)
     case = services.case_complete(
-        case=_for_user(request, number), actor=user, result=payload.result, dispose_by_form=payload.dispose_by_form
+        case=_for_user(request, number),
+        actor=user,
+        result=payload.result,
+        outcome=payload.outcome,
+        dispose_by_form=payload.dispose_by_form,
     )
     return _case(case)
 

@@ -77,8 +77,14 @@ def test_transitions_follow_the_state_machine_and_conflicts_are_409(world, as_ro
     response = client.post(f"/api/v1/cases/{number}/complete", {"result": "准予享受最低生活保障"})
     assert response.status_code == 400
     assert "尚未退还申请人或归档" in response.json()["message"]
-    done = client.post(f"/api/v1/cases/{number}/complete", {"result": "准予", "dispose_by_form": True})
+    bad = client.post(f"/api/v1/cases/{number}/complete", {"result": "准予", "outcome": "maybe"})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "outcome"
+    done = client.post(
+        f"/api/v1/cases/{number}/complete", {"result": "准予", "outcome": "granted", "dispose_by_form": True}
+    )
     assert done.json()["status"] == "completed"
+    assert Case.objects.get(number=number).outcome == "granted"  # shown on the public progress page
     again = client.post(f"/api/v1/cases/{number}/start", {})
     assert again.status_code == 409
     assert again.json()["code"] == "conflict"

@@ -15,6 +15,7 @@ from bianmin.cases.models import (
     CaseForwarding,
     CaseMaterial,
     Custody,
+    Outcome,
     Status,
 )
 from bianmin.cases.services._common import _event, _lock, _staff
@@ -122,5 +123,12 @@ def forwarding_result(*, case: Case, actor: Any, approved: bool, result: str) ->
         data={"approved": approved, "reference": forwarding.district_reference},
     )
     verdict = _("准予办理") if approved else _("不予批准")
-    _complete(case, staff, actor, now, f"{verdict}：{result.strip()}")
+    _complete(
+        case,
+        staff,
+        actor,
+        now,
+        f"{verdict}：{result.strip()}",
+        outcome=Outcome.GRANTED if approved else Outcome.DENIED,
+    )
     return case

@@ -18,6 +18,7 @@ from bianmin.cases.models import (
     CasePause,
     Custody,
     JointTask,
+    Outcome,
     Status,
 )
 from bianmin.cases.notifications import notify
@@ -98,11 +99,14 @@ def _dispose_by_form(case: Case, staff: Staff, actor: Any, now: dt.datetime) -> 
     return done
 
 
-def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: str, *, note: str = "") -> None:
+def _complete(
+    case: Case, staff: Staff, actor: Any, now: dt.datetime, result: str, *, note: str = "", outcome: str = ""
+) -> None:
     _check_custody(case)
     previous = move(case, Status.COMPLETED, _("办结"))
     case.completed_at = now
     case.result = result.strip()
+    case.outcome = outcome
     case.save()
     on_time = case.due_at is None or now <= case.due_at
     _event(
@@ -112,19 +116,27 @@ def _complete(case: Case, staff: Staff, actor: Any, now: dt.datetime, result: st
         from_state=previous,
         to_state=case.status,
         note=note or case.result,
-        data={"on_time": on_time, "due_at": case.due_at.isoformat() if case.due_at else None},
+        data={
+            "on_time": on_time,
+            "due_at": case.due_at.isoformat() if case.due_at else None,
+            "outcome": outcome,
+        },
     )
     notify("completed", case=case)
 
 
 @transaction.atomic
-def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool = False) -> Case:
+def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool = False, outcome: str = "") -> Case:
+    """`outcome` is the decision (准予 / 不予) the applicant sees on the progress page; `result` says what was done,
+    or why not. Callers from before the decision was recorded may leave it empty."""
     staff = _staff(actor)
     case = _lock(case)
     check_holds(case, staff)
     check_transition(case.status, Status.COMPLETED, _("办结"))
     if not result.strip():
         raise ValidationError({"result": [_("请填写办理结果。")]})
+    if outcome and outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("请选择办理结论：准予或不予。")]})
     if case.mode == Mode.FORWARDED:
         raise ValidationError(_("上报件由区行政服务中心登记办理结果后办结。"))
     if case.mode == Mode.JOINT:
@@ -134,7 +146,7 @@ def case_complete(*, case: Case, actor: Any, result: str, dispose_by_form: bool 
     now = timezone.now()
     if dispose_by_form:
         _dispose_by_form(case, staff, actor, now)
-    _complete(case, staff, actor, now, result)
+    _complete(case, staff, actor, now, result, outcome=outcome)
     return case
 
 

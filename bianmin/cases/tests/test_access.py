@@ -76,12 +76,15 @@ def test_the_case_page_shows_the_handler_the_forms_and_the_clerk_a_read_only_pag
     assert 'id="act-complete"' not in body
     assert 'id="act-supplement"' not in body
     assert "本办件现由 孙立群 办理，您只能查看。" in body
-    response = client.post(reverse("cases:action", args=[case.number, "complete"]), {"result": "办结"})
+    response = client.post(
+        reverse("cases:action", args=[case.number, "complete"]), {"outcome": "granted", "result": "办结"}
+    )
     assert response.status_code == 403
 
     client.force_login(world.handler.user)
     response = client.post(
-        reverse("cases:action", args=[case.number, "complete"]), {"result": "办结", "dispose_by_form": "on"}
+        reverse("cases:action", args=[case.number, "complete"]),
+        {"outcome": "granted", "result": "办结", "dispose_by_form": "on"},
     )
     assert response.status_code == 302
     case.refresh_from_db()

@@ -139,12 +139,12 @@ def test_completing_twice_gives_a_clear_message_not_an_error(world, clock, clien
     client.force_login(world.clerk.user)
     url = reverse("cases:action", args=[case.number, "complete"])
 
-    blocked = client.post(url, {"result": "办结"})
+    blocked = client.post(url, {"outcome": "granted", "result": "办结"})
     assert blocked.status_code == 400
     assert "以下材料尚未退还申请人或归档" in blocked.content.decode()
 
-    ok = client.post(url, {"result": "办结", "dispose_by_form": "on"})
-    again = client.post(url, {"result": "办结", "dispose_by_form": "on"})
+    ok = client.post(url, {"outcome": "granted", "result": "办结", "dispose_by_form": "on"})
+    again = client.post(url, {"outcome": "granted", "result": "办结", "dispose_by_form": "on"})
 
     assert ok.status_code == 302
     assert again.status_code == 400

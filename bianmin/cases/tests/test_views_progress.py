@@ -9,7 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case, Outcome
+from bianmin.cases.services import case_forward, forwarding_result
 from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
+from bianmin.catalog.models import Mode
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +124,87 @@ def test_a_case_number_guessed_from_many_addresses_still_answers_its_applicant(w
         .status_code
         == 200
     )
+
+
+# --- the outcome and the promised date -----------------------------------------------------------------------
+
+
+def _progress(client, case):
+    return client.get(reverse("cases:progress_token", args=[case.public_token])).content.decode()
+
+
+def test_an_open_case_shows_the_promised_limit_and_date_and_no_outcome(world, clock, client):
+    case = intake(world, item_for(world, promised_limit=5))
+
+    body = _progress(client, case)
+
+    assert "承诺时限" in body
+    assert "5个工作日" in body
+    assert case.due_at is not None
+    assert f"{case.due_at.astimezone(clock().tzinfo):%Y年%-m月%-d日}" in body
+    assert "data-outcome" not in body
+
+
+def test_a_case_not_granted_shows_the_decision_and_the_reason(world, clock, client):
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+    url = reverse("cases:action", args=[case.number, "complete"])
+
+    missing = client.post(url, {"result": "办结", "dispose_by_form": "on"})
+    done = client.post(
+        url,
+        {"outcome": "denied", "result": "申请人家庭人均收入高于当地最低生活保障标准。", "dispose_by_form": "on"},
+    )
+    client.logout()
+    body = _progress(client, case)
+
+    assert missing.status_code == 400  # the decision must be chosen
+    assert done.status_code == 302
+    assert Case.objects.get(pk=case.pk).outcome == Outcome.DENIED
+    assert '<strong class="outcome outcome-denied" data-outcome>不予</strong>' in body
+    assert "不予的理由" in body
+    assert "申请人家庭人均收入高于当地最低生活保障标准。" in body
+    assert "办结时间" in body
+    assert "按期办结" in body
+
+
+def test_a_granted_case_shows_granted(world, clock, client):
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+    client.post(
+        reverse("cases:action", args=[case.number, "complete"]),
+        {"outcome": "granted", "result": "已发放低保证。", "dispose_by_form": "on"},
+    )
+    client.logout()
+
+    body = _progress(client, case)
+
+    assert '<strong class="outcome outcome-granted" data-outcome>准予</strong>' in body
+    assert "已发放低保证。" in body
+
+
+def test_a_refusal_at_intake_shows_not_accepted_and_its_reason(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world,
+        version,
+        presented=presented_except(version, "申请表"),
+        decision=Decision.REFUSE,
+        refusal_reason="缺少申请表。",
+    )
+
+    body = _progress(client, case)
+
+    assert '<strong class="outcome outcome-denied" data-outcome>不予受理</strong>' in body
+    assert "不予受理原因" in body
+    assert "缺少申请表。" in body
+
+
+def test_the_districts_refusal_reaches_the_progress_page_as_not_granted(world, clock, client):
+    case = intake(world, item_for(world, mode=Mode.FORWARDED))
+    case_forward(case=case, actor=world.clerk.user)
+
+    forwarding_result(case=case, actor=world.district_user.user, approved=False, result="不符合申请条件。")
+
+    assert Case.objects.get(pk=case.pk).outcome == Outcome.DENIED
+    assert "不予批准：不符合申请条件。" in _progress(client, case)

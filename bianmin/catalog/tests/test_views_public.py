@@ -5,7 +5,8 @@ from urllib.parse import unquote
 from django.urls import reverse
 from pypdf import PdfReader
 
-from bianmin.catalog import selectors
+from bianmin.catalog import guide_links, selectors
+from bianmin.catalog.guide_links import GuideLink
 from bianmin.catalog.models import Material, Mode, SearchMiss, ServiceItem
 from bianmin.catalog.pdf import render_card
 from bianmin.catalog.selectors import current_version
@@ -211,3 +212,39 @@ def test_a_query_that_finds_nothing_is_counted_without_personal_data(client, wor
     client.get(url, {"q": "低保"})
 
     assert list(SearchMiss.objects.values_list("text", "count")) == [("宇航员", 2)]
+
+
+def test_the_guide_offers_the_blank_form_and_the_sample_for_download(client, world):
+    version = published_item(owner=world.center, name="最低生活保障申请", main=("申请表", "居民身份证"), general=())
+    Material.objects.filter(item=version.item, name="申请表").update(
+        blank_form="catalog/forms/dibao.docx", sample="catalog/samples/dibao-sample.pdf"
+    )
+    version = item_publish(item=version.item, actor=None)
+
+    page = client.get(reverse("catalog:guide_item", args=[world.center.code, version.item_id])).content.decode()
+    downloads = page[page.index('id="downloads"') : page.index('id="steps"')]
+
+    assert 'href="/media/catalog/forms/dibao.docx" download>下载空白表格' in downloads
+    assert 'href="/media/catalog/samples/dibao-sample.pdf" download>下载示范文本' in downloads
+    assert "居民身份证" not in downloads  # nothing to download for it
+    assert 'href="#downloads"' in page
+
+
+def test_no_download_section_without_files(client, world):
+    version = published_item(owner=world.center, name="居住证办理")
+
+    page = client.get(reverse("catalog:guide_item", args=[world.center.code, version.item_id])).content.decode()
+
+    assert 'id="downloads"' not in page
+
+
+def test_apps_above_the_catalog_add_their_links_to_the_guide(client, world, monkeypatch):
+    version = published_item(owner=world.center, name="居住证办理")
+    monkeypatch.setattr(guide_links, "_providers", [])
+    guide_links.register(lambda center, item_id: GuideLink("预约办理", f"/book/?item={item_id}", primary=True))
+    guide_links.register(lambda center, item_id: None)  # an app with nothing to offer for this item
+
+    page = client.get(reverse("catalog:guide_item", args=[world.center.code, version.item_id])).content.decode()
+
+    assert f'<a class="btn primary" href="/book/?item={version.item_id}" data-guide-action>预约办理</a>' in page
+    assert page.count("data-guide-action") == 1

@@ -88,13 +88,19 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
     center = public_center_or_404(code)
     categories = selectors.active_categories(center=center)
     category = categories.filter(pk=pk_or_zero(request.GET.get("category"))).first()
+    # From the item guide's 预约办理 link: the item chosen, its category found.
+    item_id = pk_or_zero(request.GET.get("item"))
+    item_id = item_id if 0 < item_id < 2**31 else 0
+    if category is None and item_id:
+        category = selectors.category_for_item(center=center, item_id=item_id)
     rules = selectors.settings_for(center)
     context: dict[str, Any] = {"center": center, "categories": categories, "category": category, "rules": rules}
     if category is None:
         return render(request, "hall/book.html", context)
     items = selectors.items_for_category(center=center, category=category)
     slots = selectors.bookable_slots(center=center, category=category)
-    form = BookingForm(request.POST or None, items=items, slots=slots)
+    initial = {"item": item_id} if item_id and items.filter(pk=item_id).exists() else {}
+    form = BookingForm(request.POST or None, items=items, slots=slots, initial=initial)
     public = not has_role(request.user, HALL_STAFF)
     if request.method == "POST" and form.is_valid():
         keys = [ratelimits.client_key(request), ratelimits.phone_key(form.cleaned_data["phone"])]
