@@ -30,7 +30,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_source() + "\n;undefined")
     results = page.evaluate(
-        "async (tags) => await window.axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "async (tags) => await window.axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         TAGS,
     )
     return [v for v in results["violations"] if v["impact"] in BLOCKING]
@@ -41,7 +42,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
     for v in violations:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
         for node in v["nodes"][:6]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1].strip()}")
+            target = ", ".join(map(str, node["target"]))
+            lines.append(f"    {target}: {node['failureSummary'].splitlines()[-1].strip()}")
     return "\n".join(lines)
 
 

@@ -28,7 +28,8 @@ def assert_pages_accessible(page, base: str, pages: dict[str, str]) -> None:
     found: dict[str, str] = {}
     for what, path in pages.items():
         response = page.goto(base + path)
-        assert response is not None and response.ok, (what, path, response and response.status)
+        assert response is not None, (what, path)
+        assert response.ok, (what, path, response.status)
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         if violations:

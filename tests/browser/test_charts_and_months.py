@@ -23,10 +23,14 @@ LEGEND_CLASHES = """(el) => {
     const group = chart.getViewOfComponentModel(model).group;
     const legend = group.getBoundingRect().clone();
     legend.applyTransform(group.getComputedTransform());
-    const inLegend = (node) => { for (let p = node; p; p = p.parent || p.__hostTarget) { if (p === group) return true; } return false; };
+    const inLegend = (node) => {
+      for (let p = node; p; p = p.parent || p.__hostTarget) { if (p === group) return true; }
+      return false;
+    };
     chart.getZr().storage.getDisplayList(true).forEach((d) => {
       // zrender draws each text as 'tspan' displayables under a Text element
-      if ((d.type !== 'tspan' && d.type !== 'text') || inLegend(d) || d.ignore || d.invisible || !d.style || !d.style.text) return;
+      if (d.type !== 'tspan' && d.type !== 'text') return;
+      if (inLegend(d) || d.ignore || d.invisible || !d.style || !d.style.text) return;
       const box = d.getBoundingRect().clone();
       box.applyTransform(d.getComputedTransform());
       if (box.width > 0 && box.height > 0 && box.intersect(legend)) clashes.push(String(d.style.text));
@@ -80,9 +84,7 @@ def test_chart_legends_clear_the_labels_and_the_month_is_picked_in_chinese(live_
     page.screenshot(path=str(SHOTS / "reports_dashboard_1366.png"), full_page=True)
 
     # then no chart's legend sits on an axis name, an axis label or a pie label
-    clashes = {
-        el.get_attribute("data-chart"): el.evaluate(LEGEND_CLASHES) for el in page.locator("[data-chart]").all()
-    }
+    clashes = {el.get_attribute("data-chart"): el.evaluate(LEGEND_CLASHES) for el in page.locator("[data-chart]").all()}
     assert {k: v for k, v in clashes.items() if v} == {}
     assert len(clashes) >= 8
 

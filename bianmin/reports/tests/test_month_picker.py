@@ -28,8 +28,11 @@ def test_the_dashboard_offers_a_chinese_month_select_not_the_browsers_month_inpu
     assert '<option value="2026-05">2026年5月</option>' in html  # up to next month (clock: 15 April 2026)
     assert "2026年3月办件统计" in html
     # the chart axes read Chinese dates too
-    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)[1])
-    assert data["days"][0] == "3月1日" and data["days"][-1] == "3月31日"
+    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found[1])
+    assert data["days"][0] == "3月1日"
+    assert data["days"][-1] == "3月31日"
     assert data["months"][-1] == "2026年3月"
 
 
