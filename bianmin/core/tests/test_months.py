@@ -54,3 +54,14 @@ def test_the_template_tag_renders_a_chinese_select_with_iso_values(monkeypatch):
     assert 'type="month"' not in html
     other = Template('{% load months %}{% month_select month "f-nav" "m" %}').render(Context({"month": NOV}))
     assert '<select id="f-nav" name="m"' in other
+
+
+def test_dates_display_in_chinese_by_default():
+    # Decision (issue 20): prose and headings read 2026年11月3日 (Django's zh-hans formats, kept by our format module);
+    # dense tables may spell a date numerically as 2026-11-03 (GB/T 7408), never with English month names.
+    from django.utils import translation
+
+    context = Context({"d": dt.date(2026, 11, 3), "t": dt.datetime(2026, 11, 3, 9, 5)})
+    with translation.override("zh-hans"):
+        html = Template('{{ d|date }}|{{ d }}|{{ t }}|{{ d|date:"n月j日 D" }}|{{ d|date:"Y年n月" }}').render(context)
+    assert html == "2026年11月3日|2026年11月3日|2026年11月3日 09:05|11月3日 星期二|2026年11月"
