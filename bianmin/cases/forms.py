@@ -99,8 +99,15 @@ class IntakeForm(forms.Form):
                 choices=list(CaseMaterial.Form.choices),
                 initial=m.get("form") if m.get("form") in CaseMaterial.Form.values else CaseMaterial.Form.ORIGINAL,
                 required=False,
+                # the checklist's table cells have no <label>: the name says which material the field is about
+                widget=forms.Select(attrs={"aria-label": _("%(name)s的提交形式") % {"name": m["name"]}}),
             )
-            self.fields[f"c_{m['id']}"] = forms.CharField(label=_("需更正或说明"), max_length=300, required=False)
+            self.fields[f"c_{m['id']}"] = forms.CharField(
+                label=_("需更正或说明"),
+                max_length=300,
+                required=False,
+                widget=forms.TextInput(attrs={"aria-label": _("%(name)s需更正或说明") % {"name": m["name"]}}),
+            )
             if m.get("conditional"):
                 self.fields[f"na_{m['id']}"] = forms.BooleanField(label=_("不适用"), required=False)
 

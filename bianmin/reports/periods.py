@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from bianmin.core.months import read_month
+
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -69,16 +71,13 @@ def next_month(first: dt.date) -> dt.date:
 
 
 def parse_month(value: str | None, default: dt.date) -> dt.date:
-    """ "2026-03" → 2026-03-01; empty gives the default's month; anything else is a PeriodError."""
+    """ "2026-03" (or "2026年3月") → 2026-03-01; empty gives the default's month; anything else is a PeriodError."""
     if not value:
         return month_start(default)
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValueError(value)
-        return dt.date(year, month, 1)
-    except ValueError as exc:
-        raise PeriodError(_("月份格式应为“年-月”，如 2026-03。")) from exc
+    first = read_month(value)
+    if first is None:
+        raise PeriodError(_("月份格式应为“年-月”，如 2026-03。"))
+    return first
 
 
 def month_days(first: dt.date) -> list[dt.date]:

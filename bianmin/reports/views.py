@@ -76,11 +76,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _chart_data(board: selectors.Dashboard) -> dict[str, Any]:
     return {
-        "days": [f"{d:%m-%d}" for d in board.days],
+        # Chinese dates on the axes, as on the rest of the page ("11月3日", "2026年11月")
+        "days": [f"{d.month}月{d.day}日" for d in board.days],
         "received": board.received_by_day,
         "completed": board.completed_by_day,
         "onTimeRate": board.on_time_trend,
-        "months": [f"{m:%Y-%m}" for m in board.months],
+        "months": [f"{m.year}年{m.month}月" for m in board.months],
         "monthlyCompleted": board.completed_by_month,
         "monthlyRate": board.monthly_trend,
         "modes": [{"name": r["label"], "received": r["received"], "completed": r["completed"]} for r in board.by_mode],

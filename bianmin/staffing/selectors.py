@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bianmin.core.months import read_month
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import DayRule, OfficeHours, Session
 from bianmin.org.access import get_in_scope, has_role, in_scope, scope_filter, staff_of
@@ -135,12 +136,8 @@ def next_month(first: dt.date) -> dt.date:
 
 
 def parse_month(value: str | None, default: dt.date) -> dt.date:
-    """ "2026-03" → 2026-03-01; anything unreadable gives the default month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(min(max(year, 2000), 2100), month, 1)
-    except ValueError:
-        return month_start(default)
+    """ "2026-03" (or "2026年3月") → 2026-03-01; anything unreadable gives the default month."""
+    return read_month(value) or month_start(default)
 
 
 def attendance_today(*, staff: Staff, day: dt.date | None = None) -> AttendanceDay | None:

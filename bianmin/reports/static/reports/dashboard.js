@@ -8,12 +8,18 @@
     var L = data.labels;
     var blue = "#1f5fa8", green = "#2e7d32", amber = "#e08a00", red = "#c62828";
     var palette = [green, "#66bb6a", blue, amber, red, "#7e57c2", "#26a69a"];
+    // Legends sit in a band of their own, never over the plot: at the top of the bar and line charts, above the
+    // axis names (grid.top leaves room for both); at the foot of the pies, whose labels stay in the box above it.
+    // ECharts 6 puts a legend at the bottom by default, onto the category labels, so the place is always given.
+    var topLegend = function (names) {
+      return { data: names, top: 0, left: "center", type: "scroll", itemGap: 16 };
+    };
     var barOf = function (rows) {
       return {
         color: [blue, green],
         tooltip: { trigger: "axis" },
-        legend: { data: [L.received, L.completed] },
-        grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+        legend: topLegend([L.received, L.completed]),
+        grid: { left: 8, right: 16, bottom: 8, top: 40, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
         series: [
@@ -26,16 +32,18 @@
       return {
         color: colors || palette,
         tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
-        legend: { bottom: 0, type: "scroll" },
-        series: [{ type: "pie", radius: ["35%", "65%"], top: -20, data: rows, label: { formatter: "{b}\n{c}" } }]
+        legend: { bottom: 0, left: "center", type: "scroll" },
+        series: [{ type: "pie", radius: ["32%", "58%"], top: 8, bottom: 44, data: rows,
+                   label: { formatter: "{b}\n{c}" }, labelLine: { length: 8, length2: 8 },
+                   avoidLabelOverlap: true }]
       };
     };
     var options = {
       daily: {
         color: [blue, green, amber],
         tooltip: { trigger: "axis" },
-        legend: { data: [L.received, L.completed, L.onTimeRate] },
-        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        legend: topLegend([L.received, L.completed, L.onTimeRate]),
+        grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
         xAxis: { type: "category", data: data.days },
         yAxis: [
           { type: "value", name: L.cases, minInterval: 1 },
@@ -50,8 +58,8 @@
       trend: {
         color: [green, amber],
         tooltip: { trigger: "axis" },
-        legend: { data: [L.completed, L.onTimeRate] },
-        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        legend: topLegend([L.completed, L.onTimeRate]),
+        grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
         xAxis: { type: "category", data: data.months },
         yAxis: [
           { type: "value", name: L.cases, minInterval: 1 },
