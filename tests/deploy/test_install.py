@@ -67,18 +67,14 @@ def _manage(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
 
 
 def _old_source() -> Path:
-    """The old release as an operator would have unpacked it: `git archive` of the commit, with RELEASE naming it."""
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", f"{UPGRADE_FROM}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    """The old release as an operator would have had it: a checkout of the commit (a clone sharing this repository's
+    objects; the installer of that time installs the checkout's HEAD)."""
     source = BASE / "old-source"
-    source.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
-    (source / "RELEASE").write_text(commit + "\n")
+    for command in (
+        ["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(source)],
+        ["git", "-C", str(source), "checkout", "--quiet", "--detach", UPGRADE_FROM],
+    ):
+        subprocess.run(command, capture_output=True, check=True)
     return source
 
 
@@ -117,7 +113,7 @@ def test_an_earlier_release_upgrades_to_this_one_while_serving_and_a_second_inst
     fresh_start()
     env = systemctl_env(BASE, run=True)
     old_source = _old_source()
-    old_commit = (old_source / "RELEASE").read_text().strip()
+    old_commit = run(["git", "-C", str(old_source), "rev-parse", "HEAD"]).stdout.strip()
     try:
         # 1. The old release, installed by its own installer (systemd branch, through the stand-in).
         first = run([str(old_source / "deploy" / "install"), *options(), "--admin=opsadmin"], env)
