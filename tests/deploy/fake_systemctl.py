@@ -127,12 +127,17 @@ def stop(unit: str) -> None:
     pid = pid_of(unit)
     if pid is None:
         return
-    os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + 60
-    while pid_of(unit) is not None:
-        if time.monotonic() > deadline:
-            os.killpg(pid, signal.SIGKILL)
-        time.sleep(0.2)
+    sent = signal.SIGTERM
+    try:
+        os.killpg(pid, sent)
+        while pid_of(unit) is not None:
+            if time.monotonic() > deadline and sent != signal.SIGKILL:
+                sent = signal.SIGKILL
+                os.killpg(pid, sent)
+            time.sleep(0.2)
+    except ProcessLookupError:
+        pass
     (STATE / "pids" / unit).unlink(missing_ok=True)
 
 
@@ -150,9 +155,7 @@ def nginx(action: str) -> None:
             subprocess.run(["nginx", "-c", NGINX_CONF, "-s", "reload"], stdout=out, stderr=out, check=True)
         elif not pid_file.exists():
             # Debian's nginx runs from its package's installation on; here it starts on the first start or reload.
-            subprocess.run(
-                ["nginx", "-c", NGINX_CONF], stdin=subprocess.DEVNULL, stdout=out, stderr=out, check=True
-            )
+            subprocess.run(["nginx", "-c", NGINX_CONF], stdin=subprocess.DEVNULL, stdout=out, stderr=out, check=True)
             pid_file.touch()
 
 

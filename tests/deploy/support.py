@@ -15,7 +15,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 BASE = Path(os.environ.get("BIANMIN_DEPLOY_TEST_DIR", "/tmp/bianmin-deploy-test"))  # noqa: S108
 DB = os.environ.get("BIANMIN_DEPLOY_TEST_DB", "bianmin_deploy_test")
-HTTP_PORT, HTTPS_PORT, APP_PORT = (int(p) for p in os.environ.get("BIANMIN_DEPLOY_TEST_PORTS", "18080,18443,18001").split(","))
+HTTP_PORT, HTTPS_PORT, APP_PORT = (
+    int(p) for p in os.environ.get("BIANMIN_DEPLOY_TEST_PORTS", "18080,18443,18001").split(",")
+)
 FAKE_SYSTEMCTL = Path(__file__).with_name("fake_systemctl.py")
 
 
@@ -71,9 +73,7 @@ def systemctl_calls(base: Path) -> list[str]:
 
 def stop_all(base: Path) -> None:
     if (base / "systemctl-state").exists():
-        subprocess.run(
-            [str(FAKE_SYSTEMCTL), "_stop-all"], env=systemctl_env(base, run=True), check=False, timeout=120
-        )
+        subprocess.run([str(FAKE_SYSTEMCTL), "_stop-all"], env=systemctl_env(base, run=True), check=False, timeout=120)
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

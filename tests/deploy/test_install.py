@@ -79,8 +79,10 @@ def _old_source() -> Path:
 
 
 def _cwd_of(unit: str) -> Path:
-    pid = (BASE / "systemctl-state" / "pids" / unit).read_text()
-    return Path(os.readlink(f"/proc/{pid}/cwd"))
+    """Where the unit's program runs (the child of runuser, which the stand-in started)."""
+    pid = (BASE / "systemctl-state" / "pids" / unit).read_text().strip()
+    child = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0]
+    return Path(os.readlink(f"/proc/{child}/cwd"))
 
 
 def _check_units_and_site() -> None:

@@ -24,7 +24,12 @@ pytestmark = [
 ]
 
 INSTALL = str(ROOT / "deploy" / "install")
-WORKER_UNITS = {"bianmin-worker@.service", "bianmin-scheduler.service", "bianmin-backup.service", "bianmin-backup.timer"}
+WORKER_UNITS = {
+    "bianmin-worker@.service",
+    "bianmin-scheduler.service",
+    "bianmin-backup.service",
+    "bianmin-backup.timer",
+}
 
 
 @pytest.fixture(scope="module")

@@ -52,7 +52,7 @@ def prefix(tmp_path: Path) -> Path:
 @pytest.fixture
 def healthy_url() -> Iterator[str]:
     class Ok(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.end_headers()
 
@@ -72,8 +72,13 @@ def _upgrade(
     prefix: Path, *args: str, env: dict[str, str] | None = None, health: str = DEAD_URL
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(prefix.parent / "deploy" / "upgrade"), f"--prefix={prefix}", f"--health-url={health}", "--health-wait=2",
-         *args],
+        [
+            str(prefix.parent / "deploy" / "upgrade"),
+            f"--prefix={prefix}",
+            f"--health-url={health}",
+            "--health-wait=2",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
