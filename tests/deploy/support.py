@@ -111,7 +111,7 @@ def wait_for(url: str, *, status: int, seconds: float = 90) -> requests.Response
             if response.status_code == status:
                 return response
             last = response.status_code
-        except requests.ConnectionError as exc:
+        except requests.RequestException as exc:  # refused, or too slow on a loaded machine: ask again
             last = exc
         time.sleep(1)
     raise AssertionError(f"{url} did not answer {status}: {last}")
