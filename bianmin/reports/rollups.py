@@ -192,7 +192,7 @@ def build_month(month: dt.date, unit_ids: list[int] | None = None, *, now: dt.da
                 update_fields=["received", "completed", "on_time", "data", "dirty", "built_at"],
             )
         # A late write that committed while the month was being counted may be missing: count it again next time.
-        MonthRollup.objects.filter(month=month, unit_id__in=ids, dirty_at__gte=started).update(dirty=True)
+        MonthRollup.objects.filter(month=month, unit_id__in=ids, dirty_at__gt=started).update(dirty=True)
     return len(objs)
 
 
