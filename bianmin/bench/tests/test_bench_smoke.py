@@ -45,6 +45,12 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
         assert data["operations"][name]["floor_p50_ms"] is not None, name
     for name in ("district_dashboard", "annual_assessment"):
         assert "not_measured" in data["operations"][name] or "p50_ms" in data["operations"][name]
+    # the district dashboard of the last full month reads the rollups the bench built as the job would have
+    assert data["generation"]["rollups"]["job"].endswith("条月度汇总已计算")
+    assert (
+        data["operations"]["district_dashboard"]["queries"]
+        < data["operations"]["district_dashboard_current"]["queries"]
+    )
     # and when it runs again on the same database, it reuses the data set instead of building it again
     again = tmp_path / "again.json"
     call_command("bench", "--scale", "micro", "--repeat", "1", "--out", str(again), stdout=StringIO())
