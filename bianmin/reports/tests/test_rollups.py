@@ -59,8 +59,8 @@ def generate(world: World, seed: int = 21) -> dict[str, Any]:
             center = rng.choice(units)
             mode = rng.choice(list(Mode))
             due = None if mode == Mode.DIRECT else received + dt.timedelta(days=rng.randint(1, 12))
-            completed = received + dt.timedelta(days=rng.randint(0, 15), hours=rng.randint(0, 8))
-            if completed > at(2026, 4, 15, 9) or rng.random() < 0.15:
+            completed: dt.datetime | None = received + dt.timedelta(days=rng.randint(0, 15), hours=rng.randint(0, 8))
+            if completed is None or completed > at(2026, 4, 15, 9) or rng.random() < 0.15:
                 completed = None
             status = Status.DELIVERED if completed else rng.choice([Status.IN_PROGRESS, Status.WAITING])
             cases.append(
@@ -79,6 +79,7 @@ def generate(world: World, seed: int = 21) -> dict[str, Any]:
         done = [c for c in cases if c.completed_at and c.pk not in rated]
         for c in rng.sample(done, min(len(done), 12)):
             rated.add(c.pk)
+            assert c.completed_at is not None
             created = c.completed_at + dt.timedelta(days=rng.randint(0, 3))
             if created < at(2026, 4, 15, 9):
                 f.rating(c, rng.randint(1, 5), created, excluded=rng.random() < 0.1)
