@@ -288,19 +288,32 @@ BIANMIN_CALENDAR_LISTENERS: list[str] = ["bianmin.cases.services.cases_recompute
 # hall closes a closed day's slots (cancelling its bookings) and opens a new working day's.
 BIANMIN_CALENDAR_EVENT_LISTENERS: list[str] = ["bianmin.hall.services.appointments_follow_calendar"]
 # Called after commit with kind= and the facts when staffing records them (unmanned windows, approved leave).
-BIANMIN_STAFFING_LISTENERS: list[str] = ["bianmin.notify.staffing_listener.on_staffing_event"]
+BIANMIN_STAFFING_LISTENERS: list[str] = [
+    "bianmin.notify.staffing_listener.on_staffing_event",
+    "bianmin.reports.listeners.on_staffing_event",
+]
 # Called after commit with kind= and appointment= when a booking is made, changed, cancelled or reminded, and with
 # visit= when a home visit is requested or its staff are sent.
 BIANMIN_HALL_LISTENERS: list[str] = ["bianmin.notify.hall_listener.on_hall_event"]
 # Called after commit with kind= and petition= when a letter or visit (来信来访) is given to a handler.
-BIANMIN_PETITION_LISTENERS: list[str] = ["bianmin.notify.petition_listener.on_petition_event"]
+BIANMIN_PETITION_LISTENERS: list[str] = [
+    "bianmin.notify.petition_listener.on_petition_event",
+    "bianmin.reports.listeners.on_petition_event",
+]
 # Cards other apps add to the director's case board (cases:director), as template names.
 BIANMIN_DIRECTOR_BOARD_PANELS: list[str] = ["assignments/_director_tasks_panel.html"]
 # Called after commit with kind= and the facts when cases records them (accepted, supplement requested, completed,
-# handed over): the applicant's SMS and the staff's in-app messages (notify).
-BIANMIN_CASE_LISTENERS: list[str] = ["bianmin.notify.case_listener.on_case_event"]
+# handed over): the applicant's SMS and the staff's in-app messages (notify); reports marks the month rollups a late
+# write touches (so on the other lists below).
+BIANMIN_CASE_LISTENERS: list[str] = [
+    "bianmin.notify.case_listener.on_case_event",
+    "bianmin.reports.listeners.on_case_event",
+]
 # Called after commit with kind= and the facts when the front desk records them (materials handed over).
-BIANMIN_FRONTDESK_LISTENERS: list[str] = ["bianmin.notify.handover_listener.on_frontdesk_event"]
+BIANMIN_FRONTDESK_LISTENERS: list[str] = [
+    "bianmin.notify.handover_listener.on_frontdesk_event",
+    "bianmin.reports.listeners.on_frontdesk_event",
+]
 # Where the public pages are reached from outside (links in text messages), e.g. https://bianmin.example.gov.cn;
 # empty: the links carry only the path.
 BIANMIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -311,7 +324,10 @@ BIANMIN_CASE_REMINDER_SMS = env_bool("CASE_REMINDER_SMS", False)
 BIANMIN_ASSIGNMENT_LISTENERS: list[str] = ["bianmin.notify.assignment_listener.on_assignment_event"]
 # Called after commit with kind= and the facts when oversight records them (bad reviews, assigned complaints,
 # rating invitations).
-BIANMIN_OVERSIGHT_LISTENERS: list[str] = ["bianmin.notify.oversight_listener.on_oversight_event"]
+BIANMIN_OVERSIGHT_LISTENERS: list[str] = [
+    "bianmin.notify.oversight_listener.on_oversight_event",
+    "bianmin.reports.listeners.on_oversight_event",
+]
 # Records an intake can start from, above cases (the front desk's first-inquiry records, the hall's home visits):
 # prefill the applicant, link the record to the case (see bianmin/cases/intake_sources.py).
 BIANMIN_INTAKE_SOURCES: list[str] = ["bianmin.frontdesk.intake.INQUIRY_INTAKE", "bianmin.hall.intake.HOME_VISIT_INTAKE"]

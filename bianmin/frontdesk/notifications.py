@@ -2,7 +2,8 @@
 
 Listeners are dotted paths in `settings.BIANMIN_FRONTDESK_LISTENERS`, each called after commit as
 `listener(kind=..., **payload)`; kinds: "handover_created" (handover=) — materials received for a colleague, who
-must acknowledge them. Explicit configuration, no signals.
+must acknowledge them; "inquiry_registered" (inquiry=), possibly dated earlier (statistics). Explicit
+configuration, no signals.
 """
 
 from __future__ import annotations

@@ -163,6 +163,7 @@ def inquiry_register(
             "referral_contact": referral_contact,
         },
     )
+    notify("inquiry_registered", inquiry=inquiry)
     if referral_contact == Inquiry.ReferralContact.HANDOVER and referred_staff is not None:
         handover_create(
             center=center,

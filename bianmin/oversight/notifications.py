@@ -2,7 +2,8 @@
 
 Listeners are dotted paths in `settings.BIANMIN_OVERSIGHT_LISTENERS`, each called after commit as
 `listener(kind=..., **payload)`; kinds: "bad_review" (rating=), "complaint_assigned" (complaint=, inspector=),
-"rating_invite" (case=). Explicit configuration, no signals; a failing channel never undoes the recorded fact.
+"rating_invite" (case=), "rating_changed" (rating=) when an appeal is decided (statistics). Explicit configuration,
+no signals; a failing channel never undoes the recorded fact.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Listeners are dotted paths in `settings.BIANMIN_PETITION_LISTENERS`, each called after commit as
 `listener(kind=..., **payload)`; kinds: "petition_assigned" (petition=, handler=, event=) when a letter or visit is
-given to a handler (承办人), so the handler is told. Explicit configuration, no signals.
+given to a handler (承办人), so the handler is told; "petition_changed" (petition=) on every change (the
+statistics of its month). Explicit configuration, no signals.
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ def _staff(actor: Any) -> Staff:
 
 
 def _event(petition: Petition, actor: Any, verb: str, from_state: str, note: str = "", **data: Any) -> PetitionEvent:
+    # Every change of a petition leaves an event; the apps above hear of it (statistics of its month).
+    notify("petition_changed", petition=petition)
     return PetitionEvent.objects.create(
         petition=petition,
         actor=actor,

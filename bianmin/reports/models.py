@@ -97,3 +97,30 @@ class AssessmentEvent(EventBase):
     class Meta(EventBase.Meta):
         verbose_name = _("考核记录")
         verbose_name_plural = _("考核记录")
+
+
+class MonthRollup(models.Model):
+    """One unit's figures for one closed month, as the district dashboard shows them (§6(3)): kept by the periodic
+    job `reports.rollups` and rebuilt with `manage.py reports_rollup --rebuild`. A late write into a closed month
+    marks its row dirty (`reports.listeners`); a dashboard reads a month from its rows only when every unit of the
+    district has a clean one, and counts live otherwise, so the figures are always today's."""
+
+    unit = models.ForeignKey("org.OrgUnit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
+    received = models.PositiveIntegerField(_("收件"), default=0)
+    completed = models.PositiveIntegerField(_("办结"), default=0)
+    on_time = models.PositiveIntegerField(_("按时办结"), default=0)
+    # By day, item, mode; ratings, inquiries, petitions, attendance: see bianmin.reports.rollups.compute_month.
+    data = models.JSONField(_("明细"), default=dict, blank=True)
+    dirty = models.BooleanField(_("待重算"), default=False)
+    dirty_at = models.DateTimeField(_("标记待重算时间"), null=True, blank=True)
+    built_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("月度统计汇总")
+        verbose_name_plural = _("月度统计汇总")
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="month_rollup_once")]
+        indexes = [models.Index(fields=["month", "dirty"], name="month_rollup_dirty")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate, TruncMonth
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,9 @@ from bianmin.org.access import in_scope, scope_filter
 from bianmin.org.models import OrgUnit
 from bianmin.oversight.models import Rating
 from bianmin.petitions.models import Petition
+from bianmin.reports.models import MonthRollup
 from bianmin.reports.periods import local_bounds, month_days, next_month
+from bianmin.reports.rollups import is_closed, merge_rows
 from bianmin.staffing.models import AttendanceDay, Leave
 
 TOP_ITEMS = 20
@@ -244,19 +246,49 @@ def _group_of(units: list[OrgUnit], root: OrgUnit, kind: str) -> dict[int, OrgUn
     return groups
 
 
+def _units(root: OrgUnit, kind: str, month: dt.date, months: list[dt.date]) -> list[OrgUnit]:
+    """The subtree's units; for a district, each with whether its month (`rolled`) and the trend's months before it
+    (`rolled_before`) have clean rollups, in the same query."""
+    qs = OrgUnit.objects.filter(path__startswith=root.path).only(
+        "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
+    )
+    if kind == "district":
+        clean = MonthRollup.objects.filter(unit=OuterRef("pk"), dirty=False)
+        before = (
+            clean.filter(month__gte=months[0], month__lt=month)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        )
+        qs = qs.annotate(
+            rolled=Exists(clean.filter(month=month)),
+            rolled_before=Coalesce(Subquery(before, output_field=IntegerField()), 0),
+        )
+    return list(qs)
+
+
+def _trend_months(month: dt.date) -> list[dt.date]:
+    months = [month]
+    for _i in range(TREND_MONTHS - 1):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
 def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Dashboard:
     cal = work_calendar()
     tz = cal.tz
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
-    units = list(
-        OrgUnit.objects.filter(path__startswith=root.path).only(
-            "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
-        )
-    )
+    months = _trend_months(month)
+    units = _units(root, kind, month, months)
     ids = [u.pk for u in units]
     group = _group_of(units, root, kind)
     centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
+    # The months before this one from rollups when every unit has them (else the trend is counted live).
+    trend_rolled = kind == "district" and all(getattr(u, "rolled_before", 0) == len(months) - 1 for u in units)
+    if kind == "district" and is_closed(month, now) and all(getattr(u, "rolled", False) for u in units):
+        return _rolled_district(root, month, now, units, group, centers, months, trend_rolled)
 
     cases = Case.objects.filter(center_id__in=ids)
     received_in = Q(received_at__gte=start, received_at__lt=end)
@@ -287,25 +319,11 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
             completed_by_day[index[r["day"]]] = r["n"]
             on_time_by_day[index[r["day"]]] = r["on_time"]
 
-    months = [month]
-    for _i in range(TREND_MONTHS - 1):
-        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
-    trend_start, _end = local_bounds(months[0], month, tz)
-    month_index = {m: i for i, m in enumerate(months)}
-    completed_by_month = [0] * len(months)
-    on_time_by_month = [0] * len(months)
-    trend_on_time = Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))
-    for r in (
-        cases.filter(completed_at__gte=trend_start, completed_at__lt=end)
-        .annotate(m=TruncMonth("completed_at", tzinfo=tz))
-        .values("m")
-        .annotate(n=Count("id"), on_time=Count("id", filter=trend_on_time))
-        .order_by()
-    ):
-        key = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
-        if key in month_index:
-            completed_by_month[month_index[key]] = r["n"]
-            on_time_by_month[month_index[key]] = r["on_time"]
+    if trend_rolled:
+        completed_by_month, on_time_by_month = _rolled_trend(ids, months)
+        completed_by_month[-1], on_time_by_month[-1] = sum(completed_by_day), sum(on_time_by_day)
+    else:
+        completed_by_month, on_time_by_month = _live_trend(cases, months, end, tz)
 
     month_cases = cases.filter(received_in | completed_in)
     counts = {"received": Count("id", filter=received_in), "completed": Count("id", filter=completed_in)}
@@ -315,23 +333,15 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         .annotate(name=Max("item_name"), **counts)
         .order_by("-received", "-completed", "name")[:TOP_ITEMS]
     ]
-    modes = {
-        r["mode"]: r
-        for r in month_cases.values("mode").annotate(**counts, on_time=Count("id", filter=on_time)).order_by()
-    }
-    by_mode = [
+    by_mode = _mode_rows(
         {
-            "mode": m.value,
-            "label": str(m.label),
-            "received": modes.get(m.value, {}).get("received", 0),
-            "completed": modes.get(m.value, {}).get("completed", 0),
-            "on_time": modes.get(m.value, {}).get("on_time", 0),
+            r["mode"]: r
+            for r in month_cases.values("mode").annotate(**counts, on_time=Count("id", filter=on_time)).order_by()
         }
-        for m in Mode
-    ]
+    )
 
-    running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
     if kind == "center":
+        running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
         by_place = [
             {
                 "key": r["window_id"],
@@ -360,26 +370,11 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
             .order_by("window__number")
         ]
     else:
-        per_center: dict[int, dict[str, int]] = defaultdict(lambda: {"received": 0, "completed": 0, "on_time": 0})
-        for r in month_cases.values("center_id").annotate(**counts, on_time=Count("id", filter=on_time)).order_by():
-            row = per_center[group[r["center_id"]].pk]
-            for key in ("received", "completed", "on_time"):
-                row[key] += r[key]
-        overdue: dict[int, int] = defaultdict(int)
-        for r in cases.filter(running).values("center_id").annotate(n=Count("id")).order_by():
-            overdue[group[r["center_id"]].pk] += r["n"]
-        # A unit without a hall of its own can still hold cases (e.g. of its points): it gets a row when it does.
-        by_pk = {g.pk: g for g in group.values()}
-        centers = sorted(set(centers) | {by_pk[pk] for pk in (*per_center, *overdue)}, key=lambda u: u.path)
-        by_place = [
-            {
-                "key": c.pk,
-                "label": _hall_label(c),
-                **per_center.get(c.pk, {"received": 0, "completed": 0, "on_time": 0}),
-            }
-            for c in centers
-        ]
-        overdue_now = [{"key": c.pk, "label": _hall_label(c), "n": overdue[c.pk]} for c in centers if overdue[c.pk]]
+        per_unit = {
+            r["center_id"]: r
+            for r in month_cases.values("center_id").annotate(**counts, on_time=Count("id", filter=on_time)).order_by()
+        }
+        centers, by_place, overdue_now = _district_places(ids, group, centers, per_unit, now)
 
     levels = {
         r["overall"]: r["n"]
@@ -389,8 +384,6 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         .annotate(n=Count("id"))
         .order_by()
     }
-    ratings = [{"level": lv.value, "label": str(lv.label), "n": levels.get(lv.value, 0)} for lv in Rating.Level]
-
     results = {
         r["result"]: r["n"]
         for r in Inquiry.objects.filter(center_id__in=ids, received_at__gte=start, received_at__lt=end)
@@ -398,8 +391,6 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         .annotate(n=Count("id"))
         .order_by()
     }
-    inquiries = [{"key": v.value, "label": str(v.label), "n": results.get(v.value, 0)} for v in Inquiry.Result]
-
     petition_rows = (
         Petition.objects.filter(center_id__in=ids, received_on__gte=month, received_on__lt=next_month(month))
         .values("status", "closure")
@@ -414,32 +405,7 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         .order_by()
     )
     found = {(r["status"], r["closure"] or ""): r for r in petition_rows}
-    petitions = []
-    for status, closure, label in (
-        (Petition.Status.REGISTERED, "", Petition.Status.REGISTERED.label),
-        (Petition.Status.ASSIGNED, "", Petition.Status.ASSIGNED.label),
-        (Petition.Status.CLOSED, Petition.Closure.HANDLED, Petition.Closure.HANDLED.label),
-        (Petition.Status.CLOSED, Petition.Closure.OUTSIDE_REMIT, Petition.Closure.OUTSIDE_REMIT.label),
-    ):
-        r = found.get((status, closure), {})
-        petitions.append(
-            {"key": f"{status}:{closure}", "label": str(label), "n": r.get("n", 0), "overdue": r.get("overdue", 0)}
-        )
-
     attendance = _attendance_summary(root, kind, ids, group, month, now)
-    kinds = dict(Leave.Kind.choices)
-    leave = [
-        {"key": r["kind"], "label": str(kinds.get(r["kind"], r["kind"])), "n": r["n"]}
-        for r in Leave.objects.effective()
-        .filter(center_id__in=ids)
-        .filter(
-            Q(status=Leave.Status.APPROVED, start__lt=end, end__gt=start)
-            | Q(status=Leave.Status.RETURNED, actual_start__lt=end, actual_end__gt=start)
-        )
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("-n", "kind")
-    ]
 
     return Dashboard(
         unit=root,
@@ -453,16 +419,200 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         by_mode=by_mode,
         by_place=by_place,
         overdue_now=overdue_now,
-        ratings=ratings,
-        inquiries=inquiries,
-        petitions=petitions,
+        ratings=_rating_rows(levels),
+        inquiries=_inquiry_rows(results),
+        petitions=_petition_rows(found),
         attendance=attendance,
-        leave=leave,
+        leave=_leave_rows(ids, start, end),
         months=months,
         completed_by_month=completed_by_month,
         on_time_by_month=on_time_by_month,
         centers=[c for c in centers if c.pk != root.pk and c.hall_kind] if kind == "district" else [],
     )
+
+
+def _rolled_district(
+    root: OrgUnit,
+    month: dt.date,
+    now: dt.datetime,
+    units: list[OrgUnit],
+    group: dict[int, OrgUnit],
+    centers: list[OrgUnit],
+    months: list[dt.date],
+    trend_rolled: bool,
+) -> Dashboard:
+    """A closed month of a district from its units' rollups: the rows (one query), the trend (one query), and
+    what no month can hold: the cases overdue now, and leave (which spans months)."""
+    tz = work_calendar().tz
+    start, end = local_bounds(month, next_month(month), tz)
+    days = month_days(month)
+    ids = [u.pk for u in units]
+    rows = list(MonthRollup.objects.filter(unit_id__in=ids, month=month).values_list("unit_id", "data"))
+    morning = (
+        root.morning_start.hour * 60 + root.morning_start.minute,
+        root.morning_end.hour * 60 + root.morning_end.minute,
+    )
+    m = merge_rows(rows, len(days), now, morning)
+    if trend_rolled:
+        completed_by_month, on_time_by_month = _rolled_trend(ids, months)
+        completed_by_month[-1], on_time_by_month[-1] = sum(m["completed_by_day"]), sum(m["on_time_by_day"])
+    else:
+        completed_by_month, on_time_by_month = _live_trend(Case.objects.filter(center_id__in=ids), months, end, tz)
+    by_item = sorted(m["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[:TOP_ITEMS]
+    centers, by_place, overdue_now = _district_places(ids, group, centers, m["per_unit"], now)
+    merged: dict[int, dict[str, Any]] = {}
+    for unit_id, a in m["attendance"].items():
+        center = group[unit_id]
+        row = merged.setdefault(
+            center.pk,
+            {"label": _hall_label(center), "path": center.path, "staff": 0, "present": 0, "late": 0, "missing_out": 0},
+        )
+        for k in ("staff", "present", "late", "missing_out"):
+            row[k] += a[k]
+    return Dashboard(
+        unit=root,
+        kind="district",
+        month=month,
+        days=days,
+        received_by_day=m["received_by_day"],
+        completed_by_day=m["completed_by_day"],
+        on_time_by_day=m["on_time_by_day"],
+        by_item=by_item,
+        by_mode=_mode_rows(m["modes"]),
+        by_place=by_place,
+        overdue_now=overdue_now,
+        ratings=_rating_rows(m["levels"]),
+        inquiries=_inquiry_rows(m["results"]),
+        petitions=_petition_rows(m["petitions"]),
+        attendance=sorted(merged.values(), key=lambda r: str(r["path"])),
+        leave=_leave_rows(ids, start, end),
+        months=months,
+        completed_by_month=completed_by_month,
+        on_time_by_month=on_time_by_month,
+        centers=[c for c in centers if c.pk != root.pk and c.hall_kind],
+    )
+
+
+def _live_trend(cases: Any, months: list[dt.date], end: dt.datetime, tz: dt.tzinfo) -> tuple[list[int], list[int]]:
+    trend_start, _end = local_bounds(months[0], months[-1], tz)
+    month_index = {m: i for i, m in enumerate(months)}
+    completed_by_month = [0] * len(months)
+    on_time_by_month = [0] * len(months)
+    trend_on_time = Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))
+    for r in (
+        cases.filter(completed_at__gte=trend_start, completed_at__lt=end)
+        .annotate(m=TruncMonth("completed_at", tzinfo=tz))
+        .values("m")
+        .annotate(n=Count("id"), on_time=Count("id", filter=trend_on_time))
+        .order_by()
+    ):
+        key = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
+        if key in month_index:
+            completed_by_month[month_index[key]] = r["n"]
+            on_time_by_month[month_index[key]] = r["on_time"]
+    return completed_by_month, on_time_by_month
+
+
+def _rolled_trend(ids: list[int], months: list[dt.date]) -> tuple[list[int], list[int]]:
+    """Completed and on time for each month but the last, from the rollups (the caller fills in the last)."""
+    month_index = {m: i for i, m in enumerate(months)}
+    completed_by_month = [0] * len(months)
+    on_time_by_month = [0] * len(months)
+    for r in (
+        MonthRollup.objects.filter(unit_id__in=ids, month__gte=months[0], month__lt=months[-1])
+        .values("month")
+        .annotate(n=Sum("completed"), on_time=Sum("on_time"))
+        .order_by()
+    ):
+        completed_by_month[month_index[r["month"]]] = r["n"] or 0
+        on_time_by_month[month_index[r["month"]]] = r["on_time"] or 0
+    return completed_by_month, on_time_by_month
+
+
+def _district_places(
+    ids: list[int],
+    group: dict[int, OrgUnit],
+    centers: list[OrgUnit],
+    per_unit: dict[int, dict[str, int]],
+    now: dt.datetime,
+) -> tuple[list[OrgUnit], list[dict[str, Any]], list[dict[str, Any]]]:
+    """A district's rows per center from each unit's counts, and the cases overdue now (always counted live)."""
+    per_center: dict[int, dict[str, int]] = defaultdict(lambda: {"received": 0, "completed": 0, "on_time": 0})
+    for unit_id, r in per_unit.items():
+        row = per_center[group[unit_id].pk]
+        for key in ("received", "completed", "on_time"):
+            row[key] += r[key]
+    overdue: dict[int, int] = defaultdict(int)
+    running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
+    for r in (
+        Case.objects.filter(center_id__in=ids).filter(running).values("center_id").annotate(n=Count("id")).order_by()
+    ):
+        overdue[group[r["center_id"]].pk] += r["n"]
+    # A unit without a hall of its own can still hold cases (e.g. of its points): it gets a row when it does.
+    by_pk = {g.pk: g for g in group.values()}
+    centers = sorted(set(centers) | {by_pk[pk] for pk in (*per_center, *overdue)}, key=lambda u: u.path)
+    by_place = [
+        {
+            "key": c.pk,
+            "label": _hall_label(c),
+            **per_center.get(c.pk, {"received": 0, "completed": 0, "on_time": 0}),
+        }
+        for c in centers
+    ]
+    overdue_now = [{"key": c.pk, "label": _hall_label(c), "n": overdue[c.pk]} for c in centers if overdue[c.pk]]
+    return centers, by_place, overdue_now
+
+
+def _mode_rows(modes: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "mode": m.value,
+            "label": str(m.label),
+            "received": modes.get(m.value, {}).get("received", 0),
+            "completed": modes.get(m.value, {}).get("completed", 0),
+            "on_time": modes.get(m.value, {}).get("on_time", 0),
+        }
+        for m in Mode
+    ]
+
+
+def _rating_rows(levels: dict[int, int]) -> list[dict[str, Any]]:
+    return [{"level": lv.value, "label": str(lv.label), "n": levels.get(lv.value, 0)} for lv in Rating.Level]
+
+
+def _inquiry_rows(results: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"key": v.value, "label": str(v.label), "n": results.get(v.value, 0)} for v in Inquiry.Result]
+
+
+def _petition_rows(found: dict[tuple[str, str], Any]) -> list[dict[str, Any]]:
+    petitions = []
+    for status, closure, label in (
+        (Petition.Status.REGISTERED, "", Petition.Status.REGISTERED.label),
+        (Petition.Status.ASSIGNED, "", Petition.Status.ASSIGNED.label),
+        (Petition.Status.CLOSED, Petition.Closure.HANDLED, Petition.Closure.HANDLED.label),
+        (Petition.Status.CLOSED, Petition.Closure.OUTSIDE_REMIT, Petition.Closure.OUTSIDE_REMIT.label),
+    ):
+        r = found.get((status, closure), {})
+        petitions.append(
+            {"key": f"{status}:{closure}", "label": str(label), "n": r.get("n", 0), "overdue": r.get("overdue", 0)}
+        )
+    return petitions
+
+
+def _leave_rows(ids: list[int], start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    kinds = dict(Leave.Kind.choices)
+    return [
+        {"key": r["kind"], "label": str(kinds.get(r["kind"], r["kind"])), "n": r["n"]}
+        for r in Leave.objects.effective()
+        .filter(center_id__in=ids)
+        .filter(
+            Q(status=Leave.Status.APPROVED, start__lt=end, end__gt=start)
+            | Q(status=Leave.Status.RETURNED, actual_start__lt=end, actual_end__gt=start)
+        )
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kind")
+    ]
 
 
 def _hall_label(unit: OrgUnit) -> str:

@@ -183,6 +183,7 @@ def attendance_correct(
             "after": [m.isoformat() if m else None for m in (new_in, new_out)],
         },
     )
+    notify("attendance_corrected", record=row)
     return row
 
 

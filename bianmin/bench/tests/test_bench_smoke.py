@@ -52,6 +52,12 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
         r = data["operations"][name]
         assert r["page_floor_ms"] == pytest.approx(floor["p50_ms"] + r["floor_p50_ms"], abs=0.01)
         assert r["page_ratio"] == pytest.approx(r["p50_ms"] / r["page_floor_ms"], rel=0.02)
+    # the district dashboard of the last full month reads the rollups the bench built as the job would have
+    assert data["generation"]["rollups"]["job"].endswith("条月度汇总已计算")
+    assert (
+        data["operations"]["district_dashboard"]["queries"]
+        < data["operations"]["district_dashboard_current"]["queries"]
+    )
     # and when it runs again on the same database, it reuses the data set instead of building it again
     again = tmp_path / "again.json"
     call_command("bench", "--scale", "micro", "--repeat", "1", "--out", str(again), stdout=StringIO())

@@ -115,6 +115,7 @@ def rating_appeal_decide(*, rating: Rating, actor: Actor, upheld: bool, note: st
         rating.excluded = upheld
         rating.save(update_fields=["appeal", "appeal_decision", "excluded"])
         _event(rating, actor, "appeal_upheld" if upheld else "appeal_rejected", note[:500])
+        notify("rating_changed", rating=rating)
     return rating
 
 

@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bianmin.bench import benchgen, throughput
+from bianmin.bench.dashboards import build_rollups, district_dashboard_ops
 from bianmin.bench.scans import full_scans
 
 SCALES = {name: shape.cases for name, shape in benchgen.SHAPES.items()}
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         scale = opts["scale"]
         out = Path(opts["out"])
         generation = benchgen.ensure(scale, self.stdout)
+        # The closed months' rollups, as the periodic job keeps them on a deployment (missing ones only).
+        generation["rollups"] = build_rollups()
         if opts["generate_only"]:
             return
         payload: dict[str, Any] = {}
@@ -316,7 +319,7 @@ class Command(BaseCommand):
             ],
         )
         self.api_case_list_ops(op, center, district)
-        self.district_dashboard_op(op, out, district, now)
+        district_dashboard_ops(op, out, district, now, _client_for)
         self.annual_assessment_op(op, out, director, center, now, min(repeat, 10))
         page_floors(out)
         return out
@@ -391,79 +394,6 @@ class Command(BaseCommand):
                     )
                 ]
             op(name, _get(_client_for(username), url), floor)
-
-    def district_dashboard_op(self, op: Callable[..., None], out: dict[str, Any], district: Any, now: Any) -> None:
-        try:
-            url = reverse("reports:district_dashboard", kwargs={"code": district.code})
-        except NoReverseMatch:
-            out["district_dashboard"] = {"not_measured": "feature not built yet (no reports:district_dashboard)"}
-            return
-        today = timezone.localdate()
-        month_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the last full month
-        month_end = (month_start + dt.timedelta(days=32)).replace(day=1)
-        tz = timezone.get_current_timezone()
-        lo = dt.datetime.combine(month_start, dt.time.min, tzinfo=tz)
-        hi = dt.datetime.combine(month_end, dt.time.min, tzinfo=tz)
-        url += f"?month={month_start:%Y-%m}"
-        from bianmin.org.models import OrgUnit
-
-        # The district's units as literal ids (the best hand-written form: a LIKE subquery hides them from the planner)
-        unit_ids = list(OrgUnit.objects.subtree(district).values_list("id", flat=True))
-        centers = "ANY(%s)"
-        prefix = unit_ids
-        floor = [
-            # received and completed by day
-            (
-                f"SELECT date_trunc('day', received_at), COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
-                "AND received_at >= %s AND received_at < %s GROUP BY 1",
-                [prefix, lo, hi],
-            ),
-            (
-                f"SELECT date_trunc('day', completed_at), COUNT(*), "  # noqa: S608
-                "COUNT(*) FILTER (WHERE completed_at <= due_at) FROM cases_case "
-                f"WHERE center_id = {centers} AND completed_at >= %s AND completed_at < %s GROUP BY 1",
-                [prefix, lo, hi],
-            ),
-            # by center, item, mode, window
-            (
-                f"SELECT center_id, item_id, mode, window_id, COUNT(*) FROM cases_case "  # noqa: S608
-                f"WHERE center_id = {centers} AND received_at >= %s AND received_at < %s "
-                "GROUP BY GROUPING SETS ((center_id), (item_id), (mode), (window_id))",
-                [prefix, lo, hi],
-            ),
-            # overdue now
-            (
-                f"SELECT center_id, COUNT(*) FROM cases_case WHERE center_id = {centers} "  # noqa: S608
-                "AND status IN ('accepted', 'in_progress', 'forwarded') AND due_at < %s GROUP BY 1",
-                [prefix, now],
-            ),
-            # ratings, inquiries, petitions, attendance
-            (
-                f"SELECT overall, COUNT(*) FROM oversight_rating WHERE center_id = {centers} "  # noqa: S608
-                "AND created_at >= %s AND created_at < %s GROUP BY 1",
-                [prefix, lo, hi],
-            ),
-            (
-                f"SELECT result, COUNT(*) FROM frontdesk_inquiry WHERE center_id = {centers} "  # noqa: S608
-                "AND received_at >= %s AND received_at < %s GROUP BY 1",
-                [prefix, lo, hi],
-            ),
-            (
-                f"SELECT status, COUNT(*) FROM petitions_petition WHERE center_id = {centers} "  # noqa: S608
-                "AND received_on >= %s AND received_on < %s GROUP BY 1",
-                [prefix, month_start, month_end],
-            ),
-            (
-                f"SELECT center_id, COUNT(*), COUNT(*) FILTER (WHERE check_in IS NULL) FROM staffing_attendanceday "  # noqa: S608
-                f"WHERE center_id = {centers} AND date >= %s AND date < %s GROUP BY 1",
-                [prefix, month_start, month_end],
-            ),
-        ]
-        op(
-            "district_dashboard",
-            _get(_client_for(benchgen.BENCH_DISTRICT), url),
-            floor if connection.vendor == "postgresql" else None,
-        )
 
     def annual_assessment_op(
         self, op: Callable[..., None], out: dict[str, Any], director: Any, center: Any, now: Any, reps: int
