@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,7 +39,7 @@ from bianmin.cases.models import (
 from bianmin.cases.progress_query import progress_by_token as progress_by_token
 from bianmin.cases.services import applicant_index
 from bianmin.cases.timeline import staff_wording
-from bianmin.catalog.models import Mode, ServiceItem
+from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.identifiers import clean_credit_code, clean_resident_id
 from bianmin.core.personal_data import mask_id_number, mask_phone
@@ -566,10 +566,17 @@ def intake_items(*, center: OrgUnit, query: str = "", limit: int = 50) -> list[S
     return list(qs.order_by("name")[:limit])
 
 
-def intake_item(*, center: OrgUnit, item_id: int) -> ServiceItem:
+def intake_version(*, center: OrgUnit, item_id: int) -> ItemVersion:
+    """The current version of an item published at `center`, with its item: what the intake screen and
+    `services.case_intake` work from, in one query (404 for an item not public here)."""
     try:
-        return published_items(center=center).select_related("department").get(pk=item_id)
-    except (ServiceItem.DoesNotExist, ValueError) as exc:
+        return (
+            ItemVersion.objects.filter(item__in=published_items(center=center).filter(pk=item_id).values("pk"))
+            .filter(number=F("item__version"))
+            .select_related("item", "item__department")
+            .get()
+        )
+    except (ItemVersion.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
