@@ -383,8 +383,8 @@ def test_an_acceptance_costs_one_statement_per_table_whatever_the_checklist(
     case, many = _count_intake(world, long, django_capture_on_commit_callbacks)
 
     assert len(many) == len(few) <= 12
-    assert sum(sql.startswith("INSERT INTO \"cases_casematerial\"") for sql in many) == 1
-    assert sum(sql.startswith("INSERT INTO \"cases_caseevent\"") for sql in many) == 1
+    assert sum(sql.startswith('INSERT INTO "cases_casematerial"') for sql in many) == 1
+    assert sum(sql.startswith('INSERT INTO "cases_caseevent"') for sql in many) == 1
     assert sum("core_serialcounter" in sql for sql in many) == 1
     assert [e.verb for e in case.events.order_by("id")] == ["receive", "accept"]
     assert case.notices.get().number.startswith("SL410108901-2026-")

@@ -2,10 +2,9 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-
-from bianmin.core.models import SerialCounter
 from django.test.utils import CaptureQueriesContext
 
+from bianmin.core.models import SerialCounter
 from bianmin.core.numbering import format_serial, next_serial, next_serials
 
 
