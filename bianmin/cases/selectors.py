@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -440,6 +440,35 @@ def case_for_user(*, user: Any, number: str) -> Case:
     return case
 
 
+def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
+    """The case page's case (404 as `case_for_user`), with whether it has pauses, handovers and supplement requests
+    (so `case_detail` reads only the parts that exist), and the center's active staff with the case's own three in
+    one query: the names on the page and the choices of its staff pickers."""
+    has = {
+        "has_pauses": Exists(CasePause.objects.filter(case=OuterRef("pk"))),
+        "has_handovers": Exists(CaseHandover.objects.filter(case=OuterRef("pk"))),
+        "has_requests": Exists(SupplementRequest.objects.filter(case=OuterRef("pk"))),
+    }
+    case = get_in_scope(
+        Case.objects.select_related("center", "window", "item", "item_version").annotate(**has),
+        user,
+        "center__path",
+        number=number,
+    )
+    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
+    rows = list(
+        Staff.objects.filter(Q(org_unit__path__startswith=case.center.path, is_active=True) | Q(pk__in=ids))
+        .annotate(in_center=Q(org_unit__path__startswith=case.center.path, is_active=True))
+        .order_by("name")
+    )
+    by_id = {s.pk: s for s in rows}
+    for field_name in ("assignee", "received_by", "accepted_by"):
+        pk = getattr(case, f"{field_name}_id")
+        if pk is not None and pk in by_id:
+            setattr(case, field_name, by_id[pk])
+    return case, [s for s in rows if s.in_center]
+
+
 @dataclass
 class TimelineEntry:
     event: CaseEvent
@@ -479,19 +508,36 @@ def case_detail(*, case: Case) -> CaseDetail:
     )
     notices = list(Notice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "id"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))
-    pauses = list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
-    tasks = list(
-        JointTask.objects.filter(case=case)
-        .select_related("department", "assignee", "completed_by")
-        .order_by("due_at", "id")
+    # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).
+    pauses = (
+        list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
+        if getattr(case, "has_pauses", True)
+        else []
     )
-    handovers = list(
-        CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+    tasks = (
+        list(
+            JointTask.objects.filter(case=case)
+            .select_related("department", "assignee", "completed_by")
+            .order_by("due_at", "id")
+        )
+        if case.mode == Mode.JOINT
+        else []
     )
-    requests = list(
-        SupplementRequest.objects.filter(case=case)
-        .select_related("requested_by", "decided_by", "notice")
-        .order_by("requested_at", "id")
+    handovers = (
+        list(
+            CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+        )
+        if getattr(case, "has_handovers", True)
+        else []
+    )
+    requests = (
+        list(
+            SupplementRequest.objects.filter(case=case)
+            .select_related("requested_by", "decided_by", "notice")
+            .order_by("requested_at", "id")
+        )
+        if getattr(case, "has_requests", True)
+        else []
     )
     forwarding = (
         CaseForwarding.objects.filter(case=case).select_related("district", "forwarded_by", "result_by").first()

@@ -147,7 +147,13 @@ def failures(request: HttpRequest) -> HttpResponse:
 # --- one case -------------------------------------------------------------------------------------------------
 
 
-def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.Form] | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    bound: dict[str, djforms.Form] | None = None,
+    staff_rows: list[Staff] | None = None,
+) -> dict[str, Any]:
+    """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`)."""
     detail = selectors.case_detail(case=case)
     staff = staff_of(request.user)
     role = role_of(request.user)
@@ -190,7 +196,8 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
         f["deliver"] = forms.DeliverForm()
     if access.WITHDRAW in actions:
         f["withdraw"] = forms.ReasonForm()
-    staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
+    if staff_rows is None:
+        staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
     if access.HANDOVER in actions:
         others = center_staff.exclude(pk=staff.pk if staff else 0)
         rows = [s for s in staff_rows if staff is None or s.pk != staff.pk]
@@ -250,8 +257,8 @@ def _split_form(case: Case, detail: selectors.CaseDetail, data: Any = None) -> f
 
 @staff_required(ALL_CASE_ROLES)
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for_user(user=request.user, number=number)
-    ctx = _detail_context(request, case)
+    case, staff_rows = selectors.case_page_for_user(user=request.user, number=number)
+    ctx = _detail_context(request, case, staff_rows=staff_rows)
     if is_htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
     personal_data_viewed(actor=request.user, target=case)  # the page shows the applicant: logged
