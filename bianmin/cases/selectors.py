@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -442,8 +443,8 @@ def case_for_user(*, user: Any, number: str) -> Case:
 
 def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
     """The case page's case (404 as `case_for_user`), with whether it has pauses, handovers and supplement requests
-    (so `case_detail` reads only the parts that exist), and the center's active staff with the case's own three in
-    one query: the names on the page and the choices of its staff pickers."""
+    (so `case_detail` reads only the parts that exist), and the center's active staff (`center_staff_rows`): the
+    names of the case's own three and the choices of the page's staff pickers."""
     has = {
         "has_pauses": Exists(CasePause.objects.filter(case=OuterRef("pk"))),
         "has_handovers": Exists(CaseHandover.objects.filter(case=OuterRef("pk"))),
@@ -455,18 +456,31 @@ def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
         "center__path",
         number=number,
     )
-    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
-    rows = list(
-        Staff.objects.filter(Q(org_unit__path__startswith=case.center.path, is_active=True) | Q(pk__in=ids))
-        .annotate(in_center=Q(org_unit__path__startswith=case.center.path, is_active=True))
-        .order_by("name")
-    )
+    rows = center_staff_rows(center=case.center)
     by_id = {s.pk: s for s in rows}
+    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
+    if ids - by_id.keys():  # someone since moved or left: read with the case's own
+        by_id.update({s.pk: s for s in Staff.objects.filter(pk__in=ids - by_id.keys())})
     for field_name in ("assignee", "received_by", "accepted_by"):
         pk = getattr(case, f"{field_name}_id")
         if pk is not None and pk in by_id:
             setattr(case, field_name, by_id[pk])
-    return case, [s for s in rows if s.in_center]
+    return case, rows
+
+
+# The center's staff list changes a few times a year; the case page's names and pickers may lag this long behind
+# (what is posted is checked against the database).
+STAFF_ROWS_SECONDS = 60
+
+
+def center_staff_rows(*, center: OrgUnit) -> list[Staff]:
+    """`center_staff` as a list, kept in the cache for STAFF_ROWS_SECONDS."""
+    key = f"cases:center-staff:{center.pk}"
+    rows: list[Staff] | None = cache.get(key)
+    if rows is None:
+        rows = list(center_staff(center=center))
+        cache.set(key, rows, STAFF_ROWS_SECONDS)
+    return rows
 
 
 @dataclass

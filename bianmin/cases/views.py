@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrPromise
 
-from bianmin.cases import access, forms, progress_query, selectors, services
+from bianmin.cases import access, action_cards, forms, progress_query, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status, SupplementRequest
@@ -152,8 +152,10 @@ def _detail_context(
     case: Case,
     bound: dict[str, djforms.Form] | None = None,
     staff_rows: list[Staff] | None = None,
+    failed: str = "",
 ) -> dict[str, Any]:
-    """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`)."""
+    """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`);
+    `failed`: the action whose form came back with errors (its card is shown unfolded)."""
     detail = selectors.case_detail(case=case)
     staff = staff_of(request.user)
     role = role_of(request.user)
@@ -228,6 +230,7 @@ def _detail_context(
     )
     if bound:
         f.update(bound)
+    ctx["area"] = action_cards.action_area(case, actions, f, failed)
     return ctx
 
 
@@ -450,7 +453,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             messages.success(request, row.success)
             return redirect("cases:detail", number=case.number)
     case.refresh_from_db()
-    ctx = _detail_context(request, case, {action: form})
+    ctx = _detail_context(request, case, {action: form}, failed=action)
     ctx["failed"] = action
     return render(request, "cases/detail.html", ctx, status=400)
 
