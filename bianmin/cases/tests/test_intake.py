@@ -410,7 +410,8 @@ def test_an_acceptance_with_a_supplement_notice_adds_only_its_pause_and_request(
     assert len(queries) <= 12 + 2 + 5
     assert [n.kind for n in case.notices.order_by("id")] == [Notice.Kind.ACCEPTANCE, Notice.Kind.SUPPLEMENT]
     assert case.notices.get(kind=Notice.Kind.SUPPLEMENT).number == "BZ410108901-2026-00002"
-    request = SupplementRequest.objects.get(case=case)
+    request = SupplementRequest.objects.select_related("notice").get(case=case)
+    assert request.notice is not None
     assert request.notice.kind == Notice.Kind.SUPPLEMENT
     assert [i["name"] for i in request.items] == ["户口簿", "近期照片"]
     assert CasePause.objects.filter(case=case, ended_at__isnull=True).count() == 1
