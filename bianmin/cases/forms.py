@@ -37,10 +37,24 @@ def split_by_key(chosen: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]
     return catalog, extras
 
 
+class _WindowField(forms.ModelChoiceField):
+    """The user's windows, already read: a posted choice is looked up among them, not in the database."""
+
+    rows: dict[str, Window] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.rows[str(value)]
+        except KeyError as exc:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+
+
 class IntakeForm(forms.Form):
     """The intake screen: applicant, the item's checklist (presented? in which form?), and the decision."""
 
-    window = forms.ModelChoiceField(label=_("受理窗口"), queryset=Window.objects.none(), required=False)
+    window = _WindowField(label=_("受理窗口"), queryset=Window.objects.none(), required=False)
     applicant_kind = forms.ChoiceField(
         label=_("申请人类型"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON, widget=forms.RadioSelect
     )
@@ -86,6 +100,8 @@ class IntakeForm(forms.Form):
         window_field = self.fields["window"]
         assert isinstance(window_field, forms.ModelChoiceField)  # noqa: S101
         window_field.queryset = Window.objects.filter(pk__in=[w.pk for w in windows]).order_by("number")
+        if isinstance(window_field, _WindowField):
+            window_field.rows = {str(w.pk): w for w in windows}
         if windows:
             window_field.initial = windows[0].pk
         for name in ("handover_to", "proxy_agent"):

@@ -44,24 +44,23 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 
 def _intake_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
+    """What both the screen and a confirmed intake need: the item's current version, the user's windows."""
     center = center_or_404(request)
-    item = selectors.intake_item(center=center, item_id=item_id)
-    from bianmin.catalog.selectors import current_version
-
-    version = current_version(item)
-    windows = selectors.staff_windows(user=request.user)
-    contacts = selectors.item_window_contacts(center=center, item=item)
-    handling = {c.window.pk for c in contacts}
-    ours = not handling or bool(handling & {w.pk for w in windows})
+    version = selectors.intake_version(center=center, item_id=item_id)
     return {
         "center": center,
-        "item": item,
+        "item": version.item,
         "version": version,
-        "windows": windows,
-        "contacts": contacts,
-        "ours": ours,
+        "windows": selectors.staff_windows(user=request.user),
         "staff_choices": selectors.center_staff(center=center),
     }
+
+
+def _screen_context(ctx: dict[str, Any]) -> dict[str, Any]:
+    """What only the rendered screen shows: which window handles the item and who sits there (§4(1) referral)."""
+    contacts = selectors.item_window_contacts(center=ctx["center"], item=ctx["item"])
+    handling = {c.window.pk for c in contacts}
+    return {**ctx, "contacts": contacts, "ours": not handling or bool(handling & {w.pk for w in ctx["windows"]})}
 
 
 @staff_required(INTAKE_ROLES)
@@ -107,6 +106,7 @@ def intake(request: HttpRequest, item_id: int) -> HttpResponse:
                 windows=ctx["windows"],
                 staff=ctx["staff_choices"],
             )
+    ctx = _screen_context(ctx)
     ctx.update({"form": form, "result": result, "decision_labels": Decision.LABELS})
     if is_htmx(request) and request.POST.get("step") == "check":
         return render(request, "cases/intake.html#decision", ctx, status=status)
@@ -173,6 +173,7 @@ def _do_intake(
         handover_to=data.get("handover_to"),
         handover_note=data.get("handover_note") or "",
         not_applicable=form.not_applicable(),
+        version=ctx["version"],
     )
 
 

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ from bianmin.cases.models import (
 # oversight's rating page finds it here.
 from bianmin.cases.progress_query import progress_by_token as progress_by_token
 from bianmin.cases.timeline import staff_wording
-from bianmin.catalog.models import Mode, ServiceItem
+from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.core.selectors import work_calendar
@@ -403,6 +404,48 @@ def case_for_user(*, user: Any, number: str) -> Case:
     return case
 
 
+def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
+    """The case page's case (404 as `case_for_user`), with whether it has pauses, handovers and supplement requests
+    (so `case_detail` reads only the parts that exist), and the center's active staff (`center_staff_rows`): the
+    names of the case's own three and the choices of the page's staff pickers."""
+    has = {
+        "has_pauses": Exists(CasePause.objects.filter(case=OuterRef("pk"))),
+        "has_handovers": Exists(CaseHandover.objects.filter(case=OuterRef("pk"))),
+        "has_requests": Exists(SupplementRequest.objects.filter(case=OuterRef("pk"))),
+    }
+    case = get_in_scope(
+        Case.objects.select_related("center", "window", "item", "item_version").annotate(**has),
+        user,
+        "center__path",
+        number=number,
+    )
+    rows = center_staff_rows(center=case.center)
+    by_id = {s.pk: s for s in rows}
+    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
+    if ids - by_id.keys():  # someone since moved or left: read with the case's own
+        by_id.update({s.pk: s for s in Staff.objects.filter(pk__in=ids - by_id.keys())})
+    for field_name in ("assignee", "received_by", "accepted_by"):
+        pk = getattr(case, f"{field_name}_id")
+        if pk is not None and pk in by_id:
+            setattr(case, field_name, by_id[pk])
+    return case, rows
+
+
+# The center's staff list changes a few times a year; the case page's names and pickers may lag this long behind
+# (what is posted is checked against the database).
+STAFF_ROWS_SECONDS = 60
+
+
+def center_staff_rows(*, center: OrgUnit) -> list[Staff]:
+    """`center_staff` as a list, kept in the cache for STAFF_ROWS_SECONDS."""
+    key = f"cases:center-staff:{center.pk}"
+    rows: list[Staff] | None = cache.get(key)
+    if rows is None:
+        rows = list(center_staff(center=center))
+        cache.set(key, rows, STAFF_ROWS_SECONDS)
+    return rows
+
+
 @dataclass
 class TimelineEntry:
     event: CaseEvent
@@ -442,19 +485,36 @@ def case_detail(*, case: Case) -> CaseDetail:
     )
     notices = list(Notice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "id"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))
-    pauses = list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
-    tasks = list(
-        JointTask.objects.filter(case=case)
-        .select_related("department", "assignee", "completed_by")
-        .order_by("due_at", "id")
+    # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).
+    pauses = (
+        list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
+        if getattr(case, "has_pauses", True)
+        else []
     )
-    handovers = list(
-        CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+    tasks = (
+        list(
+            JointTask.objects.filter(case=case)
+            .select_related("department", "assignee", "completed_by")
+            .order_by("due_at", "id")
+        )
+        if case.mode == Mode.JOINT
+        else []
     )
-    requests = list(
-        SupplementRequest.objects.filter(case=case)
-        .select_related("requested_by", "decided_by", "notice")
-        .order_by("requested_at", "id")
+    handovers = (
+        list(
+            CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+        )
+        if getattr(case, "has_handovers", True)
+        else []
+    )
+    requests = (
+        list(
+            SupplementRequest.objects.filter(case=case)
+            .select_related("requested_by", "decided_by", "notice")
+            .order_by("requested_at", "id")
+        )
+        if getattr(case, "has_requests", True)
+        else []
     )
     forwarding = (
         CaseForwarding.objects.filter(case=case).select_related("district", "forwarded_by", "result_by").first()
@@ -529,10 +589,17 @@ def intake_items(*, center: OrgUnit, query: str = "", limit: int = 50) -> list[S
     return list(qs.order_by("name")[:limit])
 
 
-def intake_item(*, center: OrgUnit, item_id: int) -> ServiceItem:
+def intake_version(*, center: OrgUnit, item_id: int) -> ItemVersion:
+    """The current version of an item published at `center`, with its item: what the intake screen and
+    `services.case_intake` work from, in one query (404 for an item not public here)."""
     try:
-        return published_items(center=center).select_related("department").get(pk=item_id)
-    except (ServiceItem.DoesNotExist, ValueError) as exc:
+        return (
+            ItemVersion.objects.filter(item__in=published_items(center=center).filter(pk=item_id).values("pk"))
+            .filter(number=F("item__version"))
+            .select_related("item", "item__department")
+            .get()
+        )
+    except (ItemVersion.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 

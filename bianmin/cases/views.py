@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrPromise
 
-from bianmin.cases import access, forms, progress_query, selectors, services
+from bianmin.cases import access, action_cards, forms, progress_query, selectors, services
 from bianmin.cases.access import HANDLING_ROLES, INTAKE_ROLES
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status, SupplementRequest
@@ -132,7 +132,15 @@ def failures(request: HttpRequest) -> HttpResponse:
 # --- one case -------------------------------------------------------------------------------------------------
 
 
-def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.Form] | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    bound: dict[str, djforms.Form] | None = None,
+    staff_rows: list[Staff] | None = None,
+    failed: str = "",
+) -> dict[str, Any]:
+    """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`);
+    `failed`: the action whose form came back with errors (its card is shown unfolded)."""
     detail = selectors.case_detail(case=case)
     staff = staff_of(request.user)
     role = role_of(request.user)
@@ -175,7 +183,8 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
         f["deliver"] = forms.DeliverForm()
     if access.WITHDRAW in actions:
         f["withdraw"] = forms.ReasonForm()
-    staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
+    if staff_rows is None:
+        staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
     if access.HANDOVER in actions:
         others = center_staff.exclude(pk=staff.pk if staff else 0)
         rows = [s for s in staff_rows if staff is None or s.pk != staff.pk]
@@ -206,6 +215,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.F
     )
     if bound:
         f.update(bound)
+    ctx["area"] = action_cards.action_area(case, actions, f, failed)
     return ctx
 
 
@@ -235,8 +245,8 @@ def _split_form(case: Case, detail: selectors.CaseDetail, data: Any = None) -> f
 
 @staff_required(ALL_CASE_ROLES)
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for_user(user=request.user, number=number)
-    ctx = _detail_context(request, case)
+    case, staff_rows = selectors.case_page_for_user(user=request.user, number=number)
+    ctx = _detail_context(request, case, staff_rows=staff_rows)
     if is_htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
     personal_data_viewed(actor=request.user, target=case)  # the page shows the applicant: logged
@@ -429,7 +439,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             messages.success(request, row.success)
             return redirect("cases:detail", number=case.number)
     case.refresh_from_db()
-    ctx = _detail_context(request, case, {action: form})
+    ctx = _detail_context(request, case, {action: form}, failed=action)
     ctx["failed"] = action
     return render(request, "cases/detail.html", ctx, status=400)
 

@@ -76,6 +76,8 @@ class HomeVisitIntake:
         services.home_visit_link_case(visit=visit, case=case, actor=request.user)
 
     def origins(self, case: Case) -> list[tuple[str, str]]:
+        if not case.received_at_home:  # set whenever a visit is linked to the case: no visit to look for
+            return []
         return [
             (_("上门服务 %(number)s") % {"number": number}, reverse("hall:home_visit", args=[pk]))
             for pk, number in HomeVisit.objects.filter(case=case).order_by("pk").values_list("pk", "number")

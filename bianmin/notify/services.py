@@ -106,10 +106,6 @@ def notification_send_once(
         raise ValueError("通知的事件标识不能为空，且不超过 200 个字符。")
     if channel not in Channel.values:
         raise ValueError(f"未知的通知渠道：{channel}")
-    existing = Notification.objects.filter(key=key, channel=channel).first()
-    if existing is not None:
-        return existing, False
-
     title, body = message_templates.render(message_templates.get_template(template), context)
     staff = _staff_of_user(recipient_user)
     phone = ""
@@ -132,37 +128,40 @@ def notification_send_once(
 
     now = timezone.now()
     in_app = channel == Channel.IN_APP
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    key=key,
-                    channel=channel,
-                    template=template,
-                    recipient_user=recipient_user,
-                    phone=phone,
-                    to_display=display[:100],
-                    center=center,
-                    title=title[:100],
-                    body=body,
-                    url=url[:300],
-                    status=Notification.Status.SENT if in_app else Notification.Status.PENDING,
-                    sent_at=now if in_app else None,
-                    next_attempt_at=now,
-                    created_by=_actor(actor),
-                )
-        except IntegrityError:
-            # Another transaction recorded the same event first: that one is the message.
-            return Notification.objects.get(key=key, channel=channel), False
-        NotificationEvent.objects.create(
-            notification=notification,
-            actor=_actor(actor),
-            verb="create",
-            to_state=notification.status,
-            data={"template": template, "channel": channel},
-        )
-        if not in_app:
-            transaction.on_commit(lambda: enqueue_delivery(notification.pk))
+    # The message and its first event in one transaction (a savepoint inside the caller's): no read first, the
+    # unique key answers whether the event was recorded already (a retry, another worker).
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                channel=channel,
+                template=template,
+                recipient_user=recipient_user,
+                phone=phone,
+                to_display=display[:100],
+                center=center,
+                title=title[:100],
+                body=body,
+                url=url[:300],
+                status=Notification.Status.SENT if in_app else Notification.Status.PENDING,
+                sent_at=now if in_app else None,
+                next_attempt_at=now,
+                created_by=_actor(actor),
+            )
+            NotificationEvent.objects.create(
+                notification=notification,
+                actor=_actor(actor),
+                verb="create",
+                to_state=notification.status,
+                data={"template": template, "channel": channel},
+            )
+    except IntegrityError:
+        existing = Notification.objects.filter(key=key, channel=channel).first()
+        if existing is None:  # another constraint: not a repeat
+            raise
+        return existing, False
+    if not in_app:
+        transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification, True
 
 

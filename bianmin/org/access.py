@@ -34,6 +34,11 @@ def staff_of(user: Any) -> Staff | None:
     return found
 
 
+def remember_staff(user: Any, staff: Staff | None) -> None:
+    """Tell `staff_of` the user's staff record, read with the user (the authentication backend joins it in)."""
+    user._bianmin_staff = staff if staff is not None and staff.is_active else None
+
+
 def role_of(user: Any) -> str | None:
     staff = staff_of(user)
     if staff is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from bianmin.org.access import remember_staff
 from bianmin.org.demo import DEMO_PASSWORD
 
 
@@ -23,6 +25,19 @@ class PasswordBackend(ModelBackend):
         if password == DEMO_PASSWORD and not settings.DEBUG:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user with their staff record, its unit and department in one query: every staff page
+        needs both (`org.access.staff_of` then reads no more)."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("staff__org_unit", "staff__department").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        remember_staff(user, getattr(user, "staff", None))
+        return user
 
 
 class NotDemoPasswordValidator:

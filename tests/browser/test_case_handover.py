@@ -34,6 +34,7 @@ def test_clerk_hands_over_the_handler_acknowledges_and_completes_the_clerk_sees_
     # The clerk hands the case to the department handler.
     log_in(page, live_server.url, "clerk")
     page.goto(url)
+    page.click("#more-actions > summary")  # handing over is not what an accepted case needs next: folded
     page.select_option("#act-handover select[name=to_staff]", str(world.handler.pk))
     page.fill("#act-handover input[name=note]", "需社会保障所核实参保情况")
     page.click("#act-handover button[type=submit]")
@@ -46,6 +47,8 @@ def test_clerk_hands_over_the_handler_acknowledges_and_completes_the_clerk_sees_
     page.click("#pending-handover button:has-text('确认接收')")
     page.wait_for_selector("#act-complete")
     assert world.handler.name in page.inner_text("main")
+    assert not page.is_visible("#act-supplement")  # the rest folded under 其他操作
+    page.click("#more-actions > summary")
     assert page.is_visible("#act-supplement")
     assert page.is_visible("#act-handover")
     page.screenshot(path=str(SHOTS / "case_handler_works.png"), full_page=True)

@@ -100,7 +100,23 @@ def _event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    row = _event_row(case, actor, verb, from_state=from_state, to_state=to_state, note=note, data=data)
+    row.save(force_insert=True)
+    return row
+
+
+def _event_row(
+    case: Case,
+    actor: Any,
+    verb: Verb,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """An event not yet saved: several of one action go in with one `bulk_create`, in order."""
+    return CaseEvent(
         case=case,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=Verb(verb),  # a verb the timeline cannot word is refused here, not shown raw later
@@ -195,8 +211,45 @@ def _issue_notice(
     supplement_due: dt.date | None = None,
     reason: str = "",
 ) -> Notice:
-    year, serial = _number(case.center, f"notice-{kind}", now)
+    year, serial = _number(case.center, notice_counter(kind), now)
     proxy = ProxyAuthorization.objects.select_related("agent").filter(case=case).first() if case.is_proxy else None
+    notice = _notice_row(
+        case,
+        kind,
+        staff,
+        year=year,
+        serial=serial,
+        materials=materials,
+        now=now,
+        supplement_items=supplement_items,
+        supplement_due=supplement_due,
+        reason=reason,
+        proxy=proxy,
+    )
+    notice.save(force_insert=True)
+    return notice
+
+
+def notice_counter(kind: str) -> str:
+    """The numbering sequence (core.numbering kind) of a notice kind."""
+    return f"notice-{kind}"
+
+
+def _notice_row(
+    case: Case,
+    kind: str,
+    staff: Staff,
+    *,
+    year: int,
+    serial: int,
+    materials: Sequence[CaseMaterial],
+    now: dt.datetime,
+    supplement_items: Sequence[Mapping[str, Any]] = (),
+    supplement_due: dt.date | None = None,
+    reason: str = "",
+    proxy: ProxyAuthorization | None = None,
+) -> Notice:
+    """A notice not yet saved, numbered `serial` of `year`, its content frozen from the case as it is now."""
     content = notice_content(
         case=case,
         kind=kind,
@@ -207,7 +260,7 @@ def _issue_notice(
         reason=reason,
         proxy_agent=f"{proxy.agent.name}（{proxy.document}）" if proxy else "",
     )
-    return Notice.objects.create(
+    return Notice(
         case=case,
         center=case.center,
         kind=kind,

@@ -12,14 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.cases import deadlines
 from bianmin.cases.access import check_holds
 from bianmin.cases.checklists import Decision, Issue, assess, beyond_first_notice
 from bianmin.cases.models import (
     Case,
+    CaseEvent,
     CaseMaterial,
     CasePause,
     Custody,
     Notice,
+    ProxyAuthorization,
     Status,
     SupplementRequest,
     WindowReferral,
@@ -28,21 +31,25 @@ from bianmin.cases.notifications import notify
 from bianmin.cases.services._common import (
     ApplicantInput,
     ProxyInput,
+    _calendar,
     _case_checklist,
     _check_supplement_due,
     _clean_items,
     _event,
+    _event_row,
     _hand_back,
     _issue_notice,
     _lock,
     _materials,
-    _number,
+    _notice_row,
     _recompute_due,
     _returns_original,
     _staff,
     _take_in,
     applicant_index,
     clean_applicant,
+    compute_deadline,
+    notice_counter,
 )
 from bianmin.cases.services.handover import _handover
 from bianmin.cases.services.proxy import _record_proxy
@@ -51,7 +58,7 @@ from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import check_transition, move
 from bianmin.catalog.models import ItemVersion, ServiceItem
 from bianmin.catalog.selectors import published_items
-from bianmin.core.numbering import format_serial
+from bianmin.core.numbering import format_serial, next_serials
 from bianmin.org.access import in_scope
 from bianmin.org.models import OrgUnit, Post, Staff, Window
 
@@ -86,18 +93,30 @@ def case_intake(
     handover_to: Staff | None = None,
     handover_note: str = "",
     not_applicable: Iterable[int] = (),
+    version: ItemVersion | None = None,
 ) -> Case:
     """Receive an applicant for an item at a window and decide at once (§4(1)); numbers the case and its notices.
 
-    `not_applicable`: conditional materials (视情况提交) that do not apply to this applicant."""
+    `not_applicable`: conditional materials (视情况提交) that do not apply to this applicant. `version`: the item's
+    current version as the caller read it through `selectors.intake_version` (published at `center`); read here
+    otherwise.
+
+    An acceptance costs one statement per table, whatever the checklist's length: the numbers (case and notices
+    together), the case (in its accepted state at once), its materials, its notices and its events; the applicant's
+    text message is one outbox row after commit."""
     staff = _staff(actor)
     if not in_scope(actor, center):
         raise ValidationError(_("只能在本人所在中心受理办件。"))
     if window is not None and window.center_id != center.pk:
         raise ValidationError({"window": [_("受理窗口不属于本中心。")]})
-    if not published_items(center=center).filter(pk=item.pk).exists():
-        raise ValidationError({"item": [_("该事项未在本中心公开，不能受理。")]})
-    version = ItemVersion.objects.get(item=item, number=item.version)
+    if version is None or version.item_id != item.pk or version.number != item.version:
+        version = (
+            ItemVersion.objects.filter(item__in=published_items(center=center).filter(pk=item.pk).values("pk"))
+            .filter(number=item.version)
+            .first()
+        )
+        if version is None:
+            raise ValidationError({"item": [_("该事项未在本中心公开，不能受理。")]})
     clean = clean_applicant(applicant)
     checklist = version.materials
     known = {m["id"] for m in checklist}
@@ -132,12 +151,26 @@ def case_intake(
         raise ValidationError({"handover_to": [_("先行接收材料的，请选择移交的经办人。")]})
 
     now = timezone.now()
-    year, serial = _number(center, "case", now)
+    year = timezone.localtime(now).year
+    accepting = decision in (Decision.ACCEPT, Decision.ACCEPT_WITH_SUPPLEMENT)
+    # Accepted at once: what the checklist lacks (the same list `_accept` derives from the case's rows) and the
+    # corrections are the supplement notice's items.
+    items = (
+        [
+            {"material_id": m["id"], "name": m["name"], "issue": Issue.MISSING, "detail": ""}
+            for m in result.missing_general
+        ]
+        + _clean_items(corrections)
+        if accepting
+        else []
+    )
+    notice_kinds = [Notice.Kind.ACCEPTANCE, *([Notice.Kind.SUPPLEMENT] if items else [])] if accepting else []
+    serials = next_serials(scope=center.code, kinds=["case", *map(notice_counter, notice_kinds)], year=year)
     snapshot = version.snapshot
-    case = Case.objects.create(
-        number=format_serial(prefix=f"{center.code}-", year=year, value=serial),
+    case = Case(
+        number=format_serial(prefix=f"{center.code}-", year=year, value=serials["case"]),
         year=year,
-        serial=serial,
+        serial=serials["case"],
         center=center,
         window=window,
         item=item,
@@ -178,31 +211,128 @@ def case_intake(
             _take_in(row, form, staff=staff, now=now, where=where, returns_original=m["id"] in returns_original)
         row.not_applicable = m["id"] in waived
         rows.append(row)
+    events = [
+        _event_row(
+            case,
+            actor,
+            Verb.RECEIVE,
+            to_state=Status.RECEIVED,
+            data={
+                "presented": [m.name for m in rows if m.presented],
+                "missing": [m.name for m in rows if not m.presented and not m.not_applicable],
+                "not_applicable": [m.name for m in rows if m.not_applicable],
+                "returned": [m.name for m in rows if m.custody == Custody.RETURNED],
+                "location": where,
+            },
+        )
+    ]
+    previous = ""
+    due: dt.date | None = None
+    if accepting:
+        previous = move(case, Status.WAITING if items else Status.ACCEPTED, _("受理"))
+        case.accepted_at = now
+        case.accepted_by = staff
+        pauses = []
+        if items:
+            due = _check_supplement_due(case, supplement_due, now)
+            case.supplement_pending = True
+            case.paused_at = now
+            case.resume_status = Status.ACCEPTED
+            pauses = [deadlines.Pause(now, None)]
+        deadline = compute_deadline(case, _calendar(), pauses)
+        case.due_at = deadline.due if deadline else None
+    case.save(force_insert=True)
     CaseMaterial.objects.bulk_create(rows)
-    _event(
-        case,
-        actor,
-        Verb.RECEIVE,
-        to_state=Status.RECEIVED,
-        data={
-            "presented": [m.name for m in rows if m.presented],
-            "missing": [m.name for m in rows if not m.presented and not m.not_applicable],
-            "not_applicable": [m.name for m in rows if m.not_applicable],
-            "returned": [m.name for m in rows if m.custody == Custody.RETURNED],
-            "location": where,
-        },
-    )
-    if proxy is not None:
-        _record_proxy(case, staff, actor, proxy, now)
-
-    if decision in (Decision.ACCEPT, Decision.ACCEPT_WITH_SUPPLEMENT):
-        _accept(case, staff, actor, now, corrections=corrections, supplement_due=supplement_due)
-    elif decision == Decision.REFUSE:
+    record = _record_proxy(case, staff, actor, proxy, now, events=events) if proxy is not None else None
+    if accepting:
+        if items:
+            CasePause.objects.create(case=case, started_at=now, reason=_("受理时一次性告知补报材料"))
+        _accepted_at_intake(case, staff, actor, now, rows, events, serials, previous, items, due, record)
+    CaseEvent.objects.bulk_create(events)
+    if decision == Decision.REFUSE:
         _refuse(case, staff, actor, now, refusal_reason, note=_("所交材料已当面退还申请人"))
-    else:
+    elif decision == Decision.RECEIVE_ONLY:
         assert handover_to is not None  # noqa: S101 -- checked above
         _handover(case, staff, actor, handover_to, handover_note, now)
     return case
+
+
+def _accepted_at_intake(
+    case: Case,
+    staff: Staff,
+    actor: Any,
+    now: dt.datetime,
+    materials: Sequence[CaseMaterial],
+    events: list[CaseEvent],
+    serials: Mapping[str, int],
+    previous: str,
+    items: Sequence[Mapping[str, Any]],
+    due: dt.date | None,
+    proxy: ProxyAuthorization | None,
+) -> None:
+    """The notices (one statement), the supplement request and the acceptance event of a case accepted at intake;
+    `_accept` for a case received earlier. The event joins `events`, saved by the caller in order."""
+    year = case.year
+    kind = Notice.Kind.ACCEPTANCE
+    notices = [
+        _notice_row(
+            case,
+            kind,
+            staff,
+            year=year,
+            serial=serials[notice_counter(kind)],
+            materials=materials,
+            now=now,
+            proxy=proxy,
+        )
+    ]
+    data: dict[str, Any] = {"acceptance_notice": notices[0].number}
+    if items and due is not None:
+        kind = Notice.Kind.SUPPLEMENT
+        notices.append(
+            _notice_row(
+                case,
+                kind,
+                staff,
+                year=year,
+                serial=serials[notice_counter(kind)],
+                materials=materials,
+                now=now,
+                supplement_items=items,
+                supplement_due=due,
+                proxy=proxy,
+            )
+        )
+    Notice.objects.bulk_create(notices)
+    if items and due is not None:
+        supplement = SupplementRequest.objects.create(
+            case=case,
+            items=list(items),
+            extra_items=[],  # a window intake had no online pre-review to go beyond
+            due_date=due,
+            reason=_("受理时一次性告知"),
+            state=SupplementRequest.State.ISSUED,
+            requested_by=staff,
+            requested_at=now,
+            notice=notices[1],
+        )
+        data["supplement_notice"] = notices[1].number
+        data["items"] = [i["name"] for i in items]
+        data["supplement_due"] = due.isoformat()
+    data["due_at"] = case.due_at.isoformat() if case.due_at else None
+    events.append(
+        _event_row(
+            case,
+            actor,
+            Verb.ACCEPT_WITH_SUPPLEMENT if items else Verb.ACCEPT,
+            from_state=previous,
+            to_state=case.status,
+            data=data,
+        )
+    )
+    notify("accepted", case=case)
+    if items and due is not None:
+        notify("supplement_requested", case=case, request=supplement)
 
 
 def _accept(

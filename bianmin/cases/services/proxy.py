@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from bianmin.cases.access import check_holds
 from bianmin.cases.models import (
     Case,
+    CaseEvent,
     ProxyAuthorization,
 )
-from bianmin.cases.services._common import ProxyInput, _event, _lock, _staff
+from bianmin.cases.services._common import ProxyInput, _event, _event_row, _lock, _staff
 from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import CaseStateError
 from bianmin.org.models import Staff
@@ -23,7 +24,17 @@ from bianmin.org.models import Staff
 # --- proxy ----------------------------------------------------------------------------------------------------
 
 
-def _record_proxy(case: Case, staff: Staff, actor: Any, proxy: ProxyInput, now: dt.datetime) -> ProxyAuthorization:
+def _record_proxy(
+    case: Case,
+    staff: Staff,
+    actor: Any,
+    proxy: ProxyInput,
+    now: dt.datetime,
+    *,
+    events: list[CaseEvent] | None = None,
+) -> ProxyAuthorization:
+    """Record (or replace) the case's proxy authorization; its event is saved now, or joins `events` (the caller
+    saves them in order)."""
     if not proxy.scope.strip() or not proxy.document.strip():
         raise ValidationError({"proxy_document": [_("代办须登记委托事项范围和委托书。")]})
     if not proxy.agent.is_active or not case.center.path.startswith(center_path_of(proxy.agent)):
@@ -39,15 +50,20 @@ def _record_proxy(case: Case, staff: Staff, actor: Any, proxy: ProxyInput, now: 
             "recorded_at": now,
         },
     )
-    case.is_proxy = True
-    case.save(update_fields=["is_proxy", "updated_at"])
-    _event(
+    if not case.is_proxy:
+        case.is_proxy = True
+        case.save(update_fields=["is_proxy", "updated_at"])
+    row = _event_row(
         case,
         actor,
         Verb.PROXY,
         note=record.scope,
         data={"agent": proxy.agent.name, "document": record.document, "authorized_on": proxy.authorized_on.isoformat()},
     )
+    if events is None:
+        row.save(force_insert=True)
+    else:
+        events.append(row)
     return record
 
 

@@ -124,9 +124,13 @@ def intake(
     name: str = "张三",
     n: int = 1,
     phone: str = "13903711234",
+    version_known: bool = False,
     **kwargs: Any,
 ) -> Case:
+    """`version_known`: hand the service the version as the intake screen does (else the service reads it)."""
     staff = by or world.clerk
+    if version_known:
+        kwargs["version"] = version
     return case_intake(
         actor=staff.user,
         center=world.center,

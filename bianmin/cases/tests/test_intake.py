@@ -352,3 +352,66 @@ def test_an_original_with_its_copy_leaves_the_copy_held(world, clock):
     version = _with_material_rules(item_for(world), returned=("居民身份证",))
     case = intake(world, version, presented={m["id"]: "both" for m in version.materials})
     assert case.materials.get(name="居民身份证").custody == Custody.HELD
+
+
+# --- cost ------------------------------------------------------------------------------------------------------
+# Counted: every statement from the service's entry to the end of its after-commit listeners, the transaction's own
+# statements (SAVEPOINT/RELEASE here, BEGIN/COMMIT in production) included: the numbers (case and notice in one
+# UPDATE … RETURNING), the case, its materials, its notice, its events, and the applicant's text message (the
+# outbox row, its event and the delivery job). The item's current version is passed in as the intake screen does
+# (it read it to show the checklist); a caller that does not pass it pays one query more.
+
+
+def _count_intake(world, version, django_capture_on_commit_callbacks, **kwargs):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+        case = intake(world, version, n=77, version_known=True, **kwargs)  # as the screen passes it (read once)
+    return case, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_an_acceptance_costs_one_statement_per_table_whatever_the_checklist(
+    world, clock, django_capture_on_commit_callbacks
+):
+    from bianmin.notify.models import Notification
+
+    short = item_for(world)
+    long = item_for(world, general=tuple(f"证明材料{i}" for i in range(12)))
+    intake(world, short, n=1)  # the year's counter rows exist: the ordinary day
+
+    _, few = _count_intake(world, short, django_capture_on_commit_callbacks)
+    case, many = _count_intake(world, long, django_capture_on_commit_callbacks)
+
+    assert len(many) == len(few) <= 12
+    assert sum(sql.startswith('INSERT INTO "cases_casematerial"') for sql in many) == 1
+    assert sum(sql.startswith('INSERT INTO "cases_caseevent"') for sql in many) == 1
+    assert sum("core_serialcounter" in sql for sql in many) == 1
+    assert [e.verb for e in case.events.order_by("id")] == ["receive", "accept"]
+    assert case.notices.get().number.startswith("SL410108901-2026-")
+    assert Notification.objects.filter(key=f"case:{case.pk}:accepted").count() == 1
+
+
+def test_an_acceptance_with_a_supplement_notice_adds_only_its_pause_and_request(
+    world, clock, django_capture_on_commit_callbacks
+):
+    version = item_for(world)
+    intake(world, version, n=1)
+    intake(world, version, n=2, presented=presented_except(version, "户口簿"), decision=Decision.ACCEPT_WITH_SUPPLEMENT)
+
+    case, queries = _count_intake(
+        world,
+        version,
+        django_capture_on_commit_callbacks,
+        presented=presented_except(version, "户口簿", "近期照片"),
+        decision=Decision.ACCEPT_WITH_SUPPLEMENT,
+    )
+
+    # Two notices (one statement), the pause, the request; the second text message (the supplement's list).
+    assert len(queries) <= 12 + 2 + 5
+    assert [n.kind for n in case.notices.order_by("id")] == [Notice.Kind.ACCEPTANCE, Notice.Kind.SUPPLEMENT]
+    assert case.notices.get(kind=Notice.Kind.SUPPLEMENT).number == "BZ410108901-2026-00002"
+    request = SupplementRequest.objects.select_related("notice").get(case=case)
+    assert request.notice is not None
+    assert request.notice.kind == Notice.Kind.SUPPLEMENT
+    assert [i["name"] for i in request.items] == ["户口簿", "近期照片"]
+    assert CasePause.objects.filter(case=case, ended_at__isnull=True).count() == 1

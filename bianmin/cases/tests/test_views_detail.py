@@ -1,0 +1,153 @@
+"""The case page: its cost (a fixed number of queries, whatever the history), and its actions grouped by what the
+case needs next."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bianmin.cases import access
+from bianmin.cases.action_cards import action_area, next_actions
+from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case, Status
+from bianmin.cases.services import case_handover, case_start, handover_acknowledge
+from bianmin.cases.tests.factories import intake, item_for, presented_except
+from bianmin.catalog.models import Mode
+
+pytestmark = pytest.mark.django_db
+
+
+def page_queries(client, case):
+    url = reverse("cases:detail", args=[case.number])
+    assert client.get(url).status_code == 200  # warm: the content type of the view log, the staff list
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_case_page_costs_at_most_eight_queries(world, clock, client):
+    """Session, user with staff record, the case (with which parts it has), materials, notices, events, the view
+    log and the bell: the center's staff come from the cache, the parts it lacks are not read."""
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+
+    queries = page_queries(client, case)
+
+    assert len(queries) <= 8, "\n".join(q[:120] for q in queries)
+    assert not any("cases_jointtask" in q or "hall_homevisit" in q for q in queries)
+
+
+def test_the_case_page_costs_the_same_however_long_its_history(world, clock, client):
+    case = intake(world, item_for(world), presented=None)
+    client.force_login(world.director.user)  # the director sees every action of the center's cases
+
+    def hand_round():
+        handover = case_handover(case=case, actor=world.clerk.user, to_staff=world.colleague)
+        handover_acknowledge(handover=handover, actor=world.colleague.user)
+        back = case_handover(case=case, actor=world.colleague.user, to_staff=world.clerk)
+        handover_acknowledge(handover=back, actor=world.clerk.user)
+
+    hand_round()
+    short = page_queries(client, case)
+    for _ in range(4):
+        hand_round()
+    long = page_queries(client, case)
+
+    assert Case.objects.get(pk=case.pk).events.count() >= 18
+    assert len(long) == len(short) <= 9  # the handovers are read: one query, whatever their number
+
+
+def _card_ids(html: str) -> tuple[list[str], list[str]]:
+    """The action cards before the fold and inside it."""
+    area = html[html.index('id="actions"') :]
+    area = area[: area.index('id="timeline-card"')]
+    lead, _sep, folded = area.partition('<details class="more-actions"')
+    return re.findall(r'id="act-([a-z_]+)"', lead), re.findall(r'id="act-([a-z_]+)"', folded)
+
+
+def test_an_accepted_case_with_missing_materials_leads_with_receiving_them(world, clock, client):
+    version = item_for(world)
+    case = intake(
+        world, version, presented=presented_except(version, "户口簿"), decision=Decision.ACCEPT_WITH_SUPPLEMENT
+    )
+    client.force_login(world.clerk.user)
+
+    html = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    lead, folded = _card_ids(html)
+
+    assert case.status == Status.WAITING
+    assert lead == ["receive"]
+    assert "收取补正材料" in html
+    assert set(folded) == {"supplement", "handover", "proxy", "withdraw"}
+    assert "其他操作（4）" in html
+    assert '<details class="more-actions" id="more-actions">' in html  # folded
+    assert "act-complete" not in html
+    assert "act-decide" not in html
+
+
+def test_a_case_in_progress_leads_with_completing_it(world, clock, client):
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+
+    lead, folded = _card_ids(client.get(reverse("cases:detail", args=[case.number])).content.decode())
+
+    assert lead == ["complete"]
+    assert "complete" not in folded
+    assert {"supplement", "handover", "withdraw"} <= set(folded)
+    assert "start" not in lead + folded
+    assert "deliver" not in lead + folded
+
+
+def test_a_folded_form_that_failed_comes_back_unfolded(world, clock, client):
+    case = intake(world, item_for(world))
+    client.force_login(world.clerk.user)
+
+    response = client.post(reverse("cases:action", args=[case.number, "withdraw"]), {"reason": ""})
+
+    assert response.status_code == 400
+    assert '<details class="more-actions" id="more-actions" open>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "mode", "available", "expected"),
+    [
+        (Status.RECEIVED, Mode.PROMISED, {access.DECIDE, access.WITHDRAW, access.HANDOVER}, (access.DECIDE,)),
+        (Status.WAITING, Mode.PROMISED, {access.RECEIVE, access.SUPPLEMENT, access.WITHDRAW}, (access.RECEIVE,)),
+        (
+            Status.ACCEPTED,
+            Mode.PROMISED,
+            {access.START, access.COMPLETE, access.SUPPLEMENT, access.HANDOVER},
+            (access.START, access.COMPLETE),
+        ),
+        (
+            Status.ACCEPTED,
+            Mode.FORWARDED,
+            {access.START, access.FORWARD, access.WITHDRAW},
+            (access.START, access.FORWARD),
+        ),
+        (Status.IN_PROGRESS, Mode.PROMISED, {access.COMPLETE, access.SUPPLEMENT, access.PROXY}, (access.COMPLETE,)),
+        (Status.IN_PROGRESS, Mode.JOINT, {access.SUPPLEMENT, access.HANDOVER}, ()),  # the tasks are not done yet
+        (
+            Status.FORWARDED,
+            Mode.FORWARDED,
+            {access.DISTRICT_UPDATE, access.DISTRICT_RESULT},
+            (access.DISTRICT_RESULT, access.DISTRICT_UPDATE),
+        ),
+        (Status.COMPLETED, Mode.PROMISED, {access.DELIVER, access.DELAY_REASON}, (access.DELIVER,)),
+        (Status.DELIVERED, Mode.PROMISED, {access.DELAY_REASON}, (access.DELAY_REASON,)),
+        (Status.REFUSED, Mode.PROMISED, {access.OVERTURN_REFUSAL}, (access.OVERTURN_REFUSAL,)),
+    ],
+)
+def test_what_leads_for_each_status(status, mode, available, expected):
+    case = Case(status=status, mode=mode)
+
+    area = action_area(case, frozenset(available), {})
+
+    assert next_actions(case, frozenset(available)) == expected
+    assert [c.action for c in area.leading] == list(expected)
+    assert {c.action for c in area.more} == available - set(expected)
