@@ -73,6 +73,8 @@ class TodoRow:
 
     @property
     def urgency_label(self) -> str:
+        if self.due is None and self.urgency in (Urgency.TODAY, Urgency.TOMORROW):
+            return str(_("请尽快处理"))  # urgent, but with no deadline of its own to be "due" on
         return str(URGENCY_LABELS[self.urgency])
 
     @property

@@ -110,3 +110,12 @@ def test_urgency_follows_the_local_calendar_day() -> None:
     assert urgency_of(dt.date(2026, 3, 8), now=now) == Urgency.OVERDUE
     assert urgency_of(dt.date(2026, 3, 10), now=now) == Urgency.TOMORROW
     assert urgency_of(None, now=now) == Urgency.OPEN
+
+
+def test_an_urgent_row_without_a_deadline_is_not_said_to_be_due() -> None:
+    from bianmin.core.todos import TodoRow
+
+    now = timezone.now()
+    assert TodoRow("移交", "/", Urgency.TODAY).urgency_label == "请尽快处理"
+    assert TodoRow("办件", "/", Urgency.TODAY, now).urgency_label == "今日到期"
+    assert TodoRow("办件", "/", Urgency.OVERDUE, now).urgency_class == "red"
