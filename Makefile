@@ -76,7 +76,8 @@ bench: install
 			|| psql "$$base/postgres" -c "CREATE DATABASE $$db" >/dev/null; \
 		url="$$base/$$db"; \
 	else url="sqlite:///$$(pwd)/var/bench-$(SCALE).sqlite3"; fi; \
-	export DATABASE_URL="$$url" DEBUG=0 BIANMIN_ALLOW_DEMO=1 SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-not-for-production-use-0123456789}; \
+	export DATABASE_URL="$$url" DEBUG=0 BIANMIN_ALLOW_DEMO=1 SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-not-for-production-use-0123456789} \
+		PERSONAL_DATA_KEY=$${PERSONAL_DATA_KEY:-bench-only-personal-data-key-0123456789abcdef}; \
 	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
 	$(BIN)/python manage.py seed_calendar >/dev/null && \
 	$(BIN)/python manage.py load_demo >/dev/null && \
