@@ -123,4 +123,5 @@ def catalog_import_execute(*, run_id: int) -> str:
         )
         raise
     runs.update(status=Status.DONE, result=result, finished_at=timezone.now())
+    term_frequencies_refresh()
     return "done"

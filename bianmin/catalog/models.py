@@ -283,13 +283,12 @@ class TermFrequency(models.Model):
     instead of counted over the term table on every search. Rebuilt whole from `SearchTerm` after a reindex, an
     import and periodically; a term not in it yet is counted when searched (see `selectors.search_in`)."""
 
-    term = models.CharField(max_length=100, primary_key=True)
+    term = models.CharField(max_length=100, primary_key=True)  # PostgreSQL adds a pattern (LIKE 'x%') index itself
     items = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("检索词频")
         verbose_name_plural = _("检索词频")
-        indexes = [models.Index(fields=["term"], name="term_frequency_prefix_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return f"{self.term} ({self.items})"

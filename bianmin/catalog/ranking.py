@@ -9,7 +9,7 @@ the database spent running it, and because the plan has to be this one on both d
    strongest rows of that term among the items in scope, walked from the index on (term, weight DESC, item) and
    cut at `PER_TERM` rows. A word 6,000 items have (身份证, in their materials) costs `PER_TERM` rows, not 6,000.
 3. Candidates are scored from those rows (per typed word, its rarity times the best weight reached, summed) and the
-   best `TOP` are kept; for them every matching row is read again (by item), so their scores are exact: an item
+   best (the page's length and `SPARE` more) are kept; for them every matching row is read again (by item), so their scores are exact: an item
    outside one word's first rows still gets that word's share.
 
 The score of the final rows is computed by the caller (a few hundred rows at most).
@@ -27,7 +27,7 @@ from bianmin.catalog import search
 
 PER_TERM = 120  # rows read per matched term (the best ones): bounds the work for words most items have
 RANGE_ROWS = 2000  # rows a latin prefix may read before keeping its best (a two-letter prefix matches thousands)
-TOP = 80  # candidates scored exactly; more than the page shows, so that exact scoring can reorder them
+SPARE = 30  # candidates scored exactly beyond the page's length, so that exact scoring can reorder them
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,11 @@ def ranked_rows(
     scope: Scope,
     item_columns: Sequence[str],
     department_columns: Sequence[str],
+    limit: int,
 ) -> list[tuple[Any, ...]]:
     """(item id, term, weight, *item columns, *department columns) of every row matching a probe, for the best
-    `TOP` candidates in scope."""
+    `limit + SPARE` candidates in scope."""
+    top, per_term = limit + SPARE, max(PER_TERM, limit)
     arms: list[str] = []
     params: list[object] = []
     for n, probe in enumerate(probe_list):
@@ -135,7 +137,7 @@ def ranked_rows(
                 f" FROM catalog_searchterm s CROSS JOIN catalog_serviceitem i"
                 f" WHERE s.term {cond} AND i.id = s.item_id AND s.weight >= %s AND ({scope.sql})"
                 f" LIMIT {RANGE_ROWS}) AS r{n}"
-                f" ORDER BY w DESC LIMIT {PER_TERM}) AS p{n}"
+                f" ORDER BY w DESC LIMIT {per_term}) AS p{n}"
             )
             params += [factor, *cond_params, probe.min_weight, *scope.params]
         else:
@@ -143,7 +145,7 @@ def ranked_rows(
                 f"SELECT * FROM (SELECT s.item_id, s.weight * %s AS w, {probe.group} AS g"
                 " FROM catalog_searchterm s CROSS JOIN catalog_serviceitem i"
                 f" WHERE s.term = %s AND i.id = s.item_id AND s.weight >= %s AND ({scope.sql})"
-                f" ORDER BY s.weight DESC LIMIT {PER_TERM}) AS p{n}"
+                f" ORDER BY s.weight DESC LIMIT {per_term}) AS p{n}"
             )
             params += [factor, probe.term, probe.min_weight, *scope.params]
     exact = sorted({p.term for p in probe_list if not p.prefix})
@@ -160,7 +162,7 @@ def ranked_rows(
     sql = (
         f"WITH hits AS ({' UNION ALL '.join(arms)}),"
         " best AS (SELECT item_id, g, MAX(w) AS w FROM hits GROUP BY item_id, g),"
-        f" top AS (SELECT item_id, SUM(w) AS score FROM best GROUP BY item_id ORDER BY score DESC, item_id LIMIT {TOP})"
+        f" top AS (SELECT item_id, SUM(w) AS score FROM best GROUP BY item_id ORDER BY score DESC, item_id LIMIT {top})"
         f" SELECT s.item_id, s.term, s.weight, {columns}"
         " FROM top CROSS JOIN catalog_serviceitem i CROSS JOIN catalog_searchterm s"
         " LEFT JOIN org_department d ON d.id = i.department_id"

@@ -36,6 +36,7 @@ from bianmin.org.access import has_role, scope_path
 from bianmin.org.models import Department, OrgUnit
 
 SEARCH_LIMIT = 50
+PUBLIC_LIMIT = 20  # what the public search page lists: the best twenty, not a catalog to scroll
 # What a result list shows; fewer columns keep the grouped search query lean on SQLite (PostgreSQL groups by id).
 SEARCH_FIELDS = (
     "name",
@@ -217,10 +218,10 @@ def search_in(
     if where is None:
         raise ValueError("search_in needs items or a scope")
     probes = ranking.probes(groups, common)
-    rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS)
+    rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS, limit)
     if not rows and any(common):
         probes = ranking.probes(groups, [False] * len(groups))
-        rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS)
+        rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS, limit)
     best = ranking.best_weights(rows, probes, rarity)
     if not best:
         return SearchResult([], weak=True)
@@ -255,15 +256,14 @@ def search_misses(*, limit: int = 200) -> QuerySet[SearchMiss]:
     return SearchMiss.objects.order_by("-count", "-last_seen")[:limit]
 
 
-def versions_of(hits: list[Hit]) -> dict[int, ItemVersion]:
-    """The current versions of the items found, by item id: one query."""
-    items = [h.item for h in hits]
-    wanted = Q()
-    for item in items:
-        wanted |= Q(item_id=item.pk, number=item.version)
-    if not items:
+def published_names(hits: list[Hit]) -> dict[int, str]:
+    """The published names of the items found (a working copy may be renamed before review), by item id: one query
+    that reads the name from each snapshot, not the snapshots."""
+    if not hits:
         return {}
-    return {v.item_id: v for v in ItemVersion.objects.filter(wanted)}
+    versions = {h.item.pk: h.item.version for h in hits}
+    rows = ItemVersion.objects.filter(item_id__in=versions).values_list("item_id", "number", "snapshot__name")
+    return {item_id: str(name) for item_id, number, name in rows if versions[item_id] == number and name}
 
 
 # ---- staff side --------------------------------------------------------------------------------------------

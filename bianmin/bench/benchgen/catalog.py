@@ -43,7 +43,7 @@ class CatalogPart(GeneratorBase):
             f"{time.perf_counter() - t:6.1f}s\n"
         )
 
-    def search_catalog(self) -> None:
+    def search_catalog(self) -> bool:
         """Grow the first district's catalog to `search_items` (the real names again with qualifiers: 变更, 注销, …).
 
         Adds only what is missing, so that a data set generated before is topped up rather than rebuilt."""
@@ -52,14 +52,14 @@ class CatalogPart(GeneratorBase):
 
         s = self.shape
         if s.search_items <= s.items:
-            return
+            return False
         t = time.perf_counter()
         district = OrgUnit.objects.get(code=FIRST_DISTRICT)
         have = set(ServiceItem.objects.filter(owner=district).values_list("code", flat=True))
         names = catalog_names(s.search_items)
         ks = [k for k in range(len(names)) if f"{district.code}-{k:05d}" not in have]
         if not ks:
-            return
+            return False
         dept_names = list(dict.fromkeys(d for d, _ in names))
         known = dict(Department.objects.filter(org_unit=district).values_list("name", "pk"))
         Department.objects.bulk_create(
@@ -73,6 +73,7 @@ class CatalogPart(GeneratorBase):
             f"{'search':<12} {len(created):>9} items more in the first district, {n_mats} materials, "
             f"{n_terms} search terms {time.perf_counter() - t:6.1f}s\n"
         )
+        return True
 
     def _publish(
         self,

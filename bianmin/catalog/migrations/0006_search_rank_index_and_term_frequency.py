@@ -32,10 +32,6 @@ class Migration(migrations.Migration):
                 opclasses=["varchar_pattern_ops", "int2_ops", "int8_ops"],
             ),
         ),
-        migrations.AddIndex(
-            model_name="termfrequency",
-            index=models.Index(fields=["term"], name="term_frequency_prefix_idx", opclasses=["varchar_pattern_ops"]),
-        ),
         migrations.RunSQL(
             "INSERT INTO catalog_termfrequency (term, items) SELECT term, COUNT(*) FROM catalog_searchterm GROUP BY term",
             migrations.RunSQL.noop,
