@@ -25,7 +25,7 @@ from django.db import connection
 
 from bianmin.catalog import search
 
-PER_TERM = 120  # rows read per matched term (the best ones): bounds the work for words most items have
+PER_TERM = 60  # rows read per matched term (at least the candidates kept) (the best ones): bounds the work for words most items have
 RANGE_ROWS = 2000  # rows a latin prefix may read before keeping its best (a two-letter prefix matches thousands)
 SPARE = 30  # candidates scored exactly beyond the page's length, so that exact scoring can reorder them
 
@@ -125,7 +125,8 @@ def ranked_rows(
 ) -> list[tuple[Any, ...]]:
     """(item id, term, weight, *item columns, *department columns) of every row matching a probe, for the best
     `limit + SPARE` candidates in scope."""
-    top, per_term = limit + SPARE, max(PER_TERM, limit)
+    top = limit + SPARE
+    per_term = max(PER_TERM, top)
     arms: list[str] = []
     params: list[object] = []
     for n, probe in enumerate(probe_list):
