@@ -9,3 +9,7 @@ application = get_wsgi_application()
 from bianmin.catalog.search import warm  # noqa: E402
 
 warm()
+# and import every view module now (Django reads the URLconf on the first request otherwise).
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

@@ -9,8 +9,11 @@ the database spent running it, and because the plan has to be this one on both d
    strongest rows of that term among the items in scope, walked from the index on (term, weight DESC, item) and
    cut at `PER_TERM` rows. A word 6,000 items have (身份证, in their materials) costs `PER_TERM` rows, not 6,000.
 3. Candidates are scored from those rows (per typed word, its rarity times the best weight reached, summed) and the
-   best (the page's length and `SPARE` more) are kept; for them every matching row is read again (by item), so their scores are exact: an item
-   outside one word's first rows still gets that word's share.
+   best (the page's length and `SPARE` more) are kept; for them every matching row is read again (by item), so
+   their scores are exact: an item outside one word's first rows still gets that word's share.
+
+Only constants, integers and the scope's own SQL (built here or by the ORM) are put into the text; every value
+typed or stored is a parameter.
 
 The score of the final rows is computed by the caller (a few hundred rows at most).
 """
@@ -25,7 +28,8 @@ from django.db import connection
 
 from bianmin.catalog import search
 
-PER_TERM = 60  # rows read per matched term (at least the candidates kept) (the best ones): bounds the work for words most items have
+# Rows read per matched term, the best ones (and at least the candidates kept): bounds the work for common words.
+PER_TERM = 60
 RANGE_ROWS = 2000  # rows a latin prefix may read before keeping its best (a two-letter prefix matches thousands)
 SPARE = 30  # candidates scored exactly beyond the page's length, so that exact scoring can reorder them
 
@@ -71,7 +75,7 @@ def probes(groups: Sequence[search.Group], common: Sequence[bool]) -> list[Probe
     return out
 
 
-def _like(prefix: str) -> tuple[str, list[object]]:
+def _like(prefix: str) -> tuple[str, list[Any]]:
     """A prefix condition the term index serves: a range on SQLite (whose LIKE ignores case and any index), LIKE
     on PostgreSQL (the pattern operator class)."""
     if connection.vendor == "sqlite":
@@ -84,7 +88,7 @@ def frequencies(groups: Sequence[search.Group]) -> tuple[int, list[int]]:
     terms = sorted({t for g in groups for t in (g.exact | g.sound | g.parts)})
     prefixes = sorted({g.prefix for g in groups if g.prefix})
     arms: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for term in terms:
         arms.append(
             "SELECT 0 AS kind, %s AS term, COALESCE((SELECT f.items FROM catalog_termfrequency f WHERE f.term = %s),"
@@ -94,7 +98,7 @@ def frequencies(groups: Sequence[search.Group]) -> tuple[int, list[int]]:
     for prefix in prefixes:
         cond, cond_params = _like(prefix)
         arms.append(
-            "SELECT 1 AS kind, %s AS term, COALESCE("
+            "SELECT 1 AS kind, %s AS term, COALESCE("  # noqa: S608 - see the module's docstring
             f"(SELECT MAX(fp.items) FROM (SELECT f.items FROM catalog_termfrequency f WHERE f.term {cond} "
             f"LIMIT {RANGE_ROWS}) AS fp),"
             f" (SELECT COUNT(*) FROM (SELECT 1 FROM catalog_searchterm s WHERE s.term {cond} LIMIT {RANGE_ROWS})"
@@ -128,13 +132,13 @@ def ranked_rows(
     top = limit + SPARE
     per_term = max(PER_TERM, top)
     arms: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for n, probe in enumerate(probe_list):
         factor = factors[probe.group] * probe.tenths
         if probe.prefix:
             cond, cond_params = _like(probe.term)
             arms.append(
-                f"SELECT * FROM (SELECT item_id, w, g FROM (SELECT s.item_id, s.weight * %s AS w, {probe.group} AS g"
+                f"SELECT * FROM (SELECT item_id, w, g FROM (SELECT s.item_id, s.weight * %s AS w, {probe.group} AS g"  # noqa: S608
                 f" FROM catalog_searchterm s CROSS JOIN catalog_serviceitem i"
                 f" WHERE s.term {cond} AND i.id = s.item_id AND s.weight >= %s AND ({scope.sql})"
                 f" LIMIT {RANGE_ROWS}) AS r{n}"
@@ -143,7 +147,7 @@ def ranked_rows(
             params += [factor, *cond_params, probe.min_weight, *scope.params]
         else:
             arms.append(
-                f"SELECT * FROM (SELECT s.item_id, s.weight * %s AS w, {probe.group} AS g"
+                f"SELECT * FROM (SELECT s.item_id, s.weight * %s AS w, {probe.group} AS g"  # noqa: S608
                 " FROM catalog_searchterm s CROSS JOIN catalog_serviceitem i"
                 f" WHERE s.term = %s AND i.id = s.item_id AND s.weight >= %s AND ({scope.sql})"
                 f" ORDER BY s.weight DESC LIMIT {per_term}) AS p{n}"
@@ -151,7 +155,7 @@ def ranked_rows(
             params += [factor, probe.term, probe.min_weight, *scope.params]
     exact = sorted({p.term for p in probe_list if not p.prefix})
     matches = []
-    match_params: list[object] = []
+    match_params: list[Any] = []
     if exact:
         matches.append(f"s.term IN ({', '.join(['%s'] * len(exact))})")
         match_params += exact
@@ -161,7 +165,7 @@ def ranked_rows(
         match_params += cond_params
     columns = ", ".join([f"i.{c}" for c in item_columns] + [f"d.{c}" for c in department_columns])
     sql = (
-        f"WITH hits AS ({' UNION ALL '.join(arms)}),"
+        f"WITH hits AS ({' UNION ALL '.join(arms)}),"  # noqa: S608
         " best AS (SELECT item_id, g, MAX(w) AS w FROM hits GROUP BY item_id, g),"
         f" top AS (SELECT item_id, SUM(w) AS score FROM best GROUP BY item_id ORDER BY score DESC, item_id LIMIT {top})"
         f" SELECT s.item_id, s.term, s.weight, {columns}"

@@ -81,7 +81,7 @@ class CatalogPart(GeneratorBase):
         names: Sequence[tuple[str, str]],
         terms_of: dict[int, dict[str, int]],
         depts: dict[tuple[int, str], int],
-    ) -> tuple[list[dict[str, Any]], dict[int, int], int, int]:
+    ) -> tuple[list[Any], dict[int, int], int, int]:
         """Published items (with version, materials and search terms) for (district, k): the k-th name."""
         from bianmin.catalog import search
         from bianmin.catalog.models import ItemVersion, Material, SearchTerm, ServiceItem

@@ -27,8 +27,12 @@ class Shape:
 
 SHAPES = {
     "micro": Shape(districts=1, centers=2, points=3, staff=12, windows=4, items=60, cases=500),
-    "small": Shape(districts=2, centers=5, points=20, staff=50, windows=12, items=1000, cases=50_000, search_items=10_000),
-    "city": Shape(districts=10, centers=10, points=20, staff=50, windows=12, items=1000, cases=2_000_000, search_items=10_000),
+    "small": Shape(
+        districts=2, centers=5, points=20, staff=50, windows=12, items=1000, cases=50_000, search_items=10_000
+    ),
+    "city": Shape(
+        districts=10, centers=10, points=20, staff=50, windows=12, items=1000, cases=2_000_000, search_items=10_000
+    ),
 }
 
 # The accounts the bench measures with (all in the first center of the first district).

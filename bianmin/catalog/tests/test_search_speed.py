@@ -13,7 +13,6 @@ from bianmin.catalog.models import SearchTerm, ServiceItem, TermFrequency
 from bianmin.catalog.search_upkeep import term_frequencies_refresh
 from bianmin.catalog.selectors import search_public
 
-
 _codes = itertools.count()
 
 
@@ -56,7 +55,7 @@ def test_rarity_comes_from_the_term_frequencies_and_unknown_terms_are_counted(wo
 
     # The table says 临时救助 is everywhere (as it would after a large import): the rarer word now counts more.
     TermFrequency.objects.filter(term="临时救助").update(items=10_000)
-    assert [h.item for h in search_public(center=world.center, text="临时救助 低保").hits][0] == dibao
+    assert next(h.item for h in search_public(center=world.center, text="临时救助 低保").hits) == dibao
 
     # A term the table does not know yet (indexed since the last refresh) is counted, not taken as absent.
     TermFrequency.objects.all().delete()
@@ -66,7 +65,7 @@ def test_rarity_comes_from_the_term_frequencies_and_unknown_terms_are_counted(wo
 def test_an_item_beyond_a_common_words_first_rows_still_gets_its_share(world, monkeypatch):
     monkeypatch.setattr(ranking, "PER_TERM", 3)
     monkeypatch.setattr(ranking, "SPARE", 0)
-    # Twelve short names with 申请 (the strongest rows of 申请), then the item meant: 申请 in a long name, and rarer words.
+    # Twelve short names with 申请 (its strongest rows), then the item meant: 申请 in a long name, and rarer words.
     _items(world, [f"甲{i}申请" for i in range(12)])
     (target,) = _items(world, ["城乡居民基本养老保险待遇申请"])
     _items(world, ["城乡居民基本养老保险参保登记"])

@@ -300,7 +300,8 @@ class Command(BaseCommand):
             catalog_search,
             [
                 (
-                    "SELECT s.item_id, s.weight FROM catalog_searchterm s JOIN catalog_serviceitem i ON i.id = s.item_id "
+                    "SELECT s.item_id, s.weight FROM catalog_searchterm s "
+                    "JOIN catalog_serviceitem i ON i.id = s.item_id "
                     "WHERE s.term = %s AND i.status = 'published' AND i.owner_id IN (%s, %s) "
                     "ORDER BY s.weight DESC LIMIT 50",
                     ["身份证", *(owners + owners)[:2]],
