@@ -81,7 +81,7 @@ bench: install
 	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
 	$(BIN)/python manage.py seed_calendar >/dev/null && \
 	$(BIN)/python manage.py load_demo >/dev/null && \
-	$(BIN)/python manage.py bench --scale $(SCALE) --throughput
+	$(BIN)/python manage.py bench --scale $(SCALE) $(if $(OPS),--only $(OPS),--throughput)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -9,3 +9,11 @@ application = get_wsgi_application()
 from bianmin.catalog.search import warm  # noqa: E402
 
 warm()
+# The same for Django's own first-request work: import every view and compile every URL pattern (the first
+# `reverse` does otherwise), compile the search page's templates.
+from django.template.loader import get_template  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().reverse_dict  # noqa: B018
+for _name in ("public_base.html", "catalog/public/search.html"):
+    get_template(_name)

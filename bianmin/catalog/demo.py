@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from bianmin.catalog.models import ItemType, ItemVersion, LimitUnit, Material, Mode, ServiceItem, Step, Theme
+from bianmin.catalog.search_upkeep import term_frequencies_refresh
 from bianmin.catalog.services import item_publish, item_reindex, item_snapshot, snapshot_content
 from bianmin.org.models import Department, OrgUnit, Window
 
@@ -1179,4 +1180,5 @@ def load(stdout: Any) -> None:
             published += 1
         else:
             item_reindex(item=item)
+    term_frequencies_refresh()
     stdout.write(f"服务事项目录：{len(ITEMS)} 个事项，{len(THEMES)} 个主题（本次发布 {published} 个）。")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.catalog.models import CatalogImportRun, ServiceItem
+from bianmin.catalog.search_upkeep import term_frequencies_refresh
 from bianmin.catalog.services import item_create, item_publish, item_submit, item_update, item_withdraw
 from bianmin.catalog.spreadsheets import COLUMN_OF_FIELD, ITEMS, MAX_ERRORS, ImportErrors, ParsedCatalog
 
@@ -123,4 +124,5 @@ def catalog_import_execute(*, run_id: int) -> str:
         )
         raise
     runs.update(status=Status.DONE, result=result, finished_at=timezone.now())
+    term_frequencies_refresh()
     return "done"

@@ -263,11 +263,35 @@ class SearchTerm(models.Model):
         verbose_name = _("检索词")
         verbose_name_plural = _("检索词")
         constraints = [models.UniqueConstraint(fields=["term", "item"], name="search_term_unique")]
-        # PostgreSQL needs the pattern operator class for prefix (LIKE 'x%') lookups under a non-C collation.
-        indexes = [models.Index(fields=["term"], name="search_term_prefix_idx", opclasses=["varchar_pattern_ops"])]
+        # A term's rows strongest first, with the item: search reads the best rows of each typed word from the index
+        # alone and stops. PostgreSQL needs the pattern operator class for prefix (LIKE 'x%') lookups under a non-C
+        # collation; the plain classes of the other columns come with it.
+        indexes = [
+            models.Index(
+                fields=["term", "-weight", "item"],
+                name="search_term_rank_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops", "int8_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term
+
+
+class TermFrequency(models.Model):
+    """How many items have each term (its document frequency): the rarity search weighs typed words by, read by key
+    instead of counted over the term table on every search. Rebuilt whole from `SearchTerm` after a reindex, an
+    import and periodically; a term not in it yet is counted when searched (see `selectors.search_in`)."""
+
+    term = models.CharField(max_length=100, primary_key=True)  # PostgreSQL adds a pattern (LIKE 'x%') index itself
+    items = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("检索词频")
+        verbose_name_plural = _("检索词频")
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.items})"
 
 
 class SynonymSet(models.Model):

@@ -117,6 +117,8 @@ def use_synonyms(groups: Iterable[Sequence[str]]) -> None:
     """Install the synonym sets the catalog managers keep; the segmenter learns their words."""
     global _thesaurus
     new = Thesaurus.of(groups)
+    if _thesaurus is not None and new.groups == _thesaurus.groups:
+        return
     if _tokenizer is not None:
         for word in sorted(_dictionary_words(new) - _dictionary_words(thesaurus())):
             _tokenizer.add_word(word, freq=200000)
@@ -127,7 +129,11 @@ def _dictionary_words(thesaurus: Thesaurus) -> set[str]:
     """The words of the synonym sets the segmenter must keep whole; not phrases made of other words of the sets
     ("失业保险金申领" stays 失业保险金 + 申领, so each part is found on its own)."""
     words = {w for w in thesaurus.others if _HAN.match(w)}
-    return {w for w in words if not any(o != w and len(o) >= 2 and len(w) - len(o) >= 2 and o in w for o in words)}
+    # A word is left out when another word of the sets, at least two characters shorter, is part of it: look its
+    # parts up (a few dozen per word) rather than compare every pair of words.
+    return {
+        w for w in words if not any(w[i : i + n] in words for n in range(2, len(w) - 1) for i in range(len(w) - n + 1))
+    }
 
 
 def _jieba() -> jieba.Tokenizer:
@@ -152,10 +158,12 @@ def _opencc() -> opencc.OpenCC:
 
 
 def warm() -> None:
-    """Load the segmenter's dictionary and the conversion tables now (at worker start), not on the first search."""
+    """Load the segmenter's dictionary and the conversion tables now (at worker start), not on the first search,
+    and run a query through every step once (the segmenter's model for unknown words loads on first use)."""
     _jieba()
     _opencc()
-    pinyin_full("汉字")
+    parse_query("我想办社保卡补办 dbsq 低報")
+    index_terms(name="最低生活保障申请", materials=["居民身份证"])
 
 
 def normalize(text: str) -> str:

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.catalog import search
-from bianmin.catalog.models import SearchMiss, ServiceItem, SynonymSet
+from bianmin.catalog.models import SearchMiss, ServiceItem, SynonymSet, TermFrequency
 from bianmin.catalog.services import item_reindex
 from bianmin.core.events import audit
 
@@ -67,7 +67,20 @@ def catalog_reindex_all() -> int:
         with transaction.atomic():
             item_reindex(item=item)
         count += 1
+    term_frequencies_refresh()
     return count
+
+
+def term_frequencies_refresh() -> int:
+    """Count again how many items have each term (`TermFrequency`, the rarity search reads): after a reindex, an
+    import, and every hour (edits in between add terms that search counts itself until then)."""
+    table = TermFrequency._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's own table name
+        cursor.execute(
+            f"INSERT INTO {table} (term, items) SELECT term, COUNT(*) FROM catalog_searchterm GROUP BY term"  # noqa: S608
+        )
+        return cursor.rowcount
 
 
 def search_miss_record(*, text: str) -> None:

@@ -11,34 +11,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
-    Func,
-    IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
-from bianmin.catalog import search
+from bianmin.catalog import ranking, search
 from bianmin.catalog.access import CATALOG_EDITORS
 from bianmin.catalog.models import (
     CatalogImportRun,
     ItemEvent,
     ItemVersion,
     SearchMiss,
-    SearchTerm,
     ServiceItem,
     SynonymSet,
     Theme,
@@ -47,6 +36,7 @@ from bianmin.org.access import has_role, scope_path
 from bianmin.org.models import Department, OrgUnit
 
 SEARCH_LIMIT = 50
+PUBLIC_LIMIT = 20  # what the public search page lists: the best twenty, not a catalog to scroll
 # What a result list shows; fewer columns keep the grouped search query lean on SQLite (PostgreSQL groups by id).
 SEARCH_FIELDS = (
     "name",
@@ -180,44 +170,6 @@ def forget_synonyms() -> None:
     _synonyms_state.update(version=None, loaded_at=None)
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    if connection.vendor == "sqlite":
-        # SQLite's LIKE is case-insensitive and cannot use a plain index; a range on the binary collation can.
-        return Q(**{f"{field}__range": (prefix, prefix + "\U0010ffff")})
-    return Q(**{f"{field}__startswith": prefix})
-
-
-def _group_q(group: search.Group, field: str = "search_terms__term") -> Q:
-    q = Q(**{f"{field}__in": sorted(group.exact | group.sound | group.parts)})
-    if group.prefix:
-        q |= _prefix(field, group.prefix)
-    return q
-
-
-def _group_weight(group: search.Group, only: Q | None = None) -> Max:
-    """The weight (in tenths) of the best term of an item matching `group`: exact over prefix over sound."""
-    weight = F("weight")
-    whens = [When(term__in=sorted(group.exact), then=weight * search.EXACT)]
-    if group.prefix:
-        whens.append(When(_prefix("term", group.prefix), then=weight * search.PREFIX))
-    if group.sound:
-        whens.append(When(term__in=sorted(group.sound), then=weight * search.SOUND))
-    if group.parts:
-        whens.append(When(term__in=sorted(group.parts), then=weight * search.PART))
-    if group.whole:
-        # The whole text typed counts only as a whole name (or a variant of it), not as a material; its sound as
-        # the sound of a whole name, or the start of one.
-        whens = [When(term__in=sorted(group.exact), weight__gte=search.W_VARIANT, then=weight * search.EXACT)]
-        if group.sound:
-            whens.append(When(term__in=sorted(group.sound), weight__gte=search.W_PINYIN, then=weight * search.EXACT))
-        if group.prefix:
-            prefix = _prefix("term", group.prefix) & Q(weight__gte=search.W_PINYIN)
-            whens.append(When(prefix, then=weight * search.PREFIX))
-    if only is not None:
-        whens = [When(only & w.condition, then=w.result) for w in whens]
-    return Max(Case(*whens, default=Value(0), output_field=IntegerField()))
-
-
 # Item columns a search result carries, read in the same query; the rest load lazily if ever touched.
 # `Model.from_db` takes a subset of the columns in the model's field order.
 _ITEM_COLUMNS = tuple(f.attname for f in ServiceItem._meta.concrete_fields if f.attname in {"id", *SEARCH_FIELDS})
@@ -229,88 +181,74 @@ COMMON_SHARE = 0.2
 COMMON_MIN = 500
 
 
-def search_in(items: QuerySet[ServiceItem], text: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """Items of `items` matching `text`, best first, in two queries.
+def _scope_of(items: QuerySet[ServiceItem]) -> ranking.Scope:
+    subquery, params = items.order_by().values("pk").query.sql_with_params()
+    return ranking.Scope(f"i.id IN ({subquery})", params)
 
-    The first counts, per typed word, the items of the whole catalog that have it (and the items in all): the
-    word's rarity (BM25's inverse document frequency). The second reads the term table: the typed words select rows
-    through the term index, a correlated EXISTS keeps those of items in scope, rows are grouped per item with the
-    best weight each typed word reached, and the score (per word matched: its rarity times the weight of its best
-    term, summed) orders them in the database, so only the best rows come back. A word most items have (a material
-    such as 身份证) is matched only in names there: its other rows could not lift an item, only slow the query.
-    Reading from the terms leaves the planner no better entry than the term index, whatever statistics the
-    database has (a fresh SQLite file has none).
+
+def public_scope(center: OrgUnit) -> ranking.Scope:
+    """`published_items(center=center)` as a condition on the item row: published, owned by the center or a unit
+    above it (their ids are the segments of the center's path)."""
+    owners = [int(segment) for segment in center.path.split("/") if segment] or [center.pk]
+    marks = ", ".join(["%s"] * len(owners))
+    return ranking.Scope(f"i.status = %s AND i.owner_id IN ({marks})", [ServiceItem.Status.PUBLISHED, *owners])
+
+
+def search_in(
+    items: QuerySet[ServiceItem] | None, text: str, *, limit: int = SEARCH_LIMIT, scope: ranking.Scope | None = None
+) -> SearchResult:
+    """Items of `items` (or of `scope`, an SQL condition) matching `text`, best first, in two queries.
+
+    The first reads, per typed word, how many items of the whole catalog have it (and how many items there are):
+    the word's rarity (BM25's inverse document frequency). The second takes the strongest rows of every matched
+    term among the items in scope, keeps the best candidates and returns all their matching rows (see `ranking`);
+    the score (per word matched: its rarity times the weight of its best term, summed) is added up here. A word
+    most items have (a material such as 身份证) is matched only in names: its other rows could not lift an item.
     """
     ensure_synonyms()
     groups = search.parse_query(text)
     if not groups:
         return SearchResult([], weak=True)
-    any_group = Q()
-    counts: dict[str, Any] = {}
-    for index, group in enumerate(groups):
-        q = _group_q(group, "term")
-        any_group |= q
-        counts[f"d{index}"] = Count("item_id", distinct=True, filter=q)
-    everything = ServiceItem.objects.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
-    stats = SearchTerm.objects.filter(any_group).aggregate(
-        **counts, documents=Max(Subquery(everything[:1], output_field=IntegerField()))
-    )
-    documents = stats["documents"] or 0
+    documents, counts = ranking.frequencies(groups)
     rarity = [
-        search.idf(max(documents, stats[f"d{i}"]), stats[f"d{i}"]) * (3 if g.whole else 1) / 10
-        for i, g in enumerate(groups)
+        search.idf(max(documents, n), n) * (3 if g.whole else 1) / 10 for g, n in zip(groups, counts, strict=True)
     ]
-    common = [stats[f"d{i}"] > max(documents * COMMON_SHARE, COMMON_MIN) for i in range(len(groups))]
-    rows = _ranked(items, groups, rarity, common, limit)
+    common = [n > max(documents * COMMON_SHARE, COMMON_MIN) for n in counts]
+    where = scope if scope is not None or items is None else _scope_of(items)
+    if where is None:
+        raise ValueError("search_in needs items or a scope")
+    probes = ranking.probes(groups, common)
+    rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS, limit)
     if not rows and any(common):
-        rows = _ranked(items, groups, rarity, [False] * len(groups), limit)
-    if not rows:
+        probes = ranking.probes(groups, [False] * len(groups))
+        rows = ranking.ranked_rows(probes, rarity, where, _ITEM_COLUMNS, _DEPARTMENT_COLUMNS, limit)
+    best = ranking.best_weights(rows, probes, rarity)
+    if not best:
         return SearchResult([], weak=True)
-    best = rows[0]["score"]
-    keys = [f"g{index}" for index in range(len(groups))]
-    item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
-    department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
+    columns: dict[int, tuple[Any, ...]] = {row[0]: row[3:] for row in rows}
+    n_item = len(_ITEM_COLUMNS)
+    name_at = _ITEM_COLUMNS.index("name")
+    scored = sorted((-sum(by_group.values()), columns[item_id][name_at], item_id) for item_id, by_group in best.items())
+    top = -scored[0][0]
+    words = [index for index, g in enumerate(groups) if not g.whole]
     hits = []
-    words = [k for k, g in zip(keys, groups, strict=True) if not g.whole]
-    for row in rows:
-        if row["score"] < best * RELEVANT_SHARE:
+    for negative, _name, item_id in scored[:limit]:
+        if -negative < top * RELEVANT_SHARE:
             break
-        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), [row[f] for f in item_fields])
-        item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), [row[f] for f in department_fields])
-        hits.append(Hit(item=item, score=round(row["score"], 3), matched=sum(1 for k in words if row[k])))
+        values = columns[item_id]
+        item = ServiceItem.from_db("default", list(_ITEM_COLUMNS), list(values[:n_item]))
+        if values[n_item] is not None:
+            item.department = Department.from_db("default", list(_DEPARTMENT_COLUMNS), list(values[n_item:]))
+        matched = sum(1 for k in words if best[item_id].get(k))
+        hits.append(Hit(item=item, score=round(-negative, 3), matched=matched))
     # Nothing matched well: the best item misses one of one or two typed words, or most of more.
     matched = hits[0].matched
     weak = matched < len(words) if len(words) <= 2 else matched * 2 < len(words)
     return SearchResult(hits, weak=weak)
 
 
-def _ranked(
-    items: QuerySet[ServiceItem], groups: list[search.Group], rarity: list[float], common: list[bool], limit: int
-) -> list[dict[str, Any]]:
-    any_group = Q()
-    flags: dict[str, Any] = {}
-    score: Any = Value(0.0, output_field=FloatField())
-    for index, (group, factor, is_common) in enumerate(zip(groups, rarity, common, strict=True)):
-        q = _group_q(group, "term")
-        if is_common:
-            q &= Q(weight__gt=search.W_MATERIAL)
-        any_group |= q
-        flags[f"g{index}"] = _group_weight(group, only=q if is_common else None)
-        score = score + F(f"g{index}") * Value(factor, output_field=FloatField())
-    item_fields = [f"item__{name}" for name in _ITEM_COLUMNS]
-    department_fields = [f"item__department__{name}" for name in _DEPARTMENT_COLUMNS]
-    return list(
-        SearchTerm.objects.filter(any_group)
-        .filter(Exists(items.filter(pk=OuterRef("item_id"))))
-        .values(*item_fields, *department_fields)
-        .annotate(**flags)
-        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
-        .order_by("-score", "item__name", "item__id")[:limit]
-    )
-
-
 def search_public(*, center: OrgUnit, text: str, limit: int = SEARCH_LIMIT) -> SearchResult:
-    return search_in(published_items(center=center), text, limit=limit)
+    return search_in(None, text, limit=limit, scope=public_scope(center))
 
 
 def search_misses(*, limit: int = 200) -> QuerySet[SearchMiss]:
@@ -318,15 +256,14 @@ def search_misses(*, limit: int = 200) -> QuerySet[SearchMiss]:
     return SearchMiss.objects.order_by("-count", "-last_seen")[:limit]
 
 
-def versions_of(hits: list[Hit]) -> dict[int, ItemVersion]:
-    """The current versions of the items found, by item id: one query."""
-    items = [h.item for h in hits]
-    wanted = Q()
-    for item in items:
-        wanted |= Q(item_id=item.pk, number=item.version)
-    if not items:
+def published_names(hits: list[Hit]) -> dict[int, str]:
+    """The published names of the items found (a working copy may be renamed before review), by item id: one query
+    that reads the name from each snapshot, not the snapshots."""
+    if not hits:
         return {}
-    return {v.item_id: v for v in ItemVersion.objects.filter(wanted)}
+    versions = {h.item.pk: h.item.version for h in hits}
+    rows = ItemVersion.objects.filter(item_id__in=versions).values_list("item_id", "number", "snapshot__name")
+    return {item_id: str(name) for item_id, number, name in rows if versions[item_id] == number and name}
 
 
 # ---- staff side --------------------------------------------------------------------------------------------

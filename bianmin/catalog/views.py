@@ -547,10 +547,24 @@ def item_guide_pdf(request: HttpRequest, code: str, item_id: int) -> HttpRespons
 def search_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     center = _center(code)
     text = request.GET.get("q", "").strip()[:50]
-    result = selectors.search_public(center=center, text=text) if text else None
+    result = selectors.search_public(center=center, text=text, limit=selectors.PUBLIC_LIMIT) if text else None
     hits = result.hits if result is not None else []
-    versions = selectors.versions_of(hits)
-    results = [(hit, versions.get(hit.item.pk)) for hit in hits]
+    names = selectors.published_names(hits)
+    # The rows as the list shows them, worked out once here rather than per row in the template.
+    guide = reverse("catalog:guide_item", kwargs={"code": code, "item_id": 0})[:-2]
+    modes = {value: str(label) for value, label in Mode.choices}
+    results = [
+        {
+            "url": f"{guide}{hit.item.pk}/",
+            "name": names.get(hit.item.pk, hit.item.name),
+            "department": hit.item.department.name if hit.item.department_id else "",
+            "mode": modes.get(hit.item.default_mode, hit.item.default_mode),
+            "direct": hit.item.default_mode == Mode.DIRECT,
+            "limit": hit.item.promised_limit,
+            "free": hit.item.is_free,
+        }
+        for hit in hits
+    ]
     context: dict[str, Any] = {"center": center, "q": text, "results": results, "weak": False}
     if result is not None and result.weak:
         # Never a blank page: the closest items, the themes and departments to browse, the phone.

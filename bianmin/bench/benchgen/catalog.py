@@ -1,56 +1,116 @@
-"""The catalog every district publishes."""
+"""The catalog every district publishes; the first district's grown to `search_items` for the search bench."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bianmin.bench.benchgen.base import GeneratorBase
 from bianmin.bench.benchgen.rows import Table
-from bianmin.bench.benchgen.shapes import MATERIAL_SETS, item_names
+from bianmin.bench.benchgen.shapes import FIRST_DISTRICT, MATERIAL_SETS, catalog_names
+
+MODES = ["promised"] * 6 + ["direct"] * 3 + ["joint"]
+
+
+def _terms(names: Sequence[tuple[str, str]], ks: Sequence[int]) -> dict[int, dict[str, int]]:
+    """The search terms of the names numbered `ks`, built by the catalog's own `index_terms`."""
+    from bianmin.catalog import search
+
+    terms_of: dict[int, dict[str, int]] = {}
+    for k in ks:
+        dept, name = names[k]
+        terms_of[k] = search.index_terms(name=name, materials=MATERIAL_SETS[k % len(MATERIAL_SETS)], context=[dept])
+    return terms_of
 
 
 class CatalogPart(GeneratorBase):
     # -- catalog: every district publishes the catalog (its own items, versions, materials and search terms)
     def catalog(self) -> None:
+        t = time.perf_counter()
+        names = catalog_names(self.shape.items)
+        terms_of = _terms(names, range(len(names)))
+        entries = [(dist, k) for dist in self.districts for k in range(len(names))]
+        created, vpk, n_mats, n_terms = self._publish(entries, names, terms_of, self.depts)
+        self.items: dict[int, list[tuple[int, int, str, str, int]]] = {}
+        for it in created:
+            self.items.setdefault(it["owner_id"], []).append(
+                (it["pk"], vpk[it["pk"]], it["name"], it["default_mode"], it["promised_limit"])
+            )
+        self.out.write(
+            f"{'catalog':<12} {len(created):>9} items, {n_mats} materials, {n_terms} search terms "
+            f"{time.perf_counter() - t:6.1f}s\n"
+        )
+
+    def search_catalog(self) -> bool:
+        """Grow the first district's catalog to `search_items` (the real names again with qualifiers: 变更, 注销, …).
+
+        Adds only what is missing, so that a data set generated before is topped up rather than rebuilt."""
+        from bianmin.catalog.models import ServiceItem
+        from bianmin.org.models import Department, OrgUnit
+
+        s = self.shape
+        if s.search_items <= s.items:
+            return False
+        t = time.perf_counter()
+        district = OrgUnit.objects.get(code=FIRST_DISTRICT)
+        have = set(ServiceItem.objects.filter(owner=district).values_list("code", flat=True))
+        names = catalog_names(s.search_items)
+        ks = [k for k in range(len(names)) if f"{district.code}-{k:05d}" not in have]
+        if not ks:
+            return False
+        dept_names = list(dict.fromkeys(d for d, _ in names))
+        known = dict(Department.objects.filter(org_unit=district).values_list("name", "pk"))
+        Department.objects.bulk_create(
+            Department(org_unit=district, code=f"D{n:03d}", name=name)
+            for n, name in enumerate(dept_names)
+            if name not in known
+        )
+        depts = {(district.pk, d.name): d.pk for d in Department.objects.filter(org_unit=district)}
+        created, _, n_mats, n_terms = self._publish([(district, k) for k in ks], names, _terms(names, ks), depts)
+        self.out.write(
+            f"{'search':<12} {len(created):>9} items more in the first district, {n_mats} materials, "
+            f"{n_terms} search terms {time.perf_counter() - t:6.1f}s\n"
+        )
+        return True
+
+    def _publish(
+        self,
+        entries: Sequence[tuple[Any, int]],
+        names: Sequence[tuple[str, str]],
+        terms_of: dict[int, dict[str, int]],
+        depts: dict[tuple[int, str], int],
+    ) -> tuple[list[Any], dict[int, int], int, int]:
+        """Published items (with version, materials and search terms) for (district, k): the k-th name."""
         from bianmin.catalog import search
         from bianmin.catalog.models import ItemVersion, Material, SearchTerm, ServiceItem
 
-        t = time.perf_counter()
-        s = self.shape
-        names = item_names()[: s.items]
-        modes = ["promised"] * 6 + ["direct"] * 3 + ["joint"]
-        terms_of: dict[int, dict[str, int]] = {}
-        for k, (dept, name) in enumerate(names):
-            names_of_materials = MATERIAL_SETS[k % len(MATERIAL_SETS)]
-            terms_of[k] = search.index_terms(name=name, materials=names_of_materials, context=[dept])
         items = []
-        for dist in self.districts:
-            for k, (dept, name) in enumerate(names):
-                mode = modes[k % len(modes)]
-                limit = 0 if mode == "direct" else (5, 10, 15, 20)[k % 4]
-                items.append(
-                    ServiceItem(
-                        owner=dist,
-                        name=name,
-                        code=f"{dist.code}-{k:05d}",
-                        item_type="public_service",
-                        department_id=self.depts[(dist.pk, dept)],
-                        implementing_level="subdistrict",
-                        default_mode=mode,
-                        statutory_limit=limit * 2,
-                        promised_limit=limit,
-                        status=ServiceItem.Status.PUBLISHED,
-                        version=1,
-                        published_at=self.now - dt.timedelta(days=1500),
-                        search_text=search.search_text(terms_of[k]),
-                    )
+        for dist, k in entries:
+            dept, name = names[k]
+            mode = MODES[k % len(MODES)]
+            limit = 0 if mode == "direct" else (5, 10, 15, 20)[k % 4]
+            items.append(
+                ServiceItem(
+                    owner=dist,
+                    name=name,
+                    code=f"{dist.code}-{k:05d}",
+                    item_type="public_service",
+                    department_id=depts[(dist.pk, dept)],
+                    implementing_level="subdistrict",
+                    default_mode=mode,
+                    statutory_limit=limit * 2,
+                    promised_limit=limit,
+                    status=ServiceItem.Status.PUBLISHED,
+                    version=1,
+                    published_at=self.now - dt.timedelta(days=1500),
+                    search_text=search.search_text(terms_of[k]),
                 )
+            )
         ServiceItem.objects.bulk_create(items, batch_size=1000)
         created = list(
-            ServiceItem.objects.filter(owner__in=self.districts)
+            ServiceItem.objects.filter(code__in=[it.code for it in items])
             .order_by("owner_id", "code")
             .values("pk", "owner_id", "code", "name", "default_mode", "promised_limit", "department_id")
         )
@@ -75,7 +135,7 @@ class CatalogPart(GeneratorBase):
                     "sample": "",
                 }
             )
-        dept_name = {pk: name for (_, name), pk in self.depts.items()}
+        dept_name = {pk: name for (_, name), pk in depts.items()}
         versions = []
         for it in created:
             snap = {
@@ -128,12 +188,4 @@ class CatalogPart(GeneratorBase):
                     yield (it["pk"], term, weight)
 
         n_terms = Table(SearchTerm, ["item_id", "term", "weight"]).write(term_rows())
-        self.items: dict[int, list[tuple[int, int, str, str, int]]] = {}
-        for it in created:
-            self.items.setdefault(it["owner_id"], []).append(
-                (it["pk"], vpk[it["pk"]], it["name"], it["default_mode"], it["promised_limit"])
-            )
-        self.out.write(
-            f"{'catalog':<12} {len(created):>9} items, {len(mats)} materials, {n_terms} search terms "
-            f"{time.perf_counter() - t:6.1f}s\n"
-        )
+        return created, vpk, len(mats), n_terms

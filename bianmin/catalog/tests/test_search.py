@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bianmin.catalog import search
 from bianmin.catalog.models import SearchTerm, ServiceItem
+from bianmin.catalog.search_upkeep import term_frequencies_refresh
 from bianmin.catalog.selectors import search_public
 from bianmin.catalog.services import item_reindex
 from bianmin.catalog.tests.factories import ServiceItemFactory, published_item
@@ -205,22 +206,22 @@ def _bulk_catalog(world, count):
 
 
 @pytest.mark.django_db
-def test_search_is_fast_and_starts_from_the_term_index_on_ten_thousand_items(world):
+def test_search_is_two_queries_and_starts_from_the_term_index_on_ten_thousand_items(world, django_assert_num_queries):
     _bulk_catalog(world, 10_000)
     target = published_item(name="最低生活保障申请", owner=world.center, department=world.department).item
+    term_frequencies_refresh()  # what an import does after loading a catalog
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum keeps up to date in production
+    search_public(center=world.center, text="低保")  # the synonym sets are read once per worker
 
-    started = time.perf_counter()
-    for typed in ("低保", "dibao", "dbsq", "教师资格认定", "jiaoshi"):
-        assert search_public(center=world.center, text=typed).hits, typed
-    elapsed = (time.perf_counter() - started) / 5
+    # Speed itself is measured by `make bench` (catalog_search), not asserted here: the work is bounded instead.
+    for typed in ("低保", "dibao", "dbsq", "教师资格认定", "jiaoshi", "身份证"):
+        with django_assert_num_queries(2):
+            assert search_public(center=world.center, text=typed).hits, typed
 
     assert search_public(center=world.center, text="dbsq").hits[0].item == target
     assert search_public(center=world.center, text="教师资格认定").hits[0].item.name == "教师资格认定"
-    # Generous for a shared, busy test machine; scanning 10,000 items and their terms takes several times this.
-    assert elapsed < 0.3, f"search took {elapsed:.3f}s"
     for typed in ("dibao", "教师资格认定"):
         plan = _plan(world, typed)
         assert "search_term" in plan or "catalog_searchterm_1" in plan, plan

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from bianmin.catalog.models import ItemType, ItemVersion, ServiceItem
+from bianmin.catalog.search_upkeep import term_frequencies_refresh
 from bianmin.catalog.services import item_publish
 from bianmin.org.models import Department, OrgUnit
 
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 if not ItemVersion.objects.filter(item=item).exists():
                     item_publish(item=item, actor=None, note="真实目录导入")
                     published += 1
+        term_frequencies_refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{district.name}（代码 {district.code}）：{len(rows)} 个事项，新增 {created} 个，发布 {published} 个。"
