@@ -90,7 +90,11 @@ class ActionArea:
 
 def action_area(case: Case, actions: frozenset[str], forms: Mapping[str, Any], failed: str = "") -> ActionArea:
     lead = next_actions(case, actions)
-    cards = {a: Card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions}
+    # A stale page's form the case's state no longer allows comes back first, with the service's message.
+    stale = failed if failed in CARDS and failed not in actions and failed in forms else ""
+    if stale:
+        lead = (stale, *lead)
+    cards = {a: Card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions or a == stale}
     more = [card for a, card in cards.items() if a not in lead]
     return ActionArea(
         leading=[cards[a] for a in lead],

@@ -37,7 +37,7 @@ def split_by_key(chosen: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]
     return catalog, extras
 
 
-class _WindowField(forms.ModelChoiceField):
+class _WindowField(forms.ModelChoiceField[Window]):
     """The user's windows, already read: a posted choice is looked up among them, not in the database."""
 
     rows: dict[str, Window] | None = None
