@@ -51,6 +51,7 @@ def test_the_case_page_leads_with_the_next_action_and_folds_the_rest(live_server
     page.wait_for_selector("#act-handover", state="visible")
     assert page.is_visible("#act-withdraw")
     page.screenshot(path=str(SHOTS / "case_actions_in_progress_open_1366.png"), full_page=True)
+    page.check("#act-complete input[name=outcome][value=granted]")
     page.fill("#act-complete textarea[name=result]", "经审核符合条件，准予办理。")
     page.click("#act-complete button[type=submit]")
     page.wait_for_selector("text=办件已办结。")

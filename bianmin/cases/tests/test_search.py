@@ -261,7 +261,7 @@ def test_export_refuses_more_rows_than_the_bound_with_a_message(world, clock, cl
 def test_the_migration_backfills_the_phone_index(world, clock):
     case = intake(world, item_for(world), n=1, phone="13903716666")
     Case.objects.filter(pk=case.pk).update(applicant_phone_index="")
-    migration = importlib.import_module("bianmin.cases.migrations.0007_case_applicant_phone_index")
+    migration = importlib.import_module("bianmin.cases.migrations.0008_case_applicant_phone_index")
 
     migration.backfill_phone_index(apps, None)
 

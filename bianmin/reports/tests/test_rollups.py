@@ -241,4 +241,4 @@ def test_the_rebuild_command_reports_months_and_refuses_a_bad_month(world, clock
     assert "2026-03" in out
     assert "2026-04" not in out
     with pytest.raises(CommandError, match="月份格式"):
-        call_command("reports_rollup", "--rebuild", "--since", "2026/01")
+        call_command("reports_rollup", "--rebuild", "--since", "2026-13")

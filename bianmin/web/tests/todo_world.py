@@ -66,6 +66,7 @@ def add_director_items(world: World, n: int, *, staff: Staff | None = None) -> N
         )  # fmt: skip
         online = make_case(world, version, status=Status.SUBMITTED, assignee=None)
         OnlineApplication.objects.create(case=online, client=client, token=uuid.uuid4().hex)
+        Case.objects.filter(pk=online.pk).update(submitted_online=True)  # as case_submit_online marks it
         Handover.objects.create(
             center=world.center, from_staff=world.clerk, to_staff=me, subject="代收材料", materials="户口簿复印件",
             received_at=now,
