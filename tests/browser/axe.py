@@ -29,9 +29,11 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Every serious or critical violation axe finds on the page as it stands."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_source() + "\n;undefined")
+    # page.evaluate has no time limit of its own: a run that never settles fails after a minute instead.
     results = page.evaluate(
-        "async (tags) => await window.axe.run(document,"
-        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "async (tags) => await Promise.race([window.axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}),"
+        " new Promise((_, no) => setTimeout(() => no(new Error('axe.run did not finish in 60 s')), 60000))])",
         TAGS,
     )
     return [v for v in results["violations"] if v["impact"] in BLOCKING]
