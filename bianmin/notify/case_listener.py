@@ -71,9 +71,9 @@ def _deadline_reminders(reminders: list[Any]) -> dict[str, int]:
     sent = {"near": 0, "overdue": 0}
     channels = [Channel.IN_APP, Channel.SMS] if settings.BIANMIN_CASE_REMINDER_SMS else [Channel.IN_APP]
     done = set(
-        Notification.objects.filter(key__in=[r.key for r in reminders], channel=Channel.IN_APP).values_list(
-            "key", flat=True
-        )
+        Notification.objects.filter(key__in=[r.key for r in reminders], channel=Channel.IN_APP)
+        .order_by()  # a set of keys: no sort, so the planner looks each key up in the unique (key, channel) index
+        .values_list("key", flat=True)
     )
     for reminder in reminders:
         if reminder.key in done:

@@ -44,7 +44,7 @@ def test_the_case_reminder_sweep_reads_an_index_range_of_cases():
 
 
 def test_the_sent_keys_and_the_task_sweep_use_indexes():
-    keys = Notification.objects.filter(key__in=["case:1:near:x:staff1"], channel=Channel.IN_APP)
+    keys = Notification.objects.filter(key__in=["case:1:near:x:staff1"], channel=Channel.IN_APP).order_by()
     tasks = AssignedTask.objects.filter(
         status=AssignedTask.Status.OPEN, due_at__lte=aware(2026, 3, 9, 10) + dt.timedelta(days=15)
     )
