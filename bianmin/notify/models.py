@@ -89,3 +89,22 @@ class NotificationEvent(EventBase):
     class Meta(EventBase.Meta):
         verbose_name = _("通知记录")
         verbose_name_plural = _("通知记录")
+
+
+class Inbox(models.Model):
+    """How many in-app messages a user has not read yet: the bell on every staff page. Kept by the services that
+    send and mark messages (`notify.services`), in the same transaction, by increments under the row's lock, so it
+    stays exact with any number of workers; the sign-in reads it with the user (no query of its own). A user with
+    no row has no unread message. `manage.py notify_recount_inboxes` recounts every row from the messages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notify_inbox"
+    )
+    unread = models.PositiveIntegerField(_("未读消息"), default=0)
+
+    class Meta:
+        verbose_name = _("站内消息计数")
+        verbose_name_plural = _("站内消息计数")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.unread}"

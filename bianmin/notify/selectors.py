@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from bianmin.notify.models import Channel, Notification
+from bianmin.notify.models import Channel, Inbox, Notification
 from bianmin.org.access import scope_filter
 
 # --- notifications ---
@@ -25,9 +25,16 @@ def message_counts(*, now: dt.datetime | None = None, days: int = 1) -> dict[str
 
 
 def unread_count(*, user: Any) -> int:
+    """The bell: the user's maintained count (`Inbox`), read with the user at sign-in where the login backend
+    asks for it, else one lookup by key; no row means nothing unread."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient_user=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+    state = getattr(user, "_state", None)
+    if state is not None and "notify_inbox" in state.fields_cache:  # read with the user (select_related)
+        inbox = state.fields_cache["notify_inbox"]
+        return int(inbox.unread) if inbox is not None else 0
+    # Not cached on the user object: a later call must see later messages.
+    return Inbox.objects.filter(user_id=user.pk).values_list("unread", flat=True).first() or 0
 
 
 def inbox(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:

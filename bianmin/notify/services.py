@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from bianmin.core.personal_data import mask_phone
 from bianmin.notify import message_templates
 from bianmin.notify.models import (
     Channel,
+    Inbox,
     Notification,
     NotificationEvent,
 )
@@ -155,6 +157,8 @@ def notification_send_once(
                 to_state=notification.status,
                 data={"template": template, "channel": channel},
             )
+            if in_app:
+                _inbox_add(recipient_user.pk, 1)
     except IntegrityError:
         existing = Notification.objects.filter(key=key, channel=channel).first()
         if existing is None:  # another constraint: not a repeat
@@ -312,6 +316,8 @@ def notification_mark_read(*, notification: Notification, actor: Any) -> bool:
     updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     if updated:
         NotificationEvent.objects.create(notification=notification, actor=_actor(actor), verb="read")
+        if notification.channel == Channel.IN_APP:
+            _inbox_add(actor.pk, -updated)
     return bool(updated)
 
 
@@ -325,8 +331,51 @@ def notification_mark_all_read(*, actor: Any, ids: list[int] | None = None) -> i
     unread = list(unread_qs.values_list("pk", flat=True))
     if not unread:
         return 0
-    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    marked = Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
     NotificationEvent.objects.bulk_create(
         [NotificationEvent(notification_id=pk, actor=_actor(actor), verb="read") for pk in unread]
     )
+    _inbox_add(actor.pk, -marked)
     return len(unread)
+
+
+# --- the bell's count ---
+
+
+def _live_unread(user_id: int) -> int:
+    return Notification.objects.filter(recipient_user_id=user_id, channel=Channel.IN_APP, read_at__isnull=True).count()
+
+
+def _inbox_add(user_id: int, change: int) -> None:
+    """The user's unread count moved by `change` (in the caller's transaction, under the row's lock, so concurrent
+    senders and readers each count once). A user without a row gets one with the count of their messages, which
+    already includes the caller's change."""
+    if not change:
+        return
+    if Inbox.objects.filter(user_id=user_id).update(unread=Greatest(F("unread") + change, 0)):
+        return
+    try:
+        with transaction.atomic():
+            Inbox.objects.create(user_id=user_id, unread=_live_unread(user_id))
+    except IntegrityError:  # another transaction created it first: count on it
+        Inbox.objects.filter(user_id=user_id).update(unread=Greatest(F("unread") + change, 0))
+
+
+def inbox_recount() -> int:
+    """Every user's unread count recounted from the messages (`manage.py notify_recount_inboxes`; after a restore
+    or an edit outside the services). Returns how many counts were wrong."""
+    live = dict(
+        Notification.objects.filter(channel=Channel.IN_APP, read_at__isnull=True, recipient_user__isnull=False)
+        .values("recipient_user")
+        .annotate(n=Count("id"))
+        .values_list("recipient_user", "n")
+    )
+    wrong = 0
+    with transaction.atomic():
+        for inbox in Inbox.objects.select_for_update().order_by("user_id"):
+            right = live.pop(inbox.user_id, 0)
+            if inbox.unread != right:
+                Inbox.objects.filter(user_id=inbox.user_id).update(unread=right)
+                wrong += 1
+        Inbox.objects.bulk_create([Inbox(user_id=user_id, unread=n) for user_id, n in live.items()])
+    return wrong + len(live)

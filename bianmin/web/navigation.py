@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language
 
 from bianmin.core.navigation import NavItem
 
@@ -45,7 +46,7 @@ GROUP_OF_URL = {"web:staff_health": "系统配置", "web:lockouts": "系统配�
 @dataclass(frozen=True)
 class MenuGroup:
     label: str
-    links: list[Link]
+    links: tuple[Link, ...]
 
 
 _app_of_url: dict[str, str] = {}
@@ -89,16 +90,37 @@ def staff_links(role: str | None) -> list[Link]:
     return _links(_items()[0], role)
 
 
-def public_links() -> list[Link]:
-    return _links(_items()[1], None)
+def public_links() -> tuple[Link, ...]:
+    return _public_links(get_language(), get_script_prefix())
 
 
-def staff_menu(role: str | None) -> list[MenuGroup]:
-    """The staff links of `role` in menu groups, in MENU_GROUPS order; empty groups are left out."""
+def staff_menu(role: str | None) -> tuple[MenuGroup, ...]:
+    """The staff links of `role` in menu groups, in MENU_GROUPS order; empty groups are left out.
+
+    Built once per role, language and script prefix in each process (the menus are code, not data: they change only
+    with a deployment), so a page does not reverse forty URLs and translate their labels on every request."""
+    return _staff_menu(role, get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _public_links(language: str | None, prefix: str) -> tuple[Link, ...]:
+    return tuple(_links(_items()[1], None))
+
+
+@lru_cache(maxsize=256)
+def _staff_menu(role: str | None, language: str | None, prefix: str) -> tuple[MenuGroup, ...]:
     links = staff_links(role)
     order = {name: i for i, name in enumerate(MENU_GROUPS)}
     groups: dict[str, list[Link]] = {}
     for link in links:
         groups.setdefault(link.group or "其他", []).append(link)
     groups.setdefault("系统配置", [])  # organization, calendar and admin links are always there
-    return [MenuGroup(name, items) for name, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
+    return tuple(
+        MenuGroup(name, tuple(items)) for name, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))
+    )
+
+
+def clear_menu_cache() -> None:
+    """Forget the built menus (tests that change URLconfs or nav entries)."""
+    _public_links.cache_clear()
+    _staff_menu.cache_clear()

@@ -27,11 +27,14 @@ class PasswordBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id: Any) -> Any:
-        """The signed-in user with their staff record, its unit and department in one query: every staff page
-        needs both (`org.access.staff_of` then reads no more)."""
+        """The signed-in user with their staff record, its unit and department, and the bell's unread count
+        (`notify.Inbox`) in one query: every staff page needs them (`org.access.staff_of` and the bell then read no
+        more)."""
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("staff__org_unit", "staff__department").get(pk=user_id)
+            user = user_model._default_manager.select_related(
+                "staff__org_unit", "staff__department", "notify_inbox"
+            ).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         if not self.user_can_authenticate(user):

@@ -39,3 +39,20 @@ def test_menus_offer_the_hall_pages():
     assert {link.label for link in public_links()} >= {"办公时间与特色服务", "预约办理"}
     assert {link.label for link in staff_links(Role.WINDOW)} >= {"叫号", "大厅服务"}
     assert "叫号" not in {link.label for link in staff_links(Role.HANDLER)}
+
+
+def test_the_built_menu_is_reused_and_follows_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    # Built once per role: the same object comes back, not forty URLs reversed again
+    assert staff_menu(Role.WINDOW) is staff_menu(Role.WINDOW)
+    assert staff_menu(Role.WINDOW) is not staff_menu(Role.DIRECTOR)
+    # Served under a sub-path (SCRIPT_NAME), the links carry it: the prefix is part of what the cache is keyed by
+    try:
+        set_script_prefix("/bianmin/")
+        links = [link.url for g in staff_menu(Role.WINDOW) for link in g.links]
+        assert links
+        assert all(url.startswith("/bianmin/") for url in links)
+    finally:
+        set_script_prefix("/")
+    assert not any(link.url.startswith("/bianmin/") for g in staff_menu(Role.WINDOW) for link in g.links)
