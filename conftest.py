@@ -46,6 +46,11 @@ def _process_cache(settings):
     # on its own database, must not share throttle counters, so a test keeps its cache in its own process (the
     # cross-process behaviour is tested with real processes in core/tests/test_shared_state.py).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    # Each test starts with an empty cache (the locmem store outlives the setting): ids are reused between tests
+    # rolled back, so a value cached under one test's ids must not answer the next test.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

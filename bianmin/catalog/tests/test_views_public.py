@@ -248,3 +248,31 @@ def test_apps_above_the_catalog_add_their_links_to_the_guide(client, world, monk
 
     assert f'<a class="btn primary" href="/book/?item={version.item_id}" data-guide-action>预约办理</a>' in page
     assert page.count("data-guide-action") == 1
+
+
+def test_the_browse_counts_of_a_weak_search_are_kept_until_the_catalog_changes(
+    client, world, django_assert_num_queries
+):
+    theme = ThemeFactory.create(code="yl", name="养老服务")
+    first = published_item(owner=world.center, department=world.department, name="高龄津贴申领")
+    first.item.themes.add(theme)
+    published_item(owner=world.center, department=world.joint, name="失业保险金申领")
+    url = reverse("catalog:search", args=[world.center.code])
+    selectors.ensure_synonyms()
+    client.get(url, {"q": "宇航员"})
+
+    # Counted once, then read from the cache under the catalog's newest event: the center, the search (2), the
+    # missed query counted, and one lookup of the newest event for each of the two lists.
+    with django_assert_num_queries(6):
+        page = client.get(url, {"q": "宇航员"}).content.decode()
+    assert "民政办（1）" in page
+    assert "社会保障所（1）" in page
+    assert "养老服务（1）" in page
+
+    # A publication shows at once (a new event), and so does a withdrawal
+    published_item(owner=world.center, department=world.department, name="老年人优待证办理")
+    assert "民政办（2）" in client.get(url, {"q": "宇航员"}).content.decode()
+    item_withdraw(item=first.item, actor=world.director.user, reason="政策调整")
+    page = client.get(url, {"q": "宇航员"}).content.decode()
+    assert "民政办（1）" in page
+    assert "养老服务" not in page
