@@ -58,9 +58,13 @@ def run(duration: int) -> dict[str, Any]:
         }
         for name, path in targets.items():
             result[name] = _wrk(wrk, base + path, duration)
+        # A staff page as the window clerk's browser fetches it: their session cookie on every request.
+        cookie = f"Cookie: {settings.SESSION_COOKIE_NAME}={_session_of(benchgen.BENCH_WINDOW)}"
+        result["workbench"] = _wrk(wrk, base + reverse("cases:workbench"), duration, cookie)
         hello = result["hello"].get("requests_per_s") or 0
-        pq = result["progress_query"].get("requests_per_s") or 0
-        result["progress_vs_hello"] = round(pq / hello, 3) if hello else None
+        for name in ("progress_query", "workbench"):
+            rate = result[name].get("requests_per_s") or 0
+            result[f"{name.split('_')[0]}_vs_hello"] = round(rate / hello, 3) if hello else None
         result["worker_peak_rss_mb"] = _peak_rss_mb(proc.pid)
     finally:
         proc.terminate()

@@ -86,9 +86,16 @@ class ActionArea:
     leading: list[Card]
     more: list[Card]
     open_more: bool  # a folded form came back with errors: shown unfolded
+    # The folded cards are fetched when 其他操作 is opened (htmx), not rendered with the page: most visits use the
+    # leading card only, and the folded forms (staff pickers, material lists) are a fifth of the page's time.
+    deferred: bool = False
 
 
-def action_area(case: Case, actions: frozenset[str], forms: Mapping[str, Any], failed: str = "") -> ActionArea:
+def action_area(
+    case: Case, actions: frozenset[str], forms: Mapping[str, Any], failed: str = "", *, defer_more: bool = False
+) -> ActionArea:
+    """`defer_more`: leave the folded cards to be fetched when opened (only when something leads and nothing folded
+    came back with errors: then the folded cards are what the person must see)."""
     lead = next_actions(case, actions)
     # A stale page's form the case's state no longer allows comes back first, with the service's message.
     stale = failed if failed in CARDS and failed not in actions and failed in forms else ""
@@ -96,8 +103,10 @@ def action_area(case: Case, actions: frozenset[str], forms: Mapping[str, Any], f
         lead = (stale, *lead)
     cards = {a: Card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions or a == stale}
     more = [card for a, card in cards.items() if a not in lead]
+    open_more = any(card.action == failed for card in more)
     return ActionArea(
         leading=[cards[a] for a in lead],
         more=more,
-        open_more=any(card.action == failed for card in more),
+        open_more=open_more,
+        deferred=defer_more and bool(lead) and bool(more) and not open_more,
     )

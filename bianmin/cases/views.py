@@ -138,9 +138,11 @@ def _detail_context(
     bound: dict[str, djforms.Form] | None = None,
     staff_rows: list[Staff] | None = None,
     failed: str = "",
+    defer_more: bool = False,
 ) -> dict[str, Any]:
     """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`);
-    `failed`: the action whose form came back with errors (its card is shown unfolded)."""
+    `failed`: the action whose form came back with errors (its card is shown unfolded); `defer_more`: the folded
+    cards are fetched when opened (`action_cards.action_area`)."""
     detail = selectors.case_detail(case=case)
     staff = staff_of(request.user)
     role = role_of(request.user)
@@ -215,7 +217,7 @@ def _detail_context(
     )
     if bound:
         f.update(bound)
-    ctx["area"] = action_cards.action_area(case, actions, f, failed)
+    ctx["area"] = action_cards.action_area(case, actions, f, failed, defer_more=defer_more)
     return ctx
 
 
@@ -246,9 +248,14 @@ def _split_form(case: Case, detail: selectors.CaseDetail, data: Any = None) -> f
 @staff_required(ALL_CASE_ROLES)
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case, staff_rows = selectors.case_page_for_user(user=request.user, number=number)
-    ctx = _detail_context(request, case, staff_rows=staff_rows)
-    if is_htmx(request) and request.GET.get("part") == "timeline":
+    part = request.GET.get("part") if is_htmx(request) else None
+    # The folded actions come with the page only when asked for (the link a browser without JavaScript follows).
+    defer_more = part is None and request.GET.get("actions") != "all"
+    ctx = _detail_context(request, case, staff_rows=staff_rows, defer_more=defer_more)
+    if part == "timeline":
         return render(request, "cases/detail.html#timeline", ctx)
+    if part == "more":  # 其他操作 opened: its cards (forms only, no applicant data)
+        return render(request, "cases/detail.html#more", ctx)
     personal_data_viewed(actor=request.user, target=case)  # the page shows the applicant: logged
     return render(request, "cases/detail.html", ctx)
 

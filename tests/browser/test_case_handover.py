@@ -4,6 +4,7 @@ sees it read-only (whoever holds a case works it)."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bianmin.cases.models import Case, Status
 from bianmin.cases.tests.factories import intake, item_for, make_world
@@ -48,8 +49,8 @@ def test_clerk_hands_over_the_handler_acknowledges_and_completes_the_clerk_sees_
     page.wait_for_selector("#act-complete")
     assert world.handler.name in page.inner_text("main")
     assert not page.is_visible("#act-supplement")  # the rest folded under 其他操作
-    page.click("#more-actions > summary")
-    assert page.is_visible("#act-supplement")
+    page.click("#more-actions > summary")  # its cards are fetched when it opens
+    expect(page.locator("#act-supplement")).to_be_visible()
     assert page.is_visible("#act-handover")
     page.screenshot(path=str(SHOTS / "case_handler_works.png"), full_page=True)
     page.check("#act-complete input[name=outcome][value=granted]")

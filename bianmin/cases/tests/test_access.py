@@ -66,7 +66,7 @@ def test_the_case_page_shows_the_handler_the_forms_and_the_clerk_a_read_only_pag
     url = reverse("cases:detail", args=[case.number])
 
     client.force_login(world.handler.user)
-    body = client.get(url).content.decode()
+    body = client.get(url, {"actions": "all"}).content.decode()  # the folded cards too
     assert 'id="act-complete"' in body
     assert 'id="act-supplement"' in body
     assert 'id="act-handover"' in body

@@ -70,6 +70,24 @@ def _card_ids(html: str) -> tuple[list[str], list[str]]:
     return re.findall(r'id="act-([a-z_]+)"', lead), re.findall(r'id="act-([a-z_]+)"', folded)
 
 
+def _page_cards(client, number: str) -> tuple[str, list[str], list[str]]:
+    """The page, its leading cards, and the folded ones as 其他操作 fetches them when opened; a browser without
+    JavaScript gets the same cards inline by the fallback link."""
+    url = reverse("cases:detail", args=[number])
+    html = client.get(url).content.decode()
+    lead, inline = _card_ids(html)
+    assert inline == []  # not rendered with the page
+    assert f'hx-get="{url}?part=more" hx-trigger="toggle once"' in html
+    part = client.get(url, {"part": "more"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part
+    assert 'id="timeline' not in part
+    folded = re.findall(r'id="act-([a-z_]+)"', part)
+    assert 'href="?actions=all#more-actions"' in html
+    no_script = client.get(url, {"actions": "all"}).content.decode()
+    assert _card_ids(no_script) == (lead, folded)
+    return html, lead, folded
+
+
 def test_an_accepted_case_with_missing_materials_leads_with_receiving_them(world, clock, client):
     version = item_for(world)
     case = intake(
@@ -77,15 +95,14 @@ def test_an_accepted_case_with_missing_materials_leads_with_receiving_them(world
     )
     client.force_login(world.clerk.user)
 
-    html = client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    lead, folded = _card_ids(html)
+    html, lead, folded = _page_cards(client, case.number)
 
     assert case.status == Status.WAITING
     assert lead == ["receive"]
     assert "收取补正材料" in html
     assert set(folded) == {"supplement", "handover", "proxy", "withdraw"}
     assert "其他操作（4）" in html
-    assert '<details class="more-actions" id="more-actions">' in html  # folded
+    assert '<details class="more-actions" id="more-actions" hx-get=' in html  # folded
     assert "act-complete" not in html
     assert "act-decide" not in html
 
@@ -94,13 +111,29 @@ def test_a_case_in_progress_leads_with_completing_it(world, clock, client):
     case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
     client.force_login(world.clerk.user)
 
-    lead, folded = _card_ids(client.get(reverse("cases:detail", args=[case.number])).content.decode())
+    _html, lead, folded = _page_cards(client, case.number)
 
     assert lead == ["complete"]
     assert "complete" not in folded
     assert {"supplement", "handover", "withdraw"} <= set(folded)
     assert "start" not in lead + folded
     assert "deliver" not in lead + folded
+
+
+def test_the_folded_cards_are_deferred_only_when_something_leads_and_nothing_folded_failed():
+    case = Case(status=Status.ACCEPTED, mode=Mode.PROMISED)
+    available = frozenset({access.START, access.SUPPLEMENT, access.HANDOVER})
+
+    assert action_area(case, available, {}, defer_more=True).deferred
+    assert not action_area(case, available, {}).deferred  # a re-rendered form page renders everything
+    # A folded form came back with errors: it is shown, open
+    failed = action_area(case, available, {access.SUPPLEMENT: object()}, access.SUPPLEMENT, defer_more=True)
+    assert failed.open_more
+    assert not failed.deferred
+    # Nothing leads (the next step is not this person's): the folded cards are all there is, shown open at once
+    nothing_leads = action_area(case, frozenset({access.HANDOVER}), {}, defer_more=True)
+    assert nothing_leads.leading == []
+    assert not nothing_leads.deferred
 
 
 def test_a_folded_form_that_failed_comes_back_unfolded(world, clock, client):
