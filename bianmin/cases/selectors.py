@@ -474,16 +474,32 @@ class CaseDetail:
     online_notice: list[dict[str, Any]] | None = None
 
 
+def _attach_staff(rows: list[tuple[Any, tuple[str, ...]]], staff: dict[int, Staff]) -> None:
+    """Set each row's staff fields from `staff` (id → Staff), reading any not in it in one query."""
+    wanted = {getattr(row, f"{name}_id") for row, names in rows for name in names}
+    missing = wanted - staff.keys() - {None}
+    if missing:
+        staff.update({s.pk: s for s in Staff.objects.filter(pk__in=missing)})
+    for row, names in rows:
+        for name in names:
+            pk = getattr(row, f"{name}_id")
+            if pk is not None:
+                setattr(row, name, staff[pk])
+
+
 def case_detail(*, case: Case) -> CaseDetail:
     """Everything the case page shows, in a fixed number of queries whatever the history's length."""
     from bianmin.cases.services import PREREVIEW_VERB, compute_deadline, prereview_notice_items
 
-    materials = list(
-        CaseMaterial.objects.filter(case=case)
-        .select_related("received_by", "custodian", "disposed_by")
-        .order_by("sort_order", "id")
+    materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
+    notices = list(Notice.objects.filter(case=case).order_by("issued_at", "id"))
+    # The staff named on materials and notices are the center's (its cached list, `center_staff_rows`), not joined
+    # per row: a join reads and decrypts each person's phone again for every row.
+    _attach_staff(
+        [(m, ("received_by", "custodian", "disposed_by")) for m in materials]
+        + [(n, ("issued_by",)) for n in notices],
+        {s.pk: s for s in center_staff_rows(center=case.center)},
     )
-    notices = list(Notice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "id"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))
     # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).
     pauses = (
