@@ -10,9 +10,6 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from bianmin.cases.models import ApplicantKind, Case, Status
 from bianmin.catalog.models import Mode
@@ -53,6 +50,10 @@ def _applicant(case: Case) -> tuple[str, str]:
 
 
 def case_search_xlsx(cases: Iterable[Case], *, subtitle: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     statuses, modes = dict(Status.choices), dict(Mode.choices)
     wb = Workbook()
     ws = wb.worksheets[0]

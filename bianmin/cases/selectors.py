@@ -496,8 +496,7 @@ def case_detail(*, case: Case) -> CaseDetail:
     # The staff named on materials and notices are the center's (its cached list, `center_staff_rows`), not joined
     # per row: a join reads and decrypts each person's phone again for every row.
     _attach_staff(
-        [(m, ("received_by", "custodian", "disposed_by")) for m in materials]
-        + [(n, ("issued_by",)) for n in notices],
+        [(m, ("received_by", "custodian", "disposed_by")) for m in materials] + [(n, ("issued_by",)) for n in notices],
         {s.pk: s for s in center_staff_rows(center=case.center)},
     )
     events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))

@@ -29,9 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
 import opencc
 from pypinyin import Style, lazy_pinyin
+
+from bianmin.catalog._jieba import jieba
 
 TERM_MAX = 100
 PREFIX_MIN = 2  # shorter latin input is matched exactly, or it would match half the catalog

@@ -16,10 +16,6 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bianmin.catalog.models import ItemType, LimitUnit, Material, Mode, ServiceItem, Theme
 from bianmin.core.spreadsheets import safe_cell
@@ -126,6 +122,8 @@ def _window_code(window: Window) -> str:
 
 def export_workbook(items: QuerySet[ServiceItem]) -> bytes:
     """The working copy of every item in `items` (what import reads back)."""
+    from openpyxl import Workbook
+
     items = (
         items.select_related("owner", "department__org_unit", "forward_to")
         .prefetch_related("joint_departments__org_unit", "windows__center", "themes", "materials", "steps")
@@ -200,6 +198,9 @@ def export_workbook(items: QuerySet[ServiceItem]) -> bytes:
 
 
 def _header_row(ws: Any, columns: list[Column]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append([c.header for c in columns])
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
@@ -323,6 +324,9 @@ class _Reader:
 
 
 def _open(file: IO[bytes]) -> Any:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     file.seek(0, 2)
     size = file.tell()
     file.seek(0)

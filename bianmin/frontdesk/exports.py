@@ -7,9 +7,6 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from bianmin.core.spreadsheets import safe_row
 from bianmin.frontdesk.models import Inquiry
@@ -35,6 +32,10 @@ def register_columns() -> list[tuple[str, int]]:
 
 
 def inquiry_register_xlsx(rows: Iterable[Inquiry], *, title: str, subtitle: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     columns = register_columns()
     wb = Workbook()
     ws = wb.worksheets[0]

@@ -7,15 +7,11 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from bianmin.core.spreadsheets import safe_row
 from bianmin.petitions.models import Petition
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OVERDUE_FILL = PatternFill("solid", fgColor="FDE8E6")
 
 
 def book_columns() -> list[tuple[str, int]]:
@@ -49,6 +45,10 @@ def _replies(petition: Petition) -> str:
 
 
 def petition_book_xlsx(rows: Iterable[Petition], *, title: str, subtitle: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     columns = book_columns()
     wb = Workbook()
     ws = wb.worksheets[0]
@@ -98,7 +98,7 @@ def petition_book_xlsx(rows: Iterable[Petition], *, title: str, subtitle: str) -
         for column in (8, 13, 14):
             ws.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
         if overdue:
-            ws.cell(row=row, column=len(columns)).fill = OVERDUE_FILL
+            ws.cell(row=row, column=len(columns)).fill = PatternFill("solid", fgColor="FDE8E6")
             overdue_count += 1
         count += 1
     ws.append([])

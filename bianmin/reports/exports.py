@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bianmin.core.downloads import file_response
 from bianmin.core.spreadsheets import safe_row
 from bianmin.reports.assessment import AssessmentSheet
 from bianmin.reports.selectors import Dashboard, Table
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEAD_FILL = PatternFill("solid", fgColor="E8F0FA")
-FAIL_FILL = PatternFill("solid", fgColor="FDE8E6")
 # Excel forbids these in sheet titles.
 BAD_TITLE_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", ""))
 
@@ -29,13 +29,16 @@ def _sheet_title(text: str) -> str:
 
 
 def _write_table(ws: Worksheet, title: str, headers: list[str], rows: Iterable[list[object]]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append(safe_row([title]))
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(safe_row(headers))
     for column in range(1, len(headers) + 1):
         cell = ws.cell(row=2, column=column)
         cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
+        cell.fill = PatternFill("solid", fgColor="E8F0FA")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 28
     for row in rows:
@@ -50,6 +53,8 @@ def _save(wb: Workbook) -> bytes:
 
 
 def dashboard_xlsx(dashboard: Dashboard, tables: list[Table]) -> bytes:
+    from openpyxl import Workbook
+
     wb = Workbook()
     first = wb.active
     assert first is not None  # noqa: S101 - a new workbook always has a sheet
@@ -131,6 +136,10 @@ def assessment_rows(sheet: AssessmentSheet) -> list[list[object]]:
 
 
 def assessment_xlsx(sheet: AssessmentSheet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # noqa: S101 - a new workbook always has a sheet
@@ -145,7 +154,7 @@ def assessment_xlsx(sheet: AssessmentSheet) -> bytes:
     for offset, row in enumerate(sheet.rows, start=3):
         if row.failed:
             for column in range(1, len(headers) + 1):
-                ws.cell(row=offset, column=column).fill = FAIL_FILL
+                ws.cell(row=offset, column=column).fill = PatternFill("solid", fgColor="FDE8E6")
     ws.column_dimensions[get_column_letter(len(headers))].width = 40
     return _save(wb)
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from bianmin.core.spreadsheets import safe_cell
 from bianmin.staffing.selectors import MonthSheet
 
@@ -29,6 +25,10 @@ TOTAL_HEADERS = [
 
 
 def attendance_sheet_xlsx(sheet: MonthSheet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # noqa: S101 - a new workbook always has a sheet

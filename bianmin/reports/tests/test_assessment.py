@@ -27,7 +27,7 @@ from bianmin.reports.tests import factories as f
 from bianmin.reports.tests.factories import at
 from bianmin.staffing.models import Inspection, Leave
 
-BELL_QUERIES = 1  # every staff page counts the unread notifications for the bell (notify)
+BELL_QUERIES = 0  # the bell's unread count is read with the signed-in user (notify.Inbox): no query of its own
 
 
 def _sb_clerk(world) -> Staff:
