@@ -59,3 +59,52 @@ document.addEventListener("submit", (event) => {
   const field = form.elements.namedItem("care");
   if (field instanceof HTMLInputElement) field.value = on ? "0" : "1";
 });
+
+// Bulk lists: a box [data-select-all="FORM"] ticks or clears every row's box of that bulk form (name="ids",
+// form="FORM"), and shows itself ticked, empty or in between as the rows are ticked. Elements [data-js-only] are
+// hidden in the page and shown here: without this file the rows are still ticked one by one.
+function bulkBoxes(form) {
+  return Array.from(document.querySelectorAll("input[type=checkbox][name=ids]")).filter(
+    (box) => box.getAttribute("form") === form,
+  );
+}
+function showScriptedControls(root) {
+  root.querySelectorAll("[data-js-only][hidden]").forEach((el) => el.removeAttribute("hidden"));
+}
+showScriptedControls(document);
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.target instanceof Element) showScriptedControls(event.target);
+});
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") return;
+  if (box.dataset.selectAll) {
+    bulkBoxes(box.dataset.selectAll).forEach((row) => {
+      row.checked = box.checked;
+    });
+    box.indeterminate = false;
+  } else if (box.name === "ids" && box.getAttribute("form")) {
+    const form = box.getAttribute("form");
+    const rows = bulkBoxes(form);
+    const ticked = rows.filter((row) => row.checked).length;
+    document.querySelectorAll("input[data-select-all]").forEach((all) => {
+      if (all.dataset.selectAll !== form) return;
+      all.checked = ticked > 0 && ticked === rows.length;
+      all.indeterminate = ticked > 0 && ticked < rows.length;
+    });
+  }
+});
+
+// A form that came back with errors: the first field in error takes the focus when the page loads, so a screen
+// reader reads its label and its message (the field names the message by aria-describedby) and the keyboard is
+// where the fix is. Not after an htmx swap: that would take the focus from whoever is typing.
+function focusFirstError() {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.matches("input, textarea, select")) return;
+  const field = document.querySelector("[aria-invalid=true]");
+  if (field instanceof HTMLElement) {
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  }
+}
+focusFirstError();
