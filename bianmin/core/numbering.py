@@ -1,49 +1,40 @@
 """Human-readable numbers, unique and gap-free per scope, kind and year, under concurrent writers.
 
-The counter rows are incremented with one UPDATE … RETURNING inside the caller's transaction: the rows stay locked
-until that transaction commits, so a second writer on another app server waits, and a rolled-back transaction gives
-its numbers back. Nothing is held in memory. Several kinds are taken in one statement (a case and its notice), their
-rows locked in the order of their kind so that two writers taking overlapping kinds never deadlock.
+The counter rows are taken with one INSERT … ON CONFLICT DO UPDATE … RETURNING inside the caller's transaction:
+the rows stay locked until that transaction commits, so a second writer on another app server waits, and a
+rolled-back transaction gives its numbers back. Nothing is held in memory. Several kinds are taken in one statement
+(a case and its notice), their rows taken in the order of their kind, so two writers taking overlapping kinds never
+deadlock.
 """
 
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import F
 
 from bianmin.core.models import SerialCounter
 
 
 def next_serials(*, scope: str, kinds: Iterable[str], year: int) -> dict[str, int]:
-    """The next number of each kind, in one statement (two more per kind on its first use of the year)."""
+    """The next number of each kind, in one statement."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_serial must run inside the transaction that uses the number.")
     wanted = sorted(set(kinds))
     if not wanted:
         return {}
     table = connection.ops.quote_name(SerialCounter._meta.db_table)
-    marks = ", ".join(["%s"] * len(wanted))
-    if connection.vendor == "postgresql":
-        # The rows locked in a fixed order first (the sort runs below the lock), then incremented.
-        sql = (
-            f"WITH locked AS (SELECT id FROM {table} WHERE scope = %s AND year = %s AND kind IN ({marks}) "  # noqa: S608
-            f"ORDER BY kind FOR UPDATE) UPDATE {table} AS c SET value = c.value + 1 FROM locked "
-            "WHERE c.id = locked.id RETURNING c.kind, c.value"
-        )
-    else:  # SQLite: one writer at a time
-        sql = (
-            f"UPDATE {table} SET value = value + 1 WHERE scope = %s AND year = %s AND kind IN ({marks}) "  # noqa: S608
-            "RETURNING kind, value"
-        )
+    # One statement on both databases: each counter row taken (made at 1 on its first use of the year, else
+    # incremented) in the order of `wanted`. PostgreSQL locks the rows one by one in that order, and so does every
+    # other writer, so two writers wanting overlapping kinds never wait on each other in a cycle; a row made by a
+    # writer not yet committed makes the next writer wait for it, as a locked row does. (Locking the existing rows
+    # first and making the missing ones after broke that order on the first numbers of a year: a deadlock.)
+    rows = ", ".join(["(%s, %s, %s, 1)"] * len(wanted))
+    sql = (
+        f"INSERT INTO {table} (scope, kind, year, value) VALUES {rows} "  # noqa: S608 - our table, placeholders
+        f"ON CONFLICT (scope, kind, year) DO UPDATE SET value = {table}.value + 1 RETURNING kind, value"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scope, year, *wanted])
-        found = {kind: int(value) for kind, value in cursor.fetchall()}
-    for kind in wanted:
-        if kind not in found:  # the first number of the year: the row is made, then taken like the others
-            SerialCounter.objects.get_or_create(scope=scope, kind=kind, year=year, defaults={"value": 0})
-            SerialCounter.objects.filter(scope=scope, kind=kind, year=year).update(value=F("value") + 1)
-            found[kind] = SerialCounter.objects.values_list("value", flat=True).get(scope=scope, kind=kind, year=year)
-    return found
+        cursor.execute(sql, [value for kind in wanted for value in (scope, kind, year)])
+        return {kind: int(value) for kind, value in cursor.fetchall()}
 
 
 def next_serial(*, scope: str, kind: str, year: int) -> int:
