@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -72,3 +73,38 @@ def _sms_outbox(settings):
     LocmemSmsBackend.outbox.clear()
     yield
     LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite every request thread of the live server (browser tests, the Open311 client test) uses the test's
+    one in-memory connection: two requests at once (a page and the to-do counts or the bell it fetches) failed with
+    "database table is locked", or hung inside SQLite. Serve one request at a time there (Django then closes each
+    connection, so the browser's parallel fetches queue). PostgreSQL keeps the threaded server: each thread has its
+    own connection. Here, not in tests/browser/conftest.py: whichever test first asks for `live_server` creates it
+    for the whole session."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+        def finish_request(self, request, client_address):
+            # A connection the browser opens and never uses (a preconnect) must not hold up every other request.
+            request.settimeout(10)
+            super().finish_request(request, client_address)
+
+        def handle_error(self, request, client_address):
+            if not isinstance(sys.exc_info()[1], TimeoutError):
+                super().handle_error(request, client_address)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer  # type: ignore[assignment]
+    yield
+    LiveServerThread.server_class = threaded

@@ -13,30 +13,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_request_at_a_time_on_sqlite():
-    """On SQLite the live server's request threads share the test's in-memory database, and two requests writing at
-    once (a page and the to-do counts or the bell it fetches) fail with "database table is locked": serve one
-    request at a time there (Django then closes each connection, so the browser's parallel fetches just queue).
-    PostgreSQL keeps the threaded server: each thread has its own connection."""
-    from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer
-    from django.test.testcases import LiveServerThread
-
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        yield
-        return
-
-    class SerialWSGIServer(WSGIServer):
-        def __init__(self, *args, connections_override=None, **kwargs):
-            super().__init__(*args, **kwargs)
-
-    threaded = LiveServerThread.server_class
-    LiveServerThread.server_class = SerialWSGIServer  # type: ignore[assignment]
-    yield
-    LiveServerThread.server_class = threaded
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
