@@ -384,6 +384,23 @@ def district_answered(*, user: Any, limit: int = 20) -> list[CaseForwarding]:
 # --- one case -------------------------------------------------------------------------------------------------
 
 
+# The staff a case names (read apart from the case: see `case_for_user`).
+CASE_STAFF = ("assignee", "received_by", "accepted_by")
+
+
+def _attach_staff(rows: list[tuple[Any, tuple[str, ...]]], staff: dict[int, Staff]) -> None:
+    """Set each row's staff fields from `staff` (id → Staff), reading any not in it in one query."""
+    wanted = {getattr(row, f"{name}_id") for row, names in rows for name in names}
+    missing = wanted - staff.keys() - {None}
+    if missing:
+        staff.update({s.pk: s for s in Staff.objects.filter(pk__in=missing)})
+    for row, names in rows:
+        for name in names:
+            pk = getattr(row, f"{name}_id")
+            if pk is not None and pk in staff:
+                setattr(row, name, staff[pk])
+
+
 def case_for_user(*, user: Any, number: str) -> Case:
     """A case the user may see (404 for missing and out of scope alike).
 
@@ -395,12 +412,7 @@ def case_for_user(*, user: Any, number: str) -> Case:
         "center__path",
         number=number,
     )
-    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
-    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)} if ids else {}
-    for field_name in ("assignee", "received_by", "accepted_by"):
-        pk = getattr(case, f"{field_name}_id")
-        if pk is not None and pk in staff:
-            setattr(case, field_name, staff[pk])
+    _attach_staff([(case, CASE_STAFF)], {})
     return case
 
 
@@ -420,14 +432,7 @@ def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
         number=number,
     )
     rows = center_staff_rows(center=case.center)
-    by_id = {s.pk: s for s in rows}
-    ids = {pk for pk in (case.assignee_id, case.received_by_id, case.accepted_by_id) if pk is not None}
-    if ids - by_id.keys():  # someone since moved or left: read with the case's own
-        by_id.update({s.pk: s for s in Staff.objects.filter(pk__in=ids - by_id.keys())})
-    for field_name in ("assignee", "received_by", "accepted_by"):
-        pk = getattr(case, f"{field_name}_id")
-        if pk is not None and pk in by_id:
-            setattr(case, field_name, by_id[pk])
+    _attach_staff([(case, CASE_STAFF)], {s.pk: s for s in rows})  # someone since moved or left: read apart
     return case, rows
 
 
@@ -472,19 +477,6 @@ class CaseDetail:
     masked_phone: str = ""
     # An online application: what the pre-review told the applicant to bring (its first notice).
     online_notice: list[dict[str, Any]] | None = None
-
-
-def _attach_staff(rows: list[tuple[Any, tuple[str, ...]]], staff: dict[int, Staff]) -> None:
-    """Set each row's staff fields from `staff` (id → Staff), reading any not in it in one query."""
-    wanted = {getattr(row, f"{name}_id") for row, names in rows for name in names}
-    missing = wanted - staff.keys() - {None}
-    if missing:
-        staff.update({s.pk: s for s in Staff.objects.filter(pk__in=missing)})
-    for row, names in rows:
-        for name in names:
-            pk = getattr(row, f"{name}_id")
-            if pk is not None:
-                setattr(row, name, staff[pk])
 
 
 def case_detail(*, case: Case) -> CaseDetail:

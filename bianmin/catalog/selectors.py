@@ -99,18 +99,29 @@ def _catalog_mark() -> int:
     return ItemEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _browse_counts(kind: str, center: OrgUnit, count: Any) -> Any:
-    key = f"catalog:browse:{kind}:{center.pk}:{_catalog_mark()}"
+def _browse_counts(kind: str, center: OrgUnit, mark: int, count: Any) -> Any:
+    key = f"catalog:browse:{kind}:{center.pk}:{mark}"
     found = cache.get(key)
     if found is None:
         found = count()
         cache.set(key, found, timeout=BROWSE_COUNTS_SECONDS)
-    return found
+    return list(found)
 
 
-def public_departments(*, center: OrgUnit) -> list[tuple[Department, int]]:
-    """Departments with items public at `center`, with how many."""
+def _theme_counts(center: OrgUnit, mark: int) -> list[tuple[Theme, int]]:
+    def count() -> list[tuple[Theme, int]]:
+        counts = dict(
+            Theme.objects.filter(items__in=published_items(center=center).values("pk"))
+            .values("pk")
+            .annotate(n=Count("items"))
+            .values_list("pk", "n")
+        )
+        return [(t, counts[t.pk]) for t in Theme.objects.filter(pk__in=counts)]
 
+    return _browse_counts("themes", center, mark, count)
+
+
+def _department_counts(center: OrgUnit, mark: int) -> list[tuple[Department, int]]:
     def count() -> list[tuple[Department, int]]:
         rows = (
             published_items(center=center)
@@ -123,22 +134,19 @@ def public_departments(*, center: OrgUnit) -> list[tuple[Department, int]]:
         departments = Department.objects.filter(pk__in=counts).select_related("org_unit").order_by("code")
         return [(d, counts[d.pk]) for d in departments]
 
-    return list(_browse_counts("departments", center, count))
+    return _browse_counts("departments", center, mark, count)
 
 
 def public_themes(*, center: OrgUnit) -> list[tuple[Theme, int]]:
     """Themes with items public at `center`, with how many."""
+    return _theme_counts(center, _catalog_mark())
 
-    def count() -> list[tuple[Theme, int]]:
-        counts = dict(
-            Theme.objects.filter(items__in=published_items(center=center).values("pk"))
-            .values("pk")
-            .annotate(n=Count("items"))
-            .values_list("pk", "n")
-        )
-        return [(t, counts[t.pk]) for t in Theme.objects.filter(pk__in=counts)]
 
-    return list(_browse_counts("themes", center, count))
+def public_browse(*, center: OrgUnit) -> tuple[list[tuple[Theme, int]], list[tuple[Department, int]]]:
+    """Themes and departments with items public at `center`, with how many: what a search that found nothing
+    good offers to browse (one look at the catalog's newest event for both)."""
+    mark = _catalog_mark()
+    return _theme_counts(center, mark), _department_counts(center, mark)
 
 
 def theme_by_code(code: str) -> Theme:

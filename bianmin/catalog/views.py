@@ -569,11 +569,8 @@ def search_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if result is not None and result.weak:
         # Never a blank page: the closest items, the themes and departments to browse, the phone.
         search_upkeep.search_miss_record(text=text)
-        context.update(
-            weak=True,
-            themes=selectors.public_themes(center=center),
-            departments=selectors.public_departments(center=center),
-        )
+        themes, departments = selectors.public_browse(center=center)
+        context.update(weak=True, themes=themes, departments=departments)
     if request.htmx:
         return render(request, "catalog/public/search.html#results", context)
     return render(request, "catalog/public/search.html", context)
