@@ -13,14 +13,7 @@ from bianmin.cases.tests.factories import intake, item_for, make_world
 from bianmin.hall.tests.factories import QueueCategoryFactory, slot
 
 from .axe import assert_accessible, axe_violations, describe
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
+from .session import log_in
 
 
 def assert_pages_accessible(page, base: str, pages: dict[str, str]) -> None:

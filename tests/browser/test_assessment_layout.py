@@ -14,16 +14,9 @@ from bianmin.reports import services
 from bianmin.reports.periods import Period
 
 from .axe import assert_accessible
+from .session import log_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 def box(page, selector: str) -> dict:

@@ -11,17 +11,10 @@ from bianmin.notify.models import Channel, Notification
 from bianmin.org.models import Role
 from bianmin.org.tests.factories import center, staff_user
 
+from .session import log_in
+
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CONTEXT = {"item": "老年人优待证", "case_number": "CX2026-00001", "window": "2号窗口"}
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 @pytest.mark.django_db(transaction=True)

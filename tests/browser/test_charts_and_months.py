@@ -13,6 +13,8 @@ from bianmin.cases.tests.factories import item_for, make_world
 from bianmin.oversight.models import Rating
 from bianmin.reports.tests import factories as f
 
+from .session import log_in
+
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # For one chart: every text drawn outside the legend whose box meets the legend's box (zrender's own geometry).
@@ -38,14 +40,6 @@ LEGEND_CLASHES = """(el) => {
   });
   return clashes;
 }"""
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 @pytest.mark.browser

@@ -14,17 +14,10 @@ from bianmin.cases.tests.factories import intake, item_for, make_world
 from bianmin.catalog import services
 from bianmin.catalog.models import Material
 
+from .session import log_in
+
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WIDE = {"width": 1366, "height": 768}
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 @pytest.mark.browser

@@ -10,15 +10,9 @@ from bianmin.staffing import services, views
 from bianmin.staffing.models import AttendanceDay, UnmannedWindow
 from bianmin.staffing.tests.factories import staffed_window
 
+from .session import log_in
+
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 @pytest.mark.browser

@@ -10,16 +10,9 @@ from bianmin.org.models import Role
 from bianmin.org.tests.factories import staff_user
 from bianmin.web.tests.todo_world import add_director_items
 
+from .session import log_in
+
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
 
 
 def reach_every_item(page, base: str) -> list[str]:
