@@ -203,6 +203,9 @@ WHITENOISE_ROOT = BASE_DIR / "bianmin" / "web" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Sessions are read from the shared cache and written through to the database (Django's cached_db): a logged-in
+# request costs no session query, and a cache flush or restart loses nobody's login.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -3,6 +3,10 @@
 Each app names its listeners in a settings list of dotted paths (e.g. `BIANMIN_CASE_LISTENERS`); `emit_after_commit`
 calls each as `listener(kind=..., **payload)` once the caller's transaction commits. Explicit configuration, no
 signals. A failing listener is logged and skipped: a notification channel must never undo or block the recorded fact.
+
+`record_in_transaction` calls them at once instead, inside the caller's transaction, for what must commit with the
+fact or not at all (the transactional outbox: the text message a new case's applicant is owed is recorded in the
+same transaction as the case, so neither a crash after the commit nor a failed hook can lose it).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,18 @@ def emit_after_commit(setting: str, kind: str, **payload: Any) -> None:
                 logger.exception("listener %s (%s) failed for %s", path, setting, kind)
 
     transaction.on_commit(send)
+
+
+def record_in_transaction(setting: str, kind: str, **payload: Any) -> None:
+    """Each listener now, in the caller's (open) transaction. A listener that fails in Python is logged and skipped,
+    as after commit; a database error propagates, since the transaction could no longer commit anyway."""
+    for path in getattr(settings, setting, []):
+        try:
+            import_string(path)(kind=kind, **payload)
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("listener %s (%s) failed for %s", path, setting, kind)
 
 
 def call_listeners(setting: str, kind: str, **payload: Any) -> list[Any]:

@@ -10,7 +10,8 @@ Configured in settings.BIANMIN_CASE_LISTENERS; cases calls it after commit (bian
 - A colleague handed a case gets an in-app message to acknowledge it.
 
 Each message has a key per case and event, so a repeated call (a retried commit hook, a second worker) sends
-nothing twice.
+nothing twice. A case accepted at the window is told with `fresh=True`, inside the intake's own transaction: the
+messages commit with the case (the outbox), and their keys, naming the new case, cannot be taken yet.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _collected_at_once(case: Any) -> bool:
     return on_the_spot or Case.objects.filter(pk=case.pk, status=Status.DELIVERED).exists()
 
 
-def _sms(case: Any, *, key: str, template: str, context: dict[str, Any]) -> None:
+def _sms(case: Any, *, key: str, template: str, context: dict[str, Any], fresh: bool = False) -> None:
     if not case.applicant_phone:
         return
     notification_send(
@@ -62,6 +63,7 @@ def _sms(case: Any, *, key: str, template: str, context: dict[str, Any]) -> None
         context={"item": case.item_name, "case_number": case.number, **context},
         recipient_phone=case.applicant_phone,
         center=case.center,
+        fresh=fresh,
     )
 
 
@@ -107,6 +109,7 @@ def on_case_event(*, kind: str, **payload: Any) -> Any:
             key=f"case:{case.pk}:accepted",
             template="case_accepted_direct" if direct else "case_accepted",
             context={"accepted_at": case.accepted_at, "due_at": case.due_at, "url": progress_url(case)},
+            fresh=payload.get("fresh", False),
         )
     elif kind == "supplement_requested":
         case, request = payload["case"], payload["request"]
@@ -119,6 +122,7 @@ def on_case_event(*, kind: str, **payload: Any) -> Any:
                 "supplement_due": request.due_date,
                 "window": _where(case),
             },
+            fresh=payload.get("fresh", False),
         )
     elif kind == "completed":
         case = payload["case"]

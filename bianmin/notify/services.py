@@ -72,10 +72,14 @@ def notification_send(
     actor: Any = None,
     url: str = "",
     center: OrgUnit | None = None,
+    fresh: bool = False,
 ) -> Notification:
     """Record one message for one recipient on one channel, once per `key` and channel: a second call with the
     same key (a retry, another worker) returns the first message and sends nothing. In-app messages are delivered
-    at once; SMS and e-mail go out through the background worker after the transaction commits."""
+    at once; SMS and e-mail go out through the background worker after the transaction commits.
+
+    `fresh`: the caller vouches that the key cannot exist yet (it names a record created in the caller's open
+    transaction): the message is written in that transaction with no savepoint and no check for a repeat."""
     notification, _created = notification_send_once(
         key=key,
         channel=channel,
@@ -86,6 +90,7 @@ def notification_send(
         actor=actor,
         url=url,
         center=center,
+        fresh=fresh,
     )
     return notification
 
@@ -101,6 +106,7 @@ def notification_send_once(
     actor: Any = None,
     url: str = "",
     center: OrgUnit | None = None,
+    fresh: bool = False,
 ) -> tuple[Notification, bool]:
     """`notification_send`, also telling whether this call created the message."""
     key = key.strip()
@@ -130,43 +136,47 @@ def notification_send_once(
 
     now = timezone.now()
     in_app = channel == Channel.IN_APP
-    # The message and its first event in one transaction (a savepoint inside the caller's): no read first, the
-    # unique key answers whether the event was recorded already (a retry, another worker).
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key,
-                channel=channel,
-                template=template,
-                recipient_user=recipient_user,
-                phone=phone,
-                to_display=display[:100],
-                center=center,
-                title=title[:100],
-                body=body,
-                url=url[:300],
-                status=Notification.Status.SENT if in_app else Notification.Status.PENDING,
-                sent_at=now if in_app else None,
-                next_attempt_at=now,
-                created_by=_actor(actor),
-            )
-            NotificationEvent.objects.create(
-                notification=notification,
-                actor=_actor(actor),
-                verb="create",
-                to_state=notification.status,
-                data={"template": template, "channel": channel},
-            )
-            if in_app:
-                _inbox_add(recipient_user.pk, 1)
-    except IntegrityError:
-        existing = Notification.objects.filter(key=key, channel=channel).first()
-        if existing is None:  # another constraint: not a repeat
-            raise
-        return existing, False
+    row = Notification(
+        key=key,
+        channel=channel,
+        template=template,
+        recipient_user=recipient_user,
+        phone=phone,
+        to_display=display[:100],
+        center=center,
+        title=title[:100],
+        body=body,
+        url=url[:300],
+        status=Notification.Status.SENT if in_app else Notification.Status.PENDING,
+        sent_at=now if in_app else None,
+        next_attempt_at=now,
+        created_by=_actor(actor),
+    )
+    # The row is its own record of creation (who, when, template, channel, first state); its events record what
+    # happens to it afterwards (delivered, retried, failed, read).
+    if fresh:
+        notification = _record(row, recipient_user if in_app else None)
+    else:
+        # No read first: the unique key answers whether the message was recorded already (a retry, another
+        # worker), in a savepoint so that the caller's transaction goes on.
+        try:
+            with transaction.atomic():
+                notification = _record(row, recipient_user if in_app else None)
+        except IntegrityError:
+            existing = Notification.objects.filter(key=key, channel=channel).first()
+            if existing is None:  # another constraint: not a repeat
+                raise
+            return existing, False
     if not in_app:
         transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification, True
+
+
+def _record(row: Notification, inbox_of: Any) -> Notification:
+    row.save(force_insert=True)
+    if inbox_of is not None:
+        _inbox_add(inbox_of.pk, 1)
+    return row
 
 
 def enqueue_delivery(notification_id: int, *, run_after: dt.datetime | None = None) -> None:

@@ -27,7 +27,7 @@ from bianmin.cases.models import (
     SupplementRequest,
     WindowReferral,
 )
-from bianmin.cases.notifications import notify
+from bianmin.cases.notifications import notify, notify_in_transaction
 from bianmin.cases.services._common import (
     ApplicantInput,
     ProxyInput,
@@ -330,9 +330,10 @@ def _accepted_at_intake(
             data=data,
         )
     )
-    notify("accepted", case=case)
+    # The case was created in this transaction: its messages are recorded with it (the outbox), not after commit.
+    notify_in_transaction("accepted", case=case)
     if items and due is not None:
-        notify("supplement_requested", case=case, request=supplement)
+        notify_in_transaction("supplement_requested", case=case, request=supplement)
 
 
 def _accept(

@@ -218,6 +218,30 @@ def test_intake_screen_checks_then_confirms(world, clock, client):
     assert case.window == world.window
 
 
+def test_a_confirmed_intake_costs_at_most_twelve_statements_from_request_to_delivery_job(
+    world, clock, client, django_capture_on_commit_callbacks
+):
+    """The whole POST as the window sends it: the user, the item's version, the clerk's posts (the session comes from
+    the cache), then the one transaction (numbers, case, materials, notice, events, the text message's outbox row)
+    and, after the commit, the delivery job."""
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+    data = {**_intake_post(version, window=world.window.pk), "step": "confirm", "decision": Decision.ACCEPT}
+    assert client.post(url, {**data, "id_number": resident_id(2)}).status_code == 302  # the year's counters exist
+
+    with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, data)
+
+    assert done.status_code == 302
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert len(sqls) <= 12, "\n".join(sqls)
+    assert not any('FROM "django_session"' in sql for sql in sqls)
+    case = Case.objects.order_by("-id").first()
+    assert case.status == Status.ACCEPTED
+    assert done["Location"] == reverse("cases:detail", args=[case.number])
+
+
 def test_intake_with_bad_input_answers_400_in_chinese_and_saves_nothing(world, clock, client):
     version = item_for(world)
     client.force_login(world.clerk.user)

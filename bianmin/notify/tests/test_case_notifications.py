@@ -122,6 +122,7 @@ def test_a_later_supplement_request_and_the_result_are_texted_once_each(
 def test_an_applicant_without_a_phone_gets_no_message(world, clock, django_capture_on_commit_callbacks):
     # (At the window a phone is required; an online application may come without one.)
     case = intake(world, item_for(world))
+    Notification.objects.all().delete()  # what the window's intake recorded (it had the phone)
     case.applicant_phone = ""
 
     for kind in ("accepted", "completed"):
@@ -138,6 +139,33 @@ def test_a_failing_channel_does_not_undo_the_case(world, clock, django_capture_o
 
     case.refresh_from_db()
     assert case.status == "accepted"
+    assert not Notification.objects.exists()
+
+
+def test_the_acceptance_message_commits_with_the_case_not_after_it(world, clock):
+    # No after-commit hook runs here (as when the process dies right after the commit): the message is already
+    # recorded, pending, in the intake's own transaction; only its delivery job waits for the commit.
+    case = intake(world, item_for(world), phone=PHONE)
+
+    [message] = sms_to_applicant()
+    assert message.key == f"case:{case.pk}:accepted"
+    assert message.status == Notification.Status.PENDING
+    assert list(message.events.all()) == []  # the row is its own record of creation
+
+
+def test_an_acceptance_fails_whole_if_its_message_cannot_be_recorded(world, clock, monkeypatch):
+    from django.db import IntegrityError
+
+    from bianmin.cases.models import Case
+    from bianmin.notify import services
+
+    def refuse(row, inbox_of):
+        raise IntegrityError("outbox unavailable")
+
+    monkeypatch.setattr(services, "_record", refuse)
+    with pytest.raises(IntegrityError):
+        intake(world, item_for(world), phone=PHONE)
+    assert not Case.objects.exists()
     assert not Notification.objects.exists()
 
 

@@ -83,7 +83,7 @@ def test_sms_is_stored_encrypted_shown_masked_and_sent_through_the_worker(django
     assert n.attempts == 1
     assert LocmemSmsBackend.outbox[0]["phone"] == CITIZEN
     assert LocmemSmsBackend.outbox[0]["text"].startswith("【测试中心】您申请的“老年人优待证”")
-    assert [e.verb for e in n.events.all()] == ["create", "deliver"]
+    assert [e.verb for e in n.events.all()] == ["deliver"]
 
 
 def test_staff_number_is_read_from_the_staff_record_when_sending(django_capture_on_commit_callbacks):
@@ -154,7 +154,7 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(failing, se
     assert services.notification_deliver(notification_id=n.pk, now=n.next_attempt_at) == "failed"
     n.refresh_from_db()
     assert (n.status, n.attempts) == (Notification.Status.FAILED, 3)
-    assert [e.verb for e in n.events.all()] == ["create", "retry", "retry", "fail"]
+    assert [e.verb for e in n.events.all()] == ["retry", "retry", "fail"]
     assert CITIZEN not in caplog.text
 
 

@@ -57,10 +57,11 @@ def timezone_date(moment: dt.datetime | None) -> dt.date:
 
 def test_good_rating_notifies_nobody(world, django_capture_on_commit_callbacks) -> None:
     case = _completed(world)
+    before = set(Notification.objects.values_list("pk", flat=True))  # the applicant's acceptance message
     with django_capture_on_commit_callbacks(execute=True):
         rating = services.rating_submit(case=case, **GOOD)
     assert rating.rectify_due_at is None
-    assert not Notification.objects.exists()
+    assert set(Notification.objects.values_list("pk", flat=True)) == before
 
 
 def test_unrated_case_gets_one_invitation_after_three_days(world, clock, django_capture_on_commit_callbacks) -> None:
