@@ -32,7 +32,8 @@ def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
 def progress_by_token(*, token: str) -> Case | None:
     if not token or len(token) > 32:
         return None
-    return Case.objects.select_related("center").filter(public_token=token).first()
+    # The token is unique: at most one row, so no ORDER BY (`first()` would sort by id).
+    return next(iter(Case.objects.select_related("center").filter(public_token=token)[:1]), None)
 
 
 @dataclass

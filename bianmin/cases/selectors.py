@@ -15,6 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from bianmin.cases import deadlines
@@ -60,6 +61,7 @@ CASE_NUMBER_RE = re.compile(r"^\d{6,12}-\d{4}-\d{3,6}$")
 class Row:
     case: Case
     mark: deadlines.DueMark
+    url: str = ""  # the case's page
 
     # `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
     # ~20 translations a row on 50-row lists. These look the one label up.
@@ -117,7 +119,9 @@ def case_mark(case: Case, *, now: dt.datetime, cal: WorkCalendar) -> deadlines.D
 def mark_rows(cases: list[Case], *, now: dt.datetime | None = None) -> list[Row]:
     now = now or timezone.now()
     cal = work_calendar()
-    return [Row(c, case_mark(c, now=now, cal=cal)) for c in cases]
+    # One reversal for the list, not one per row: case numbers are letters, digits and hyphens.
+    page_url = reverse("cases:detail", args=["0"])[:-2]
+    return [Row(c, case_mark(c, now=now, cal=cal), f"{page_url}{c.number}/") for c in cases]
 
 
 def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
@@ -169,34 +173,75 @@ def my_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) ->
     return _keyset(_list_qs().filter(assignee=staff, status__in=OPEN), cursor, limit)
 
 
+def _received(staff: Staff) -> Q:
+    return Q(assignee=staff, status=Status.RECEIVED)
+
+
+def _handovers_in_qs(staff: Staff) -> QuerySet[CaseHandover]:
+    return CaseHandover.objects.filter(to_staff=staff, acknowledged_at__isnull=True)
+
+
+def _handovers_out_qs(staff: Staff) -> QuerySet[CaseHandover]:
+    return CaseHandover.objects.filter(from_staff=staff, acknowledged_at__isnull=True)
+
+
+def _tasks_qs(staff: Staff) -> QuerySet[JointTask]:
+    mine = Q(assignee=staff)
+    if staff.role == Role.HANDLER and staff.department_id:
+        mine |= Q(department_id=staff.department_id)
+    return JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class WorkbenchPanels:
+    """Which of the workbench's side lists have anything to show."""
+
+    received: bool = False
+    handovers_in: bool = False
+    handovers_out: bool = False
+    tasks: bool = False
+
+
+def workbench_panels(*, user: Any) -> WorkbenchPanels:
+    """The four side lists' "anything there?" in one statement, on the same conditions as the lists themselves:
+    on most requests they are all empty, and four empty lists would cost four queries."""
+    staff = staff_of(user)
+    if staff is None:
+        return WorkbenchPanels()
+    found = (
+        Staff.objects.filter(pk=staff.pk)
+        .annotate(
+            received=Exists(Case.objects.filter(_received(staff))),
+            handovers_in=Exists(_handovers_in_qs(staff)),
+            handovers_out=Exists(_handovers_out_qs(staff)),
+            tasks=Exists(_tasks_qs(staff)),
+        )
+        .values("received", "handovers_in", "handovers_out", "tasks")
+        .first()
+    )
+    return WorkbenchPanels(**found) if found else WorkbenchPanels()
+
+
 def my_received(*, user: Any, limit: int = 50) -> list[Case]:
     """Cases received but not yet decided on, held by the user (e.g. handed over to them and acknowledged)."""
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_list_qs().filter(assignee=staff, status=Status.RECEIVED).order_by("received_at", "id")[:limit])
+    return list(_list_qs().filter(_received(staff)).order_by("received_at", "id")[:limit])
 
 
 def handovers_in(*, user: Any, limit: int = 50) -> list[CaseHandover]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(
-        CaseHandover.objects.filter(to_staff=staff, acknowledged_at__isnull=True)
-        .select_related("case", "from_staff")
-        .order_by("created_at", "id")[:limit]
-    )
+    return list(_handovers_in_qs(staff).select_related("case", "from_staff").order_by("created_at", "id")[:limit])
 
 
 def handovers_out(*, user: Any, limit: int = 50) -> list[CaseHandover]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(
-        CaseHandover.objects.filter(from_staff=staff, acknowledged_at__isnull=True)
-        .select_related("case", "to_staff")
-        .order_by("created_at", "id")[:limit]
-    )
+    return list(_handovers_out_qs(staff).select_related("case", "to_staff").order_by("created_at", "id")[:limit])
 
 
 def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
@@ -204,14 +249,7 @@ def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
     staff = staff_of(user)
     if staff is None:
         return []
-    mine = Q(assignee=staff)
-    if staff.role == Role.HANDLER and staff.department_id:
-        mine |= Q(department_id=staff.department_id)
-    return list(
-        JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
-        .select_related("case", "department", "assignee")
-        .order_by("due_at", "id")[:limit]
-    )
+    return list(_tasks_qs(staff).select_related("case", "department", "assignee").order_by("due_at", "id")[:limit])
 
 
 # --- the director ---------------------------------------------------------------------------------------------

@@ -45,6 +45,27 @@ def test_workbench_lists_my_cases_with_a_constant_number_of_queries(world, clock
     assert response.content.decode().count('href="/staff/cases/c/410108901-2026-000') == 15
 
 
+def test_workbench_reads_a_side_list_only_when_the_summary_says_it_holds_something(world, clock, client):
+    from bianmin.cases.services import case_handover
+
+    version = item_for(world)
+    case = intake(world, version, n=1)
+    client.force_login(world.colleague.user)
+    url = reverse("cases:workbench")
+    empty = count_queries(client, url)
+
+    handover = case_handover(case=case, actor=world.clerk.user, to_staff=world.colleague, note="外出")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+
+    assert len(ctx.captured_queries) == empty + 1  # the handovers waiting on the colleague, nothing else
+    assert page.context["handovers_in"] == [handover]
+    assert page.context["handovers_out"] == page.context["received"] == page.context["tasks"] == []
+    assert case.number in page.content.decode()
+    client.force_login(world.clerk.user)
+    assert client.get(url).context["handovers_out"] == [handover]
+
+
 def test_workbench_pages_by_keyset(world, clock, client):
     version = item_for(world)
     for n in range(33):
