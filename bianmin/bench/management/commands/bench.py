@@ -227,17 +227,32 @@ class Command(BaseCommand):
             op("framework_floor", get(wc, reverse("bench:floor")))
         except NoReverseMatch:
             out["framework_floor"] = {"not_measured": "BIANMIN_BENCH_HELLO is off"}
-        op(
-            "workbench",
-            get(wc, reverse("cases:workbench")),
-            [
+        # Everything the workbench shows: its cases, the one statement that says which side lists hold anything,
+        # and the side list that does for the bench's clerk (cases received and not yet decided).
+        workbench_sql: list[tuple[str, list[Any]]] = [
+            (
+                f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "
+                "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
+                [window_staff.pk, *open_st],
+            ),
+            (
+                "SELECT EXISTS(SELECT 1 FROM cases_case WHERE assignee_id = %s AND status = 'received'), "
+                "EXISTS(SELECT 1 FROM cases_casehandover WHERE to_staff_id = %s AND acknowledged_at IS NULL), "
+                "EXISTS(SELECT 1 FROM cases_casehandover WHERE from_staff_id = %s AND acknowledged_at IS NULL), "
+                "EXISTS(SELECT 1 FROM cases_jointtask t JOIN cases_case c ON c.id = t.case_id "
+                "WHERE t.assignee_id = %s AND t.state = 'open' AND c.status = 'in_progress')",
+                [window_staff.pk] * 4,
+            ),
+        ]
+        if Case.objects.filter(assignee=window_staff, status="received").exists():
+            workbench_sql.append(
                 (
-                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "
-                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
-                    [window_staff.pk, *open_st],
+                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status = 'received' "
+                    "ORDER BY c.received_at, c.id LIMIT 50",
+                    [window_staff.pk],
                 )
-            ],
-        )
+            )
+        op("workbench", get(wc, reverse("cases:workbench")), workbench_sql)
         op(
             "director_board",
             get(client_for(benchgen.BENCH_DIRECTOR), reverse("cases:director")),
