@@ -258,7 +258,7 @@ def test_a_confirmed_intake_costs_at_most_twelve_statements_from_request_to_deli
     sqls = [q["sql"] for q in ctx.captured_queries]
     assert len(sqls) <= 12, "\n".join(sqls)
     assert not any('FROM "django_session"' in sql for sql in sqls)
-    case = Case.objects.order_by("-id").first()
+    case = Case.objects.order_by("-id")[0]
     assert case.status == Status.ACCEPTED
     assert done["Location"] == reverse("cases:detail", args=[case.number])
 

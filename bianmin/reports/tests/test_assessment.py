@@ -324,8 +324,9 @@ def test_the_assessment_page_shows_the_sheet_in_a_bounded_number_of_queries(
     url = reverse("reports:assessment", args=[world.center.code]) + "?year=2026"
     client.get(url)
 
-    # session, the user with its staff record, center, centers picker, the sheet's 11, the bell
-    with django_assert_num_queries(15 + BELL_QUERIES):
+    # the user with its staff record (the session comes from the cache), center, centers picker, the sheet's 11,
+    # the bell
+    with django_assert_num_queries(14 + BELL_QUERIES):
         response = client.get(url)
 
     assert response.status_code == 200
