@@ -1,6 +1,7 @@
 """Cases' facts told through the notification channels (§4(1)–(3), §8(1)4).
 
-Configured in settings.BIANMIN_CASE_LISTENERS; cases calls it after commit (bianmin/cases/notifications.py).
+Configured in settings.BIANMIN_CASE_LISTENERS; cases calls it after commit, or for a case accepted at the window
+in the intake's own transaction (bianmin/cases/notifications.py).
 
 - The applicant gets a text message when the case is accepted (with its number and a link to the progress page),
   when a supplement is needed (with the list of materials and the date), and when the result is ready (not for a

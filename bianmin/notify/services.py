@@ -154,7 +154,7 @@ def notification_send_once(
     )
     # The row is its own record of creation (who, when, template, channel, first state); its events record what
     # happens to it afterwards (delivered, retried, failed, read).
-    if fresh:
+    if fresh and not transaction.get_autocommit():  # inside the caller's transaction, as `fresh` promises
         notification = _record(row, recipient_user if in_app else None)
     else:
         # No read first: the unique key answers whether the message was recorded already (a retry, another
