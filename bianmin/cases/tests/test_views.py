@@ -263,6 +263,24 @@ def test_a_confirmed_intake_costs_at_most_twelve_statements_from_request_to_deli
     assert done["Location"] == reverse("cases:detail", args=[case.number])
 
 
+def test_a_supplement_notice_for_a_complete_checklist_is_refused_with_its_reason_on_the_page(world, clock, client):
+    # (What a stale proposal posts when 确认 is clicked before the last tick's check has come back.)
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+    data = {
+        **_intake_post(version, window=world.window.pk),
+        "step": "confirm",
+        "decision": Decision.ACCEPT_WITH_SUPPLEMENT,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert "材料齐全时出具补报材料通知单，须列明需要更正或说明的问题。" in response.content.decode()
+    assert not Case.objects.exists()
+
+
 def test_intake_with_bad_input_answers_400_in_chinese_and_saves_nothing(world, clock, client):
     version = item_for(world)
     client.force_login(world.clerk.user)
