@@ -137,9 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # prepares those a connection runs often (after 5 runs) and PostgreSQL plans them once per connection instead of on
 # every request (planning the case page's five-table join took 0.8 ms, running it 0.15 ms). Off with
 # DATABASE_PREPARED_STATEMENTS=0, e.g. behind PgBouncer in transaction mode.
-PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
+prepared_statements = (
+    {"server_side_binding": True, "prepare_threshold": 5} if env_bool("DATABASE_PREPARED_STATEMENTS", True) else {}
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(prepared_statements)
 # A PostgreSQL streaming replica for reports, dashboards, assessment and exports (bianmin.core.replica): only those
 # reads go there, and only while it answers and lags less than BIANMIN_REPLICA_MAX_LAG_SECONDS; the rest, and every
 # read inside a write transaction, stays on the primary. Unset: everything on the primary.
@@ -147,8 +149,7 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        DATABASES["replica"]["OPTIONS"].update(PREPARED_STATEMENTS)
+    DATABASES["replica"]["OPTIONS"].update(prepared_statements)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["bianmin.core.replica.ReplicaRouter"]
 BIANMIN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
