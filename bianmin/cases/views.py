@@ -573,6 +573,8 @@ PROGRESS_THROTTLE = LookupThrottle("cases:progress")
 
 
 NOT_FOUND = _("未查询到办件。请核对办件编号和联系电话后四位。")
+# A QR link asks for nothing typed: say the link itself is not valid, and where to go on from here.
+LINK_NOT_FOUND = _("该查询链接无效或已失效。请输入受理告知单上的办件编号和您的联系电话后四位查询。")
 
 
 def _panels(request: HttpRequest, case: Case) -> list[SafeString]:
@@ -624,7 +626,7 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
     case = progress_query.progress_by_token(token=token)
     if case is None:
         PROGRESS_THROTTLE.fail(client)
-        ctx["error"] = NOT_FOUND
+        ctx["error"] = LINK_NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
     ctx.update(
         {"p": progress_query.public_progress(case=case), "center": case.center, "panels": _panels(request, case)}

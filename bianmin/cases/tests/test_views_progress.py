@@ -69,6 +69,14 @@ def test_progress_by_qr_token(world, clock, client):
     assert found.status_code == 200
     assert case.number in found.content.decode()
     assert missing.status_code == 404
+    # The citizen typed nothing: the page says the link is not valid and offers the number-and-phone form, with no
+    # empty footer bar for a center it cannot name.
+    page = missing.content.decode()
+    assert "该查询链接无效或已失效" in page
+    assert "核对办件编号和联系电话后四位" not in page
+    assert 'name="phone_tail"' in page
+    assert 'class="footer"' not in page
+    assert 'class="footer"' in found.content.decode()
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("cases:progress_token", args=[case.public_token]))
     assert len(ctx.captured_queries) <= 4
