@@ -114,9 +114,7 @@ class DueMark:
     label: str
 
 
-def due_mark(
-    *, due: dt.datetime | None, now: dt.datetime, paused: bool, cal: WorkCalendar, hours: OfficeHours
-) -> DueMark:
+def due_mark(*, due: dt.datetime | None, now: dt.datetime, paused: bool, cal: WorkCalendar) -> DueMark:
     if paused:
         return DueMark("paused", "暂停计时")
     if due is None:

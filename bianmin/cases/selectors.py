@@ -7,8 +7,10 @@ read only open cases, which the partial indexes on `Case` cover.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianmin.cases import deadlines
 from bianmin.cases.models import (
@@ -41,6 +44,7 @@ from bianmin.cases.progress_query import progress_by_token as progress_by_token
 from bianmin.cases.timeline import staff_wording
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
+from bianmin.core.compiled import CompiledRead
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import WorkCalendar
@@ -59,21 +63,27 @@ CASE_NUMBER_RE = re.compile(r"^\d{6,12}-\d{4}-\d{3,6}$")
 
 @dataclass
 class Row:
-    case: Case
+    """One case on a list, with what the list prints worked out once: the lists render 30 to 50 of these per page,
+    and each filter, translation and related lookup in the template would otherwise run once per row."""
+
+    case: Case | None  # the case itself where the list was read through the ORM (search, joint board)
     mark: deadlines.DueMark
     url: str = ""  # the case's page
+    pk: int = 0
+    number: str = ""
+    item_name: str = ""
+    applicant_name: str = ""
+    is_proxy: bool = False
+    status: str = ""
+    status_label: str = ""
+    mode_label: str = ""
+    due_text: str = ""  # "m-d H:i" in the reader's time zone, "—" when the case has no deadline
+    window_text: str = ""  # "3号窗口", "" when no window
+    assignee_text: str = ""  # the clerk's name, "—" when nobody holds it
 
-    # `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
-    # ~20 translations a row on 50-row lists. These look the one label up.
-    @property
-    def status_label(self) -> str:
-        return str(_STATUS_LABELS.get(self.case.status, self.case.status))
 
-    @property
-    def mode_label(self) -> str:
-        return str(_MODE_LABELS.get(self.case.mode, self.case.mode))
-
-
+# `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
+# ~20 translations a row on 50-row lists. The rows look the one label up.
 _STATUS_LABELS = dict(Status.choices)
 _MODE_LABELS = dict(Mode.choices)
 
@@ -104,24 +114,123 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
         return None
 
 
-def case_mark(case: Case, *, now: dt.datetime, cal: WorkCalendar) -> deadlines.DueMark:
-    """The deadline badge of a case, the same on lists and on its page: none once the clock has stopped (a
-    completed case waits for delivery, it is never "due today")."""
-    if case.status == Status.COMPLETED:
+def status_mark(status: str, due: dt.datetime | None, *, now: dt.datetime, cal: WorkCalendar) -> deadlines.DueMark:
+    """The deadline badge of a case in this state, the same on lists and on its page: none once the clock has
+    stopped (a completed case waits for delivery, it is never "due today")."""
+    if status == Status.COMPLETED:
         return deadlines.DueMark("ready", "待送达")
-    if not case.is_open:
+    if status not in OPEN_STATUSES:
         return deadlines.DueMark("", "")
-    return deadlines.due_mark(
-        due=case.due_at, now=now, paused=case.status == Status.WAITING, cal=cal, hours=case.center.office_hours
+    return deadlines.due_mark(due=due, now=now, paused=status == Status.WAITING, cal=cal)
+
+
+def case_mark(case: Case, *, now: dt.datetime, cal: WorkCalendar) -> deadlines.DueMark:
+    return status_mark(case.status, case.due_at, now=now, cal=cal)
+
+
+# What a list row shows, as one values_list() row: the lists' fast reads select exactly these, and `mark_rows`
+# takes the same out of cases read through the ORM.
+ROW_COLUMNS = (
+    "id",
+    "number",
+    "item_name",
+    "applicant_name",
+    "is_proxy",
+    "status",
+    "mode",
+    "due_at",
+    "window_id",
+    "window__number",
+    "assignee_id",
+    "assignee__name",
+)
+
+
+def _row_values(c: Case) -> tuple[Any, ...]:
+    window = c.window.number if c.window is not None else None
+    assignee = c.assignee.name if c.assignee is not None else None
+    return (
+        c.pk,
+        c.number,
+        c.item_name,
+        c.applicant_name,
+        c.is_proxy,
+        c.status,
+        c.mode,
+        c.due_at,
+        c.window_id,
+        window,
+        c.assignee_id,
+        assignee,
     )
 
 
 def mark_rows(cases: list[Case], *, now: dt.datetime | None = None) -> list[Row]:
+    """The list rows of these cases (their window and clerk loaded with them, as every list query does)."""
+    return [
+        dataclasses.replace(row, case=case)
+        for row, case in zip(value_rows([_row_values(c) for c in cases], now=now), cases, strict=True)
+    ]
+
+
+def value_rows(values: list[tuple[Any, ...]], *, now: dt.datetime | None = None) -> list[Row]:
+    """The list rows of `ROW_COLUMNS` rows, with their badges at `now`."""
     now = now or timezone.now()
     cal = work_calendar()
-    # One reversal for the list, not one per row: case numbers are letters, digits and hyphens.
+    tz = timezone.get_current_timezone()
+    # Once for the list, not once per row: the URL (case numbers are letters, digits and hyphens) and the labels.
     page_url = reverse("cases:detail", args=["0"])[:-2]
-    return [Row(c, case_mark(c, now=now, cal=cal), f"{page_url}{c.number}/") for c in cases]
+    window_suffix = _("号窗口")
+    statuses = {code: str(label) for code, label in _STATUS_LABELS.items()}
+    modes = {code: str(label) for code, label in _MODE_LABELS.items()}
+    return [
+        Row(
+            None,
+            status_mark(status, due, now=now, cal=cal),
+            f"{page_url}{number}/",
+            pk,
+            number,
+            item_name,
+            applicant_name,
+            is_proxy,
+            status,
+            statuses.get(status, status),
+            modes.get(mode, mode),
+            due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—",
+            f"{window_number}{window_suffix}" if window_id else "",
+            (assignee_name if assignee_id else "") or "—",
+        )
+        for (
+            pk,
+            number,
+            item_name,
+            applicant_name,
+            is_proxy,
+            status,
+            mode,
+            due,
+            window_id,
+            window_number,
+            assignee_id,
+            assignee_name,
+        ) in values
+    ]
+
+
+def _first_page(read: CompiledRead, *args: Any, shape: Any = None, limit: int = PAGE_SIZE) -> Page:
+    """The first page of a list through its compiled read (`_page_values` of the list's conditions)."""
+    values = read.rows(*args, shape=shape)
+    more = len(values) > limit
+    values = values[:limit]
+    last = values[-1] if values else None
+    nxt = encode_cursor(last[7], last[0]) if more and last is not None and last[7] else None
+    return Page(value_rows(values), nxt)
+
+
+def _page_values(qs: QuerySet[Case], limit: int = PAGE_SIZE) -> QuerySet[Case]:
+    """A list's first page as `ROW_COLUMNS` rows, the same statement `_keyset` runs without a cursor."""
+    qs = qs.filter(due_at__isnull=False).order_by("due_at", "id")
+    return qs.filter(id__in=qs.values("id")[: limit + 1]).values_list(*ROW_COLUMNS)
 
 
 def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
@@ -142,7 +251,12 @@ def _keyset(qs: QuerySet[Case], cursor: str | None, limit: int) -> Page:
 
 
 def _list_qs() -> QuerySet[Case]:
-    return Case.objects.select_related("window", "assignee", "center").only(
+    return _listed(Case.objects.all())
+
+
+def _listed(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """A list's cases as model instances, with what the rows show of their window, clerk and center."""
+    return qs.select_related("window", "assignee", "center").only(
         "number",
         "item_name",
         "mode",
@@ -170,25 +284,35 @@ def my_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) ->
     staff = staff_of(user)
     if staff is None:
         return Page([], None)
+    if cursor is None and limit == PAGE_SIZE:
+        return _first_page(_MY_CASES, staff.pk)
     return _keyset(_list_qs().filter(assignee=staff, status__in=OPEN), cursor, limit)
 
 
-def _received(staff: Staff) -> Q:
-    return Q(assignee=staff, status=Status.RECEIVED)
+_MY_CASES = CompiledRead(lambda staff_id: _page_values(Case.objects.filter(assignee_id=staff_id, status__in=OPEN)))
 
 
-def _handovers_in_qs(staff: Staff) -> QuerySet[CaseHandover]:
-    return CaseHandover.objects.filter(to_staff=staff, acknowledged_at__isnull=True)
+def _received(staff_id: int) -> Q:
+    return Q(assignee_id=staff_id, status=Status.RECEIVED)
 
 
-def _handovers_out_qs(staff: Staff) -> QuerySet[CaseHandover]:
-    return CaseHandover.objects.filter(from_staff=staff, acknowledged_at__isnull=True)
+def _handovers_in_qs(staff_id: int) -> QuerySet[CaseHandover]:
+    return CaseHandover.objects.filter(to_staff_id=staff_id, acknowledged_at__isnull=True)
 
 
-def _tasks_qs(staff: Staff) -> QuerySet[JointTask]:
-    mine = Q(assignee=staff)
-    if staff.role == Role.HANDLER and staff.department_id:
-        mine |= Q(department_id=staff.department_id)
+def _handovers_out_qs(staff_id: int) -> QuerySet[CaseHandover]:
+    return CaseHandover.objects.filter(from_staff_id=staff_id, acknowledged_at__isnull=True)
+
+
+def _task_department(staff: Staff) -> int | None:
+    """A handler's department's tasks are theirs too."""
+    return staff.department_id if staff.role == Role.HANDLER and staff.department_id else None
+
+
+def _tasks_qs(staff_id: int, department_id: int | None) -> QuerySet[JointTask]:
+    mine = Q(assignee_id=staff_id)
+    if department_id is not None:
+        mine |= Q(department_id=department_id)
     return JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
 
 
@@ -208,18 +332,26 @@ def workbench_panels(*, user: Any) -> WorkbenchPanels:
     staff = staff_of(user)
     if staff is None:
         return WorkbenchPanels()
-    found = (
-        Staff.objects.filter(pk=staff.pk)
+    department_id = _task_department(staff)
+    args = (staff.pk,) if department_id is None else (staff.pk, department_id)
+    found = _PANELS.rows(*args)
+    return WorkbenchPanels(*found[0]) if found else WorkbenchPanels()
+
+
+def _panels_query(staff_id: int, department_id: int | None = None) -> QuerySet[Any, Any]:
+    return (
+        Staff.objects.filter(pk=staff_id)
         .annotate(
-            received=Exists(Case.objects.filter(_received(staff))),
-            handovers_in=Exists(_handovers_in_qs(staff)),
-            handovers_out=Exists(_handovers_out_qs(staff)),
-            tasks=Exists(_tasks_qs(staff)),
+            received=Exists(Case.objects.filter(_received(staff_id))),
+            handovers_in=Exists(_handovers_in_qs(staff_id)),
+            handovers_out=Exists(_handovers_out_qs(staff_id)),
+            tasks=Exists(_tasks_qs(staff_id, department_id)),
         )
-        .values("received", "handovers_in", "handovers_out", "tasks")
-        .first()
+        .values_list("received", "handovers_in", "handovers_out", "tasks")
     )
-    return WorkbenchPanels(**found) if found else WorkbenchPanels()
+
+
+_PANELS = CompiledRead(_panels_query)
 
 
 def my_received(*, user: Any, limit: int = 50) -> list[Case]:
@@ -227,21 +359,21 @@ def my_received(*, user: Any, limit: int = 50) -> list[Case]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_list_qs().filter(_received(staff)).order_by("received_at", "id")[:limit])
+    return list(_list_qs().filter(_received(staff.pk)).order_by("received_at", "id")[:limit])
 
 
 def handovers_in(*, user: Any, limit: int = 50) -> list[CaseHandover]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_handovers_in_qs(staff).select_related("case", "from_staff").order_by("created_at", "id")[:limit])
+    return list(_handovers_in_qs(staff.pk).select_related("case", "from_staff").order_by("created_at", "id")[:limit])
 
 
 def handovers_out(*, user: Any, limit: int = 50) -> list[CaseHandover]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_handovers_out_qs(staff).select_related("case", "to_staff").order_by("created_at", "id")[:limit])
+    return list(_handovers_out_qs(staff.pk).select_related("case", "to_staff").order_by("created_at", "id")[:limit])
 
 
 def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
@@ -249,7 +381,11 @@ def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_tasks_qs(staff).select_related("case", "department", "assignee").order_by("due_at", "id")[:limit])
+    return list(
+        _tasks_qs(staff.pk, _task_department(staff))
+        .select_related("case", "department", "assignee")
+        .order_by("due_at", "id")[:limit]
+    )
 
 
 # --- the director ---------------------------------------------------------------------------------------------
@@ -285,14 +421,44 @@ def center_open_cases(
     center = director_center(user=user)
     if center is None:
         return Page([], None)
-    qs = _list_qs().filter(center_id__in=_center_ids(center), status__in=OPEN)
+    ids = _center_ids(center)
+    before = timezone.now() if overdue_only else None
+    if cursor is None and limit == PAGE_SIZE:
+        flags = (window_id is not None, assignee_id is not None, before is not None)
+        extra = [v for v in (window_id, assignee_id, before) if v is not None]
+        return _first_page(_center_open_read(flags), *ids, *extra, shape=len(ids))
+    return _keyset(_listed(_center_open_qs(ids, window_id, assignee_id, before)), cursor, limit)
+
+
+def _center_open_qs(
+    ids: Sequence[int], window_id: int | None, assignee_id: int | None, before: dt.datetime | None
+) -> QuerySet[Case]:
+    qs = Case.objects.filter(center_id__in=ids, status__in=OPEN)
     if window_id is not None:
         qs = qs.filter(window_id=window_id)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
-    if overdue_only:
-        qs = qs.filter(due_at__lt=timezone.now()).exclude(status__in=[Status.WAITING, Status.COMPLETED])
-    return _keyset(qs, cursor, limit)
+    if before is not None:  # overdue: the clock still running and past its deadline
+        qs = qs.filter(due_at__lt=before).exclude(status__in=[Status.WAITING, Status.COMPLETED])
+    return qs
+
+
+_CENTER_OPEN: dict[tuple[bool, bool, bool], CompiledRead] = {}
+
+
+def _center_open_read(flags: tuple[bool, bool, bool]) -> CompiledRead:
+    """The director board's first page, compiled once per combination of filters (and number of centers)."""
+    read = _CENTER_OPEN.get(flags)
+    if read is None:
+
+        def build(*markers: Any) -> QuerySet[Case]:
+            n = len(markers) - sum(flags)
+            extra = iter(markers[n:])
+            window_id, assignee_id, before = (next(extra) if on else None for on in flags)
+            return _page_values(_center_open_qs(markers[:n], window_id, assignee_id, before))
+
+        read = _CENTER_OPEN.setdefault(flags, CompiledRead(build))
+    return read
 
 
 @dataclass
@@ -305,6 +471,7 @@ class Workload:
     open: int
     overdue: int
     due_soon: int
+    window_label: str = ""  # "3号窗口 综合受理"
 
 
 def center_workload(*, user: Any) -> list[Workload]:
@@ -316,9 +483,32 @@ def center_workload(*, user: Any) -> list[Workload]:
     cal = work_calendar()
     today = timezone.localdate()
     soon = dt.datetime.combine(cal.next_workday(today) + dt.timedelta(days=1), dt.time.min, tzinfo=cal.tz)
+    ids = _center_ids(center)
+    window_suffix = _("号窗口")
+    return [
+        Workload(
+            window_id,
+            window_number,
+            window_name or "",
+            assignee_id,
+            assignee_name or "",
+            n_open,
+            overdue,
+            due_soon,
+            f"{window_number}{window_suffix} {window_name or ''}".rstrip() if window_id else "",
+        )
+        for window_id, window_number, window_name, assignee_id, assignee_name, n_open, overdue, due_soon in (
+            _WORKLOAD.rows(*ids, now, soon, shape=len(ids))
+        )
+    ]
+
+
+def _workload_query(*args: Any) -> QuerySet[Any, Any]:
+    """(center ids…, now, the start of the day after the next working day)"""
+    *ids, now, soon = args
     running = [Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED]
-    rows = (
-        Case.objects.filter(center_id__in=_center_ids(center), status__in=OPEN)
+    return (
+        Case.objects.filter(center_id__in=ids, status__in=OPEN)
         .values("window_id", "window__number", "window__name", "assignee_id", "assignee__name")
         .annotate(
             open=Count("id"),
@@ -326,20 +516,20 @@ def center_workload(*, user: Any) -> list[Workload]:
             due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=soon, status__in=running)),
         )
         .order_by("window__number", "assignee__name")
-    )
-    return [
-        Workload(
-            r["window_id"],
-            r["window__number"],
-            r["window__name"] or "",
-            r["assignee_id"],
-            r["assignee__name"] or "",
-            r["open"],
-            r["overdue"],
-            r["due_soon"],
+        .values_list(
+            "window_id",
+            "window__number",
+            "window__name",
+            "assignee_id",
+            "assignee__name",
+            "open",
+            "overdue",
+            "due_soon",
         )
-        for r in rows
-    ]
+    )
+
+
+_WORKLOAD = CompiledRead(_workload_query)
 
 
 def joint_board(*, user: Any, cursor: str | None = None, limit: int = 20) -> tuple[Page, dict[int, list[JointTask]]]:
@@ -349,7 +539,7 @@ def joint_board(*, user: Any, cursor: str | None = None, limit: int = 20) -> tup
         return Page([], None), {}
     qs = _list_qs().filter(center_id__in=_center_ids(center), status__in=OPEN, mode=Mode.JOINT)
     page = _keyset(qs, cursor, limit)
-    tasks: dict[int, list[JointTask]] = {row.case.pk: [] for row in page.rows}
+    tasks: dict[int, list[JointTask]] = {row.pk: [] for row in page.rows}
     if tasks:
         for task in (
             JointTask.objects.filter(case_id__in=list(tasks))

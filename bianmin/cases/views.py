@@ -111,7 +111,7 @@ def joint_board(request: HttpRequest) -> HttpResponse:
     center = center_or_404(request)
     page, tasks = selectors.joint_board(user=request.user, cursor=request.GET.get("after"))
     now = timezone.now()
-    rows = [(row, tasks.get(row.case.pk, [])) for row in page.rows]
+    rows = [(row, tasks.get(row.pk, [])) for row in page.rows]
     return render(request, "cases/joint_board.html", {"center": center, "page": page, "rows": rows, "now": now})
 
 

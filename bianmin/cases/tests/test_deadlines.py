@@ -116,11 +116,11 @@ def test_supplement_deadline_never_exceeds_the_promised_limit():
 def test_due_marks():
     due = at(3, 16, 17, 30)
 
-    assert due_mark(due=due, now=at(3, 16, 9), paused=False, cal=CAL, hours=HOURS).code == "today"
-    assert due_mark(due=due, now=at(3, 13, 9), paused=False, cal=CAL, hours=HOURS).code == "next"  # Fri → Mon
-    assert due_mark(due=due, now=at(3, 16, 17, 31), paused=False, cal=CAL, hours=HOURS).code == "overdue"
-    assert due_mark(due=due, now=at(3, 10, 9), paused=False, cal=CAL, hours=HOURS).code == ""
-    assert due_mark(due=due, now=at(3, 17, 9), paused=True, cal=CAL, hours=HOURS).code == "paused"
+    assert due_mark(due=due, now=at(3, 16, 9), paused=False, cal=CAL).code == "today"
+    assert due_mark(due=due, now=at(3, 13, 9), paused=False, cal=CAL).code == "next"  # Fri → Mon
+    assert due_mark(due=due, now=at(3, 16, 17, 31), paused=False, cal=CAL).code == "overdue"
+    assert due_mark(due=due, now=at(3, 10, 9), paused=False, cal=CAL).code == ""
+    assert due_mark(due=due, now=at(3, 17, 9), paused=True, cal=CAL).code == "paused"
 
 
 moments = st.builds(

@@ -3,13 +3,22 @@ share one query."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from dataclasses import astuple
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from bianmin.cases import selectors
-from bianmin.cases.tests.factories import intake, item_for
+from bianmin.cases.checklists import Decision
+from bianmin.cases.models import Case
+from bianmin.cases.tests.conftest import at
+from bianmin.cases.tests.factories import intake, item_for, presented_except
+from bianmin.core.selectors import work_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +64,7 @@ def test_list_rows_show_the_status_and_mode_labels(world, clock, client):
     client.force_login(world.clerk.user)
     # when the workbench lists it
     page = client.get(reverse("cases:workbench"))
-    row = next(r for r in page.context["page"].rows if r.case.pk == case.pk)
+    row = next(r for r in page.context["page"].rows if r.pk == case.pk)
     # then the row's labels are the choices' labels (looked up once, not rebuilt per call)
     assert row.status_label == case.get_status_display()
     assert row.mode_label == case.get_mode_display()
@@ -77,3 +86,62 @@ def test_case_for_user_reads_the_case_then_its_staff(world, clock, django_assert
         names = (found.received_by.name, found.assignee.name, found.center.name, found.item.name)
     # then everything the page shows about them is there
     assert all(names)
+
+
+def _shown(rows: list[selectors.Row]) -> list[selectors.Row]:
+    return [dataclasses.replace(r, case=None) for r in rows]
+
+
+def test_the_compiled_first_pages_show_what_the_orm_pages_show(world, clock, django_assert_num_queries):
+    # given 34 open cases over a week, two clerks and two windows, a supplement pending
+    short, long_ = item_for(world, promised_limit=1), item_for(world, promised_limit=5)
+    made = []
+    for n in range(34):
+        clock.set(at(2026, 3, 9 + n % 5, 9 + n % 7, 5 * (n % 12)))
+        made.append(
+            intake(
+                world,
+                short if n % 2 else long_,
+                n=n,
+                by=world.colleague if n % 3 == 0 else world.clerk,
+                presented=presented_except(short if n % 2 else long_, "户口簿") if n == 7 else None,
+                decision=Decision.ACCEPT_WITH_SUPPLEMENT if n == 7 else Decision.ACCEPT,
+            )
+        )
+    Case.objects.filter(pk__in=[c.pk for c in made[::4]]).update(window=world.other_window)
+    clock.set(at(2026, 3, 16, 11))  # some overdue now, some due today or on the next working day
+    user, director = world.clerk.user, world.director.user
+    center = selectors.director_center(user=director)
+    assert center is not None
+    ids = selectors._center_ids(center)
+    # when the workbench and the director board read their first pages, compiled, and the same through the ORM
+    with django_assert_num_queries(1):
+        mine = selectors.my_cases(user=user)
+    orm = selectors._keyset(selectors._list_qs().filter(assignee=world.clerk, status__in=selectors.OPEN), None, 30)
+    # then the rows, their badges and the next page's cursor are the same
+    assert _shown(mine.rows) == _shown(orm.rows)
+    assert mine.next_cursor == orm.next_cursor
+    assert {r.mark.code for r in mine.rows} >= {"overdue", "today"}
+    now = timezone.now()
+    for window_id in (None, world.other_window.pk):
+        for assignee_id in (None, world.colleague.pk):
+            for overdue in (False, True):
+                board = selectors.center_open_cases(
+                    user=director, window_id=window_id, assignee_id=assignee_id, overdue_only=overdue
+                )
+                qs = selectors._center_open_qs(ids, window_id, assignee_id, now if overdue else None)
+                same = selectors._keyset(selectors._listed(qs), None, 30)
+                assert _shown(board.rows) == _shown(same.rows), (window_id, assignee_id, overdue)
+                assert board.next_cursor == same.next_cursor
+    assert len(selectors.center_open_cases(user=director).rows) == 30
+    # and the counts per window and clerk are the grouped query's
+    workload = selectors.center_workload(user=director)
+    cal = work_calendar()
+    soon = dt.datetime.combine(
+        cal.next_workday(timezone.localdate()) + dt.timedelta(days=1), dt.time.min, tzinfo=cal.tz
+    )
+    expected: list[tuple[object, ...]] = list(selectors._workload_query(*ids, now, soon))
+    assert [astuple(w)[:8] for w in workload] == expected
+    assert sum(w.open for w in workload) == 34
+    assert sum(w.overdue for w in workload) > 0
+    assert {w.window_label for w in workload} == {"2号窗口 民政窗口", "3号窗口 社保窗口"}

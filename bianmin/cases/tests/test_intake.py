@@ -146,7 +146,7 @@ def test_id_number_and_phone_are_stored_encrypted_and_found_by_blind_index(world
     assert "13903719876" not in raw_phone
     assert case.phone_tail == "9876"
     assert case.applicant_id_index == blind_index(resident_id(7), purpose="case-applicant-id")
-    assert [r.case.pk for r in case_search(user=world.clerk.user, query=resident_id(7))] == [case.pk]
+    assert [r.pk for r in case_search(user=world.clerk.user, query=resident_id(7))] == [case.pk]
     assert case_search(user=world.clerk.user, query=resident_id(8)) == []
 
 

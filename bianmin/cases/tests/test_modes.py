@@ -181,7 +181,7 @@ def test_the_director_splits_a_joint_case_and_it_completes_when_every_task_has(w
     # Handlers see their department's tasks; the board shows both.
     assert [t.department for t in my_tasks(user=world.handler.user)] == [world.dept_b]
     page, board = joint_board(user=world.director.user)
-    assert [row.case.pk for row in page.rows] == [case.pk]
+    assert [row.pk for row in page.rows] == [case.pk]
     assert len(board[case.pk]) == 2
 
     with pytest.raises(ValidationError) as exc:
@@ -250,7 +250,7 @@ def test_forwarded_case_goes_to_the_district_and_the_center_delivers_the_result(
     assert case.status == Status.FORWARDED
     assert forwarding.district == world.district
     assert set(case.materials.filter(presented=True).values_list("custody", flat=True)) == {Custody.TRANSFERRED}
-    assert [r.case.pk for r in district_cases(user=world.district_user.user).rows] == [case.pk]
+    assert [r.pk for r in district_cases(user=world.district_user.user).rows] == [case.pk]
     assert district_cases(user=world.clerk.user).rows == []
 
     with pytest.raises(ValidationError):

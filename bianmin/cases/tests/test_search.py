@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers(page: search.SearchPage) -> list[str]:
-    return [row.case.number for row in page.rows]
+    return [row.number for row in page.rows]
 
 
 def found(client, **params) -> list[str]:

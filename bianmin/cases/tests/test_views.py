@@ -80,7 +80,7 @@ def test_workbench_pages_by_keyset(world, clock, client):
     assert len(page.rows) == 30
     assert len(second.context["page"].rows) == 3
     assert second.context["page"].next_cursor is None
-    seen = [r.case.pk for r in page.rows + second.context["page"].rows]
+    seen = [r.pk for r in page.rows + second.context["page"].rows]
     assert len(set(seen)) == 33
     assert broken.status_code == 200
 

@@ -1,0 +1,75 @@
+"""A read compiled once gives, for every value, exactly what its queryset gives, in one statement per call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.core.compiled import CompiledRead, CompiledReadError
+from bianmin.core.models import PeriodicRun
+
+pytestmark = pytest.mark.django_db
+
+BASE = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
+
+
+def _runs() -> list[PeriodicRun]:
+    return [
+        PeriodicRun.objects.create(
+            job=f"job-{i}", period_key=str(i), func_path="x.y", scheduled_for=BASE + dt.timedelta(hours=i)
+        )
+        for i in range(6)
+    ]
+
+
+def _window(lo: Any, hi: Any, *ids: Any) -> QuerySet[Any, Any]:
+    return (
+        PeriodicRun.objects.filter(id__in=ids, scheduled_for__gte=lo, scheduled_for__lt=hi)
+        .order_by("-scheduled_for")
+        .values_list("id", "job", "scheduled_for")
+    )
+
+
+def test_a_compiled_read_gives_what_its_queryset_gives_for_every_value():
+    runs = _runs()
+    builds: list[tuple[Any, ...]] = []
+
+    def build(*args: Any) -> QuerySet[Any, Any]:
+        builds.append(args)
+        return _window(*args)
+
+    read = CompiledRead(build)
+    ids = [r.pk for r in runs]
+    cases: list[tuple[Any, ...]] = [
+        (BASE, BASE + dt.timedelta(hours=3), *ids[:4]),
+        (BASE + dt.timedelta(hours=1), BASE + dt.timedelta(days=1), *ids[2:6]),
+        (BASE + dt.timedelta(days=9), BASE + dt.timedelta(days=10), *ids[:4]),  # nothing in that window
+    ]
+    for args in cases:
+        with CaptureQueriesContext(connection) as ctx:
+            got = read.rows(*args, shape=len(args) - 2)
+        assert got == list(_window(*args))  # the same rows, values converted as the ORM converts them
+        assert len(ctx.captured_queries) == 1
+    assert got == []
+    assert isinstance(read.rows(*cases[0], shape=4)[0][2], dt.datetime)
+    # compiled once for the four-id shape; a list of another length is another statement
+    assert len(builds) == 1
+    assert read.rows(BASE, BASE + dt.timedelta(days=1), ids[5], shape=1) == [(ids[5], "job-5", runs[5].scheduled_for)]
+    assert len(builds) == 2
+
+
+def test_a_read_whose_values_do_not_stay_parameters_is_refused_when_compiled():
+    _runs()
+    as_text = CompiledRead(lambda n: PeriodicRun.objects.filter(period_key=n).values_list("id"))
+    with pytest.raises(CompiledReadError):  # the id would be compared as text: not a parameter of its own
+        as_text.rows(3)
+    models = CompiledRead(lambda pk: PeriodicRun.objects.filter(pk=pk))
+    with pytest.raises(CompiledReadError):  # model instances: the ORM's own path, not this one
+        models.rows(1)
+    with pytest.raises(CompiledReadError):  # only ids and moments
+        CompiledRead(lambda flag: PeriodicRun.objects.filter(pk=flag).values_list("id")).rows(True)
