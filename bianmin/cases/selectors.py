@@ -550,12 +550,51 @@ def joint_board(*, user: Any, cursor: str | None = None, limit: int = 20) -> tup
     return page, tasks
 
 
+def _signoffs_qs(ids: Sequence[int]) -> QuerySet[SupplementRequest]:
+    return SupplementRequest.objects.filter(case__center_id__in=ids, state=SupplementRequest.State.PENDING)
+
+
+def _center_handovers_qs(ids: Sequence[int]) -> QuerySet[CaseHandover]:
+    return CaseHandover.objects.filter(case__center_id__in=ids, acknowledged_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class BoardPanels:
+    """Which of the director board's side lists have anything to show."""
+
+    signoffs: bool = False
+    handovers: bool = False
+
+
+def board_panels(*, user: Any) -> BoardPanels:
+    """The board's "anything there?" for its side lists in one statement, on the lists' own conditions: usually
+    nothing waits for a sign-off or an acknowledgement, and two empty lists would cost two queries."""
+    center = director_center(user=user)
+    if center is None:
+        return BoardPanels()
+    ids = _center_ids(center)
+    found = _BOARD_PANELS.rows(*ids, shape=len(ids))
+    return BoardPanels(*found[0]) if found else BoardPanels()
+
+
+def _board_panels_query(*ids: Any) -> QuerySet[Any, Any]:
+    return (
+        OrgUnit.objects.filter(pk=ids[0])
+        .annotate(signoffs=Exists(_signoffs_qs(ids)), handovers=Exists(_center_handovers_qs(ids)))
+        .values_list("signoffs", "handovers")
+    )
+
+
+_BOARD_PANELS = CompiledRead(_board_panels_query)
+
+
 def pending_signoffs(*, user: Any, limit: int = 50) -> list[SupplementRequest]:
+    """Supplement requests beyond the first notice, waiting for the director's sign-off."""
+    center = director_center(user=user)
+    if center is None:
+        return []
     return list(
-        scope_filter(SupplementRequest.objects.all(), user, "case__center__path")
-        .filter(state=SupplementRequest.State.PENDING)
-        .select_related("case", "requested_by")
-        .order_by("requested_at", "id")[:limit]
+        _signoffs_qs(_center_ids(center)).select_related("case", "requested_by").order_by("requested_at", "id")[:limit]
     )
 
 
@@ -564,7 +603,7 @@ def center_pending_handovers(*, user: Any, limit: int = 50) -> list[CaseHandover
     if center is None:
         return []
     return list(
-        CaseHandover.objects.filter(case__center_id__in=_center_ids(center), acknowledged_at__isnull=True)
+        _center_handovers_qs(_center_ids(center))
         .select_related("case", "from_staff", "to_staff")
         .order_by("created_at", "id")[:limit]
     )

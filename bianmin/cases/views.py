@@ -79,10 +79,12 @@ def director_board(request: HttpRequest) -> HttpResponse:
     center = center_or_404(request)
 
     def as_int(name: str) -> int | None:
+        """A filter's id; text that is not one (or no row could have) filters nothing, as a link would not."""
         try:
-            return int(request.GET.get(name, ""))
+            value = int(request.GET.get(name, ""))
         except ValueError:
             return None
+        return value if 0 < value < 2**63 else None
 
     page = selectors.center_open_cases(
         user=request.user,
@@ -91,18 +93,21 @@ def director_board(request: HttpRequest) -> HttpResponse:
         overdue_only=request.GET.get("overdue") == "1",
         cursor=request.GET.get("after"),
     )
+    filters = request.GET.copy()
+    filters.pop("after", None)
+    if is_htmx(request) and request.GET.get("after"):  # the next rows only
+        return render(request, "cases/director.html#case_rows", {"page": page, "filters": filters.urlencode()})
+    panels = selectors.board_panels(user=request.user)  # the side lists are read only when they hold something
     context = {
         "center": center,
         "page": page,
         "workload": selectors.center_workload(user=request.user),
-        "signoffs": selectors.pending_signoffs(user=request.user),
-        "handovers": selectors.center_pending_handovers(user=request.user),
-        "filters": request.GET.urlencode(),
+        "signoffs": selectors.pending_signoffs(user=request.user) if panels.signoffs else [],
+        "handovers": selectors.center_pending_handovers(user=request.user) if panels.handovers else [],
+        "filters": filters.urlencode(),
         # Cards other apps put on the board (e.g. overdue assigned tasks), as template names from settings.
         "panels": getattr(settings, "BIANMIN_DIRECTOR_BOARD_PANELS", []),
     }
-    if is_htmx(request) and request.GET.get("after"):
-        return render(request, "cases/director.html#case_rows", context)
     return render(request, "cases/director.html", context)
 
 

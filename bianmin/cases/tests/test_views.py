@@ -99,6 +99,27 @@ def test_director_board_shows_the_center_and_its_counts_with_constant_queries(wo
     workload = {w.assignee_name: w.open for w in response.context["workload"]}
     assert workload == {"何春燕": 1, "康梦婷": 10}
     assert client.get(url, {"overdue": "1", "window": "x"}).status_code == 200
+    # an id no row could have (typed into the address bar) filters nothing rather than failing the page
+    assert client.get(url, {"window": "9" * 30, "staff": "-5", "overdue": "1"}).status_code == 200
+
+
+def test_director_board_reads_a_side_list_only_when_the_summary_says_it_holds_something(world, clock, client):
+    from bianmin.cases.services import case_handover
+
+    case = intake(world, item_for(world), n=1)
+    client.force_login(world.director.user)
+    url = reverse("cases:director")
+    empty = count_queries(client, url)
+    assert client.get(url).context["handovers"] == []
+
+    handover = case_handover(case=case, actor=world.clerk.user, to_staff=world.colleague, note="外出")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+
+    assert len(ctx.captured_queries) == empty + 1  # the handovers waiting for acknowledgement, nothing else
+    assert page.context["handovers"] == [handover]
+    assert page.context["signoffs"] == []
+    assert "未确认接收的移交" in page.content.decode()
 
 
 def test_director_pages_are_forbidden_to_window_staff(world, client):

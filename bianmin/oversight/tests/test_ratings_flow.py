@@ -139,3 +139,19 @@ def test_window_tablet_rates_a_case_completed_today(client, login, world) -> Non
     # rated: no longer offered, and another center's staff cannot reach it
     assert client.get(reverse("oversight:window_rate", args=[case.pk])).status_code == 404
     assert login(world.outsider).get(reverse("oversight:window_rate", args=[case.pk])).status_code == 404
+
+
+def test_each_completed_case_gets_the_rating_form_posting_to_its_own_link(client, world) -> None:
+    # given two completed cases (the empty form's fields are rendered once and reused)
+    first, second = _completed(world, n=1), _completed(world, n=2)
+    # when each progress page is shown
+    pages = [
+        client.get(reverse("cases:progress_token", args=[c.public_token])).content.decode() for c in (first, second)
+    ]
+    # then each form posts to its own case's link, with every level of every question and the comment box
+    for case, page in zip((first, second), pages, strict=True):
+        assert f'action="{reverse("oversight:rate", args=[case.public_token])}"' in page
+        for name in ("overall", "efficiency", "service", "attitude"):
+            assert page.count(f'name="{name}"') == 5
+        assert 'name="comment"' in page
+    assert reverse("oversight:rate", args=[first.public_token]) not in pages[1]
