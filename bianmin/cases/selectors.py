@@ -12,10 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +52,8 @@ from bianmin.org.access import get_in_scope, scope_filter, staff_of
 from bianmin.org.models import OrgUnit, Post, Role, Staff, Window
 from bianmin.org.selectors import user_center
 
+M = TypeVar("M", bound=Model)
+
 OPEN = [s.value for s in OPEN_STATUSES]
 PAGE_SIZE = 30
 LIST_RELATED = ("window", "assignee")
@@ -80,6 +82,7 @@ class Row:
     due_text: str = ""  # "m-d H:i" in the reader's time zone, "—" when the case has no deadline
     window_text: str = ""  # "3号窗口", "" when no window
     assignee_text: str = ""  # the clerk's name, "—" when nobody holds it
+    received_text: str = ""  # "m-d H:i"
 
 
 # `get_status_display()` rebuilds and hashes the whole choices list (translating every label) on each call:
@@ -143,6 +146,7 @@ ROW_COLUMNS = (
     "window__number",
     "assignee_id",
     "assignee__name",
+    "received_at",
 )
 
 
@@ -162,6 +166,7 @@ def _row_values(c: Case) -> tuple[Any, ...]:
         window,
         c.assignee_id,
         assignee,
+        c.received_at,
     )
 
 
@@ -199,6 +204,7 @@ def value_rows(values: list[tuple[Any, ...]], *, now: dt.datetime | None = None)
             due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—",
             f"{window_number}{window_suffix}" if window_id else "",
             (assignee_name if assignee_id else "") or "—",
+            received.astimezone(tz).strftime("%m-%d %H:%M") if received else "",
         )
         for (
             pk,
@@ -213,6 +219,7 @@ def value_rows(values: list[tuple[Any, ...]], *, now: dt.datetime | None = None)
             window_number,
             assignee_id,
             assignee_name,
+            received,
         ) in values
     ]
 
@@ -354,12 +361,20 @@ def _panels_query(staff_id: int, department_id: int | None = None) -> QuerySet[A
 _PANELS = CompiledRead(_panels_query)
 
 
-def my_received(*, user: Any, limit: int = 50) -> list[Case]:
-    """Cases received but not yet decided on, held by the user (e.g. handed over to them and acknowledged)."""
+def my_received(*, user: Any) -> list[Row]:
+    """Cases received but not yet decided on, held by the user (e.g. handed over to them and acknowledged): the
+    first 50, oldest first."""
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(_list_qs().filter(_received(staff.pk)).order_by("received_at", "id")[:limit])
+    return value_rows(_MY_RECEIVED.rows(staff.pk))
+
+
+_MY_RECEIVED = CompiledRead(
+    lambda staff_id: (
+        Case.objects.filter(_received(staff_id)).order_by("received_at", "id").values_list(*ROW_COLUMNS)[:50]
+    )
+)
 
 
 def handovers_in(*, user: Any, limit: int = 50) -> list[CaseHandover]:
@@ -507,24 +522,21 @@ def _workload_query(*args: Any) -> QuerySet[Any, Any]:
     """(center ids…, now, the start of the day after the next working day)"""
     *ids, now, soon = args
     running = [Status.ACCEPTED, Status.IN_PROGRESS, Status.FORWARDED]
+    # Grouped by the two ids (hashed), the names carried along: grouping by the names too sorts every open case.
     return (
         Case.objects.filter(center_id__in=ids, status__in=OPEN)
-        .values("window_id", "window__number", "window__name", "assignee_id", "assignee__name")
+        .values("window_id", "assignee_id")
         .annotate(
+            window_number=Min("window__number"),
+            window_name=Min("window__name"),
+            assignee_name=Min("assignee__name"),
             open=Count("id"),
             overdue=Count("id", filter=Q(due_at__lt=now, status__in=running)),
             due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=soon, status__in=running)),
         )
-        .order_by("window__number", "assignee__name")
+        .order_by("window_number", "assignee_name", "window_id", "assignee_id")
         .values_list(
-            "window_id",
-            "window__number",
-            "window__name",
-            "assignee_id",
-            "assignee__name",
-            "open",
-            "overdue",
-            "due_soon",
+            "window_id", "window_number", "window_name", "assignee_id", "assignee_name", "open", "overdue", "due_soon"
         )
     )
 
@@ -550,12 +562,20 @@ def joint_board(*, user: Any, cursor: str | None = None, limit: int = 20) -> tup
     return page, tasks
 
 
+def _of_centers(qs: QuerySet[M], ids: Sequence[int]) -> QuerySet[M]:
+    """The rows (few: pending ones) whose case belongs to these centers, each tested by its own case's key. Joined to
+    the cases table instead, a plan made once for all values (prepared statements) can walk that table's whole key
+    index looking for the few cases: 1 ms at city scale, and worse the higher the pending cases' ids."""
+    center = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("center_id")[:1])
+    return qs.annotate(case_center=center).filter(case_center__in=ids)
+
+
 def _signoffs_qs(ids: Sequence[int]) -> QuerySet[SupplementRequest]:
-    return SupplementRequest.objects.filter(case__center_id__in=ids, state=SupplementRequest.State.PENDING)
+    return _of_centers(SupplementRequest.objects.filter(state=SupplementRequest.State.PENDING), ids)
 
 
 def _center_handovers_qs(ids: Sequence[int]) -> QuerySet[CaseHandover]:
-    return CaseHandover.objects.filter(case__center_id__in=ids, acknowledged_at__isnull=True)
+    return _of_centers(CaseHandover.objects.filter(acknowledged_at__isnull=True), ids)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import CaseForwarding, Custody, JointTask, Status
@@ -282,7 +284,7 @@ def test_only_forwarded_items_can_be_forwarded(world, clock):
 # --- handover -----------------------------------------------------------------------------------------------
 
 
-def test_first_contact_receives_and_hands_over_until_the_handler_acknowledges(world, clock):
+def test_first_contact_receives_and_hands_over_until_the_handler_acknowledges(world, clock, client):
     version = item_for(world, windows=(world.other_window,))
     sb_clerk = world.other_window.posts.get().staff
 
@@ -311,7 +313,13 @@ def test_first_contact_receives_and_hands_over_until_the_handler_acknowledges(wo
     assert set(case.materials.filter(custody=Custody.HELD).values_list("custodian", flat=True)) == {sb_clerk.pk}
     assert handovers_out(user=world.colleague.user) == []
     assert handovers_in(user=sb_clerk.user) == []
-    assert [c.pk for c in my_received(user=sb_clerk.user)] == [case.pk]
+    assert [r.pk for r in my_received(user=sb_clerk.user)] == [case.pk]
+    # and their workbench lists it to decide on, with its link and when it came in
+    client.force_login(sb_clerk.user)
+    received = client.get(reverse("cases:workbench")).content.decode()
+    assert "已接收、待作出受理决定" in received
+    assert f'<a href="{reverse("cases:detail", args=[case.number])}">{case.number}</a>' in received
+    assert timezone.localtime(case.received_at).strftime("（%m-%d %H:%M）") in received
     with pytest.raises(CaseStateError):
         handover_acknowledge(handover=handover, actor=sb_clerk.user)
 

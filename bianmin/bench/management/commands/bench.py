@@ -253,20 +253,35 @@ class Command(BaseCommand):
                 )
             )
         op("workbench", get(wc, reverse("cases:workbench")), workbench_sql)
+        # Everything the board shows: the open cases of the center and of the service points under it, the counts
+        # per window and clerk with their names, and whether anything waits for a sign-off or an acknowledgement.
+        units_in, units = _one_of(list(OrgUnit.objects.subtree(center).values_list("id", flat=True)))
+        running_in, running = _one_of(["accepted", "in_progress", "forwarded"])
+        soon = now + dt.timedelta(days=2)
         op(
             "director_board",
             get(client_for(benchgen.BENCH_DIRECTOR), reverse("cases:director")),
             [
                 (
-                    f"SELECT {list_cols} {list_from} WHERE c.center_id = %s AND c.status IN ({marks}) "
-                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
-                    [center.pk, *open_st],
+                    f"SELECT {list_cols} {list_from} WHERE c.center_id {units_in} AND c.status IN ({marks}) "
+                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 31",
+                    [*units, *open_st],
                 ),
                 (
-                    f"SELECT c.window_id, c.assignee_id, COUNT(*), COUNT(*) FILTER (WHERE c.due_at < %s) "  # noqa: S608
-                    f"FROM cases_case c WHERE c.center_id = %s AND c.status IN ({marks}) "
-                    "GROUP BY c.window_id, c.assignee_id",
-                    [now, center.pk, *open_st],
+                    "SELECT g.*, w.number, w.name, s.name FROM (SELECT c.window_id, c.assignee_id, COUNT(*), "  # noqa: S608
+                    f"COUNT(*) FILTER (WHERE c.due_at < %s AND c.status {running_in}), "
+                    f"COUNT(*) FILTER (WHERE c.due_at >= %s AND c.due_at < %s AND c.status {running_in}) "
+                    f"FROM cases_case c WHERE c.center_id {units_in} AND c.status IN ({marks}) "
+                    "GROUP BY c.window_id, c.assignee_id) g LEFT JOIN org_window w ON w.id = g.window_id "
+                    "LEFT JOIN org_staff s ON s.id = g.assignee_id ORDER BY w.number, s.name",
+                    [now, *running, now, soon, *running, *units, *open_st],
+                ),
+                (
+                    "SELECT EXISTS(SELECT 1 FROM cases_supplementrequest r JOIN cases_case c ON c.id = r.case_id "  # noqa: S608
+                    f"WHERE r.state = 'pending' AND c.center_id {units_in}), "
+                    "EXISTS(SELECT 1 FROM cases_casehandover h JOIN cases_case c ON c.id = h.case_id "
+                    f"WHERE h.acknowledged_at IS NULL AND c.center_id {units_in})",
+                    [*units, *units],
                 ),
             ],
         )
@@ -449,6 +464,13 @@ def page_floors(out: dict[str, Any]) -> None:
             continue
         r["page_floor_ms"] = round(framework + (r.get("floor_p50_ms") or 0.0), 3)
         r["page_ratio"] = round(r["p50_ms"] / r["page_floor_ms"], 2) if r["page_floor_ms"] else None
+
+
+def _one_of(values: list[Any]) -> tuple[str, list[Any]]:
+    """`= ANY(%s)` with the list as one parameter on PostgreSQL (as a hand-written query would), `IN (…)` on SQLite."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [values]
+    return f"IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _client_for(username: str) -> Client:
