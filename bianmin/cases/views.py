@@ -25,7 +25,7 @@ from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, CaseMaterial, Custody, JointTask, Status, SupplementRequest
 from bianmin.cases.notices import notice_sheet, render_pdf
 from bianmin.core.downloads import PDF, file_response
-from bianmin.core.forms import add_service_errors
+from bianmin.core.forms import add_service_errors, blank_form_html
 from bianmin.core.pdf import qr_svg
 from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.core.throttle import LookupThrottle
@@ -150,7 +150,7 @@ def _detail_context(
     """`staff_rows`: the center's active staff when the caller read them with the case (`case_page_for_user`);
     `failed`: the action whose form came back with errors (its card is shown unfolded); `defer_more`: the folded
     cards are fetched when opened (`action_cards.action_area`)."""
-    detail = selectors.case_detail(case=case)
+    detail = selectors.case_detail(case=case, staff_rows=staff_rows)
     staff = staff_of(request.user)
     role = role_of(request.user)
     center_staff = selectors.center_staff(center=case.center)
@@ -577,6 +577,11 @@ def notice_print(request: HttpRequest, number: str, notice_id: int) -> HttpRespo
 PROGRESS_THROTTLE = LookupThrottle("cases:progress")
 
 
+def _blank_progress_form(form: forms.ProgressQueryForm) -> SafeString | None:
+    """The query form's fields rendered once for all (`blank_form_html`) while the form is empty."""
+    return None if form.is_bound else blank_form_html(forms.ProgressQueryForm, "cases/_form_fields.html")
+
+
 NOT_FOUND = _("未查询到办件。请核对办件编号和联系电话后四位。")
 # A QR link asks for nothing typed: say the link itself is not valid, and where to go on from here.
 LINK_NOT_FOUND = _("该查询链接无效或已失效。请输入受理告知单上的办件编号和您的联系电话后四位查询。")
@@ -596,7 +601,7 @@ def _panels(request: HttpRequest, case: Case) -> list[SafeString]:
 def progress(request: HttpRequest) -> HttpResponse:
     """Public: by case number and the last four digits of the applicant's phone."""
     form = forms.ProgressQueryForm(request.POST or None)
-    ctx: dict[str, Any] = {"form": form, "center": None}
+    ctx: dict[str, Any] = {"form": form, "form_html": _blank_progress_form(form), "center": None}
     if request.method != "POST":
         return render(request, "cases/progress.html", ctx)
     client = PROGRESS_THROTTLE.client_key(request)
@@ -624,7 +629,8 @@ def progress(request: HttpRequest) -> HttpResponse:
 def progress_token(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the QR code on every notice leads here."""
     client = PROGRESS_THROTTLE.client_key(request)
-    ctx: dict[str, Any] = {"form": forms.ProgressQueryForm(), "center": None}
+    form = forms.ProgressQueryForm()
+    ctx: dict[str, Any] = {"form": form, "form_html": _blank_progress_form(form), "center": None}
     if PROGRESS_THROTTLE.blocked(client):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)

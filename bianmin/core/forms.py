@@ -5,6 +5,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 ISO_DATE = "%Y-%m-%d"
@@ -22,6 +25,21 @@ class DateInput(forms.DateInput):
 DJANGO_EMPTY_LABEL = "---------"
 EMPTY_LABEL = _("请选择…")
 SENTENCE_ENDS = ":?.!：？。！"
+
+
+_BLANK_FORMS: dict[tuple[type[forms.BaseForm], str, str], SafeString] = {}
+
+
+def blank_form_html(form_class: type[forms.BaseForm], template_name: str) -> SafeString:
+    """The fields of an empty `form_class` form as `template_name` renders them (given `form`), once per process
+    and language: on a small public page the form's widget templates are most of the rendering, and an unbound
+    form without initial values renders the same for everyone. Only for forms whose fields, choices and initial
+    values depend on nothing but the code (not on the request, the user or the database)."""
+    key = (form_class, template_name, get_language() or "")
+    html = _BLANK_FORMS.get(key)
+    if html is None:
+        html = _BLANK_FORMS[key] = render_to_string(template_name, {"form": form_class()})
+    return html
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

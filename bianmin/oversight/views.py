@@ -12,14 +12,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianmin.cases.models import Case
 from bianmin.core import ratelimits
-from bianmin.core.forms import add_service_errors
+from bianmin.core.forms import add_service_errors, blank_form_html
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_reveal, personal_data_viewed
 from bianmin.core.throttle import LookupThrottle
@@ -487,24 +485,13 @@ def rating_panel(request: HttpRequest, case: Case) -> str:
     rated = Rating.objects.filter(case=case).exists()
     return render_to_string(
         "oversight/_rating_panel.html",
-        {"case": case, "rated": rated, "fields": None if rated else _blank_rating_fields()},
+        {
+            "case": case,
+            "rated": rated,
+            "fields": None if rated else blank_form_html(RatingForm, "oversight/_rating_fields.html"),
+        },
         request=request,
     )
-
-
-_BLANK_RATING_FIELDS: dict[str, SafeString] = {}
-
-
-def _blank_rating_fields() -> SafeString:
-    """The empty rating form's fields, the same for every case: rendered once per process and language (its radio
-    buttons were most of the progress page's time, through one widget template each)."""
-    language = get_language() or ""
-    html = _BLANK_RATING_FIELDS.get(language)
-    if html is None:
-        html = _BLANK_RATING_FIELDS[language] = render_to_string(
-            "oversight/_rating_fields.html", {"form": RatingForm()}
-        )
-    return html
 
 
 def _public_case(token: str) -> Case:
