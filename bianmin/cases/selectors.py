@@ -314,16 +314,25 @@ def _handovers_out_qs(staff_id: int) -> QuerySet[CaseHandover]:
     return CaseHandover.objects.filter(from_staff_id=staff_id, acknowledged_at__isnull=True)
 
 
-def _task_department(staff: Staff) -> int | None:
+def task_department(staff: Staff) -> int | None:
     """A handler's department's tasks are theirs too."""
     return staff.department_id if staff.role == Role.HANDLER and staff.department_id else None
 
 
-def _tasks_qs(staff_id: int, department_id: int | None) -> QuerySet[JointTask]:
+def open_tasks_of(staff_id: int, department_id: int | None) -> QuerySet[JointTask]:
+    """The open joint-case tasks assigned to the staff member or (`department_id`) their department, of cases still
+    in progress. Each task's case is looked up by its key: joined to the cases table, a plan made once for all
+    values (prepared statements) can walk that table's whole key index in search of the few cases."""
     mine = Q(assignee_id=staff_id)
     if department_id is not None:
         mine |= Q(department_id=department_id)
-    return JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
+    status = Subquery(Case.objects.filter(pk=OuterRef("case_id")).order_by().values("status")[:1])
+    return (
+        JointTask.objects.filter(mine, state=JointTask.State.OPEN)
+        .annotate(case_status=status)
+        .filter(case_status=Status.IN_PROGRESS)
+        .order_by()  # the default ordering starts with the case: a join to the cases table
+    )
 
 
 @dataclass(frozen=True)
@@ -342,7 +351,7 @@ def workbench_panels(*, user: Any) -> WorkbenchPanels:
     staff = staff_of(user)
     if staff is None:
         return WorkbenchPanels()
-    department_id = _task_department(staff)
+    department_id = task_department(staff)
     args = (staff.pk,) if department_id is None else (staff.pk, department_id)
     found = _PANELS.rows(*args)
     return WorkbenchPanels(*found[0]) if found else WorkbenchPanels()
@@ -355,7 +364,7 @@ def _panels_query(staff_id: int, department_id: int | None = None) -> QuerySet[A
             received=Exists(Case.objects.filter(_received(staff_id))),
             handovers_in=Exists(_handovers_in_qs(staff_id)),
             handovers_out=Exists(_handovers_out_qs(staff_id)),
-            tasks=Exists(_tasks_qs(staff_id, department_id)),
+            tasks=Exists(open_tasks_of(staff_id, department_id)),
         )
         .values_list("received", "handovers_in", "handovers_out", "tasks")
     )
@@ -400,7 +409,7 @@ def my_tasks(*, user: Any, limit: int = 100) -> list[JointTask]:
     if staff is None:
         return []
     return list(
-        _tasks_qs(staff.pk, _task_department(staff))
+        open_tasks_of(staff.pk, task_department(staff))
         .select_related("case", "department", "assignee")
         .order_by("due_at", "id")[:limit]
     )
@@ -569,8 +578,9 @@ def _of_centers(qs: QuerySet[M], ids: Sequence[int]) -> QuerySet[M]:
     """The rows (few: pending ones) whose case belongs to these centers, each tested by its own case's key. Joined to
     the cases table instead, a plan made once for all values (prepared statements) can walk that table's whole key
     index looking for the few cases: 1 ms at city scale, and worse the higher the pending cases' ids."""
-    center = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("center_id")[:1])
-    return qs.annotate(case_center=center).filter(case_center__in=ids)
+    center = Subquery(Case.objects.filter(pk=OuterRef("case_id")).order_by().values("center_id")[:1])
+    # Unordered: the models' default ordering starts with the case, which would join the cases table again.
+    return qs.annotate(case_center=center).filter(case_center__in=ids).order_by()
 
 
 def _signoffs_qs(ids: Sequence[int]) -> QuerySet[SupplementRequest]:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bianmin.cases.access import PREREVIEW_ROLES
-from bianmin.cases.models import Case, CaseHandover, JointTask, Status, SupplementRequest
+from bianmin.cases.models import Case, CaseHandover, Status, SupplementRequest
+from bianmin.cases.selectors import open_tasks_of, task_department
 from bianmin.core.todos import TodoItems, TodoRow, Urgency, page_items, register_todo, since_text, urgency_of
 from bianmin.org.access import scope_filter, staff_of
 from bianmin.org.models import Role
@@ -76,11 +77,8 @@ def joint_tasks(*, user: Any, limit: int) -> TodoItems:
     staff = staff_of(user)
     if staff is None:
         return TodoItems(0)
-    mine = Q(assignee=staff)
-    if staff.role == Role.HANDLER and staff.department_id:
-        mine |= Q(department_id=staff.department_id)
     qs = (
-        JointTask.objects.filter(mine, state=JointTask.State.OPEN, case__status=Status.IN_PROGRESS)
+        open_tasks_of(staff.pk, task_department(staff))
         .select_related("case", "department")
         .only("due_at", "case__number", "case__item_name", "department__name")
         .order_by("due_at", "id")

@@ -98,3 +98,11 @@ def test_search_by_full_phone_and_phone_tail_use_their_indexes(world, clock):
 
     assert "case_applicant_phone_idx" in plan(by_phone)
     assert "case_center_phone_tail_idx" in plan(by_tail[:31])
+
+
+def test_the_received_list_uses_its_own_partial_index(world, clock):
+    intake(world, item_for(world), n=1)
+
+    received = selectors._MY_RECEIVED.build(world.clerk.pk)
+
+    assert "case_received_assignee_idx" in plan(received)
