@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bianmin.cases import deadlines
@@ -185,9 +187,7 @@ def value_rows(values: list[tuple[Any, ...]], *, now: dt.datetime | None = None)
     tz = timezone.get_current_timezone()
     # Once for the list, not once per row: the URL (case numbers are letters, digits and hyphens) and the labels.
     page_url = reverse("cases:detail", args=["0"])[:-2]
-    window_suffix = _("号窗口")
-    statuses = {code: str(label) for code, label in _STATUS_LABELS.items()}
-    modes = {code: str(label) for code, label in _MODE_LABELS.items()}
+    window_suffix, statuses, modes = _list_labels(get_language() or "")
     return [
         Row(
             None,
@@ -222,6 +222,17 @@ def value_rows(values: list[tuple[Any, ...]], *, now: dt.datetime | None = None)
             received,
         ) in values
     ]
+
+
+@functools.cache
+def _list_labels(language: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The lists' fixed wording in this language (the window suffix, status and mode labels), translated once."""
+    with translation.override(language or None):
+        return (
+            _("号窗口"),
+            {code: str(label) for code, label in _STATUS_LABELS.items()},
+            {code: str(label) for code, label in _MODE_LABELS.items()},
+        )
 
 
 def _first_page(read: CompiledRead, *args: Any, shape: Any = None, limit: int = PAGE_SIZE) -> Page:
