@@ -285,6 +285,26 @@ class Command(BaseCommand):
                 ),
             ],
         )
+        # The district's board: cases forwarded to the district (or a unit under it) by deadline, and the last answered.
+        district_in, district_units = _one_of(list(OrgUnit.objects.subtree(district).values_list("id", flat=True)))
+        op(
+            "district_board",
+            get(client_for(benchgen.BENCH_DISTRICT), reverse("cases:district")),
+            [
+                (
+                    f"SELECT {list_cols} {list_from} JOIN cases_caseforwarding f ON f.case_id = c.id "
+                    f"WHERE f.district_id {district_in} AND c.status = 'forwarded' AND c.due_at IS NOT NULL "
+                    "ORDER BY c.due_at, c.id LIMIT 31",
+                    [*district_units],
+                ),
+                (
+                    "SELECT f.*, c.number, c.item_name FROM cases_caseforwarding f "  # noqa: S608
+                    f"JOIN cases_case c ON c.id = f.case_id WHERE f.district_id {district_in} "
+                    "AND f.result_at IS NOT NULL ORDER BY f.result_at DESC, f.id DESC LIMIT 20",
+                    [*district_units],
+                ),
+            ],
+        )
         sample = (
             Case.objects.filter(center=center, assignee=window_staff, status="in_progress").order_by("-id").first()
             or Case.objects.filter(center=center, assignee=window_staff).order_by("-id").first()
