@@ -150,6 +150,7 @@ ROW_COLUMNS = (
     "assignee__name",
     "received_at",
 )
+_ID, _DUE = ROW_COLUMNS.index("id"), ROW_COLUMNS.index("due_at")
 
 
 def _row_values(c: Case) -> tuple[Any, ...]:
@@ -241,7 +242,7 @@ def _first_page(read: CompiledRead, *args: Any, shape: Any = None, limit: int = 
     more = len(values) > limit
     values = values[:limit]
     last = values[-1] if values else None
-    nxt = encode_cursor(last[7], last[0]) if more and last is not None and last[7] else None
+    nxt = encode_cursor(last[_DUE], last[_ID]) if more and last is not None and last[_DUE] else None
     return Page(value_rows(values), nxt)
 
 

@@ -79,7 +79,7 @@ def director_board(request: HttpRequest) -> HttpResponse:
     center = center_or_404(request)
 
     def as_int(name: str) -> int | None:
-        """A filter's id; text that is not one (or no row could have) filters nothing, as a link would not."""
+        """A filter's id, or None (no filter) for text that is not an id or a number no row could have."""
         try:
             value = int(request.GET.get(name, ""))
         except ValueError:

@@ -28,7 +28,8 @@ from django.db.models.query import ValuesListIterable
 
 Value = int | dt.datetime
 
-# Markers nobody's data holds: negative ids, and moments in 1901.
+# Markers nobody's data holds: negative ids beyond 32 bits (the keys are big integers; a field too small for the
+# marker makes Django fold the condition into the SQL text, and the read is refused when compiled), moments in 1901.
 _INT_MARKER = -7_300_000_000
 _MOMENT_MARKER = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
