@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from bianmin.cases.models import (
@@ -19,21 +20,47 @@ from bianmin.cases.models import (
 from bianmin.cases.timeline import PUBLIC_VERBS, public_wording
 from bianmin.core.personal_data import mask_name
 
+# What the public progress page shows of a case (and its rating panel needs): never the applicant's ID number or
+# phone, which are therefore not even read (nor decrypted) for it.
+PUBLIC_FIELDS = (
+    "number",
+    "item_name",
+    "applicant_name",
+    "status",
+    "due_at",
+    "accepted_at",
+    "completed_at",
+    "limit_days",
+    "limit_unit",
+    "outcome",
+    "result",
+    "refusal_reason",
+    "public_token",
+    "center",
+)
+
+
+def _public_cases() -> QuerySet[Case]:
+    return Case.objects.select_related("center").only(*PUBLIC_FIELDS)
+
 
 def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
-    """The case if number and phone tail both match; None otherwise (the caller cannot tell which was wrong)."""
+    """The case if number and phone tail both match; None otherwise (the caller cannot tell which was wrong).
+    Only what the public page shows is read (`PUBLIC_FIELDS`)."""
     number = number.strip()
     tail = phone_tail.strip()
     if not number or len(tail) != 4 or not tail.isdigit():
         return None
-    return Case.objects.select_related("center").filter(number=number, phone_tail=tail).first()
+    return _public_cases().filter(number=number, phone_tail=tail).order_by("pk").first()
 
 
-def progress_by_token(*, token: str) -> Case | None:
+def progress_by_token(*, token: str, public: bool = False) -> Case | None:
+    """The case of a QR link's token; `public`: only what the public page shows (`PUBLIC_FIELDS`), for that page."""
     if not token or len(token) > 32:
         return None
+    cases = _public_cases() if public else Case.objects.select_related("center")
     # The token is unique: at most one row, so no ORDER BY (`first()` would sort by id).
-    return next(iter(Case.objects.select_related("center").filter(public_token=token)[:1]), None)
+    return next(iter(cases.filter(public_token=token)[:1]), None)
 
 
 @dataclass

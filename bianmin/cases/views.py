@@ -634,7 +634,7 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
     if PROGRESS_THROTTLE.blocked(client):
         ctx["error"] = _("查询过于频繁，请 15 分钟后再试。")
         return render(request, "cases/progress.html", ctx, status=429)
-    case = progress_query.progress_by_token(token=token)
+    case = progress_query.progress_by_token(token=token, public=True)
     if case is None:
         PROGRESS_THROTTLE.fail(client)
         ctx["error"] = LINK_NOT_FOUND

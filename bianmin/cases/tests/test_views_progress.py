@@ -31,10 +31,13 @@ def test_progress_query_shows_plain_words_and_a_masked_name(world, clock, client
         phone="13903715678",
     )
 
-    response = client.post(reverse("cases:progress"), {"number": case.number, "phone_tail": "5678"})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("cases:progress"), {"number": case.number, "phone_tail": "5678"})
     body = response.content.decode()
 
     assert response.status_code == 200
+    # the applicant's ID number and phone are neither shown nor read (nor decrypted) for the public page
+    assert not any("applicant_id_number" in q["sql"] for q in ctx.captured_queries)
     assert "张**" in body
     assert "张三丰" not in body
     assert resident_id(1) not in body
@@ -80,6 +83,11 @@ def test_progress_by_qr_token(world, clock, client):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("cases:progress_token", args=[case.public_token]))
     assert len(ctx.captured_queries) <= 4
+    # the public page never reads the applicant's ID number or phone (nor decrypts them): the case's own query
+    # selects what the page shows, and nothing is loaded afterwards
+    case_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert case_reads
+    assert not any("applicant_id_number" in sql or '"applicant_phone"' in sql for sql in case_reads)
 
 
 def test_behind_the_proxy_one_client_failing_does_not_lock_out_another(world, clock, settings):
