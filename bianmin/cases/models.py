@@ -273,7 +273,7 @@ class CaseMaterial(models.Model):
     class Meta:
         verbose_name = _("办件材料")
         verbose_name_plural = _("办件材料")
-        ordering = ["case", "sort_order", "id"]
+        ordering = ["case_id", "sort_order", "id"]
         # The daily sweep for materials unaccounted for (§8(3)(5)) reads only what the center still holds: a few
         # rows among millions, kept in a partial index.
         indexes = [models.Index(fields=["case"], condition=Q(custody="held"), name="casematerial_held_idx")]
@@ -303,7 +303,7 @@ class Notice(models.Model):
     class Meta:
         verbose_name = _("告知单")
         verbose_name_plural = _("告知单")
-        ordering = ["case", "issued_at", "id"]
+        ordering = ["case_id", "issued_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["center", "kind", "year", "serial"], name="notice_serial_unique")
         ]
@@ -323,7 +323,7 @@ class CasePause(models.Model):
     class Meta:
         verbose_name = _("暂停计时")
         verbose_name_plural = _("暂停计时")
-        ordering = ["case", "started_at", "id"]
+        ordering = ["case_id", "started_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.started_at:%Y-%m-%d}"
@@ -360,7 +360,7 @@ class SupplementRequest(models.Model):
     class Meta:
         verbose_name = _("补报材料要求")
         verbose_name_plural = _("补报材料要求")
-        ordering = ["case", "requested_at", "id"]
+        ordering = ["case_id", "requested_at", "id"]
         indexes = [models.Index(fields=["state", "requested_at"], name="supplement_request_state_idx")]
 
     def __str__(self) -> str:
@@ -421,7 +421,7 @@ class JointTask(models.Model):
     class Meta:
         verbose_name = _("联办任务")
         verbose_name_plural = _("联办任务")
-        ordering = ["case", "due_at", "id"]
+        ordering = ["case_id", "due_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "department"], name="joint_task_department_unique")]
         indexes = [models.Index(fields=["department", "state", "due_at"], name="joint_task_dept_idx")]
 
@@ -490,7 +490,7 @@ class CaseHandover(models.Model):
     class Meta:
         verbose_name = _("办件移交")
         verbose_name_plural = _("办件移交")
-        ordering = ["case", "created_at", "id"]
+        ordering = ["case_id", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(acknowledged_at__isnull=True), name="case_handover_one_pending"
