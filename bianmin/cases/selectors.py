@@ -523,7 +523,7 @@ def center_workload(*, user: Any) -> list[Workload]:
     today = timezone.localdate()
     soon = dt.datetime.combine(cal.next_workday(today) + dt.timedelta(days=1), dt.time.min, tzinfo=cal.tz)
     ids = _center_ids(center)
-    window_suffix = _("号窗口")
+    window_suffix = _list_labels(get_language() or "")[0]
     return [
         Workload(
             window_id,

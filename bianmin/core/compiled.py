@@ -17,7 +17,6 @@ never silently given the wrong value. The statement is compiled per database ali
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -56,8 +55,8 @@ def _marker(i: int, value: Value) -> Value:
 class CompiledRead:
     def __init__(self, build: Callable[..., QuerySet[Any, Any]]) -> None:
         self.build = build
+        # Filled on first use per key; two threads compiling the same key at once store equal statements.
         self._statements: dict[Hashable, _Statement] = {}
-        self._lock = threading.Lock()
 
     def rows(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         """The queryset's rows for these values, as `values_list()` gives them."""
@@ -65,9 +64,7 @@ class CompiledRead:
         key = (using, shape, tuple(type(a) is dt.datetime for a in args))
         statement = self._statements.get(key)
         if statement is None:
-            statement = self._compile(args, using)
-            with self._lock:
-                self._statements[key] = statement
+            statement = self._statements[key] = self._compile(args, using)
         adapt = conn.ops.adapt_datetimefield_value
         params = [
             (adapt(cast(dt.datetime, args[i])) if moment else args[i]) if i >= 0 else fixed
