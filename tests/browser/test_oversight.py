@@ -82,9 +82,13 @@ def test_inspector_finds_a_complaint_founded_and_the_director_decides_the_candid
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "oversight_complaint.png"), full_page=True)
 
-    # the finding raised the candidate (the daily sweep adds nothing); the director confirms it with a sanction
-    assert accountability.accountability_sweep() == 0
-    record = Accountability.objects.get()
+    # the finding raised the candidate (the daily sweep raises no second one for it); the director confirms it with
+    # a sanction. In working hours the logins have also swept the windows: the other windows, nobody at them, are
+    # candidates of their own (unmanned), which is right and not this test's concern.
+    founded = Accountability.objects.filter(source_kind=accountability.KIND_COMPLAINT)
+    assert founded.count() == 1
+    accountability.accountability_sweep()
+    record = founded.get()
     log_in(world.director.user.username)
     page.goto(f"{live_server.url}/staff/oversight/accountability/")
     page.click("table >> text=投诉经调查属实")
