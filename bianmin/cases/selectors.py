@@ -50,7 +50,7 @@ from bianmin.core.compiled import CompiledRead
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import WorkCalendar
-from bianmin.org.access import get_in_scope, scope_filter, staff_of
+from bianmin.org.access import get_in_scope, scope_filter, scope_path, staff_of
 from bianmin.org.models import OrgUnit, Post, Role, Staff, Window
 from bianmin.org.selectors import user_center
 
@@ -680,17 +680,51 @@ def district_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SI
     staff = staff_of(user)
     if staff is None and not getattr(user, "is_superuser", False):
         return Page([], None)
+    prefix = scope_path(user)
+    if prefix and cursor is None and limit == PAGE_SIZE:
+        return _first_page(_DISTRICT_OPEN, prefix)
     qs = scope_filter(_list_qs(), user, "forwarding__district__path").filter(status=Status.FORWARDED)
     return _keyset(qs, cursor, limit)
 
 
-def district_answered(*, user: Any, limit: int = 20) -> list[CaseForwarding]:
-    return list(
-        scope_filter(CaseForwarding.objects.all(), user, "district__path")
-        .filter(result_at__isnull=False)
-        .select_related("case", "result_by")
-        .order_by("-result_at", "-id")[:limit]
+def _district_open(prefix: str) -> QuerySet[Case]:
+    return _page_values(Case.objects.filter(forwarding__district__path__startswith=prefix, status=Status.FORWARDED))
+
+
+_DISTRICT_OPEN = CompiledRead(_district_open)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A forwarded case the district has answered, as its board lists it."""
+
+    number: str
+    item_name: str
+    result_at: dt.datetime
+    result_by: str
+    result: str
+
+
+ANSWERED_SHOWN = 20
+
+
+def district_answered(*, user: Any) -> list[Answered]:
+    """The last ANSWERED_SHOWN answers given by the user's district unit (or a unit under it), newest first."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return []
+    return [Answered(*row) for row in _DISTRICT_ANSWERED.rows(prefix)]
+
+
+def _district_answered(prefix: str) -> QuerySet[Any, Any]:
+    return (
+        CaseForwarding.objects.filter(district__path__startswith=prefix, result_at__isnull=False)
+        .order_by("-result_at", "-id")
+        .values_list("case__number", "case__item_name", "result_at", "result_by__name", "result")[:ANSWERED_SHOWN]
     )
+
+
+_DISTRICT_ANSWERED = CompiledRead(_district_answered)
 
 
 # --- one case -------------------------------------------------------------------------------------------------

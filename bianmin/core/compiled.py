@@ -9,9 +9,10 @@ parameters. Every later call runs that statement with the call's values put wher
 the rows the way the queryset would have (the compiler's own converters: dates on SQLite, decrypted fields).
 
 Only for querysets whose SQL does not depend on the values: equality, `IN` over a list of a given length (pass
-its length in `shape`), comparisons with a moment. A marker that does not come out as a parameter of its own
-(a value folded into the SQL text, or transformed as `startswith` does) is refused when the read is first compiled,
-never silently given the wrong value. The statement is compiled per database alias and `shape`.
+its length in `shape`), comparisons with a moment, a text's equality or `startswith` (the scope's path prefix). A
+marker that does not come out as a parameter of its own (a value folded into the SQL text, or transformed otherwise
+than `startswith` does) is refused when the read is first compiled, never silently given the wrong value. The
+statement is compiled per database alias and `shape`.
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 
-Value = int | dt.datetime
+Value = int | dt.datetime | str
 
 # Markers nobody's data holds: negative ids beyond 32 bits (the keys are big integers; a field too small for the
 # marker makes Django fold the condition into the SQL text, and the read is refused when compiled), moments in 1901.
 _INT_MARKER = -7_300_000_000
 _MOMENT_MARKER = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+# Texts: nothing LIKE escapes (no backslash, percent or underscore), so a `startswith` parameter is the marker + "%".
+_TEXT_MARKER = "~bianmin~compiled~marker~{}~"
+
+# How a call's value becomes the parameter its marker stood for.
+_AS_IS, _MOMENT, _PREFIX = 0, 1, 2
 
 
 class CompiledReadError(RuntimeError):
@@ -40,15 +46,19 @@ class CompiledReadError(RuntimeError):
 @dataclass(frozen=True)
 class _Statement:
     sql: str
-    slots: tuple[tuple[int, Any, bool], ...]  # per parameter: (argument index or -1, fixed value, adapt as moment)
+    slots: tuple[tuple[int, Any, int], ...]  # per parameter: (argument index or -1, fixed value, how: _AS_IS…)
     compiler: Any  # the SQL compiler that built it: its select list gives the converters
 
 
 def _marker(i: int, value: Value) -> Value:
     if isinstance(value, dt.datetime):
         return _MOMENT_MARKER + dt.timedelta(seconds=i + 1)
+    if isinstance(value, str):
+        return _TEXT_MARKER.format(i)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CompiledReadError(f"argument {i}: only ids and moments can be compiled once, not {type(value).__name__}")
+        raise CompiledReadError(
+            f"argument {i}: only ids, moments and texts can be compiled once, not {type(value).__name__}"
+        )
     return _INT_MARKER - i
 
 
@@ -61,15 +71,11 @@ class CompiledRead:
     def rows(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         """The queryset's rows for these values, as `values_list()` gives them."""
         conn = connections[using]
-        key = (using, shape, tuple(type(a) is dt.datetime for a in args))
+        key = (using, shape, tuple(type(a) for a in args))
         statement = self._statements.get(key)
         if statement is None:
             statement = self._statements[key] = self._compile(args, using)
-        adapt = conn.ops.adapt_datetimefield_value
-        params = [
-            (adapt(cast(dt.datetime, args[i])) if moment else args[i]) if i >= 0 else fixed
-            for i, fixed, moment in statement.slots
-        ]
+        params = [_param(conn, args[i], how) if i >= 0 else fixed for i, fixed, how in statement.slots]
         with conn.cursor() as cursor:
             cursor.execute(statement.sql, params)
             fetched = cursor.fetchall()
@@ -84,17 +90,19 @@ class CompiledRead:
         # Rows come back as the compiler selects them, which is what ValuesListIterable hands out too.
         compiler = qs.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        where: dict[Any, tuple[int, bool]] = {}
+        where: dict[Any, tuple[int, int]] = {}
         for i, m in enumerate(markers):
-            where[m] = (i, False)
+            where[m] = (i, _AS_IS)
             if isinstance(m, dt.datetime):
-                where[conn.ops.adapt_datetimefield_value(m)] = (i, True)
-        slots: list[tuple[int, Any, bool]] = []
+                where[conn.ops.adapt_datetimefield_value(m)] = (i, _MOMENT)
+            elif isinstance(m, str):
+                where[conn.ops.prep_for_like_query(m) + "%"] = (i, _PREFIX)
+        slots: list[tuple[int, Any, int]] = []
         seen: set[int] = set()
         for p in params:
             hit = where.get(p) if isinstance(p, Hashable) and not isinstance(p, bool) else None
             if hit is None:
-                slots.append((-1, p, False))
+                slots.append((-1, p, _AS_IS))
             else:
                 slots.append((hit[0], None, hit[1]))
                 seen.add(hit[0])
@@ -102,3 +110,11 @@ class CompiledRead:
         if missing:
             raise CompiledReadError(f"arguments {missing} are not parameters of the compiled statement")
         return _Statement(sql, tuple(slots), compiler)
+
+
+def _param(conn: Any, value: Value, how: int) -> Any:
+    if how == _MOMENT:
+        return conn.ops.adapt_datetimefield_value(cast(dt.datetime, value))
+    if how == _PREFIX:  # what `startswith` makes of its text
+        return conn.ops.prep_for_like_query(value) + "%"
+    return value

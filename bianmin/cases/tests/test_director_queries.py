@@ -166,3 +166,45 @@ def test_pending_rows_are_tested_by_their_cases_key_not_joined_to_the_cases(worl
     # and they still find what is pending in the center, and nothing of another center
     assert list(reads["handovers"]) == [handover]
     assert list(selectors._center_handovers_qs([world.other_center.pk])) == []
+
+
+def test_the_district_boards_compiled_reads_show_what_the_orm_shows(world, clock, client, django_assert_num_queries):
+    # given 34 cases forwarded to the district over a week, three of them answered
+    from bianmin.cases.models import Mode, Status
+    from bianmin.cases.services import case_forward, forwarding_result
+    from bianmin.org.access import scope_filter, staff_of
+
+    version = item_for(world, mode=Mode.FORWARDED, promised_limit=15)
+    forwarded = []
+    for n in range(34):
+        clock.set(at(2026, 3, 9 + n % 5, 9 + n % 7, 5 * (n % 12)))
+        case = intake(world, version, n=n)
+        case_forward(case=case, actor=world.clerk.user, note="请审批")
+        forwarded.append(case)
+    clock.set(at(2026, 3, 16, 10))
+    district = world.district_user.user
+    for case, approved in zip(forwarded[:3], (True, False, True), strict=True):
+        forwarding_result(case=case, actor=district, approved=approved, result=f"结果 {case.number}")
+    staff_of(district)
+    # when the board's two lists are read, compiled: one statement each
+    with django_assert_num_queries(2):
+        page = selectors.district_cases(user=district)
+        answered = selectors.district_answered(user=district)
+    # then the first page, its badges and its cursor are what the ORM reads
+    orm_qs = scope_filter(selectors._list_qs(), district, "forwarding__district__path").filter(status=Status.FORWARDED)
+    orm = selectors._keyset(orm_qs, None, 30)
+    assert _shown(page.rows) == _shown(orm.rows)
+    assert len(page.rows) == 30 and page.next_cursor == orm.next_cursor is not None
+    assert {r.pk for r in page.rows} <= {c.pk for c in forwarded[3:]}
+    # and the answers newest first, with who gave them
+    assert [(a.number, a.result, a.result_by) for a in answered] == [
+        (c.number, f"结果 {c.number}", world.district_user.name) for c in reversed(forwarded[:3])
+    ]
+    # and a center's clerk sees neither (the district's unit is not under the center)
+    assert selectors.district_cases(user=world.clerk.user).rows == []
+    assert selectors.district_answered(user=world.clerk.user) == []
+    # and the page prints them
+    client.force_login(district)
+    body = client.get(reverse("cases:district")).content.decode()
+    assert forwarded[3].number in body or forwarded[4].number in body
+    assert f"结果 {forwarded[0].number}" in body and world.district_user.name in body

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from bianmin.core.compiled import CompiledRead, CompiledReadError
@@ -71,5 +71,27 @@ def test_a_read_whose_values_do_not_stay_parameters_is_refused_when_compiled():
     models = CompiledRead(lambda pk: PeriodicRun.objects.filter(pk=pk))
     with pytest.raises(CompiledReadError):  # model instances: the ORM's own path, not this one
         models.rows(1)
-    with pytest.raises(CompiledReadError):  # only ids and moments
+    with pytest.raises(CompiledReadError):  # only ids, moments and texts
         CompiledRead(lambda flag: PeriodicRun.objects.filter(pk=flag).values_list("id")).rows(True)
+    inside = CompiledRead(lambda text: PeriodicRun.objects.filter(job__contains=text).values_list("id"))
+    with pytest.raises(CompiledReadError):  # "%text%": a transformation other than startswith's
+        inside.rows("job")
+
+
+def test_texts_are_compared_as_the_queryset_compares_them_whatever_they_hold():
+    """Equality and `startswith` (the scope's path prefix): LIKE's own characters in a value match themselves."""
+    for key in ("a", "a_b", "a%b", "a\\b", "ab", "a_bc", "a%bc", "a\\bc", "axb"):
+        PeriodicRun.objects.create(job=key, period_key=key, func_path="x.y", scheduled_for=BASE)
+
+    def build(exact: Any, prefix: Any, since: Any) -> QuerySet[Any, Any]:
+        return (
+            PeriodicRun.objects.filter(scheduled_for__gte=since)
+            .filter(Q(job=exact) | Q(period_key__startswith=prefix))
+            .order_by("job")
+            .values_list("job", flat=False)
+        )
+
+    read = CompiledRead(build)
+    for exact, prefix in (("a", "a_b"), ("axb", "a%"), ("a_b", "a\\"), ("zz", ""), ("a%b", "a_")):
+        assert read.rows(exact, prefix, BASE) == list(build(exact, prefix, BASE)), (exact, prefix)
+    assert read.rows("a", "a_b", BASE) == [("a",), ("a_b",), ("a_bc",)]
