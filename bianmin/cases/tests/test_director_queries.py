@@ -194,7 +194,8 @@ def test_the_district_boards_compiled_reads_show_what_the_orm_shows(world, clock
     orm_qs = scope_filter(selectors._list_qs(), district, "forwarding__district__path").filter(status=Status.FORWARDED)
     orm = selectors._keyset(orm_qs, None, 30)
     assert _shown(page.rows) == _shown(orm.rows)
-    assert len(page.rows) == 30 and page.next_cursor == orm.next_cursor is not None
+    assert len(page.rows) == 30
+    assert page.next_cursor == orm.next_cursor is not None
     assert {r.pk for r in page.rows} <= {c.pk for c in forwarded[3:]}
     # and the answers newest first, with who gave them
     assert [(a.number, a.result, a.result_by) for a in answered] == [
@@ -207,4 +208,5 @@ def test_the_district_boards_compiled_reads_show_what_the_orm_shows(world, clock
     client.force_login(district)
     body = client.get(reverse("cases:district")).content.decode()
     assert forwarded[3].number in body or forwarded[4].number in body
-    assert f"结果 {forwarded[0].number}" in body and world.district_user.name in body
+    assert f"结果 {forwarded[0].number}" in body
+    assert world.district_user.name in body
