@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext, gettext_lazy
 
 from bianmin.cases.models import (
@@ -18,7 +19,9 @@ from bianmin.cases.models import (
     SupplementRequest,
 )
 from bianmin.cases.timeline import PUBLIC_VERBS, public_wording
+from bianmin.core.compiled import CompiledRead
 from bianmin.core.personal_data import mask_name
+from bianmin.org.models import OrgUnit
 
 # What the public progress page shows of a case (and its rating panel needs): never the applicant's ID number or
 # phone, which are therefore not even read (nor decrypted) for it.
@@ -40,8 +43,30 @@ PUBLIC_FIELDS = (
 )
 
 
-def _public_cases() -> QuerySet[Case]:
-    return Case.objects.select_related("center").only(*PUBLIC_FIELDS)
+# The public page's reads are compiled once per process (`CompiledRead`): the case's public columns and its center's
+# in one row, built into model instances as the ORM would (the columns not read stay deferred).
+_CASE_COLUMNS = tuple(f.attname for f in Case._meta.concrete_fields if f.attname == "id" or f.name in PUBLIC_FIELDS)
+_CENTER_COLUMNS = tuple(f.attname for f in OrgUnit._meta.concrete_fields)
+_SELECTED = (
+    *(f.name for f in Case._meta.concrete_fields if f.attname in _CASE_COLUMNS),
+    *(f"center__{f.name}" for f in OrgUnit._meta.concrete_fields),
+)
+
+
+def _public_case(row: tuple[Any, ...] | None) -> Case | None:
+    if row is None:
+        return None
+    split = len(_CASE_COLUMNS)
+    case = Case.from_db(DEFAULT_DB_ALIAS, _CASE_COLUMNS, row[:split])
+    case.center = OrgUnit.from_db(DEFAULT_DB_ALIAS, _CENTER_COLUMNS, row[split:])
+    return case
+
+
+_BY_NUMBER = CompiledRead(
+    lambda number, tail: Case.objects.filter(number=number, phone_tail=tail).order_by("pk").values_list(*_SELECTED)[:1]
+)
+# The token is unique: at most one row, so no ORDER BY.
+_BY_TOKEN = CompiledRead(lambda token: Case.objects.filter(public_token=token).values_list(*_SELECTED)[:1])
 
 
 def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
@@ -51,16 +76,25 @@ def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
     tail = phone_tail.strip()
     if not number or len(tail) != 4 or not tail.isdigit():
         return None
-    return _public_cases().filter(number=number, phone_tail=tail).order_by("pk").first()
+    return _public_case(next(iter(_BY_NUMBER.rows(number, tail)), None))
 
 
 def progress_by_token(*, token: str, public: bool = False) -> Case | None:
     """The case of a QR link's token; `public`: only what the public page shows (`PUBLIC_FIELDS`), for that page."""
     if not token or len(token) > 32:
         return None
-    cases = _public_cases() if public else Case.objects.select_related("center")
-    # The token is unique: at most one row, so no ORDER BY (`first()` would sort by id).
-    return next(iter(cases.filter(public_token=token)[:1]), None)
+    if public:
+        return _public_case(next(iter(_BY_TOKEN.rows(token)), None))
+    return next(iter(Case.objects.select_related("center").filter(public_token=token)[:1]), None)
+
+
+_STEPS = CompiledRead(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id, verb__in=sorted(PUBLIC_VERBS))
+        .order_by("created_at", "id")
+        .values_list("created_at", "verb")
+    )
+)
 
 
 @dataclass
@@ -130,12 +164,7 @@ def promised_limit(case: Case) -> str:
 
 def public_progress(*, case: Case) -> PublicProgress:
     """What the applicant may see: no staff names, no ID or phone, the name masked."""
-    events = (
-        CaseEvent.objects.filter(case=case, verb__in=PUBLIC_VERBS)
-        .only("verb", "created_at")
-        .order_by("created_at", "id")
-    )
-    steps = [PublicStep(e.created_at, public_wording(e.verb) or "") for e in events]
+    steps = [PublicStep(at, public_wording(verb) or "") for at, verb in _STEPS.rows(case.pk)]
     awaiting: list[str] = []
     if case.status == Status.WAITING:
         latest = (

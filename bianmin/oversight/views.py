@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bianmin.cases.models import Case
 from bianmin.core import ratelimits
+from bianmin.core.compiled import CompiledRead
 from bianmin.core.forms import add_service_errors, blank_form_html
 from bianmin.core.personal_data import mask_phone
 from bianmin.core.services import personal_data_reveal, personal_data_viewed
@@ -477,12 +478,16 @@ def accountability_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 # --- ratings: public form, window tablet, rectification -------------------------------------------------------
 
 
+# Whether a case is rated, compiled once per process (the progress page asks on every view of a completed case).
+_RATED = CompiledRead(lambda case_id: Rating.objects.filter(case_id=case_id).values_list("id")[:1])
+
+
 def rating_panel(request: HttpRequest, case: Case) -> str:
     """The progress page's rating panel (settings.BIANMIN_PROGRESS_PANELS): the form once the case is completed,
     thanks once it is rated, nothing before completion."""
     if case.status not in ratings.RATEABLE_STATUSES:
         return ""
-    rated = Rating.objects.filter(case=case).exists()
+    rated = bool(_RATED.rows(case.pk))
     return render_to_string(
         "oversight/_rating_panel.html",
         {

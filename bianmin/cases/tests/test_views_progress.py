@@ -224,3 +224,29 @@ def test_the_districts_refusal_reaches_the_progress_page_as_not_granted(world, c
 
     assert Case.objects.get(pk=case.pk).outcome == Outcome.DENIED
     assert "不予批准：不符合申请条件。" in _progress(client, case)
+
+
+def test_the_compiled_public_lookups_build_the_case_the_orm_reads(world, clock, django_assert_num_queries):
+    from bianmin.cases import progress_query
+
+    case = intake(world, item_for(world), name="李桂兰", phone="13903715678")
+    orm = Case.objects.select_related("center").get(pk=case.pk)
+    for _ in range(2):  # compiled on the first call, reused on the second
+        with django_assert_num_queries(2):
+            by_token = progress_query.progress_by_token(token=case.public_token, public=True)
+            by_number = progress_query.progress_lookup(number=f" {case.number} ", phone_tail="5678")
+        for found in (by_token, by_number):
+            assert found is not None
+            assert found.pk == case.pk
+            for name in progress_query.PUBLIC_FIELDS:
+                assert getattr(found, name) == getattr(orm, name), name
+            assert found.center.display_hall_name == orm.center.display_hall_name
+            assert (found.center.phone, found.center.code) == (orm.center.phone, orm.center.code)
+            # what the page does not show is not read: deferred, as `only()` leaves it
+            assert {"applicant_id_number", "applicant_phone"} <= found.get_deferred_fields()
+    assert progress_query.progress_lookup(number=case.number, phone_tail="5679") is None
+    assert progress_query.progress_by_token(token=case.public_token[:-1] + "x", public=True) is None
+    # the public page's steps are the case's public events, oldest first
+    steps = progress_query.public_progress(case=by_token).steps
+    assert [s.at for s in steps] == sorted(s.at for s in steps)
+    assert steps
