@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 from bianmin.cases import access
+from bianmin.cases.forms import STATIC_FORMS
 from bianmin.cases.models import Case, Status
+from bianmin.core.forms import blank_form_html
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,14 @@ class Card:
     action: str
     text: CardText
     form: Any  # the action's form, None for a bare button (开始办理)
+    # The form's fields rendered once per process and language (`blank_form_html`), for an empty form of one of
+    # the classes whose fields depend on nothing but the code (`forms.STATIC_FORMS`); None: render `form`.
+    fields: SafeString | None = None
+
+
+def _card(action: str, text: CardText, form: Any) -> Card:
+    static = type(form) in STATIC_FORMS and not form.is_bound
+    return Card(action, text, form, blank_form_html(type(form), "cases/_form_fields.html") if static else None)
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def action_area(
     stale = failed if failed in CARDS and failed not in actions and failed in forms else ""
     if stale:
         lead = (stale, *lead)
-    cards = {a: Card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions or a == stale}
+    cards = {a: _card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions or a == stale}
     more = [card for a, card in cards.items() if a not in lead]
     open_more = any(card.action == failed for card in more)
     return ActionArea(

@@ -528,3 +528,20 @@ class MaterialsPresentForm(forms.Form):
 
     def extras(self) -> dict[int, str]:
         return self._chosen()[1]
+
+
+# The case page's action forms whose fields, choices and initial values depend on nothing but the code: an empty one
+# renders the same for every case and person, so the page takes its fields from `blank_form_html` (rendered once per
+# process and language). A form given choices or initial values per case or per person must not be listed here.
+STATIC_FORMS: frozenset[type[forms.Form]] = frozenset(
+    {
+        DecisionForm,
+        CompleteForm,
+        NoteForm,
+        DeliverForm,
+        ReasonForm,
+        DistrictUpdateForm,
+        DistrictResultForm,
+        SignoffForm,
+    }
+)

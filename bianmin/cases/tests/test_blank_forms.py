@@ -32,3 +32,43 @@ def test_the_remembered_fields_are_a_fresh_rendering_per_language():
         assert english != chinese  # the labels follow the language
         assert "Password" in english
         assert english == fresh.render({"form": _Lookup()})
+
+
+def test_the_case_pages_static_forms_take_nothing_from_a_case_or_a_person():
+    """`cases.forms.STATIC_FORMS` are rendered once for everyone: no constructor of their own (which could set
+    choices or initial values per case), no database choices, no initial value worked out when rendered."""
+    from bianmin.cases.forms import STATIC_FORMS
+
+    assert STATIC_FORMS
+    for form_class in STATIC_FORMS:
+        assert form_class.__init__ is forms.Form.__init__, form_class
+        for name, field in form_class.base_fields.items():
+            assert not isinstance(field, forms.ModelChoiceField), (form_class, name)
+            assert not callable(field.initial), (form_class, name)
+            assert not callable(getattr(field, "_choices", None)), (form_class, name)
+
+
+def test_the_case_pages_leading_card_shows_the_remembered_fields_and_a_bound_form_its_own(world, clock, client):
+    """The 办结 card of an open case: its fields as rendered once; a form sent back with errors shows what was typed."""
+    import re
+
+    from django.urls import reverse
+
+    from bianmin.cases.forms import CompleteForm
+    from bianmin.cases.services import case_start
+    from bianmin.cases.tests.factories import intake, item_for
+
+    case = intake(world, item_for(world, promised_limit=5))
+    case_start(case=case, actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    fields = blank_form_html(CompleteForm, "cases/_form_fields.html")
+    assert 'name="outcome"' in fields
+    assert fields in page
+    # a 办结 without its result comes back with the typed outcome kept and the error shown
+    back = client.post(reverse("cases:action", args=[case.number, "complete"]), {"outcome": "denied", "result": ""})
+    body = back.content.decode()
+    assert back.status_code == 400
+    assert re.search(r'<input type="radio" name="outcome" value="denied"[^>]* checked', body)
+    assert "这是必填项" in body or "必填" in body
+    assert fields not in body
