@@ -766,20 +766,33 @@ def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
     """The case page's case (404 as `case_for_user`), with whether it has pauses, handovers and supplement requests
     (so `case_detail` reads only the parts that exist), and the center's active staff (`center_staff_rows`): the
     names of the case's own three and the choices of the page's staff pickers."""
+    prefix = scope_path(user)
+    found = _CASE_PAGE.objects(prefix, number) if prefix is not None else []
+    if not found:
+        raise Http404
+    case = found[0]
+    rows = center_staff_rows(center=case.center)
+    _attach_staff([(case, CASE_STAFF)], {s.pk: s for s in rows})  # someone since moved or left: read apart
+    return case, rows
+
+
+def _case_page_case(prefix: str, number: str) -> QuerySet[Case]:
+    """The case page's case in the scope of `prefix` (any, for ""), with which of its parts exist."""
     has = {
         "has_pauses": Exists(CasePause.objects.filter(case=OuterRef("pk"))),
         "has_handovers": Exists(CaseHandover.objects.filter(case=OuterRef("pk"))),
         "has_requests": Exists(SupplementRequest.objects.filter(case=OuterRef("pk"))),
     }
-    case = get_in_scope(
-        Case.objects.select_related("center", "window", "item", "item_version").annotate(**has),
-        user,
-        "center__path",
-        number=number,
+    return (
+        Case.objects.select_related("center", "window", "item", "item_version")
+        .annotate(**has)
+        .filter(center__path__startswith=prefix, number=number)[:1]
     )
-    rows = center_staff_rows(center=case.center)
-    _attach_staff([(case, CASE_STAFF)], {s.pk: s for s in rows})  # someone since moved or left: read apart
-    return case, rows
+
+
+# Compiled once per process: its ~120 columns over five tables cost Django more to put into SQL than PostgreSQL takes
+# to run it.
+_CASE_PAGE = CompiledRead(_case_page_case)
 
 
 # The center's staff list changes a few times a year; the case page's names and pickers may lag this long behind
@@ -825,20 +838,28 @@ class CaseDetail:
     online_notice: list[dict[str, Any]] | None = None
 
 
+# The parts every case page reads, compiled once per process (by the case's key).
+_MATERIALS = CompiledRead(lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("sort_order", "id"))
+_NOTICES = CompiledRead(lambda pk: Notice.objects.filter(case_id=pk).order_by("issued_at", "id"))
+_EVENTS = CompiledRead(
+    lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor__staff").order_by("created_at", "id")
+)
+
+
 def case_detail(*, case: Case, staff_rows: list[Staff] | None = None) -> CaseDetail:
     """Everything the case page shows, in a fixed number of queries whatever the history's length. `staff_rows`:
     the center's staff where the caller has them already (`case_page_for_user`)."""
     from bianmin.cases.services import PREREVIEW_VERB, compute_deadline, prereview_notice_items
 
-    materials = list(CaseMaterial.objects.filter(case=case).order_by("sort_order", "id"))
-    notices = list(Notice.objects.filter(case=case).order_by("issued_at", "id"))
+    materials: list[CaseMaterial] = _MATERIALS.objects(case.pk)
+    notices: list[Notice] = _NOTICES.objects(case.pk)
     # The staff named on materials and notices are the center's (its cached list, `center_staff_rows`), not joined
     # per row: a join reads and decrypts each person's phone again for every row.
     _attach_staff(
         [(m, ("received_by", "custodian", "disposed_by")) for m in materials] + [(n, ("issued_by",)) for n in notices],
         {s.pk: s for s in (center_staff_rows(center=case.center) if staff_rows is None else staff_rows)},
     )
-    events = list(CaseEvent.objects.filter(case=case).select_related("actor__staff").order_by("created_at", "id"))
+    events: list[CaseEvent] = _EVENTS.objects(case.pk)
     # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).
     pauses = (
         list(CasePause.objects.filter(case=case).order_by("started_at", "id"))

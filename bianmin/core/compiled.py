@@ -3,10 +3,12 @@
 Every staff page makes a few reads of one fixed shape (the clerk's open cases, the four "anything there?" checks of
 the workbench, the director's counts per window). Django builds and compiles the SQL of a queryset anew on every
 call, which for these costs more than running it on PostgreSQL (0.5–1.5 ms against 0.2–1 ms). A `CompiledRead` is
-given the function that builds its `values_list()` queryset; on its first call it builds it with marker values in
-place of the call's own (ids and moments), compiles it, and notes where each marker lands among the statement's
-parameters. Every later call runs that statement with the call's values put where the markers were, and converts
-the rows the way the queryset would have (the compiler's own converters: dates on SQLite, decrypted fields).
+given the function that builds its queryset; on its first call it builds it with marker values in place of the
+call's own (ids, moments, texts), compiles it, and notes where each marker lands among the statement's parameters.
+Every later call runs that statement with the call's values put where the markers were, and converts the rows the
+way the queryset would have (the compiler's own converters: dates on SQLite, decrypted fields): `rows()` for a
+`values_list()` queryset, `objects()` for a model queryset, whose instances are built as Django's ModelIterable
+builds them (the case page's case with its center, window and item, in one read).
 
 Only for querysets whose SQL does not depend on the values: equality, `IN` over a list of a given length (pass
 its length in `shape`), comparisons with a moment, a text's equality or `startswith` (the scope's path prefix). A
@@ -18,13 +20,13 @@ statement is compiled per database alias and `shape`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import ValuesListIterable
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 Value = int | dt.datetime | str
 
@@ -48,6 +50,33 @@ class _Statement:
     sql: str
     slots: tuple[tuple[int, Any, int], ...]  # per parameter: (argument index or -1, fixed value, how: _AS_IS…)
     compiler: Any  # the SQL compiler that built it: its select list gives the converters
+    instances: _Instances | None  # a model queryset's: how its rows become model instances
+
+
+class _Instances:
+    """What Django's ModelIterable works out per query, worked out once: where the model's own columns are, the
+    related objects `select_related` fills in, and the annotations' columns."""
+
+    def __init__(self, compiler: Any, using: str) -> None:
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, using)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.using = using
+
+    def build(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        built = []
+        for row in rows:
+            obj = self.model.from_db(self.using, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            built.append(obj)
+        return built
 
 
 def _marker(i: int, value: Value) -> Value:
@@ -70,6 +99,20 @@ class CompiledRead:
 
     def rows(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         """The queryset's rows for these values, as `values_list()` gives them."""
+        statement, fetched = self._run(args, shape, using)
+        if statement.instances is not None:
+            raise CompiledReadError("a model queryset's read gives objects(), not rows()")
+        return list(statement.compiler.results_iter(results=[fetched], tuple_expected=True))
+
+    def objects(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        """The model queryset's instances for these values, as iterating it gives them (`select_related` objects
+        filled in, annotations set, fields left out by `only()` deferred)."""
+        statement, fetched = self._run(args, shape, using)
+        if statement.instances is None:
+            raise CompiledReadError("a values_list() read gives rows(), not objects()")
+        return statement.instances.build(statement.compiler.results_iter(results=[fetched]))
+
+    def _run(self, args: tuple[Value, ...], shape: Hashable, using: str) -> tuple[_Statement, list[Any]]:
         conn = connections[using]
         key = (using, shape, tuple(type(a) for a in args))
         statement = self._statements.get(key)
@@ -78,16 +121,19 @@ class CompiledRead:
         params = [_param(conn, args[i], how) if i >= 0 else fixed for i, fixed, how in statement.slots]
         with conn.cursor() as cursor:
             cursor.execute(statement.sql, params)
-            fetched = cursor.fetchall()
-        return list(statement.compiler.results_iter(results=[fetched], tuple_expected=True))
+            return statement, cursor.fetchall()
 
     def _compile(self, args: tuple[Value, ...], using: str) -> _Statement:
         conn = connections[using]
         markers = [_marker(i, a) for i, a in enumerate(args)]
         qs = self.build(*markers)
-        if qs._iterable_class is not ValuesListIterable:
-            raise CompiledReadError("only a values_list() queryset (not flat, not named) can be compiled once")
-        # Rows come back as the compiler selects them, which is what ValuesListIterable hands out too.
+        model = qs._iterable_class is ModelIterable
+        if not model and qs._iterable_class is not ValuesListIterable:
+            raise CompiledReadError("only a model or values_list() queryset (not flat, not named) can be compiled")
+        if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.extra_select:
+            raise CompiledReadError("prefetches, a related manager's own objects and extra() are not compiled")
+        # Rows come back as the compiler selects them, which is what ValuesListIterable hands out too; a model
+        # queryset's compiler knows, once it has compiled, where each object's columns are.
         compiler = qs.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         where: dict[Any, tuple[int, int]] = {}
@@ -109,7 +155,7 @@ class CompiledRead:
         missing = sorted(set(range(len(markers))) - seen)
         if missing:
             raise CompiledReadError(f"arguments {missing} are not parameters of the compiled statement")
-        return _Statement(sql, tuple(slots), compiler)
+        return _Statement(sql, tuple(slots), compiler, _Instances(compiler, using) if model else None)
 
 
 def _param(conn: Any, value: Value, how: int) -> Any:

@@ -95,3 +95,56 @@ def test_texts_are_compared_as_the_queryset_compares_them_whatever_they_hold():
     for exact, prefix in (("a", "a_b"), ("axb", "a%"), ("a_b", "a\\"), ("zz", ""), ("a%b", "a_")):
         assert read.rows(exact, prefix, BASE) == list(build(exact, prefix, BASE)), (exact, prefix)
     assert read.rows("a", "a_b", BASE) == [("a",), ("a_b",), ("a_bc",)]
+
+
+def test_a_compiled_model_read_builds_the_instances_the_queryset_builds(django_user_model):
+    """`objects()`: the model's own fields (those `only()` leaves out deferred), the `select_related` objects (None
+    where the outer join finds nothing), the annotations, JSON converted as the ORM converts it."""
+    from django.db.models import Exists, OuterRef
+
+    from bianmin.core.audit import chain_append
+    from bianmin.core.models import AuditEvent, PersonalDataReveal
+
+    clerk = django_user_model.objects.create_user("clerk", password="x-123456789")
+    runs = _runs()
+    for n, run in enumerate(runs[:4]):
+        chain_append(actor=clerk if n % 2 else None, target=run, verb=f"v{n}", data={"n": n, "at": str(BASE)})
+    PersonalDataReveal.objects.create(actor=clerk, content_type=AuditEvent.objects.first().content_type,
+                                      object_id=str(runs[1].pk), field="", reason="")  # fmt: skip
+
+    def build(verb_prefix: Any, since: Any) -> QuerySet[Any, Any]:
+        return (
+            AuditEvent.objects.filter(verb__startswith=verb_prefix, created_at__gte=since)
+            .select_related("actor", "content_type")
+            .only("verb", "data", "object_id", "created_at", "actor__username", "content_type__model")
+            .annotate(seen=Exists(PersonalDataReveal.objects.filter(object_id=OuterRef("object_id"))))
+            .order_by("id")
+        )
+
+    read = CompiledRead(build)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            got = read.objects("v", BASE - dt.timedelta(days=400))
+        assert len(ctx.captured_queries) == 1
+        want = list(build("v", BASE - dt.timedelta(days=400)))
+        assert [e.pk for e in got] == [e.pk for e in want]
+        assert len(got) == 4
+        for a, b in zip(got, want, strict=True):
+            assert (a.verb, a.data, a.object_id, a.created_at, a.seen) == (
+                b.verb,
+                b.data,
+                b.object_id,
+                b.created_at,
+                b.seen,
+            )
+            assert (a.actor.username if a.actor else None) == (b.actor.username if b.actor else None)
+            assert a.content_type.model == b.content_type.model == "periodicrun"
+            assert a.get_deferred_fields() == b.get_deferred_fields()
+            assert "hash" in a.get_deferred_fields()
+            assert not a._state.adding
+            assert a._state.db == "default"
+    assert [e.seen for e in got] == [False, True, False, False]
+    assert [e.actor is None for e in got] == [True, False, True, False]
+    assert read.objects("nothing", BASE) == []
+    with pytest.raises(CompiledReadError):  # a model read gives objects, not rows
+        read.rows("v", BASE)
