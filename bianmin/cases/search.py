@@ -82,8 +82,11 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
-def _cases(*, user: Any, filters: CaseFilters, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
+def _cases(
+    *, user: Any, filters: CaseFilters, cursor: str | None, limit: int, personal: bool = False
+) -> tuple[list[Case], str | None]:
     return case_list(
+        personal=personal,
         user=user,
         applicant=applicant_condition(filters.text),
         status=filters.status or None,
@@ -117,7 +120,7 @@ def search_cases(*, user: Any, filters: CaseFilters, cursor: str | None = None, 
 def export_cases(*, user: Any, filters: CaseFilters, limit: int | None = None) -> list[Case]:
     """Every matching case for the spreadsheet; ValidationError when there are more than `limit`."""
     limit = limit or EXPORT_LIMIT
-    cases, more = _cases(user=user, filters=filters, cursor=None, limit=limit)
+    cases, more = _cases(user=user, filters=filters, cursor=None, limit=limit, personal=True)
     if more is not None:
         raise ValidationError(
             _("查询结果超过 %(limit)s 条，请缩小查询范围（如限定接收日期）后再导出。") % {"limit": limit},

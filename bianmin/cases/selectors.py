@@ -236,6 +236,11 @@ def _list_labels(language: str) -> tuple[str, dict[str, str], dict[str, str]]:
         )
 
 
+def status_label(status: str) -> str:
+    """A case status's label in the current language (`get_status_display()` without rebuilding the choices)."""
+    return _list_labels(get_language() or "")[1].get(status, status)
+
+
 def _first_page(read: CompiledRead, *args: Any, shape: Any = None, limit: int = PAGE_SIZE) -> Page:
     """The first page of a list through its compiled read (`_page_values` of the list's conditions)."""
     values = read.rows(*args, shape=shape)

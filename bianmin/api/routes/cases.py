@@ -106,7 +106,7 @@ def _case(case: Case) -> CaseOut:
     return CaseOut(
         number=case.number,
         status=case.status,
-        status_label=str(case.get_status_display()),
+        status_label=selectors.status_label(case.status),
         mode=case.mode,
         item_code=case.item.code,
         item_name=case.item_name,
