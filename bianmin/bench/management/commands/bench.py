@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -151,7 +151,8 @@ class Command(BaseCommand):
             for sql, params in statements:
                 cur = raw.cursor()
                 cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
-                cur.fetchall()
+                if cur.description is not None:  # a write without RETURNING gives no rows
+                    cur.fetchall()
                 cur.close()
             samples.append((time.perf_counter() - t) * 1000)
         return statistics.median(samples[1:])
@@ -426,7 +427,7 @@ class Command(BaseCommand):
             if resp.status_code != 302:
                 raise RuntimeError(f"intake → {resp.status_code}")
 
-        op("intake", run)
+        op("intake", run, _written_floor(run))
 
     def api_case_list_ops(self, op: Callable[..., None], center: Any, district: Any) -> None:
         """`GET /api/v1/cases` (session auth, as a program with a token would see it) for a window clerk (their
@@ -473,6 +474,33 @@ class Command(BaseCommand):
         op("annual_assessment", run, None, reps)
 
     # ---- throughput -------------------------------------------------------------------------------------------
+
+
+def _written_floor(run: Callable[[], None]) -> list[tuple[str, list[Any]]]:
+    """A write's SQL floor: the statements one real run sends after the login's own read (which the framework
+    floor makes too), captured in a transaction that is then rolled back, to be replayed as they are between BEGIN
+    and ROLLBACK. Replayed, they skip what the run must still do besides: Python, and the commit's flush to disk."""
+    captured: list[tuple[str, list[Any]]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not many and not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            captured.append((sql, list(params or [])))
+        return execute(sql, params, many, context)
+
+    from django.db.models import F
+
+    from bianmin.core.models import SerialCounter
+
+    with transaction.atomic():
+        with connection.execute_wrapper(capture):
+            run()
+        transaction.set_rollback(True)
+    # The numbers the captured run drew were given back by the rollback: the real runs would draw them again, and
+    # the replays' inserts would then collide with those committed cases. The counters move on past them.
+    SerialCounter.objects.update(value=F("value") + 1000)
+    if connection.vendor != "postgresql" or not captured:
+        return []
+    return [("BEGIN", []), *captured[1:], ("ROLLBACK", [])]  # [0]: the session's user, read by every page
 
 
 def page_floors(out: dict[str, Any]) -> None:
