@@ -9,7 +9,8 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from bianmin.assignments.models import AssignedTask
-from bianmin.org.access import MANAGERS, has_role, in_scope, scope_filter, staff_of
+from bianmin.core.compiled import CompiledRead
+from bianmin.org.access import MANAGERS, has_role, in_scope, scope_filter, scope_path, staff_of
 from bianmin.org.models import Post, Role, Staff
 from bianmin.org.selectors import today
 
@@ -120,6 +121,32 @@ def overdue_tasks(
     if user is not None:
         qs = scope_filter(qs, user, "center__path")
     return qs.order_by("due_at", "id")
+
+
+def _overdue_panel(prefix: str, moment: dt.datetime, limit: int) -> QuerySet[AssignedTask]:
+    late = _tasks().filter(status=AssignedTask.Status.OPEN, due_at__lt=moment, center__path__startswith=prefix)
+    return late.order_by("due_at", "id")[:limit]
+
+
+# The director board's panel, compiled once per process (`CompiledRead`) per number of rows shown.
+_OVERDUE_PANEL_READS: dict[int, CompiledRead] = {}
+
+
+def overdue_panel(*, user: Any, rows: int) -> tuple[list[AssignedTask], int]:
+    """The first `rows` of `overdue_tasks(user=…)` and how many there are in all (counted only beyond `rows`)."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return [], 0
+    now = timezone.now()
+    read = _OVERDUE_PANEL_READS.get(rows)
+    if read is None:
+        read = _OVERDUE_PANEL_READS.setdefault(
+            rows, CompiledRead(lambda p, moment: _overdue_panel(p, moment, rows + 1))
+        )
+    tasks: list[AssignedTask] = read.objects(prefix, now)
+    if len(tasks) <= rows:
+        return tasks, len(tasks)
+    return tasks[:rows], overdue_tasks(user=user, as_of=now).count()
 
 
 def my_task_summary(*, user: Any) -> dict[str, Any]:

@@ -25,7 +25,5 @@ OVERDUE_PANEL_ROWS = 10
 @register.inclusion_tag("assignments/director_tasks_panel.html", takes_context=True)
 def overdue_tasks_panel(context: template.Context) -> dict[str, Any]:
     """For the director's case board: the assigned tasks in the user's scope still open past their deadline."""
-    qs = selectors.overdue_tasks(user=_user(context))
-    tasks = list(qs[: OVERDUE_PANEL_ROWS + 1])
-    total = len(tasks) if len(tasks) <= OVERDUE_PANEL_ROWS else qs.count()
-    return {"tasks": tasks[:OVERDUE_PANEL_ROWS], "total": total}
+    tasks, total = selectors.overdue_panel(user=_user(context), rows=OVERDUE_PANEL_ROWS)
+    return {"tasks": tasks, "total": total}

@@ -96,8 +96,9 @@ def test_director_board_shows_the_center_and_its_counts_with_constant_queries(wo
 
     assert count_queries(client, url) == small
     response = client.get(url)
-    workload = {w.assignee_name: w.open for w in response.context["workload"]}
-    assert workload == {"何春燕": 1, "康梦婷": 10}
+    body = response.content.decode()
+    assert f'<a href="?staff={world.clerk.pk}">何春燕</a></td><td>1</td>' in body
+    assert f'<a href="?staff={world.colleague.pk}">康梦婷</a></td><td>10</td>' in body
     assert client.get(url, {"overdue": "1", "window": "x"}).status_code == 200
     # an id no row could have (typed into the address bar) filters nothing rather than failing the page
     assert client.get(url, {"window": "9" * 30, "staff": "-5", "overdue": "1"}).status_code == 200
@@ -582,3 +583,21 @@ def test_intake_screen_lets_the_clerk_mark_a_conditional_material_not_applicable
     assert case.status == Status.ACCEPTED
     assert case.materials.get(material_id=photo).not_applicable
     assert "不适用" in client.get(done["Location"]).content.decode()
+
+
+def test_the_workload_rows_escape_names_and_mark_overdue_and_due_soon_counts():
+    from bianmin.cases.selectors import Workload
+    from bianmin.cases.views import _workload_rows
+
+    html = _workload_rows(
+        [
+            Workload(7, 3, "综合窗口", 11, "<b>李</b>", 4, 2, 0, "3号窗口 综合窗口"),
+            Workload(None, None, "", None, "", 1, 0, 1, ""),
+        ]
+    )
+    first, second = html.split("\n")
+    assert first == (
+        '<tr><td><a href="?window=7">3号窗口 综合窗口</a></td><td><a href="?staff=11">&lt;b&gt;李&lt;/b&gt;</a></td>'
+        '<td>4</td><td><span class="mark mark-overdue">2</span></td><td>0</td></tr>'
+    )
+    assert second == '<tr><td>—</td><td>—</td><td>1</td><td>0</td><td><span class="mark mark-today">1</span></td></tr>'

@@ -257,6 +257,9 @@ class Command(BaseCommand):
         # Everything the board shows: the open cases of the center and of the service points under it, the counts
         # per window and clerk with their names, and whether anything waits for a sign-off or an acknowledgement.
         units_in, units = _one_of(list(OrgUnit.objects.subtree(center).values_list("id", flat=True)))
+        from bianmin.assignments.models import AssignedTask
+
+        task_table = AssignedTask._meta.db_table
         running_in, running = _one_of(["accepted", "in_progress", "forwarded"])
         soon = now + dt.timedelta(days=2)
         op(
@@ -283,6 +286,11 @@ class Command(BaseCommand):
                     "EXISTS(SELECT 1 FROM cases_casehandover h JOIN cases_case c ON c.id = h.case_id "
                     f"WHERE h.acknowledged_at IS NULL AND c.center_id {units_in})",
                     [*units, *units],
+                ),
+                (  # the overdue assigned tasks' panel
+                    f"SELECT t.* FROM {task_table} t WHERE t.center_id {units_in} AND t.status = 'open' "  # noqa: S608
+                    "AND t.due_at < %s ORDER BY t.due_at, t.id LIMIT 11",
+                    [*units, now],
                 ),
             ],
         )
