@@ -159,6 +159,7 @@ class Command(BaseCommand):
 
     def measure(self, repeat: int, only: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
         from django.contrib.auth import get_user_model
+        from django.contrib.contenttypes.models import ContentType
 
         from bianmin.cases.models import OPEN_STATUSES, Case
         from bianmin.org.models import OrgUnit, Staff
@@ -325,10 +326,22 @@ class Command(BaseCommand):
                 "case_detail",
                 get(wc, reverse("cases:detail", args=[sample.number])),
                 [
-                    ("SELECT * FROM cases_case WHERE number = %s", [sample.number]),
+                    # The case in the clerk's scope, with what the page names of it: its center, window and item.
+                    (
+                        "SELECT c.*, u.name, u.phone, w.number, w.name, i.code, i.name FROM cases_case c "
+                        "JOIN org_orgunit u ON u.id = c.center_id LEFT JOIN org_window w ON w.id = c.window_id "
+                        "JOIN catalog_serviceitem i ON i.id = c.item_id WHERE c.number = %s AND u.path LIKE %s",
+                        [sample.number, center.path + "%"],
+                    ),
                     ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id", [sample.pk]),
                     ("SELECT * FROM cases_casematerial WHERE case_id = %s ORDER BY sort_order, id", [sample.pk]),
                     ("SELECT * FROM cases_notice WHERE case_id = %s ORDER BY issued_at, id", [sample.pk]),
+                    # The page shows the applicant: the personal-data access log gets its row.
+                    (
+                        "INSERT INTO core_personaldatareveal (actor_id, content_type_id, object_id, field, reason, "
+                        "created_at) VALUES (%s, %s, %s, '', '', %s)",
+                        [window_staff.user_id, ContentType.objects.get_for_model(Case).pk, str(sample.pk), now],
+                    ),
                 ],
             )
             anon = Client()
