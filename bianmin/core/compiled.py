@@ -99,29 +99,34 @@ class CompiledRead:
 
     def rows(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         """The queryset's rows for these values, as `values_list()` gives them."""
-        statement, fetched = self._run(args, shape, using)
+        statement = self._statement(args, shape, using)
         if statement.instances is not None:
             raise CompiledReadError("a model queryset's read gives objects(), not rows()")
+        fetched = self._fetch(statement, args, using)
         return list(statement.compiler.results_iter(results=[fetched], tuple_expected=True))
 
     def objects(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
         """The model queryset's instances for these values, as iterating it gives them (`select_related` objects
         filled in, annotations set, fields left out by `only()` deferred)."""
-        statement, fetched = self._run(args, shape, using)
+        statement = self._statement(args, shape, using)
         if statement.instances is None:
             raise CompiledReadError("a values_list() read gives rows(), not objects()")
+        fetched = self._fetch(statement, args, using)
         return statement.instances.build(statement.compiler.results_iter(results=[fetched]))
 
-    def _run(self, args: tuple[Value, ...], shape: Hashable, using: str) -> tuple[_Statement, list[Any]]:
-        conn = connections[using]
+    def _statement(self, args: tuple[Value, ...], shape: Hashable, using: str) -> _Statement:
         key = (using, shape, tuple(type(a) for a in args))
         statement = self._statements.get(key)
         if statement is None:
             statement = self._statements[key] = self._compile(args, using)
+        return statement
+
+    def _fetch(self, statement: _Statement, args: tuple[Value, ...], using: str) -> list[Any]:
+        conn = connections[using]
         params = [_param(conn, args[i], how) if i >= 0 else fixed for i, fixed, how in statement.slots]
         with conn.cursor() as cursor:
             cursor.execute(statement.sql, params)
-            return statement, cursor.fetchall()
+            return cursor.fetchall()
 
     def _compile(self, args: tuple[Value, ...], using: str) -> _Statement:
         conn = connections[using]

@@ -146,5 +146,6 @@ def test_a_compiled_model_read_builds_the_instances_the_queryset_builds(django_u
     assert [e.seen for e in got] == [False, True, False, False]
     assert [e.actor is None for e in got] == [True, False, True, False]
     assert read.objects("nothing", BASE) == []
-    with pytest.raises(CompiledReadError):  # a model read gives objects, not rows
+    with pytest.raises(CompiledReadError), CaptureQueriesContext(connection) as ctx:  # objects, not rows
         read.rows("v", BASE)
+    assert ctx.captured_queries == []  # refused before anything runs
