@@ -26,7 +26,7 @@ from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators  # type: ignore[attr-defined]
 
 Value = int | dt.datetime | str
 
@@ -135,7 +135,7 @@ class CompiledRead:
         model = qs._iterable_class is ModelIterable
         if not model and qs._iterable_class is not ValuesListIterable:
             raise CompiledReadError("only a model or values_list() queryset (not flat, not named) can be compiled")
-        if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.extra_select:
+        if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.extra_select:  # type: ignore[attr-defined]
             raise CompiledReadError("prefetches, a related manager's own objects and extra() are not compiled")
         # Rows come back as the compiler selects them, which is what ValuesListIterable hands out too; a model
         # queryset's compiler knows, once it has compiled, where each object's columns are.

@@ -170,8 +170,9 @@ def test_pending_rows_are_tested_by_their_cases_key_not_joined_to_the_cases(worl
 
 def test_the_district_boards_compiled_reads_show_what_the_orm_shows(world, clock, client, django_assert_num_queries):
     # given 34 cases forwarded to the district over a week, three of them answered
-    from bianmin.cases.models import Mode, Status
+    from bianmin.cases.models import Status
     from bianmin.cases.services import case_forward, forwarding_result
+    from bianmin.catalog.models import Mode
     from bianmin.org.access import scope_filter, staff_of
 
     version = item_for(world, mode=Mode.FORWARDED, promised_limit=15)

@@ -247,6 +247,7 @@ def test_the_compiled_public_lookups_build_the_case_the_orm_reads(world, clock, 
     assert progress_query.progress_lookup(number=case.number, phone_tail="5679") is None
     assert progress_query.progress_by_token(token=case.public_token[:-1] + "x", public=True) is None
     # the public page's steps are the case's public events, oldest first
+    assert by_token is not None
     steps = progress_query.public_progress(case=by_token).steps
     assert [s.at for s in steps] == sorted(s.at for s in steps)
     assert steps
