@@ -41,7 +41,10 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
             name,
             data["operations"][name],
         )
-    for name in ("workbench", "director_board", "case_detail", "progress_query", "open311_requests", "api_cases"):
+    with_floor = ["workbench", "director_board", "case_detail", "progress_query", "open311_requests", "api_cases"]
+    if connection.vendor == "postgresql":  # the intake's floor replays its writes between BEGIN and ROLLBACK
+        with_floor.append("intake")
+    for name in with_floor:
         assert data["operations"][name]["floor_p50_ms"] is not None, name
     for name in ("district_dashboard", "annual_assessment"):
         assert "not_measured" in data["operations"][name] or "p50_ms" in data["operations"][name]
