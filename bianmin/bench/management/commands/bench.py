@@ -518,10 +518,10 @@ def _written_floor(run: Callable[[], None]) -> list[tuple[str, list[Any]]]:
         transaction.set_rollback(True)
     if connection.vendor != "postgresql" or not captured:
         return []
-    if connection.in_atomic_block:
-        begin, end = [("SAVEPOINT bench_floor", [])], [("ROLLBACK TO SAVEPOINT bench_floor", [])]
-    else:
-        begin, end = [("BEGIN", [])], [("ROLLBACK", [])]
+    begin: list[tuple[str, list[Any]]] = [("SAVEPOINT bench_floor" if connection.in_atomic_block else "BEGIN", [])]
+    end: list[tuple[str, list[Any]]] = [
+        ("ROLLBACK TO SAVEPOINT bench_floor" if connection.in_atomic_block else "ROLLBACK", [])
+    ]
     # The session's user is read by every page, the framework floor's too: not part of this write's own floor.
     own = [(sql, params) for sql, params in captured if not (sql.startswith("SELECT") and 'FROM "auth_user"' in sql)]
     return [*begin, *own, *end]
