@@ -601,3 +601,36 @@ def test_the_workload_rows_escape_names_and_mark_overdue_and_due_soon_counts():
         '<td>4</td><td><span class="mark mark-overdue">2</span></td><td>0</td></tr>'
     )
     assert second == '<tr><td>—</td><td>—</td><td>1</td><td>0</td><td><span class="mark mark-today">1</span></td></tr>'
+
+
+def test_the_list_rows_are_written_escaped_with_their_badges_and_owner_cells():
+    from bianmin.cases import deadlines
+    from bianmin.cases.selectors import Row
+    from bianmin.cases.templatetags.case_rows import case_rows
+
+    row = Row(
+        None,
+        deadlines.DueMark("overdue", "已超期"),
+        "/staff/cases/c/A-1/",
+        1,
+        "A-1",
+        "<i>低保</i>",
+        "张三",
+        True,
+        "accepted",
+        "已受理",
+        "承诺件",
+        "03-09 17:30",
+        "2号窗口",
+        "何春燕",
+    )
+    plain = Row(None, deadlines.DueMark("", ""), "/staff/cases/c/A-2/", 2, "A-2", "事项", "李四", False, "refused")
+    html = case_rows([row, plain], show_owner=True)
+    assert html.count("<tr>") == 2
+    assert '<a href="/staff/cases/c/A-1/">A-1</a> <span class="badge">代办</span>' in html
+    assert "&lt;i&gt;低保&lt;/i&gt;" in html
+    assert '<span class="status status-accepted">已受理</span>' in html
+    assert '03-09 17:30 <span class="mark mark-overdue">已超期</span>' in html
+    assert "<td>2号窗口</td><td>何春燕</td>" in html
+    assert '<a href="/staff/cases/c/A-2/">A-2</a></td>' in html  # no badge, no mark
+    assert "<td>2号窗口</td>" not in case_rows([row])  # the workbench lists the clerk's own: no owner cells
