@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db.models import QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from bianmin.cases.models import (
@@ -21,7 +20,6 @@ from bianmin.cases.models import (
 from bianmin.cases.timeline import PUBLIC_VERBS, public_wording
 from bianmin.core.compiled import CompiledRead
 from bianmin.core.personal_data import mask_name
-from bianmin.org.models import OrgUnit
 
 # What the public progress page shows of a case (and its rating panel needs): never the applicant's ID number or
 # phone, which are therefore not even read (nor decrypted) for it.
@@ -43,30 +41,16 @@ PUBLIC_FIELDS = (
 )
 
 
-# The public page's reads are compiled once per process (`CompiledRead`): the case's public columns and its center's
-# in one row, built into model instances as the ORM would (the columns not read stay deferred).
-_CASE_COLUMNS = tuple(f.attname for f in Case._meta.concrete_fields if f.attname == "id" or f.name in PUBLIC_FIELDS)
-_CENTER_COLUMNS = tuple(f.attname for f in OrgUnit._meta.concrete_fields)
-_SELECTED = (
-    *(f.name for f in Case._meta.concrete_fields if f.attname in _CASE_COLUMNS),
-    *(f"center__{f.name}" for f in OrgUnit._meta.concrete_fields),
-)
+def _public_cases() -> QuerySet[Case]:
+    return Case.objects.select_related("center").only(*PUBLIC_FIELDS)
 
 
-def _public_case(row: tuple[Any, ...] | None) -> Case | None:
-    if row is None:
-        return None
-    split = len(_CASE_COLUMNS)
-    case = Case.from_db(DEFAULT_DB_ALIAS, _CASE_COLUMNS, row[:split])
-    case.center = OrgUnit.from_db(DEFAULT_DB_ALIAS, _CENTER_COLUMNS, row[split:])
-    return case
-
-
+# The public page's reads, compiled once per process (`CompiledRead`): the case's public columns with its center.
 _BY_NUMBER = CompiledRead(
-    lambda number, tail: Case.objects.filter(number=number, phone_tail=tail).order_by("pk").values_list(*_SELECTED)[:1]
+    lambda number, tail: _public_cases().filter(number=number, phone_tail=tail).order_by("pk")[:1]
 )
 # The token is unique: at most one row, so no ORDER BY.
-_BY_TOKEN = CompiledRead(lambda token: Case.objects.filter(public_token=token).values_list(*_SELECTED)[:1])
+_BY_TOKEN = CompiledRead(lambda token: _public_cases().filter(public_token=token)[:1])
 
 
 def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
@@ -76,7 +60,7 @@ def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
     tail = phone_tail.strip()
     if not number or len(tail) != 4 or not tail.isdigit():
         return None
-    return _public_case(next(iter(_BY_NUMBER.rows(number, tail)), None))
+    return next(iter(_BY_NUMBER.objects(number, tail)), None)
 
 
 def progress_by_token(*, token: str, public: bool = False) -> Case | None:
@@ -84,7 +68,7 @@ def progress_by_token(*, token: str, public: bool = False) -> Case | None:
     if not token or len(token) > 32:
         return None
     if public:
-        return _public_case(next(iter(_BY_TOKEN.rows(token)), None))
+        return next(iter(_BY_TOKEN.objects(token)), None)
     return next(iter(Case.objects.select_related("center").filter(public_token=token)[:1]), None)
 
 
