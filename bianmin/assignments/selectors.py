@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
@@ -128,8 +129,10 @@ def _overdue_panel(prefix: str, moment: dt.datetime, limit: int) -> QuerySet[Ass
     return late.order_by("due_at", "id")[:limit]
 
 
-# The director board's panel, compiled once per process (`CompiledRead`) per number of rows shown.
-_OVERDUE_PANEL_READS: dict[int, CompiledRead] = {}
+@functools.cache
+def _overdue_panel_read(rows: int) -> CompiledRead:
+    """The director board's panel, compiled once per process (`CompiledRead`) per number of rows shown."""
+    return CompiledRead(lambda prefix, moment: _overdue_panel(prefix, moment, rows + 1))
 
 
 def overdue_panel(*, user: Any, rows: int) -> tuple[list[AssignedTask], int]:
@@ -138,12 +141,7 @@ def overdue_panel(*, user: Any, rows: int) -> tuple[list[AssignedTask], int]:
     if prefix is None:
         return [], 0
     now = timezone.now()
-    read = _OVERDUE_PANEL_READS.get(rows)
-    if read is None:
-        read = _OVERDUE_PANEL_READS.setdefault(
-            rows, CompiledRead(lambda p, moment: _overdue_panel(p, moment, rows + 1))
-        )
-    tasks: list[AssignedTask] = read.objects(prefix, now)
+    tasks: list[AssignedTask] = _overdue_panel_read(rows).objects(prefix, now)
     if len(tasks) <= rows:
         return tasks, len(tasks)
     return tasks[:rows], overdue_tasks(user=user, as_of=now).count()

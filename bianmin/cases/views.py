@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -102,7 +101,7 @@ def director_board(request: HttpRequest) -> HttpResponse:
     context = {
         "center": center,
         "page": page,
-        "workload": _workload_rows(selectors.center_workload(user=request.user)),
+        "workload": selectors.center_workload(user=request.user),
         "signoffs": selectors.pending_signoffs(user=request.user) if panels.signoffs else [],
         "handovers": selectors.center_pending_handovers(user=request.user) if panels.handovers else [],
         "filters": filters.urlencode(),
@@ -110,29 +109,6 @@ def director_board(request: HttpRequest) -> HttpResponse:
         "panels": getattr(settings, "BIANMIN_DIRECTOR_BOARD_PANELS", []),
     }
     return render(request, "cases/director.html", context)
-
-
-def _workload_rows(workload: list[selectors.Workload]) -> SafeString:
-    """The board's table of open cases per window and clerk, one row each (a center has 50 and more: as a template
-    loop they were a sixth of the board's time). Each count links nothing; a window or clerk filters the board."""
-
-    def mark(n: int, code: str) -> SafeString:
-        return format_html('<span class="mark mark-{}">{}</span>', code, n) if n else mark_safe("0")
-
-    return format_html_join(
-        "\n",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                format_html('<a href="?window={}">{}</a>', w.window_id, w.window_label) if w.window_id else "—",
-                format_html('<a href="?staff={}">{}</a>', w.assignee_id, w.assignee_name) if w.assignee_id else "—",
-                w.open,
-                mark(w.overdue, "overdue"),
-                mark(w.due_soon, "today"),
-            )
-            for w in workload
-        ),
-    )
 
 
 @staff_required(DIRECTOR_ROLES)

@@ -587,9 +587,9 @@ def test_intake_screen_lets_the_clerk_mark_a_conditional_material_not_applicable
 
 def test_the_workload_rows_escape_names_and_mark_overdue_and_due_soon_counts():
     from bianmin.cases.selectors import Workload
-    from bianmin.cases.views import _workload_rows
+    from bianmin.cases.templatetags.case_rows import workload_rows
 
-    html = _workload_rows(
+    html = workload_rows(
         [
             Workload(7, 3, "综合窗口", 11, "<b>李</b>", 4, 2, 0, "3号窗口 综合窗口"),
             Workload(None, None, "", None, "", 1, 0, 1, ""),
