@@ -284,6 +284,22 @@ def merge_rows(
     items, modes, ratings, inquiries and petitions as the live queries group them; per unit the received, completed
     and on-time counts (for units with cases in the month) and the attendance summary (for units with check-ins).
     `morning` is the reading unit's morning session in minutes of the day: check-ins strictly inside are late."""
+    return with_dues(merge_static(rows, days, morning), now)
+
+
+def with_dues(merged: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """`merge_static`'s figures as at `now`: open petitions whose deadline has passed count as overdue."""
+    petitions = {key: dict(row) for key, row in merged["petitions"].items()}
+    for (status, closure, due), n in merged["petition_dues"].items():
+        if dt.datetime.fromisoformat(due) < now:
+            petitions.setdefault((status, closure), {"n": 0, "overdue": 0})["overdue"] += n
+    return {k: v for k, v in merged.items() if k != "petition_dues"} | {"petitions": petitions}
+
+
+def merge_static(rows: list[tuple[int, dict[str, Any]]], days: int, morning: tuple[int, int]) -> dict[str, Any]:
+    """`merge_rows` but for the one figure that depends on the moment of reading: the open petitions' deadlines are
+    summed by (status, closure, deadline) under "petition_dues", for `with_dues` to count. The same rows give the
+    same figures whenever they are read (so a dashboard may keep them while the rows stay unchanged)."""
     received, completed, on_time = [0] * days, [0] * days, [0] * days
     items: dict[Any, list[Any]] = {}
     modes: dict[str, dict[str, int]] = defaultdict(lambda: {"received": 0, "completed": 0, "on_time": 0})
@@ -292,6 +308,7 @@ def merge_rows(
     petitions: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"n": 0, "overdue": 0})
     per_unit: dict[int, dict[str, int]] = {}
     attendance: dict[int, dict[str, int]] = {}
+    dues: dict[tuple[str, str, str], int] = defaultdict(int)
     for unit_id, d in rows:
         for total, part in (
             (received, d["received_by_day"]),
@@ -320,8 +337,7 @@ def merge_rows(
             petitions[(status, closure)]["n"] += n
             petitions[(status, closure)]["overdue"] += late
         for status, closure, due, n in d["petition_dues"]:
-            if dt.datetime.fromisoformat(due) < now:
-                petitions[(status, closure)]["overdue"] += n
+            dues[(status, closure, due)] += n
         a = d["attendance"]
         if a["present"]:
             late = sum(n for m, n in a["minutes"].items() if morning[0] < int(m) < morning[1])
@@ -340,6 +356,7 @@ def merge_rows(
         "levels": dict(levels),
         "results": dict(results),
         "petitions": dict(petitions),
+        "petition_dues": dict(dues),
         "per_unit": per_unit,
         "attendance": attendance,
     }

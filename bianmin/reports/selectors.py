@@ -8,12 +8,14 @@ read from the report replica when one is configured (`bianmin.core.replica`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, TruncDate, TruncMonth
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from bianmin.oversight.models import Rating
 from bianmin.petitions.models import Petition
 from bianmin.reports.models import MonthRollup
 from bianmin.reports.periods import local_bounds, month_days, next_month
-from bianmin.reports.rollups import is_closed, merge_rows
+from bianmin.reports.rollups import is_closed, merge_static, with_dues
 from bianmin.staffing.models import AttendanceDay, Leave
 
 TOP_ITEMS = 20
@@ -246,26 +248,30 @@ def _group_of(units: list[OrgUnit], root: OrgUnit, kind: str) -> dict[int, OrgUn
     return groups
 
 
-def _units(root: OrgUnit, kind: str, month: dt.date, months: list[dt.date]) -> list[OrgUnit]:
-    """The subtree's units; for a district, each with whether its month (`rolled`) and the trend's months before it
-    (`rolled_before`) have clean rollups, in the same query."""
-    qs = OrgUnit.objects.filter(path__startswith=root.path).only(
-        "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
+def _units(root: OrgUnit) -> list[OrgUnit]:
+    """The subtree's units."""
+    return list(
+        OrgUnit.objects.filter(path__startswith=root.path).only(
+            "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
+        )
     )
-    if kind == "district":
-        clean = MonthRollup.objects.filter(unit=OuterRef("pk"), dirty=False)
-        before = (
-            clean.filter(month__gte=months[0], month__lt=month)
-            .order_by()
-            .values("unit")
-            .annotate(n=Count("id"))
-            .values("n")[:1]
-        )
-        qs = qs.annotate(
-            rolled=Exists(clean.filter(month=month)),
-            rolled_before=Coalesce(Subquery(before, output_field=IntegerField()), 0),
-        )
-    return list(qs)
+
+
+# A month's clean rollups over a district's units: how many, and when the newest was built.
+RollupState = dict[dt.date, tuple[int, dt.datetime | None]]
+
+
+def _rollup_state(ids: list[int], months: list[dt.date]) -> RollupState:
+    """For each of `months`, the units among `ids` with a clean rollup and the newest one's build time (one query).
+    A month is rolled up for the district when every unit has one; the pair changes whenever any row is rebuilt
+    (which is what lets `_rolled_district` keep its sums)."""
+    rows = (
+        MonthRollup.objects.filter(unit_id__in=ids, month__gte=months[0], month__lte=months[-1], dirty=False)
+        .values("month")
+        .annotate(n=Count("id"), built=Max("built_at"))
+        .order_by()
+    )
+    return {r["month"]: (r["n"], r["built"]) for r in rows}
 
 
 def _trend_months(month: dt.date) -> list[dt.date]:
@@ -281,14 +287,18 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
     months = _trend_months(month)
-    units = _units(root, kind, month, months)
+    units = _units(root)
     ids = [u.pk for u in units]
     group = _group_of(units, root, kind)
     centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
-    # The months before this one from rollups when every unit has them (else the trend is counted live).
-    trend_rolled = kind == "district" and all(getattr(u, "rolled_before", 0) == len(months) - 1 for u in units)
-    if kind == "district" and is_closed(month, now) and all(getattr(u, "rolled", False) for u in units):
-        return _rolled_district(root, month, now, units, group, centers, months, trend_rolled)
+    trend_rolled = False
+    if kind == "district":
+        state = _rollup_state(ids, months)
+        rolled = {m for m, (n, _built) in state.items() if n == len(ids)}
+        # The months before this one from rollups when every unit has them (else the trend is counted live).
+        trend_rolled = all(m in rolled for m in months[:-1])
+        if is_closed(month, now) and month in rolled:
+            return _rolled_district(root, month, now, units, group, centers, months, trend_rolled, state)
 
     cases = Case.objects.filter(center_id__in=ids)
     received_in = Q(received_at__gte=start, received_at__lt=end)
@@ -440,25 +450,36 @@ def _rolled_district(
     centers: list[OrgUnit],
     months: list[dt.date],
     trend_rolled: bool,
+    state: RollupState,
 ) -> Dashboard:
     """A closed month of a district from its units' rollups: the rows (one query), the trend (one query), and
-    what no month can hold: the cases overdue now, and leave (which spans months)."""
+    what no month can hold: the cases overdue now, and leave (which spans months). The sums of the rows and the
+    trend are kept in the cache under the rollups' state (`_rollup_state`): a rebuilt row is read afresh."""
     tz = work_calendar().tz
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
     ids = [u.pk for u in units]
-    rows = list(MonthRollup.objects.filter(unit_id__in=ids, month=month).values_list("unit_id", "data"))
     morning = (
         root.morning_start.hour * 60 + root.morning_start.minute,
         root.morning_end.hour * 60 + root.morning_end.minute,
     )
-    m = merge_rows(rows, len(days), now, morning)
-    if trend_rolled:
-        completed_by_month, on_time_by_month = _rolled_trend(ids, months)
+    key = _sums_key(root, month, ids, months, state, morning, trend_rolled)
+    sums: dict[str, Any] | None = cache.get(key)
+    if sums is None:
+        rows = list(MonthRollup.objects.filter(unit_id__in=ids, month=month).values_list("unit_id", "data"))
+        sums = merge_static(rows, len(days), morning)
+        sums["items"] = sorted(sums["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[
+            :TOP_ITEMS
+        ]
+        sums["trend"] = _rolled_trend(ids, months) if trend_rolled else None
+        cache.set(key, sums, SUMS_SECONDS)
+    m = with_dues(sums, now)
+    if m["trend"] is not None:
+        completed_by_month, on_time_by_month = (list(t) for t in m["trend"])
         completed_by_month[-1], on_time_by_month[-1] = sum(m["completed_by_day"]), sum(m["on_time_by_day"])
     else:
         completed_by_month, on_time_by_month = _live_trend(Case.objects.filter(center_id__in=ids), months, end, tz)
-    by_item = sorted(m["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[:TOP_ITEMS]
+    by_item = m["items"]
     centers, by_place, overdue_now = _district_places(ids, group, centers, m["per_unit"], now)
     merged: dict[int, dict[str, Any]] = {}
     for unit_id, a in m["attendance"].items():
@@ -511,6 +532,31 @@ def _live_trend(cases: Any, months: list[dt.date], end: dt.datetime, tz: dt.tzin
             completed_by_month[month_index[key]] = r["n"]
             on_time_by_month[month_index[key]] = r["on_time"]
     return completed_by_month, on_time_by_month
+
+
+# How long a closed month's sums stay in the cache (their key changes when a rollup is rebuilt; this only frees it).
+SUMS_SECONDS = 24 * 3600
+
+
+def _sums_key(
+    root: OrgUnit,
+    month: dt.date,
+    ids: list[int],
+    months: list[dt.date],
+    state: RollupState,
+    morning: tuple[int, int],
+    trend_rolled: bool,
+) -> str:
+    seen = repr(
+        (
+            ids,
+            [m.isoformat() for m in months],
+            sorted((m.isoformat(), n, built.isoformat() if built else "") for m, (n, built) in state.items()),
+            morning,
+            trend_rolled,
+        )
+    )
+    return f"reports:district-sums:{root.pk}:{month:%Y-%m}:{hashlib.sha256(seen.encode()).hexdigest()}"
 
 
 def _rolled_trend(ids: list[int], months: list[dt.date]) -> tuple[list[int], list[int]]:
