@@ -1,18 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from bianmin.core.months import month_choices
 
 register = template.Library()
 
 
-@register.inclusion_tag("core/month_select.html")
-def month_select(selected: dt.date | None, id: str = "f-month", name: str = "month") -> dict[str, Any]:
-    """`{% month_select month %}`: a `<select>` of months reading "2026年11月", values `YYYY-MM`."""
+@register.simple_tag
+def month_select(selected: dt.date | None, id: str = "f-month", name: str = "month") -> SafeString:
+    """`{% month_select month %}`: a `<select>` of months reading "2026年11月", values `YYYY-MM`. Written in Python:
+    its ~90 options cost a template loop ~1 ms a page."""
     value = f"{selected:%Y-%m}" if selected else ""
-    return {"id": id, "name": name, "value": value, "choices": month_choices(selected, timezone.localdate())}
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if v == value else "", label) for v, label in month_choices(selected, timezone.localdate())),
+    )
+    return format_html('<select id="{}" name="{}" class="month-select">{}</select>', id, name, options)

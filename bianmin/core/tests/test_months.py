@@ -54,6 +54,11 @@ def test_the_template_tag_renders_a_chinese_select_with_iso_values(monkeypatch):
     assert 'type="month"' not in html
     other = Template('{% load months %}{% month_select month "f-nav" "m" %}').render(Context({"month": NOV}))
     assert '<select id="f-nav" name="m"' in other
+    # every month offered once, newest first, the one selected marked once; none selected when none is given
+    values = [part.split('"')[0] for part in html.split('<option value="')[1:]]
+    assert values == [v for v, _label in month_choices(NOV, dt.date(2026, 11, 20))]
+    assert html.endswith("</option></select>")
+    assert "selected" not in Template("{% load months %}{% month_select None %}").render(Context({}))
 
 
 def test_dates_display_in_chinese_by_default():
