@@ -174,7 +174,8 @@ def public_progress(*, case: Case) -> PublicProgress:
         center_name=case.center.display_hall_name,
         center_phone=case.center.phone,
         promised=promised_limit(case) if case.accepted_at else "",
-        promised_at=case.due_at if case.status != Status.WAITING else None,
+        # A case done on the spot promises "当场办结", not a moment (its deadline is the end of the working day).
+        promised_at=case.due_at if case.status != Status.WAITING and case.limit_days else None,
         completed_at=case.completed_at,
         on_time=(case.completed_at <= case.due_at) if case.completed_at and case.due_at else None,
         outcome=public_outcome(case),

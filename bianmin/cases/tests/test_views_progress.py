@@ -161,6 +161,17 @@ def test_an_open_case_shows_the_promised_limit_and_date_and_no_outcome(world, cl
     assert "data-outcome" not in body
 
 
+def test_a_case_done_on_the_spot_promises_on_the_spot_and_no_moment(world, clock, client):
+    case = intake(world, item_for(world, mode=Mode.DIRECT, promised_limit=0))
+
+    body = _progress(client, case)
+
+    assert case.due_at is not None  # it has a deadline (the end of the working day) ...
+    assert "当场办结" in body
+    assert "data-promised" not in body  # ... which the applicant is not promised as a moment
+    assert f"{case.due_at.astimezone(clock().tzinfo):%H:%M} 前" not in body
+
+
 def test_a_case_not_granted_shows_the_decision_and_the_reason(world, clock, client):
     case = intake(world, item_for(world))
     client.force_login(world.clerk.user)
