@@ -51,14 +51,17 @@ def case_rows(rows: list[Row], show_owner: bool = False) -> SafeString:
 
 @register.simple_tag
 def workload_rows(workload: list[Workload]) -> SafeString:
-    """The director board's open cases per window and clerk, one row each; a window or a clerk filters the board."""
+    """The director board's open cases per window and clerk, one row each; a window or a clerk filters the board.
+    Cases with neither (online applications not yet taken up) say so."""
+    no_window = format_html('<span class="muted">{}</span>', gettext("未分窗口（网上申报等）"))
+    no_one = format_html('<span class="muted">{}</span>', gettext("未指定经办人"))
     return format_html_join(
         "\n",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                format_html('<a href="?window={}">{}</a>', w.window_id, w.window_label) if w.window_id else "—",
-                format_html('<a href="?staff={}">{}</a>', w.assignee_id, w.assignee_name) if w.assignee_id else "—",
+                format_html('<a href="?window={}">{}</a>', w.window_id, w.window_label) if w.window_id else no_window,
+                format_html('<a href="?staff={}">{}</a>', w.assignee_id, w.assignee_name) if w.assignee_id else no_one,
                 w.open,
                 _mark("overdue", w.overdue) if w.overdue else "0",
                 _mark("today", w.due_soon) if w.due_soon else "0",

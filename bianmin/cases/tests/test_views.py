@@ -600,7 +600,10 @@ def test_the_workload_rows_escape_names_and_mark_overdue_and_due_soon_counts():
         '<tr><td><a href="?window=7">3号窗口 综合窗口</a></td><td><a href="?staff=11">&lt;b&gt;李&lt;/b&gt;</a></td>'
         '<td>4</td><td><span class="mark mark-overdue">2</span></td><td>0</td></tr>'
     )
-    assert second == '<tr><td>—</td><td>—</td><td>1</td><td>0</td><td><span class="mark mark-today">1</span></td></tr>'
+    assert second == (
+        '<tr><td><span class="muted">未分窗口（网上申报等）</span></td><td><span class="muted">未指定经办人</span></td>'
+        '<td>1</td><td>0</td><td><span class="mark mark-today">1</span></td></tr>'
+    )
 
 
 def test_the_list_rows_are_written_escaped_with_their_badges_and_owner_cells():
