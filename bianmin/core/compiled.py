@@ -49,8 +49,12 @@ class CompiledReadError(RuntimeError):
 class _Statement:
     sql: str
     slots: tuple[tuple[int, Any, int], ...]  # per parameter: (argument index or -1, fixed value, how: _AS_IS…)
-    compiler: Any  # the SQL compiler that built it: its select list gives the converters
+    compiler: Any  # the SQL compiler that built it
     instances: _Instances | None  # a model queryset's: how its rows become model instances
+    # Per converted column: (position, converters, expression), as the compiler's get_converters() finds them (worked
+    # out once: for the case page's ~120 columns that search cost more than converting); None: a composite key's
+    # columns, left to the compiler's results_iter().
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...] | None
 
 
 class _Instances:
@@ -103,7 +107,9 @@ class CompiledRead:
         if statement.instances is not None:
             raise CompiledReadError("a model queryset's read gives objects(), not rows()")
         fetched = self._fetch(statement, args, using)
-        return list(statement.compiler.results_iter(results=[fetched], tuple_expected=True))
+        if statement.converters is None:
+            return list(statement.compiler.results_iter(results=[fetched], tuple_expected=True))
+        return [tuple(row) for row in _converted(statement.converters, fetched, using)]
 
     def objects(self, *args: Value, shape: Hashable = None, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
         """The model queryset's instances for these values, as iterating it gives them (`select_related` objects
@@ -112,7 +118,9 @@ class CompiledRead:
         if statement.instances is None:
             raise CompiledReadError("a values_list() read gives rows(), not objects()")
         fetched = self._fetch(statement, args, using)
-        return statement.instances.build(statement.compiler.results_iter(results=[fetched]))
+        if statement.converters is None:
+            return statement.instances.build(statement.compiler.results_iter(results=[fetched]))
+        return statement.instances.build(_converted(statement.converters, fetched, using))
 
     def _statement(self, args: tuple[Value, ...], shape: Hashable, using: str) -> _Statement:
         key = (using, shape, tuple(type(a) for a in args))
@@ -160,7 +168,32 @@ class CompiledRead:
         missing = sorted(set(range(len(markers))) - seen)
         if missing:
             raise CompiledReadError(f"arguments {missing} are not parameters of the compiled statement")
-        return _Statement(sql, tuple(slots), compiler, _Instances(compiler, using) if model else None)
+        columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        converters = (
+            None
+            if compiler.has_composite_fields(columns)
+            else tuple((i, tuple(c), e) for i, (c, e) in compiler.get_converters(columns).items())
+        )
+        return _Statement(sql, tuple(slots), compiler, _Instances(compiler, using) if model else None, converters)
+
+
+def _converted(
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...], rows: list[Any], using: str
+) -> list[Sequence[Any]]:
+    """The rows with each column converted as the compiler's apply_converters() converts it."""
+    if not converters:
+        return rows
+    conn = connections[using]
+    converted: list[Sequence[Any]] = []
+    for fetched in rows:
+        row = list(fetched)
+        for position, functions, expression in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, conn)
+            row[position] = value
+        converted.append(row)
+    return converted
 
 
 def _param(conn: Any, value: Value, how: int) -> Any:
