@@ -7,7 +7,7 @@ rendered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,12 +112,46 @@ def action_area(
     stale = failed if failed in CARDS and failed not in actions and failed in forms else ""
     if stale:
         lead = (stale, *lead)
-    cards = {a: _card(a, text, forms.get(a)) for a, text in CARDS.items() if a in actions or a == stale}
-    more = [card for a, card in cards.items() if a not in lead]
-    open_more = any(card.action == failed for card in more)
+    shown = [a for a in CARDS if a in actions or a == stale]
+    folded = [a for a in shown if a not in lead]
+    open_more = failed in folded
+    deferred = defer_more and bool(lead) and bool(folded) and not open_more
+    # A deferred card shows its title only: its form is neither made nor rendered (see `LazyForms`).
+    cards = {
+        a: Card(a, CARDS[a], None) if deferred and a in folded else _card(a, CARDS[a], forms.get(a)) for a in shown
+    }
     return ActionArea(
         leading=[cards[a] for a in lead],
-        more=more,
+        more=[cards[a] for a in folded],
         open_more=open_more,
-        deferred=defer_more and bool(lead) and bool(more) and not open_more,
+        deferred=deferred,
     )
+
+
+class LazyForms(dict[str, Any]):
+    """The case page's forms by action, each made when first looked up: a folded card fetched only when opened
+    never makes its form (a staff picker, a material list) with the page. `add` says how to make one; a form put in
+    directly (one sent back with errors) is used as it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.makers: dict[str, Callable[[], Any]] = {}
+
+    def add(self, action: str, make: Callable[[], Any]) -> None:
+        self.makers[action] = make
+
+    def __missing__(self, action: str) -> Any:
+        make = self.makers.get(action)
+        if make is None:
+            raise KeyError(action)
+        form = self[action] = make()
+        return form
+
+    def get(self, action: str, default: Any = None) -> Any:
+        try:
+            return self[action]
+        except KeyError:
+            return default
+
+    def __contains__(self, action: object) -> bool:
+        return dict.__contains__(self, action) or action in self.makers

@@ -153,7 +153,6 @@ def _detail_context(
     detail = selectors.case_detail(case=case, staff_rows=staff_rows)
     staff = staff_of(request.user)
     role = role_of(request.user)
-    center_staff = selectors.center_staff(center=case.center)
     actions = access.available_actions(
         case,
         staff,
@@ -170,48 +169,47 @@ def _detail_context(
         "case": case,
         "role": role,
         "staff": staff,
-        "forms": {},
+        "forms": action_cards.LazyForms(),
         "actions": actions,
         # Seen read-only by someone who may not work it now (e.g. the one who handed it over).
         "read_only": not holding and role in access.HANDLING_ROLES and case.is_open,
     }
-    f: dict[str, djforms.Form] = ctx["forms"]
-    if access.DECIDE in actions:
-        f["decide"] = forms.DecisionForm()
+    # Each available action's form, made when the page shows it (`LazyForms`).
+    f: action_cards.LazyForms = ctx["forms"]
+    plain: dict[str, Callable[[], djforms.Form]] = {
+        access.DECIDE: forms.DecisionForm,
+        access.COMPLETE: forms.CompleteForm,
+        access.FORWARD: forms.NoteForm,
+        access.DELIVER: forms.DeliverForm,
+        access.WITHDRAW: forms.ReasonForm,
+        access.DISTRICT_UPDATE: forms.DistrictUpdateForm,
+        access.DISTRICT_RESULT: forms.DistrictResultForm,
+        access.SIGNOFF: forms.SignoffForm,
+        access.DELAY_REASON: forms.ReasonForm,
+        access.OVERTURN_REFUSAL: forms.ReasonForm,
+    }
+    for action, form_class in plain.items():
+        if action in actions:
+            f.add(action, form_class)
     if access.SUPPLEMENT in actions:
-        f["supplement"] = forms.SupplementRequestForm(materials=detail.materials)
+        f.add(access.SUPPLEMENT, lambda: forms.SupplementRequestForm(materials=detail.materials))
     if access.RECEIVE in actions:
-        f["receive"] = forms.SupplementReceiveForm(materials=detail.materials)
-    if access.COMPLETE in actions:
-        f["complete"] = forms.CompleteForm()
+        f.add(access.RECEIVE, lambda: forms.SupplementReceiveForm(materials=detail.materials))
     if access.START in actions:
         ctx["can_start"] = True
-    if access.FORWARD in actions:
-        f["forward"] = forms.NoteForm()
-    if access.DELIVER in actions:
-        f["deliver"] = forms.DeliverForm()
-    if access.WITHDRAW in actions:
-        f["withdraw"] = forms.ReasonForm()
-    if staff_rows is None:
-        staff_rows = list(center_staff) if {access.HANDOVER, access.PROXY} & actions else []
-    if access.HANDOVER in actions:
-        others = center_staff.exclude(pk=staff.pk if staff else 0)
-        rows = [s for s in staff_rows if staff is None or s.pk != staff.pk]
-        f["handover"] = forms.HandoverForm(staff=others, rows=rows)
-    if access.PROXY in actions:
-        f["proxy"] = forms.ProxyForm(staff=center_staff, rows=staff_rows)
+    if {access.HANDOVER, access.PROXY} & actions:
+        # The pickers' choices: the center's active staff (read with the case, or here); what is posted is checked
+        # against the queryset.
+        center_staff = selectors.center_staff(center=case.center)
+        rows = list(center_staff) if staff_rows is None else staff_rows
+        if access.HANDOVER in actions:
+            others = center_staff.exclude(pk=staff.pk if staff else 0)
+            mine = [s for s in rows if staff is None or s.pk != staff.pk]
+            f.add(access.HANDOVER, lambda: forms.HandoverForm(staff=others, rows=mine))
+        if access.PROXY in actions:
+            f.add(access.PROXY, lambda: forms.ProxyForm(staff=center_staff, rows=rows))
     if access.SPLIT in actions:
-        f["split"] = _split_form(case, detail)
-    if access.DISTRICT_UPDATE in actions:
-        f["district_update"] = forms.DistrictUpdateForm()
-    if access.DISTRICT_RESULT in actions:
-        f["district_result"] = forms.DistrictResultForm()
-    if access.SIGNOFF in actions:
-        f["signoff"] = forms.SignoffForm()
-    if access.DELAY_REASON in actions:
-        f["delay_reason"] = forms.ReasonForm()
-    if access.OVERTURN_REFUSAL in actions:
-        f["overturn_refusal"] = forms.ReasonForm()
+        f.add(access.SPLIT, lambda: _split_form(case, detail))
     if access.DISPOSE in actions:
         ctx["dispose_form"] = forms.DisposeForm()
     ctx["task_forms"] = (

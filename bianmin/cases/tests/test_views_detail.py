@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bianmin.cases import access
-from bianmin.cases.action_cards import action_area, next_actions
+from bianmin.cases.action_cards import LazyForms, action_area, next_actions
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, Status
 from bianmin.cases.services import case_handover, case_start, handover_acknowledge
@@ -118,6 +118,45 @@ def test_a_case_in_progress_leads_with_completing_it(world, clock, client):
     assert {"supplement", "handover", "withdraw"} <= set(folded)
     assert "start" not in lead + folded
     assert "deliver" not in lead + folded
+
+
+def test_the_page_makes_only_the_forms_it_shows(world, clock, client):
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:detail", args=[case.number])
+
+    page = client.get(url)
+    made = page.context["forms"]
+    # the leading card's form is made; the folded ones (a staff picker, the material list) are only named
+    assert dict.__contains__(made, "complete")
+    assert {"handover", "supplement", "withdraw"} <= set(made.makers)
+    assert not {"handover", "supplement", "withdraw"} & set(dict.keys(made))
+    # opened, 其他操作 makes and renders them
+    part = client.get(url, {"part": "more"}, headers={"HX-Request": "true"})
+    assert {"handover", "supplement", "withdraw"} <= set(dict.keys(part.context["forms"]))
+    assert 'name="to_staff"' in part.content.decode()
+
+
+def test_lazy_forms_make_each_form_once_and_keep_one_put_in():
+    forms = LazyForms()
+    made: list[str] = []
+
+    def make() -> str:
+        made.append("complete")
+        return "the form"
+
+    forms.add("complete", make)
+    forms.add("withdraw", lambda: "another")
+    forms["withdraw"] = "sent back with errors"
+
+    assert "complete" in forms
+    assert "deliver" not in forms
+    assert forms.get("deliver") is None
+    assert forms["complete"] == forms.get("complete") == "the form"
+    assert made == ["complete"]
+    assert forms["withdraw"] == "sent back with errors"
+    with pytest.raises(KeyError):
+        forms["deliver"]
 
 
 def test_the_folded_cards_are_deferred_only_when_something_leads_and_nothing_folded_failed():
