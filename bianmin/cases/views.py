@@ -619,7 +619,14 @@ def progress(request: HttpRequest) -> HttpResponse:
         ctx["error"] = NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
     ctx.update(
-        {"p": progress_query.public_progress(case=case), "center": case.center, "panels": _panels(request, case)}
+        {
+            "p": progress_query.public_progress(case=case),
+            "center": case.center,
+            "panels": _panels(request, case),
+            # Found: the form below is offered empty for the next query, not filled with this applicant's number and
+            # phone digits (the hall's kiosk is shared; it is also the form rendered once for all).
+            "form_html": blank_form_html(forms.ProgressQueryForm, "cases/_form_fields.html"),
+        }
     )
     return render(request, "cases/progress.html", ctx)
 
@@ -638,6 +645,13 @@ def progress_token(request: HttpRequest, token: str) -> HttpResponse:
         ctx["error"] = LINK_NOT_FOUND
         return render(request, "cases/progress.html", ctx, status=404)
     ctx.update(
-        {"p": progress_query.public_progress(case=case), "center": case.center, "panels": _panels(request, case)}
+        {
+            "p": progress_query.public_progress(case=case),
+            "center": case.center,
+            "panels": _panels(request, case),
+            # Found: the form below is offered empty for the next query, not filled with this applicant's number and
+            # phone digits (the hall's kiosk is shared; it is also the form rendered once for all).
+            "form_html": blank_form_html(forms.ProgressQueryForm, "cases/_form_fields.html"),
+        }
     )
     return render(request, "cases/progress.html", ctx)

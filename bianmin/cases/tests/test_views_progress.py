@@ -161,6 +161,22 @@ def test_an_open_case_shows_the_promised_limit_and_date_and_no_outcome(world, cl
     assert "data-outcome" not in body
 
 
+def test_a_found_case_leaves_the_form_empty_for_the_next_query(world, clock, client):
+    case = intake(world, item_for(world))
+
+    url = reverse("cases:progress")
+    body = client.post(url, {"number": case.number, "phone_tail": case.phone_tail}).content.decode()
+    wrong = "0000" if case.phone_tail != "0000" else "1111"
+    missed = client.post(url, {"number": case.number, "phone_tail": wrong}).content.decode()
+
+    assert 'id="progress"' in body  # found
+    assert f'value="{case.phone_tail}"' not in body
+    assert f'value="{case.number}"' not in body
+    assert 'name="phone_tail"' in body
+    # not found: what was typed stays, to be corrected
+    assert f'value="{case.number}"' in missed
+
+
 def test_a_case_done_on_the_spot_promises_on_the_spot_and_no_moment(world, clock, client):
     case = intake(world, item_for(world, mode=Mode.DIRECT, promised_limit=0))
 
