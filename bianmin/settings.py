@@ -116,8 +116,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bianmin.web.context_processors.site",
             ],
-            # Static labels translated once per language, URLs reversed once (bianmin.core.templating).
-            "libraries": {"i18n": "bianmin.core.templating.i18n"},
+            # Static labels translated once per language, URLs reversed and static files looked up once
+            # (bianmin.core.templating).
+            "libraries": {"i18n": "bianmin.core.templating.i18n", "static": "bianmin.core.templating.static"},
             "builtins": ["bianmin.core.templating.urls"],
         },
     },

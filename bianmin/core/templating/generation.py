@@ -1,5 +1,5 @@
 """What the tags of this package remember is valid for one generation; a test that changes the settings it depends
-on (languages, translations, URL configuration) starts a new one."""
+on (languages, translations, URL configuration, static files) starts a new one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ from typing import Any
 
 from django.core.signals import setting_changed
 
-WATCHED = {"LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "ROOT_URLCONF", "FORCE_SCRIPT_NAME", "INSTALLED_APPS"}
+WATCHED = {
+    "LANGUAGE_CODE",
+    "LANGUAGES",
+    "LOCALE_PATHS",
+    "ROOT_URLCONF",
+    "FORCE_SCRIPT_NAME",
+    "INSTALLED_APPS",
+    "STATIC_URL",
+    "STORAGES",
+}
 
 current = 0
 

@@ -13,7 +13,7 @@ from bianmin.core.templating.i18n import StaticTranslateNode
 from bianmin.core.templating.urls import RememberedURLNode
 
 # Django's own engine (its i18n library, its url tag), to compare with.
-DJANGO = Engine(libraries={"i18n": "django.templatetags.i18n"})
+DJANGO = Engine(libraries={"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"})
 
 
 def ours(source: str) -> Template:
@@ -106,3 +106,21 @@ def test_a_url_follows_the_script_prefix_and_the_url_configuration() -> None:
 def test_every_url_tag_is_the_remembered_one() -> None:
     node = ours("{% url 'web:health' %}").nodelist[0]
     assert isinstance(node, RememberedURLNode)
+
+
+def test_static_urls_are_those_django_gives_and_follow_a_changed_static_url(settings):
+    source = "{% load static %}{% static 'web/bianmin.css' %}|{% static name %}|{% static 'a b&c.css' as u %}[{{ u }}]"
+    context = {"name": "web/icons/icon.svg"}
+    mine, django = both(source, context)
+    assert mine == django
+    assert "/static/web/bianmin.css" in mine or "/static/web/bianmin." in mine
+    settings.STATIC_URL = "/assets/"
+    mine_after, django_after = both(source, context)
+    assert mine_after == django_after
+    assert mine_after.startswith("/assets/")
+
+
+def test_every_static_tag_is_the_remembered_one() -> None:
+    from bianmin.core.templating.static import RememberedStaticNode
+
+    assert isinstance(ours("{% load static %}{% static 'x.css' %}").nodelist[1], RememberedStaticNode)
