@@ -110,7 +110,7 @@ def test_every_url_tag_is_the_remembered_one() -> None:
 
 def test_static_urls_are_those_django_gives_and_follow_a_changed_static_url(settings):
     source = "{% load static %}{% static 'web/bianmin.css' %}|{% static name %}|{% static 'a b&c.css' as u %}[{{ u }}]"
-    context = {"name": "web/icons/icon.svg"}
+    context: dict[str, object] = {"name": "web/icons/icon.svg"}
     mine, django = both(source, context)
     assert mine == django
     assert "/static/web/bianmin.css" in mine or "/static/web/bianmin." in mine
