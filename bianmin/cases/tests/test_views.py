@@ -637,3 +637,14 @@ def test_the_list_rows_are_written_escaped_with_their_badges_and_owner_cells():
     assert "<td>2号窗口</td><td>何春燕</td>" in html
     assert '<a href="/staff/cases/c/A-2/">A-2</a></td>' in html  # no badge, no mark
     assert "<td>2号窗口</td>" not in case_rows([row])  # the workbench lists the clerk's own: no owner cells
+
+
+def test_the_rows_escape_each_value_as_djangos_conditional_escape():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from bianmin.cases.templatetags.case_rows import _e
+
+    values = ['<a href="x">&\'', "张三", 7, None, 2.5, mark_safe("<b>安全</b>"), gettext_lazy("代办"), "", "a&amp;b"]
+    assert [_e(v) for v in values] == [str(conditional_escape(v)) for v in values]  # type: ignore[arg-type]
