@@ -30,9 +30,10 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 
 Value = int | dt.datetime | str
 
-# Markers nobody's data holds: negative ids beyond 32 bits (the keys are big integers; a field too small for the
-# marker makes Django fold the condition into the SQL text, and the read is refused when compiled), moments in 1901.
-_INT_MARKER = -7_300_000_000
+# Markers nobody's data holds: negative ids near the bottom of the 32-bit range (so that a 32-bit key, such as
+# Django's user id, takes them as it takes a big integer key; a field too small for the marker makes Django fold the
+# condition into the SQL text, and the read is refused when compiled), moments in 1901.
+_INT_MARKER = -2_100_000_000
 _MOMENT_MARKER = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 # Texts: nothing LIKE escapes (no backslash, percent or underscore), so a `startswith` parameter is the marker + "%".
 _TEXT_MARKER = "~bianmin~compiled~marker~{}~"

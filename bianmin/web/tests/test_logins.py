@@ -216,3 +216,20 @@ def test_a_password_set_by_an_administrator_must_be_changed_at_first_login():
     )
     assert client.get("/staff/").status_code == 200
     assert not AccountSecurity.objects.get(user=staff.user).must_change_password
+
+
+def test_the_session_user_is_read_with_staff_unit_and_inbox_in_one_query(django_assert_num_queries):
+    from bianmin.web.passwords import PasswordBackend
+
+    staff = _staff()
+    backend = PasswordBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(staff.user.pk)
+        assert user == staff.user
+        assert user.staff == staff
+        assert user.staff.org_unit == staff.org_unit
+    # a session naming nobody, or no number, or a deactivated account: signed out
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("not a number") is None
+    get_user_model().objects.filter(pk=staff.user.pk).update(is_active=False)
+    assert backend.get_user(staff.user.pk) is None
