@@ -106,7 +106,8 @@ FORM_RENDERER = "bianmin.core.forms.FormRenderer"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "bianmin.core.templating.backend.DjangoTemplates",  # Django's, see its docstring
+        "NAME": "django",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

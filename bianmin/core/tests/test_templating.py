@@ -124,3 +124,23 @@ def test_every_static_tag_is_the_remembered_one() -> None:
     from bianmin.core.templating.static import RememberedStaticNode
 
     assert isinstance(ours("{% load static %}{% static 'x.css' %}").nodelist[1], RememberedStaticNode)
+
+
+def test_the_libraries_mounted_in_place_of_djangos_pass_the_check_and_any_other_clash_still_warns() -> None:
+    from bianmin.core.templating.backend import DjangoTemplates
+
+    mine = engines["django"]
+    assert mine._check_for_template_tags_with_the_same_name() == []  # type: ignore[attr-defined]
+    clash = DjangoTemplates(
+        {
+            "NAME": "clash",
+            "DIRS": [],
+            "APP_DIRS": True,
+            "OPTIONS": {
+                "libraries": {"months": "bianmin.core.templating.i18n", "i18n": "bianmin.core.templating.i18n"}
+            },
+        }
+    )
+    warned = clash._check_for_template_tags_with_the_same_name()
+    assert [w.id for w in warned] == ["templates.W003"]
+    assert "'months'" in warned[0].msg
