@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.cases.checklists import Decision, Issue
 from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody, Outcome
 from bianmin.cases.services import DELIVERY_METHODS, TaskDueRange
-from bianmin.core.forms import DateInput
+from bianmin.core.forms import DateInput, PhoneTailField
 from bianmin.org.models import Department, OrgUnit, Staff, Window
 
 DATE = DateInput()
@@ -452,12 +452,7 @@ class RevealForm(forms.Form):
 
 class ProgressQueryForm(forms.Form):
     number = forms.CharField(label=_("办件编号"), max_length=40)
-    phone_tail = forms.CharField(
-        label=_("联系电话后四位"),
-        min_length=4,
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    phone_tail = PhoneTailField(label=_("联系电话后四位"))
 
 
 class SearchForm(forms.Form):

@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,23 @@ SENTENCE_ENDS = ":?.!：？。！"
 
 
 _BLANK_FORMS: dict[tuple[type[forms.BaseForm], str, str], SafeString] = {}
+
+
+class PhoneTailField(forms.CharField):
+    """The last four digits of a phone number, as the public lookups ask for them: said plainly when missing or not
+    four digits (Django's own message for a short text reads "确保该变量至少包含 4 字符")."""
+
+    def __init__(self, *, label: Any, **kwargs: Any) -> None:
+        wrong = format_lazy(_("{label}应为 4 位数字。"), label=label)
+        super().__init__(
+            label=label,
+            # One check, one message (a length check beside it would say the same thing twice); ASCII digits only,
+            # as the case holds them.
+            validators=[RegexValidator(r"^[0-9]{4}$", wrong)],
+            error_messages={"required": format_lazy(_("请填写{label}。"), label=label)},
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
+            **kwargs,
+        )
 
 
 def blank_form_html(form_class: type[forms.BaseForm], template_name: str) -> SafeString:

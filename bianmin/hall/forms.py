@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.catalog.models import ServiceItem
+from bianmin.core.forms import PhoneTailField
 from bianmin.hall.models import AppointmentSlot, HallSettings, HomeVisit, ProxyCase, QueueCategory, Ticket
 from bianmin.org.models import OrgUnit, Staff, Window
 
@@ -100,13 +100,7 @@ class BookingForm(forms.Form):
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=_("预约号"), max_length=24)
-    phone_tail = forms.CharField(
-        label=_("预约手机号码后四位"),
-        min_length=4,
-        max_length=4,
-        validators=[RegexValidator(r"^\d{4}$", _("请填写手机号码后四位数字。"))],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    phone_tail = PhoneTailField(label=_("预约手机号码后四位"))
 
 
 class ChangeForm(forms.Form):

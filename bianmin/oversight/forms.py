@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core.forms import PhoneTailField
 from bianmin.org.models import Staff, Window
 from bianmin.oversight.models import Accountability, Complaint, Rating
 from bianmin.oversight.selectors import ComplaintFilters
@@ -25,12 +26,7 @@ class ComplaintLookupForm(forms.Form):
     number = forms.CharField(
         label=_("投诉编号"), max_length=20, widget=forms.TextInput(attrs={"placeholder": "TS2026000001"})
     )
-    phone_tail = forms.CharField(
-        label=_("联系电话后四位"),
-        min_length=4,
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    phone_tail = PhoneTailField(label=_("联系电话后四位"))
 
 
 class StaffComplaintForm(forms.Form):
