@@ -14,7 +14,9 @@ from bianmin.org.access import staff_required
 from bianmin.oversight import selectors
 from bianmin.oversight.access import DECIDERS
 from bianmin.oversight.forms import BulkDecisionForm
+from bianmin.oversight.models import Accountability
 from bianmin.oversight.services.bulk import MAX_RECORDS, accountability_decide_many, accountability_dismiss_many
+from bianmin.oversight.views import accountability_page
 
 
 def _ids(raw: list[str]) -> list[int]:
@@ -29,11 +31,13 @@ def accountability_bulk(request: HttpRequest) -> HttpResponse:
     records = {r.pk: r for r in selectors.accountability_list(user=request.user).filter(pk__in=wanted)}
     form = BulkDecisionForm(request.POST, ids=list(records))
     back = redirect(reverse("oversight:accountability_list") + "?status=candidate")
+    # Refused: the list again with what was chosen and typed (the reason may be long), not an empty form.
+    ticked = frozenset(wanted)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return back
+        return accountability_page(request, Accountability.Status.CANDIDATE, form, ticked, "1")
     chosen = [records[pk] for pk in form.cleaned_data["ids"]]
     data = form.cleaned_data
     try:
@@ -48,4 +52,5 @@ def accountability_bulk(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return accountability_page(request, Accountability.Status.CANDIDATE, form, ticked, "1")
     return back

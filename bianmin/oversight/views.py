@@ -362,9 +362,22 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Accountability.Status.values:
         status = ""
+    return accountability_page(request, status)
+
+
+def accountability_page(
+    request: HttpRequest,
+    status: str,
+    bulk_form: BulkDecisionForm | None = None,
+    ticked: frozenset[int] = frozenset(),
+    page_number: str | None = None,
+) -> HttpResponse:
+    """The list of records; `bulk_form`: a batch decision sent back (its action, sanction and reason kept, the rows
+    it ticked still ticked), answered 400."""
     page = Paginator(selectors.accountability_list(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number if page_number is not None else request.GET.get("page")
     )
+    decider = has_role(request.user, DECIDERS)
     return render(
         request,
         "oversight/accountability_list.html",
@@ -374,8 +387,10 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
             "statuses": Accountability.Status.choices,
             "reader": has_role(request.user, OVERSIGHT_READERS),
             "can_record": has_role(request.user, COMPLAINT_ASSIGNERS),
-            "bulk_form": BulkDecisionForm(ids=[]) if has_role(request.user, DECIDERS) else None,
+            "bulk_form": (bulk_form or BulkDecisionForm(ids=[])) if decider else None,
+            "ticked": ticked,
         },
+        status=400 if bulk_form is not None else 200,
     )
 
 

@@ -110,3 +110,25 @@ def test_the_bulk_post_refuses_unknown_or_foreign_ids_and_other_roles(world, log
     assert "请选择处理方式。" in response.content.decode()
     assert set(Accountability.objects.values_list("status", flat=True)) == {S.CANDIDATE}
     assert login(world.clerk).post(reverse("oversight:accountability_bulk"), {"ids": [mine.pk]}).status_code == 403
+
+
+def test_a_refused_batch_keeps_the_reason_the_choice_and_the_ticked_rows(world, login) -> None:
+    records = [_candidate(world, staff=world.clerk), _candidate(world, staff=world.colleague)]
+    client = login(world.director)
+    reason = "经核查，两件均因系统故障延误，已向区中心报备，详见情况说明。"
+
+    # no sanction chosen for a decision: refused, nothing changed, and the page comes back as it was filled in
+    response = client.post(
+        reverse("oversight:accountability_bulk"), {"ids": [r.pk for r in records], "action": "decide", "reason": reason}
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "请选择处理方式。" in page
+    assert f'value="{reason}"' in page
+    assert '<option value="decide" selected>' in page
+    for r in records:
+        assert f'value="{r.pk}" form="bulk-decide" checked' in page
+    assert set(Accountability.objects.values_list("status", flat=True)) == {S.CANDIDATE}
+    # an empty list page ticks nothing
+    assert " checked" not in client.get(reverse("oversight:accountability_list")).content.decode()
