@@ -137,6 +137,21 @@ def test_the_page_makes_only_the_forms_it_shows(world, clock, client):
     assert 'name="to_staff"' in part.content.decode()
 
 
+def test_an_accepted_joint_case_tells_the_clerk_who_acts_next(world, clock, client):
+    case = intake(world, item_for(world, mode=Mode.JOINT))
+    assert (case.mode, case.status) == (Mode.JOINT, Status.ACCEPTED)
+    url = reverse("cases:detail", args=[case.number])
+
+    client.force_login(world.clerk.user)
+    clerk_page = client.get(url).content.decode()
+    client.force_login(world.director.user)
+    director_page = client.get(url).content.decode()
+
+    assert "待中心主任分派联办任务后开始办理" in clerk_page
+    assert "待中心主任分派联办任务后开始办理" not in director_page  # the director has the split form itself
+    assert 'id="split"' in director_page
+
+
 def test_lazy_forms_make_each_form_once_and_keep_one_put_in():
     forms = LazyForms()
     made: list[str] = []
