@@ -277,16 +277,6 @@ def _earliest_month(now: dt.datetime) -> dt.date:
     return month_start(min(days)) if days else current_month(now)
 
 
-def merge_rows(
-    rows: list[tuple[int, dict[str, Any]]], days: int, now: dt.datetime, morning: tuple[int, int]
-) -> dict[str, Any]:
-    """The rows of a district's units for one month, summed into what the live queries answer: totals by day;
-    items, modes, ratings, inquiries and petitions as the live queries group them; per unit the received, completed
-    and on-time counts (for units with cases in the month) and the attendance summary (for units with check-ins).
-    `morning` is the reading unit's morning session in minutes of the day: check-ins strictly inside are late."""
-    return with_dues(merge_static(rows, days, morning), now)
-
-
 def with_dues(merged: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     """`merge_static`'s figures as at `now`: open petitions whose deadline has passed count as overdue."""
     petitions = {key: dict(row) for key, row in merged["petitions"].items()}
@@ -297,9 +287,13 @@ def with_dues(merged: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
 
 
 def merge_static(rows: list[tuple[int, dict[str, Any]]], days: int, morning: tuple[int, int]) -> dict[str, Any]:
-    """`merge_rows` but for the one figure that depends on the moment of reading: the open petitions' deadlines are
-    summed by (status, closure, deadline) under "petition_dues", for `with_dues` to count. The same rows give the
-    same figures whenever they are read (so a dashboard may keep them while the rows stay unchanged)."""
+    """The rows of a district's units for one month, summed into what the live queries answer: totals by day;
+    items, modes, ratings, inquiries and petitions as the live queries group them; per unit the received, completed
+    and on-time counts (for units with cases in the month) and the attendance summary (for units with check-ins).
+    `morning` is the reading unit's morning session in minutes of the day: check-ins strictly inside are late.
+    The one figure that depends on the moment of reading is left to `with_dues`: the open petitions' deadlines are
+    summed by (status, closure, deadline) under "petition_dues". The same rows give the same figures whenever they
+    are read (so a dashboard may keep them while the rows stay unchanged)."""
     received, completed, on_time = [0] * days, [0] * days, [0] * days
     items: dict[Any, list[Any]] = {}
     modes: dict[str, dict[str, int]] = defaultdict(lambda: {"received": 0, "completed": 0, "on_time": 0})
