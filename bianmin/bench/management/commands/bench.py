@@ -109,7 +109,8 @@ class Command(BaseCommand):
 
     def print_table(self, results: dict[str, Any]) -> None:
         self.stdout.write(
-            f"{'operation':<20}{'p50 ms':>10}{'p95 ms':>10}{'floor':>10}{'ratio':>8}{'page×':>8}{'queries':>9}"
+            f"{'operation':<20}{'p50 ms':>10}{'p95 ms':>10}{'floor':>10}{'ratio':>8}{'frame':>8}{'page×':>8}"
+            f"{'queries':>9}"
         )
         for name, r in results.items():
             if r.get("not_measured"):
@@ -121,39 +122,60 @@ class Command(BaseCommand):
                 f"{name:<20}{r['p50_ms']:>10.2f}{r['p95_ms']:>10.2f}"
                 f"{(f'{floor:.2f}' if floor is not None else '—'):>10}"
                 f"{(f'{ratio:.1f}' if ratio is not None else '—'):>8}"
+                f"{(f'{fw:.2f}' if (fw := r.get('framework_p50_ms')) is not None else '—'):>8}"
                 f"{(f'{page:.2f}' if (page := r.get('page_ratio')) is not None else '—'):>8}{r['queries']:>9}"
             )
             for scan in r.get("full_scans", []):
                 self.stdout.write(f"    full scan: {scan}")
 
     # ---- measurement ------------------------------------------------------------------------------------------
-    def _time(self, fn: Callable[[], Any], repeat: int) -> tuple[list[float], int, list[str]]:
+    def _time(
+        self,
+        fn: Callable[[], Any],
+        repeat: int,
+        framework: Callable[[], Any] | None = None,
+        statements: list[tuple[str, list[Any]]] | None = None,
+    ) -> tuple[dict[str, list[float]], int, list[str]]:
+        """`repeat` rounds, each running the operation, the framework floor's page and the operation's SQL floor once
+        (in turn first), so that a neighbour's load on this shared machine hits the three alike: the page's ratio
+        compares samples taken side by side, not runs minutes apart."""
         fn()  # warm
         with CaptureQueriesContext(connection) as ctx:
             fn()
         queries = len(ctx.captured_queries)
         sqls = [q["sql"] for q in ctx.captured_queries]
-        samples = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - t) * 1000)
+        legs: list[tuple[str, Callable[[], Any]]] = [("op", fn)]
+        if framework is not None:
+            framework()
+            legs.append(("framework", framework))
+        if statements:
+            legs.append(("sql", lambda: self._replay(statements)))
+        samples: dict[str, list[float]] = {name: [] for name, _run in legs}
+        for i in range(repeat):
+            for name, run in legs[i % len(legs) :] + legs[: i % len(legs)]:
+                t = time.perf_counter()
+                run()
+                samples[name].append((time.perf_counter() - t) * 1000)
         reset_queries()
         return samples, queries, sqls
 
-    def _floor(self, statements: list[tuple[str, list[Any]]], repeat: int) -> float:
-        """The hand-written SQL through the driver's own cursor (no ORM), all statements once per sample."""
+    def _replay(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """The hand-written SQL through the driver's own cursor (no ORM), every statement once."""
         connection.ensure_connection()
         raw = connection.connection
+        for sql, params in statements:
+            cur = raw.cursor()
+            cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
+            if cur.description is not None:  # a write without RETURNING gives no rows
+                cur.fetchall()
+            cur.close()
+
+    def _floor(self, statements: list[tuple[str, list[Any]]], repeat: int) -> float:
+        """The SQL floor timed on its own (a write's, captured after the operation's runs)."""
         samples = []
         for _ in range(repeat + 1):
             t = time.perf_counter()
-            for sql, params in statements:
-                cur = raw.cursor()
-                cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
-                if cur.description is not None:  # a write without RETURNING gives no rows
-                    cur.fetchall()
-                cur.close()
+            self._replay(statements)
             samples.append((time.perf_counter() - t) * 1000)
         return statistics.median(samples[1:])
 
@@ -166,6 +188,8 @@ class Command(BaseCommand):
 
         User = get_user_model()
         out: dict[str, Any] = {}
+        # The framework floor's page, timed beside every other operation (set once its client exists).
+        framework: list[Callable[[], Any] | None] = [None]
 
         def op(
             name: str,
@@ -175,24 +199,32 @@ class Command(BaseCommand):
         ) -> None:
             if only and name not in only:
                 return
+            static = floor if isinstance(floor, list) and floor else None
             try:
-                samples, queries, sqls = self._time(fn, reps)
+                samples, queries, sqls = self._time(
+                    fn, reps, framework[0] if name != "framework_floor" else None, static
+                )
             except Exception as exc:
                 out[name] = {"not_measured": f"error: {exc!r}"[:300]}
                 return
+            own = samples["op"]
             r: dict[str, Any] = {
-                "p50_ms": round(statistics.median(samples), 3),
-                "p95_ms": round(_percentile(samples, 0.95), 3),
+                "p50_ms": round(statistics.median(own), 3),
+                "p95_ms": round(_percentile(own, 0.95), 3),
                 "floor_p50_ms": None,
                 "ratio": None,
                 "queries": queries,
             }
+            if samples.get("framework"):
+                r["framework_p50_ms"] = round(statistics.median(samples["framework"]), 3)
             if connection.vendor == "postgresql":
                 r["full_scans"] = full_scans(sqls)
             if callable(floor):  # worked out after the timed runs (a write's floor captures one more run)
                 floor = floor()
-            if floor:
-                f = self._floor(floor, reps)
+                f = self._floor(floor, reps) if floor else None
+            else:
+                f = statistics.median(samples["sql"]) if samples.get("sql") else None
+            if f is not None:
                 r["floor_p50_ms"] = round(f, 3)
                 r["ratio"] = round(r["p50_ms"] / f, 2) if f else None
             out[name] = r
@@ -228,7 +260,9 @@ class Command(BaseCommand):
 
         wc = client_for(benchgen.BENCH_WINDOW)
         try:
-            op("framework_floor", get(wc, reverse("bench:floor")))
+            floor_page = get(wc, reverse("bench:floor"))
+            op("framework_floor", floor_page)
+            framework[0] = floor_page
         except NoReverseMatch:
             out["framework_floor"] = {"not_measured": "BIANMIN_BENCH_HELLO is off"}
         # Everything the workbench shows: its cases, the one statement that says which side lists hold anything,
@@ -529,12 +563,17 @@ def _written_floor(run: Callable[[], None]) -> list[tuple[str, list[Any]]]:
 
 def page_floors(out: dict[str, Any]) -> None:
     """Each page against what no page can beat: the framework floor (a staff page with no domain data) plus the
-    page's own SQL floor. `page_ratio` 1.0 would be a page that costs nothing beyond its SQL and the framework."""
+    page's own SQL floor, both timed beside it (`framework_p50_ms`: the floor's samples taken in the operation's own
+    rounds; the framework floor's own run where an operation has none). `page_ratio` 1.0 would be a page that costs
+    nothing beyond its SQL and the framework."""
     framework = out.get("framework_floor", {}).get("p50_ms")
     for name, r in out.items():
-        if name == "framework_floor" or r.get("not_measured") or framework is None:
+        if name == "framework_floor" or r.get("not_measured"):
             continue
-        r["page_floor_ms"] = round(framework + (r.get("floor_p50_ms") or 0.0), 3)
+        beside = r.get("framework_p50_ms", framework)
+        if beside is None:
+            continue
+        r["page_floor_ms"] = round(beside + (r.get("floor_p50_ms") or 0.0), 3)
         r["page_ratio"] = round(r["p50_ms"] / r["page_floor_ms"], 2) if r["page_floor_ms"] else None
 
 
