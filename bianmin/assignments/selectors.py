@@ -6,10 +6,11 @@ import datetime as dt
 import functools
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from bianmin.assignments.models import AssignedTask
+from bianmin.core.aggregates import Rows
 from bianmin.core.compiled import CompiledRead
 from bianmin.org.access import MANAGERS, has_role, in_scope, scope_filter, scope_path, staff_of
 from bianmin.org.models import Post, Role, Staff
@@ -153,7 +154,7 @@ def my_task_summary(*, user: Any) -> dict[str, Any]:
     tasks = list(qs[:5])
     now = timezone.now()
     counts = qs.aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(status=AssignedTask.Status.OPEN, due_at__lt=now)),
+        total=Rows(),
+        overdue=Rows(Q(status=AssignedTask.Status.OPEN, due_at__lt=now)),
     )
     return {"tasks": tasks, "total": counts["total"], "overdue": counts["overdue"], "now": now}

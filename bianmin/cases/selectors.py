@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +46,7 @@ from bianmin.cases.progress_query import progress_by_token as progress_by_token
 from bianmin.cases.timeline import staff_wording
 from bianmin.catalog.models import ItemVersion, Mode, ServiceItem
 from bianmin.catalog.selectors import published_items
+from bianmin.core.aggregates import Rows
 from bianmin.core.compiled import CompiledRead
 from bianmin.core.personal_data import mask_id_number, mask_phone
 from bianmin.core.selectors import work_calendar
@@ -559,9 +560,9 @@ def _workload_query(*args: Any) -> QuerySet[Any, Any]:
             window_number=Min("window__number"),
             window_name=Min("window__name"),
             assignee_name=Min("assignee__name"),
-            open=Count("id"),
-            overdue=Count("id", filter=Q(due_at__lt=now, status__in=running)),
-            due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=soon, status__in=running)),
+            open=Rows(),
+            overdue=Rows(Q(due_at__lt=now, status__in=running)),
+            due_soon=Rows(Q(due_at__gte=now, due_at__lt=soon, status__in=running)),
         )
         .order_by("window_number", "assignee_name", "window_id", "assignee_id")
         .values_list(

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from bianmin.core import checks  # noqa: F401  (registers the startup checks)
+        from bianmin.core import checks, lookups  # noqa: F401  (register the startup checks, the any_of lookup)
         from bianmin.core.audit import connect_receivers
 
         connect_receivers()

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core.aggregates import Rows
 from bianmin.core.models import AuditEvent, CalendarDay, Heartbeat, PeriodicRun, PersonalDataReveal
 from bianmin.core.scheduling import PeriodicJob, periodic_jobs
 from bianmin.core.workcalendar import DayRule, WorkCalendar
@@ -111,9 +112,9 @@ def jobs_health(*, now: dt.datetime | None = None) -> Health:
 
     ready_filter = Q(status=TaskResultStatus.READY) & (Q(run_after=get_date_max()) | Q(run_after__lte=now))
     queue = DBTaskResult.objects.aggregate(
-        ready=Count("id", filter=ready_filter),
-        scheduled=Count("id", filter=Q(status=TaskResultStatus.READY) & ~ready_filter),
-        running=Count("id", filter=Q(status=TaskResultStatus.RUNNING)),
+        ready=Rows(ready_filter),
+        scheduled=Rows(Q(status=TaskResultStatus.READY) & ~ready_filter),
+        running=Rows(Q(status=TaskResultStatus.RUNNING)),
         failed_recent=Count(
             "id", filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=1))
         ),

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
+from bianmin.core.aggregates import Rows
 from bianmin.frontdesk.models import Handover, Inquiry
 from bianmin.org.access import get_in_scope, scope_filter, staff_of
 from bianmin.org.models import OrgUnit, Post, Staff, Window
@@ -176,10 +177,10 @@ def windows_of(*, staff: Staff) -> list[Window]:
 
 
 def _result_counts() -> dict[str, Count]:
-    counts = {"total": Count("id")}
+    counts = {"total": Rows()}
     for value in Inquiry.Result.values:
-        counts[value] = Count("id", filter=Q(result=value))
-    counts["phone"] = Count("id", filter=Q(channel=Inquiry.Channel.PHONE))
+        counts[value] = Rows(Q(result=value))
+    counts["phone"] = Rows(Q(channel=Inquiry.Channel.PHONE))
     return counts
 
 

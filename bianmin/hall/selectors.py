@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.selectors import published_items
+from bianmin.core.aggregates import Rows
 from bianmin.core.selectors import work_calendar
 from bianmin.hall.models import (
     Appointment,
@@ -290,10 +291,10 @@ def queue_stats(*, center: OrgUnit, day: dt.date) -> list[CategoryStats]:
     counts = {
         row["category"]: row
         for row in tickets.values("category").annotate(
-            waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
-            served=Count("id", filter=Q(status=Ticket.Status.DONE)),
-            no_show=Count("id", filter=Q(status=Ticket.Status.NO_SHOW)),
-            issued=Count("id"),
+            waiting=Rows(Q(status=Ticket.Status.WAITING)),
+            served=Rows(Q(status=Ticket.Status.DONE)),
+            no_show=Rows(Q(status=Ticket.Status.NO_SHOW)),
+            issued=Rows(),
         )
     }
     waits: dict[int, list[float]] = {}

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from bianmin.core.aggregates import Rows
 from bianmin.notify.models import Channel, Inbox, Notification
 from bianmin.org.access import scope_filter
 
@@ -18,7 +19,7 @@ def message_counts(*, now: dt.datetime | None = None, days: int = 1) -> dict[str
     counts = dict(
         Notification.objects.filter(created_at__gte=now - dt.timedelta(days=days))
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in Notification.Status.values}

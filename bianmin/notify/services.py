@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianmin.core.aggregates import Rows
 from bianmin.core.identifiers import clean_phone
 from bianmin.core.personal_data import mask_phone
 from bianmin.notify import message_templates
@@ -377,7 +378,7 @@ def inbox_recount() -> int:
     live = dict(
         Notification.objects.filter(channel=Channel.IN_APP, read_at__isnull=True, recipient_user__isnull=False)
         .values("recipient_user")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .values_list("recipient_user", "n")
     )
     wrong = 0

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bianmin.cases.models import CLOCK_RUNNING, Case
+from bianmin.core.aggregates import Rows
 from bianmin.core.models import Heartbeat, PeriodicRun
 from bianmin.core.selectors import jobs_health
 
@@ -34,7 +34,7 @@ class BianminCollector(Collector):
         for row in (
             PeriodicRun.objects.filter(scheduled_for__gte=now - dt.timedelta(days=1))
             .values("job", "status")
-            .annotate(n=Count("id"))
+            .annotate(n=Rows())
             .order_by("job", "status")
         ):
             runs.add_metric([row["job"], row["status"]], row["n"])
@@ -54,7 +54,7 @@ class BianminCollector(Collector):
         for row in (
             Case.objects.filter(status__in=CLOCK_RUNNING, due_at__lt=now)
             .values("center__code")
-            .annotate(n=Count("id"))
+            .annotate(n=Rows())
             .order_by("center__code")
         ):
             overdue.add_metric([row["center__code"]], row["n"])

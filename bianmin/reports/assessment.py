@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, F, Min, Q
 from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
 from django.http import Http404
 from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.catalog.models import Mode
+from bianmin.core.aggregates import Rows
 from bianmin.core.replica import on_replica
 from bianmin.core.selectors import work_calendar
 from bianmin.frontdesk.models import Inquiry
@@ -168,7 +169,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
         Case.objects.filter(center=center, completed_at__gte=start, completed_at__lt=end)
         .annotate(handler_id=Coalesce("assignee_id", "received_by_id"))
         .values("handler_id", "mode")
-        .annotate(n=Count("id"), on_time=Count("id", filter=Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))))
+        .annotate(n=Rows(), on_time=Rows(Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))))
         .order_by()
     )
     for r in handled:
@@ -183,7 +184,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
         # The rated staff member as recorded with the rating, else the case's handler.
         .annotate(handler_id=Coalesce("staff_id", "case__assignee_id", "case__received_by_id"))
         .values("handler_id")
-        .annotate(n=Count("id"), avg=Avg("overall"), bad=Count("id", filter=Q(overall__lte=BAD_REVIEW_MAX)))
+        .annotate(n=Rows(), avg=Avg("overall"), bad=Rows(Q(overall__lte=BAD_REVIEW_MAX)))
         .order_by()
     )
     for r in ratings:
@@ -195,7 +196,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
     inquiries = (
         Inquiry.objects.filter(center=center, received_at__gte=start, received_at__lt=end)
         .values("first_contact_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     )
     for r in inquiries:
@@ -207,7 +208,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
             center=center, finding=Complaint.Finding.FOUNDED, created_at__gte=start, created_at__lt=end
         )
         .values("staff_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     )
     for r in complaints:
@@ -219,7 +220,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
             center=center, status__in=COUNTED_ACCOUNTABILITY, created_at__gte=start, created_at__lt=end
         )
         .values("staff_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     )
     for r in records:
@@ -233,7 +234,7 @@ def assessment(*, user: Any, center: OrgUnit, period: Period, now: dt.datetime |
             center=center, voided=False, staff__isnull=False, inspected_at__gte=start, inspected_at__lt=end
         )
         .values("staff_id")
-        .annotate(n=Count("id"), violations=Count("id", filter=Q(finding=Inspection.Finding.VIOLATION)))
+        .annotate(n=Rows(), violations=Rows(Q(finding=Inspection.Finding.VIOLATION)))
         .order_by()
     )
     for r in inspections:
@@ -280,8 +281,8 @@ def _attendance(
         .annotate(minute=minute)
         .values("staff_id")
         .annotate(
-            present=Count("id"),
-            late=Count("id", filter=Q(minute__gt=morning_start, minute__lt=morning_end)),
+            present=Rows(),
+            late=Rows(Q(minute__gt=morning_start, minute__lt=morning_end)),
             first=Min("date"),
         )
         .order_by()

@@ -26,6 +26,7 @@ from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 from django.utils import timezone
 
 from bianmin.cases.models import Case
+from bianmin.core.aggregates import Rows
 from bianmin.core.selectors import work_calendar
 from bianmin.frontdesk.models import Inquiry
 from bianmin.org.models import OrgUnit
@@ -82,7 +83,7 @@ def compute_month(month: dt.date, unit_ids: list[int] | None = None) -> dict[int
         cases.filter(received_in)
         .annotate(day=TruncDate("received_at", tzinfo=tz))
         .values("center_id", "day")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     ):
         if r["day"] in index:
@@ -91,7 +92,7 @@ def compute_month(month: dt.date, unit_ids: list[int] | None = None) -> dict[int
         cases.filter(completed_in)
         .annotate(day=TruncDate("completed_at", tzinfo=tz))
         .values("center_id", "day")
-        .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
+        .annotate(n=Rows(), on_time=Rows(on_time))
         .order_by()
     ):
         if r["day"] in index:
@@ -99,23 +100,23 @@ def compute_month(month: dt.date, unit_ids: list[int] | None = None) -> dict[int
             rows[r["center_id"]]["on_time_by_day"][index[r["day"]]] = r["on_time"]
 
     month_cases = cases.filter(received_in | completed_in)
-    counts = {"received": Count("id", filter=received_in), "completed": Count("id", filter=completed_in)}
+    counts = {"received": Rows(received_in), "completed": Rows(completed_in)}
     for r in month_cases.values("center_id", "item_id").annotate(name=Max("item_name"), **counts).order_by():
         rows[r["center_id"]]["items"].append([r["item_id"], r["name"], r["received"], r["completed"]])
-    for r in month_cases.values("center_id", "mode").annotate(**counts, on_time=Count("id", filter=on_time)).order_by():
+    for r in month_cases.values("center_id", "mode").annotate(**counts, on_time=Rows(on_time)).order_by():
         rows[r["center_id"]]["modes"][r["mode"]] = [r["received"], r["completed"], r["on_time"]]
 
     for r in (
         scoped(Rating.objects.filter(created_at__gte=start, created_at__lt=end, excluded=False))
         .values("center_id", "overall")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     ):
         rows[r["center_id"]]["ratings"][str(r["overall"])] = r["n"]
     for r in (
         scoped(Inquiry.objects.filter(received_at__gte=start, received_at__lt=end))
         .values("center_id", "result")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     ):
         rows[r["center_id"]]["inquiries"][r["result"]] = r["n"]
@@ -124,14 +125,14 @@ def compute_month(month: dt.date, unit_ids: list[int] | None = None) -> dict[int
     closed = Petition.Status.CLOSED
     for r in (
         petitions.values("center_id", "status", "closure")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(status=closed, closed_at__gt=F("due_at"))))
+        .annotate(n=Rows(), late=Rows(Q(status=closed, closed_at__gt=F("due_at"))))
         .order_by()
     ):
         rows[r["center_id"]]["petitions"].append([r["status"], r["closure"] or "", r["n"], r["late"]])
     for r in (
         petitions.exclude(status=closed)
         .values("center_id", "status", "closure", "due_at")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .order_by()
     ):
         rows[r["center_id"]]["petition_dues"].append([r["status"], r["closure"] or "", r["due_at"].isoformat(), r["n"]])
@@ -143,16 +144,16 @@ def compute_month(month: dt.date, unit_ids: list[int] | None = None) -> dict[int
         attendance.values("center_id")
         .annotate(
             staff=Count("staff_id", distinct=True),
-            present=Count("id"),
+            present=Rows(),
             # The month is closed, so every day of it is before today (the live query's condition).
-            missing_out=Count("id", filter=Q(check_out__isnull=True)),
+            missing_out=Rows(Q(check_out__isnull=True)),
         )
         .order_by()
     ):
         summary = rows[r["center_id"]]["attendance"]
         summary.update(staff=r["staff"], present=r["present"], missing_out=r["missing_out"])
     minute = ExtractHour("check_in", tzinfo=tz) * 60 + ExtractMinute("check_in", tzinfo=tz)
-    for r in attendance.annotate(minute=minute).values("center_id", "minute").annotate(n=Count("id")).order_by():
+    for r in attendance.annotate(minute=minute).values("center_id", "minute").annotate(n=Rows()).order_by():
         rows[r["center_id"]]["attendance"]["minutes"][str(r["minute"])] = r["n"]
     return rows
 
@@ -224,7 +225,7 @@ def refresh(now: dt.datetime | None = None) -> str:
     have = dict(
         MonthRollup.objects.filter(month__in=months, dirty=False)
         .values("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Rows())
         .values_list("month", "n")
     )
     built = 0

@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bianmin.core.aggregates import Rows
 from bianmin.core.months import read_month
 from bianmin.core.selectors import work_calendar
 from bianmin.core.workcalendar import DayRule, OfficeHours, Session
@@ -520,7 +521,7 @@ def findings_by_staff(
         qs = qs.filter(inspected_at__date__lte=until)
     rows = (
         qs.values("staff_id", "staff__name")
-        .annotate(checks=Count("id"), violations=Count("id", filter=Q(finding=Inspection.Finding.VIOLATION)))
+        .annotate(checks=Rows(), violations=Rows(Q(finding=Inspection.Finding.VIOLATION)))
         .order_by("-violations", "staff__name")
     )
     return [StaffFindings(r["staff_id"], r["staff__name"], r["checks"], r["violations"]) for r in rows]
