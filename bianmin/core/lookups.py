@@ -14,7 +14,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, Lookup
 
 
-class AnyOf(Lookup):
+class AnyOf(Lookup[Any]):
     lookup_name = "any_of"
     prepare_rhs = False
 
