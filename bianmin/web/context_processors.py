@@ -8,12 +8,11 @@ from django.http import HttpRequest
 def site(request: HttpRequest) -> dict[str, Any]:
     from bianmin.org.access import role_of, staff_of
     from bianmin.web.care import care_mode_on
-    from bianmin.web.navigation import public_links, staff_menu
+    from bianmin.web.navigation import public_links
 
     user = getattr(request, "user", None)
     role = role_of(user) if user is not None else None
     return {
-        "staff_menu": staff_menu(role) if role else [],
         "public_nav": public_links(),
         "site_name": "便民服务中心管理系统",
         "current_staff": staff_of(user) if user is not None else None,

@@ -56,3 +56,33 @@ def test_the_built_menu_is_reused_and_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert not any(link.url.startswith("/bianmin/") for g in staff_menu(Role.WINDOW) for link in g.links)
+
+
+@pytest.mark.django_db
+def test_the_written_menu_holds_every_link_of_the_role_and_the_back_office_only_for_an_administrator():
+    import html as htmllib
+    import re
+
+    from django.urls import reverse
+
+    unit = center()
+    for role, back_office in ((Role.DIRECTOR, False), (Role.WINDOW, False), (Role.ADMIN, True)):
+        client = Client()
+        client.force_login(staff_user(role, unit).user)
+        # given the menu written once per role, read twice (the second from what was written)
+        for _n in range(2):
+            page = client.get("/staff/").content.decode()
+            menus = re.findall(r'<details class="menu"><summary>(.*?)</summary>(.*?)</details>', page, re.S)
+            # then each group of the role, in order, holds its links (clickable, texts escaped), configuration last
+            assert [htmllib.unescape(label) for label, _links in menus] == [g.label for g in staff_menu(role)]
+            for (_label, links), group in zip(menus, staff_menu(role), strict=True):
+                found = [
+                    (htmllib.unescape(u), htmllib.unescape(t))
+                    for u, t in re.findall(r'<a href="(.*?)">(.*?)</a>', links)
+                ]
+                expected = [(link.url, link.label) for link in group.links]
+                if group.label == "系统配置":
+                    expected += [(reverse("org:org_tree"), "组织机构"), (reverse("web:calendar"), "工作日历")]
+                    if back_office:
+                        expected.append((reverse("admin:index"), "管理后台"))
+                assert found == expected, (role, group.label)
