@@ -7,6 +7,7 @@ center too); they manage only the items of their unit and below, and only as dir
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +55,18 @@ SEARCH_FIELDS = (
 )
 
 
+def owner_paths(center: OrgUnit) -> list[str]:
+    """The paths of the units whose items are public at `center`: the center's and those above it."""
+    return [center.path[: 7 * i] for i in range(1, center.depth + 1)]
+
+
 def published_items(*, center: OrgUnit) -> QuerySet[ServiceItem]:
     """Items public at `center`: published, owned by the center or a unit above it."""
-    owners = [center.path[: 7 * i] for i in range(1, center.depth + 1)]
+    return published_items_of(owner_paths(center))
+
+
+def published_items_of(owners: Sequence[str]) -> QuerySet[ServiceItem]:
+    """Items published by the units of these paths (`owner_paths`)."""
     return ServiceItem.objects.filter(status=ServiceItem.Status.PUBLISHED, owner__path__in=owners)
 
 

@@ -11,9 +11,9 @@ way the queryset would have (the compiler's own converters: dates on SQLite, dec
 builds them (the case page's case with its center, window and item, in one read).
 
 Only for querysets whose SQL does not depend on the values: equality, `IN` over a list of a given length (pass
-its length in `shape`), comparisons with a moment, a text's equality or `startswith` (the scope's path prefix). A
-marker that does not come out as a parameter of its own (a value folded into the SQL text, or transformed otherwise
-than `startswith` does) is refused when the read is first compiled, never silently given the wrong value. The
+its length in `shape`), comparisons with a moment or a day, a text's equality or `startswith` (the scope's path
+prefix). A marker that does not come out as a parameter of its own (a value folded into the SQL text, or transformed
+otherwise than `startswith` does) is refused when the read is first compiled, never silently given the wrong value. The
 statement is compiled per database alias and `shape`.
 """
 
@@ -28,18 +28,19 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators  # type: ignore[attr-defined]
 
-Value = int | dt.datetime | str
+Value = int | dt.datetime | dt.date | str
 
 # Markers nobody's data holds: negative ids near the bottom of the 32-bit range (so that a 32-bit key, such as
 # Django's user id, takes them as it takes a big integer key; a field too small for the marker makes Django fold the
-# condition into the SQL text, and the read is refused when compiled), moments in 1901.
+# condition into the SQL text, and the read is refused when compiled), moments and days in 1901.
 _INT_MARKER = -2_100_000_000
 _MOMENT_MARKER = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+_DAY_MARKER = dt.date(1901, 1, 1)
 # Texts: nothing LIKE escapes (no backslash, percent or underscore), so a `startswith` parameter is the marker + "%".
 _TEXT_MARKER = "~bianmin~compiled~marker~{}~"
 
 # How a call's value becomes the parameter its marker stood for.
-_AS_IS, _MOMENT, _PREFIX = 0, 1, 2
+_AS_IS, _MOMENT, _PREFIX, _DAY = 0, 1, 2, 3
 
 
 class CompiledReadError(RuntimeError):
@@ -87,11 +88,13 @@ class _Instances:
 def _marker(i: int, value: Value) -> Value:
     if isinstance(value, dt.datetime):
         return _MOMENT_MARKER + dt.timedelta(seconds=i + 1)
+    if isinstance(value, dt.date):
+        return _DAY_MARKER + dt.timedelta(days=i + 1)
     if isinstance(value, str):
         return _TEXT_MARKER.format(i)
     if isinstance(value, bool) or not isinstance(value, int):
         raise CompiledReadError(
-            f"argument {i}: only ids, moments and texts can be compiled once, not {type(value).__name__}"
+            f"argument {i}: only ids, moments, days and texts can be compiled once, not {type(value).__name__}"
         )
     return _INT_MARKER - i
 
@@ -155,6 +158,8 @@ class CompiledRead:
             where[m] = (i, _AS_IS)
             if isinstance(m, dt.datetime):
                 where[conn.ops.adapt_datetimefield_value(m)] = (i, _MOMENT)
+            elif isinstance(m, dt.date):
+                where[conn.ops.adapt_datefield_value(m)] = (i, _DAY)
             elif isinstance(m, str):
                 where[conn.ops.prep_for_like_query(m) + "%"] = (i, _PREFIX)
         slots: list[tuple[int, Any, int]] = []
@@ -200,6 +205,8 @@ def _converted(
 def _param(conn: Any, value: Value, how: int) -> Any:
     if how == _MOMENT:
         return conn.ops.adapt_datetimefield_value(cast(dt.datetime, value))
+    if how == _DAY:
+        return conn.ops.adapt_datefield_value(cast(dt.date, value))
     if how == _PREFIX:  # what `startswith` makes of its text
         return conn.ops.prep_for_like_query(value) + "%"
     return value

@@ -149,3 +149,20 @@ def test_a_compiled_model_read_builds_the_instances_the_queryset_builds(django_u
     with pytest.raises(CompiledReadError), CaptureQueriesContext(connection) as ctx:  # objects, not rows
         read.rows("v", BASE)
     assert ctx.captured_queries == []  # refused before anything runs
+
+
+def test_days_are_compared_as_the_queryset_compares_them():
+    from bianmin.core.models import CalendarDay
+
+    days = [dt.date(2026, 10, d) for d in (1, 2, 3, 8, 9)]
+    for day in days:
+        CalendarDay.objects.create(date=day, source="admin", is_workday=day.day > 7, name=f"{day:%m-%d}")
+
+    def between(lo: Any, hi: Any) -> QuerySet[Any, Any]:
+        return CalendarDay.objects.filter(date__gte=lo, date__lte=hi).order_by("date").values_list("date", "name")
+
+    read = CompiledRead(between)
+    for lo, hi in ((days[0], days[2]), (days[1], days[4]), (dt.date(2026, 11, 1), dt.date(2026, 11, 30))):
+        # the same rows for each pair of days, read by the statement compiled on the first call
+        assert read.rows(lo, hi) == list(between(lo, hi))
+    assert read.rows(days[3], days[3]) == [(days[3], "10-08")]
