@@ -789,14 +789,16 @@ def _case_page_case(prefix: str, number: str) -> QuerySet[Case]:
         "has_handovers": Exists(CaseHandover.objects.filter(case=OuterRef("pk"))),
         "has_requests": Exists(SupplementRequest.objects.filter(case=OuterRef("pk"))),
     }
+    # Not its item version: the page needs it only for a joint case's split form (read then); its snapshot, the whole
+    # guide as JSON, was most of the row's bytes.
     return (
-        Case.objects.select_related("center", "window", "item", "item_version")
+        Case.objects.select_related("center", "window", "item")
         .annotate(**has)
         .filter(center__path__startswith=prefix, number=number)[:1]
     )
 
 
-# Compiled once per process: its ~120 columns over five tables cost Django more to put into SQL than PostgreSQL takes
+# Compiled once per process: its ~100 columns over four tables cost Django more to put into SQL than PostgreSQL takes
 # to run it.
 _CASE_PAGE = CompiledRead(_case_page_case)
 
