@@ -6,14 +6,16 @@ it. Tested equal to the template loops they replace (tests/test_case_page_tags.p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.cases.templatetags.case_rows import _e
 
 register = template.Library()
@@ -39,24 +41,44 @@ def _csrf_input(context: Any) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
 
 
+@functools.lru_cache(maxsize=16)
+def _labels(_language: str | None) -> dict[str, Any]:
+    """The materials table's fixed texts in the current language, escaped (the language is the cache key only)."""
+    return {
+        "heads": [_e(gettext(h)) for h in ("材料", "提交", "接收", "保管", "处置")],
+        "main": _e(gettext("主要材料")),
+        "general": _e(gettext("一般材料")),
+        "online": _e(gettext("网上预审告知")),
+        "not_applicable": f'<span class="muted">{_e(gettext("不适用"))}</span>',
+        "not_presented": f'<span class="tag-off">{_e(gettext("未提交"))}</span>',
+        "forms": {value: _e(str(label)) for value, label in CaseMaterial.Form.choices},
+        "custody": {value: _e(str(label)) for value, label in Custody.choices},
+        "dispose_as": gettext("%(name)s的处置方式"),
+        "location_of": gettext("%(name)s的归档位置"),
+        "returned": _e(gettext("退还申请人")),
+        "archived": _e(gettext("归档")),
+        "location": _e(gettext("归档位置")),
+        "register": _e(gettext("登记")),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def material_rows(context: Any, materials: list[Any], dispose: Any) -> SafeString:
     """The materials table's rows (`dispose`: a form to return or archive each material the center holds). Each cell
     names its column (`data-label`) for the stacked layout on a phone."""
-    heads = [_e(gettext(h)) for h in ("材料", "提交", "接收", "保管", "处置")]
-    main, general, online = _e(gettext("主要材料")), _e(gettext("一般材料")), _e(gettext("网上预审告知"))
-    not_applicable = f'<span class="muted">{_e(gettext("不适用"))}</span>'
-    not_presented = f'<span class="tag-off">{_e(gettext("未提交"))}</span>'
+    t = _labels(get_language())
     csrf = _csrf_input(context) if dispose else ""
     rows = []
     for m in materials:
-        kind = (main if m.kind == "main" else general) + (f" · {online}" if m.material_id is None else "")
+        kind = (t["main"] if m.kind == "main" else t["general"]) + (
+            f" · {t['online']}" if m.material_id is None else ""
+        )
         if m.presented:
-            presented = _e(m.get_presented_form_display())
+            presented = t["forms"].get(m.presented_form) or _e(m.get_presented_form_display())
         else:
-            presented = not_applicable if m.not_applicable else not_presented
+            presented = t["not_applicable"] if m.not_applicable else t["not_presented"]
         received = f"{_name(m.received_by)} {_at(m.received_at, '%m-%d %H:%M')}" if m.received_at else "—"
-        custody = "—" if m.not_applicable else _e(m.get_custody_display())
+        custody = "—" if m.not_applicable else (t["custody"].get(m.custody) or _e(m.get_custody_display()))
         if m.location:
             custodian = f" · {_name(m.custodian)}" if m.custodian else ""
             custody += f'<div class="small muted">{_e(m.location)}{custodian}</div>'
@@ -65,12 +87,12 @@ def material_rows(context: Any, materials: list[Any], dispose: Any) -> SafeStrin
             disposal = (
                 f'<form method="post" action="{_e(reverse("cases:material_dispose", args=[m.pk]))}" '
                 f'class="searchbar">{csrf}'
-                f'<select name="custody" aria-label="{_e(gettext("%(name)s的处置方式") % {"name": name})}">'
-                f'<option value="returned">{_e(gettext("退还申请人"))}</option>'
-                f'<option value="archived">{_e(gettext("归档"))}</option></select>'
-                f'<input name="location" placeholder="{_e(gettext("归档位置"))}" '
-                f'aria-label="{_e(gettext("%(name)s的归档位置") % {"name": name})}" style="min-width:8em">'
-                f'<button class="btn" type="submit">{_e(gettext("登记"))}</button></form>'
+                f'<select name="custody" aria-label="{_e(t["dispose_as"] % {"name": name})}">'
+                f'<option value="returned">{t["returned"]}</option>'
+                f'<option value="archived">{t["archived"]}</option></select>'
+                f'<input name="location" placeholder="{t["location"]}" '
+                f'aria-label="{_e(t["location_of"] % {"name": name})}" style="min-width:8em">'
+                f'<button class="btn" type="submit">{t["register"]}</button></form>'
             )
         elif m.disposed_at:
             disposal = (
@@ -81,7 +103,7 @@ def material_rows(context: Any, materials: list[Any], dispose: Any) -> SafeStrin
             disposal = "—"
         cells = (f'{_e(m.name)}<div class="small muted">{kind}</div>', presented, received, custody, disposal)
         rows.append(
-            "<tr>" + "".join(f'<td data-label="{h}">{c}</td>' for h, c in zip(heads, cells, strict=True)) + "</tr>"
+            "<tr>" + "".join(f'<td data-label="{h}">{c}</td>' for h, c in zip(t["heads"], cells, strict=True)) + "</tr>"
         )
     return mark_safe("\n".join(rows))  # every value escaped by _e
 
