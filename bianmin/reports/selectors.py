@@ -268,7 +268,9 @@ def _rollup_state(ids: list[int], months: list[dt.date]) -> RollupState:
     A month is rolled up for the district when every unit has one; the pair changes whenever any row is rebuilt
     (which is what lets `_rolled_district` keep its sums)."""
     rows = (
-        MonthRollup.objects.filter(unit_id__any_of=ids, month__gte=months[0], month__lte=months[-1], dirty=False)
+        MonthRollup.objects.filter(
+            unit_id__any_of=frozenset(ids), month__gte=months[0], month__lte=months[-1], dirty=False
+        )
         .values("month")
         .annotate(n=Count("unit"), built=Max("built_at"))  # from the index alone (month_rollup_state)
         .order_by()
@@ -302,7 +304,7 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         if is_closed(month, now) and month in rolled:
             return _rolled_district(root, month, now, units, group, centers, months, trend_rolled, state)
 
-    cases = Case.objects.filter(center_id__any_of=ids)
+    cases = Case.objects.filter(center_id__any_of=frozenset(ids))
     received_in = Q(received_at__gte=start, received_at__lt=end)
     completed_in = Q(completed_at__gte=start, completed_at__lt=end)
     on_time = completed_in & (Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at")))
@@ -394,20 +396,24 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
     levels = {
         r["overall"]: r["n"]
         # Ratings taken out on an upheld appeal (malicious or mistaken) do not count.
-        for r in Rating.objects.filter(center_id__any_of=ids, created_at__gte=start, created_at__lt=end, excluded=False)
+        for r in Rating.objects.filter(
+            center_id__any_of=frozenset(ids), created_at__gte=start, created_at__lt=end, excluded=False
+        )
         .values("overall")
         .annotate(n=Rows())
         .order_by()
     }
     results = {
         r["result"]: r["n"]
-        for r in Inquiry.objects.filter(center_id__any_of=ids, received_at__gte=start, received_at__lt=end)
+        for r in Inquiry.objects.filter(center_id__any_of=frozenset(ids), received_at__gte=start, received_at__lt=end)
         .values("result")
         .annotate(n=Rows())
         .order_by()
     }
     petition_rows = (
-        Petition.objects.filter(center_id__any_of=ids, received_on__gte=month, received_on__lt=next_month(month))
+        Petition.objects.filter(
+            center_id__any_of=frozenset(ids), received_on__gte=month, received_on__lt=next_month(month)
+        )
         .values("status", "closure")
         .annotate(
             n=Rows(),
@@ -516,7 +522,9 @@ def _rolled_district(
     key = _sums_key(root, month, ids, months, state, morning, trend_rolled)
     sums: dict[str, Any] | None = cache.get(key)
     if sums is None:
-        rows = list(MonthRollup.objects.filter(unit_id__any_of=ids, month=month).values_list("unit_id", "data"))
+        rows = list(
+            MonthRollup.objects.filter(unit_id__any_of=frozenset(ids), month=month).values_list("unit_id", "data")
+        )
         sums = merge_static(rows, len(days), morning)
         sums["items"] = sorted(sums["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[
             :TOP_ITEMS
@@ -528,7 +536,9 @@ def _rolled_district(
         completed_by_month, on_time_by_month = (list(t) for t in m["trend"])
         completed_by_month[-1], on_time_by_month[-1] = sum(m["completed_by_day"]), sum(m["on_time_by_day"])
     else:
-        completed_by_month, on_time_by_month = _live_trend(Case.objects.filter(center_id__any_of=ids), months, end, tz)
+        completed_by_month, on_time_by_month = _live_trend(
+            Case.objects.filter(center_id__any_of=frozenset(ids)), months, end, tz
+        )
     by_item = m["items"]
     centers, by_place, overdue_now = _district_places(ids, group, centers, m["per_unit"], now)
     merged: dict[int, dict[str, Any]] = {}
@@ -615,7 +625,7 @@ def _rolled_trend(ids: list[int], months: list[dt.date]) -> tuple[list[int], lis
     completed_by_month = [0] * len(months)
     on_time_by_month = [0] * len(months)
     for r in (
-        MonthRollup.objects.filter(unit_id__any_of=ids, month__gte=months[0], month__lt=months[-1])
+        MonthRollup.objects.filter(unit_id__any_of=frozenset(ids), month__gte=months[0], month__lt=months[-1])
         .values("month")
         .annotate(n=Sum("completed"), on_time=Sum("on_time"))
         .order_by()
@@ -641,7 +651,11 @@ def _district_places(
     overdue: dict[int, int] = defaultdict(int)
     running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
     for r in (
-        Case.objects.filter(center_id__any_of=ids).filter(running).values("center_id").annotate(n=Rows()).order_by()
+        Case.objects.filter(center_id__any_of=frozenset(ids))
+        .filter(running)
+        .values("center_id")
+        .annotate(n=Rows())
+        .order_by()
     ):
         overdue[group[r["center_id"]].pk] += r["n"]
     # A unit without a hall of its own can still hold cases (e.g. of its points): it gets a row when it does.
@@ -700,7 +714,7 @@ def _leave_rows(ids: list[int], start: dt.datetime, end: dt.datetime) -> list[di
     return [
         {"key": r["kind"], "label": str(kinds.get(r["kind"], r["kind"])), "n": r["n"]}
         for r in Leave.objects.effective()
-        .filter(center_id__any_of=ids)
+        .filter(center_id__any_of=frozenset(ids))
         .filter(
             Q(status=Leave.Status.APPROVED, start__lt=end, end__gt=start)
             | Q(status=Leave.Status.RETURNED, actual_start__lt=end, actual_end__gt=start)
@@ -728,7 +742,7 @@ def _attendance_summary(
     key = "center_id" if kind == "district" else "staff__department__name"
     rows = (
         AttendanceDay.objects.filter(
-            center_id__any_of=ids, date__gte=month, date__lt=next_month(month), check_in__isnull=False
+            center_id__any_of=frozenset(ids), date__gte=month, date__lt=next_month(month), check_in__isnull=False
         )
         .annotate(minute=minute)
         .values(key)
