@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from bianmin.cases.models import CLOCK_RUNNING, Case
 from bianmin.catalog.models import Mode
 from bianmin.core.aggregates import Rows
+from bianmin.core.compiled import CompiledRead
 from bianmin.core.replica import on_replica
 from bianmin.core.selectors import work_calendar
 from bianmin.frontdesk.models import Inquiry
@@ -238,25 +239,31 @@ def districts_for(*, user: Any) -> list[OrgUnit]:
     return list(scope_filter(OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT, is_active=True), user, "path"))
 
 
-def _group_of(units: list[OrgUnit], root: OrgUnit, kind: str) -> dict[int, OrgUnit]:
-    """Each unit of the subtree → the row it counts in: for a district, its subdistrict center (or the district's
-    own hall); for a center, the center itself (its community points count with it)."""
+# What the dashboards need of the units of a subtree: every unit's id, path and depth; the rest only of the units a
+# row is named after (a district's centers, or the root).
+# In the model's order of fields, which is the order Model.from_db() reads a partial row in.
+_UNIT_COLUMNS = tuple(
+    f.attname
+    for f in OrgUnit._meta.concrete_fields
+    if f.attname in {"id", "path", "depth", "code", "name", "hall_kind", "hall_name"}
+)
+_ID, _PATH, _DEPTH = (_UNIT_COLUMNS.index(name) for name in ("id", "path", "depth"))
+_SUBTREE = CompiledRead(lambda prefix: OrgUnit.objects.filter(path__startswith=prefix).values_list(*_UNIT_COLUMNS))
+
+
+def _subtree(root: OrgUnit, kind: str) -> tuple[list[int], dict[int, OrgUnit]]:
+    """The subtree's unit ids, and each unit → the row it counts in: for a district, its subdistrict center (or the
+    district's own hall); for a center, the center itself (its community points count with it). Model instances are
+    built only for the units rows are named after (a district's ~10 centers, not its ~200 points)."""
+    alias = router.db_for_read(OrgUnit)
+    rows = _SUBTREE.rows(root.path, using=alias)
+    ids = [r[_ID] for r in rows]
     if kind == "center":
-        return {u.pk: root for u in units}
-    top = {u.path: u for u in units if u.depth == root.depth + 1}
-    groups: dict[int, OrgUnit] = {}
-    for u in units:
-        groups[u.pk] = top.get(u.path[: len(root.path) + 7], root) if u.depth > root.depth else root
-    return groups
-
-
-def _units(root: OrgUnit) -> list[OrgUnit]:
-    """The subtree's units."""
-    return list(
-        OrgUnit.objects.filter(path__startswith=root.path).only(
-            "id", "code", "path", "depth", "name", "hall_kind", "hall_name"
-        )
-    )
+        return ids, dict.fromkeys(ids, root)
+    names = list(_UNIT_COLUMNS)
+    top = {r[_PATH]: OrgUnit.from_db(alias, names, r) for r in rows if r[_DEPTH] == root.depth + 1}
+    prefix = len(root.path) + 7
+    return ids, {r[_ID]: top.get(r[_PATH][:prefix], root) if r[_DEPTH] > root.depth else root for r in rows}
 
 
 # A month's clean rollups over a district's units: how many, and when the newest was built.
@@ -291,9 +298,7 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
     months = _trend_months(month)
-    units = _units(root)
-    ids = [u.pk for u in units]
-    group = _group_of(units, root, kind)
+    ids, group = _subtree(root, kind)
     centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
     trend_rolled = False
     if kind == "district":
@@ -302,7 +307,7 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         # The months before this one from rollups when every unit has them (else the trend is counted live).
         trend_rolled = all(m in rolled for m in months[:-1])
         if is_closed(month, now) and month in rolled:
-            return _rolled_district(root, month, now, units, group, centers, months, trend_rolled, state)
+            return _rolled_district(root, month, now, ids, group, centers, months, trend_rolled, state)
 
     cases = Case.objects.filter(center_id__any_of=frozenset(ids))
     received_in = Q(received_at__gte=start, received_at__lt=end)
@@ -501,7 +506,7 @@ def _rolled_district(
     root: OrgUnit,
     month: dt.date,
     now: dt.datetime,
-    units: list[OrgUnit],
+    ids: list[int],
     group: dict[int, OrgUnit],
     centers: list[OrgUnit],
     months: list[dt.date],
@@ -514,7 +519,6 @@ def _rolled_district(
     tz = work_calendar().tz
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
-    ids = [u.pk for u in units]
     morning = (
         root.morning_start.hour * 60 + root.morning_start.minute,
         root.morning_end.hour * 60 + root.morning_end.minute,
