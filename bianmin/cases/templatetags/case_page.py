@@ -1,7 +1,7 @@
-"""The case page's repeated rows written in Python: the materials and their custody, the notices, the timeline. As
+"""The case page's repeated rows written in Python: the materials with their custody, and the timeline. As
 template loops they were a third of the page's own rendering (each row a dozen tags and filters); here each value is
-escaped as the template escaped it (`case_rows._e`) and each moment shown in the page's time zone as `|date` showed
-it. Tested equal to the template loops they replace (tests/test_case_page_tags.py)."""
+escaped as the template escaped it (`core.escaping.fast_escape`) and each moment shown in the page's time zone as
+`|date` showed it. Tested equal to the template loops they replace (cases/tests/test_case_page_tags.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from bianmin.cases.models import CaseMaterial, Custody
-from bianmin.cases.templatetags.case_rows import _e
+from bianmin.core.escaping import fast_escape as _e
 
 register = template.Library()
 

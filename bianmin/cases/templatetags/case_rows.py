@@ -5,15 +5,13 @@ its lazy-text wrapper (~500 values a page)."""
 
 from __future__ import annotations
 
-import html
-
 from django import template
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from bianmin.cases.selectors import Row, Workload
+from bianmin.core.escaping import fast_escape as _e
 
 register = template.Library()
 
@@ -21,15 +19,6 @@ _ROW = (
     '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}<div class="small muted">{}</div></td>\n  <td>{}</td>\n'
     '  <td><span class="status status-{}">{}</span></td>\n  <td>{} {}</td>\n{}</tr>'
 )
-
-
-def _e(value: object) -> str:
-    """`conditional_escape(value)`: safe text as it is, anything else escaped (html.escape, as Django's escape())."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 def _mark(code: str, text: object) -> SafeString:

@@ -1,5 +1,5 @@
 # ruff: noqa: E501 — the old template loops, copied as they were
-"""The case page's materials, notices and timeline rows written in Python (`case_page` tags) give what the template
+"""The case page's materials and timeline rows written in Python (`case_page` tags) give what the template
 loops they replaced gave: the same cells, texts escaped alike, moments in the page's time zone."""
 
 from __future__ import annotations

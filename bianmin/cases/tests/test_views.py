@@ -644,7 +644,7 @@ def test_the_rows_escape_each_value_as_djangos_conditional_escape():
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy
 
-    from bianmin.cases.templatetags.case_rows import _e
+    from bianmin.core.escaping import fast_escape as _e
 
     values = ['<a href="x">&\'', "张三", 7, None, 2.5, mark_safe("<b>安全</b>"), gettext_lazy("代办"), "", "a&amp;b"]
     assert [_e(v) for v in values] == [str(conditional_escape(v)) for v in values]  # type: ignore[arg-type]
