@@ -149,6 +149,23 @@ def test_the_access_log_is_one_insert_and_is_sealed_into_the_chain(user, django_
     assert problem.kind == "access_log"
 
 
+def test_the_access_log_row_holds_who_saw_what_and_when(user):
+    from django.contrib.contenttypes.models import ContentType
+
+    before = timezone.now()
+    personal_data_viewed(actor=user, target=user)
+    row = PersonalDataReveal.objects.get()
+    assert (row.actor_id, row.content_type, row.object_id, row.field, row.reason) == (
+        user.pk,
+        ContentType.objects.get_for_model(user),
+        str(user.pk),
+        "",
+        "",
+    )
+    assert before <= row.created_at <= timezone.now()
+    assert row.target == user
+
+
 def test_young_access_rows_wait_for_the_next_seal(user):
     personal_data_viewed(actor=user, target=user)
     assert access_log_seal() is None
