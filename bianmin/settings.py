@@ -149,9 +149,11 @@ prepared_statements: dict[str, Any] = (
 # for all values (its generic plan) is chosen on cost estimates alone, and for a LIMIT over a join to a small table
 # it walked the whole cases key index, taking the district board from 0.2 ms of SQL to 720 ms at city scale.
 # What preparing still saves is parsing and analysis. DATABASE_PLAN_CACHE_MODE=auto restores PostgreSQL's choice.
-plan_cache_mode = os.environ.get("DATABASE_PLAN_CACHE_MODE", "force_custom_plan")
-if prepared_statements and plan_cache_mode in {"auto", "force_custom_plan", "force_generic_plan"}:
-    prepared_statements["options"] = f"-c plan_cache_mode={plan_cache_mode}"
+# A value PostgreSQL does not know is refused at startup (bianmin.core.checks), not left to PostgreSQL's default.
+PLAN_CACHE_MODES = ("auto", "force_custom_plan", "force_generic_plan")
+DATABASE_PLAN_CACHE_MODE = os.environ.get("DATABASE_PLAN_CACHE_MODE", "force_custom_plan").strip()
+if prepared_statements and DATABASE_PLAN_CACHE_MODE in PLAN_CACHE_MODES:
+    prepared_statements["options"] = f"-c plan_cache_mode={DATABASE_PLAN_CACHE_MODE}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(prepared_statements)
 # A PostgreSQL streaming replica for reports, dashboards, assessment and exports (bianmin.core.replica): only those

@@ -127,3 +127,20 @@ def personal_data_decrypts(app_configs: Any = None, databases: Any = None, **kwa
                     )
                 )
     return errors
+
+
+@register()
+def plan_cache_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """DATABASE_PLAN_CACHE_MODE must be one of PostgreSQL's values: a typo would otherwise leave PostgreSQL's default
+    (plans reused on estimates alone), the mode the setting exists to avoid."""
+    value = getattr(settings, "DATABASE_PLAN_CACHE_MODE", "")
+    modes = getattr(settings, "PLAN_CACHE_MODES", ())
+    if value in modes:
+        return []
+    return [
+        Error(
+            f"环境变量 DATABASE_PLAN_CACHE_MODE 的值“{value}”无效。",
+            hint=f"可选值：{'、'.join(modes)}；不设置即为 force_custom_plan（推荐）。",
+            id="bianmin.E015",
+        )
+    ]

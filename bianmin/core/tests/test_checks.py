@@ -40,3 +40,17 @@ def test_intake_sources_and_case_channels_are_checked_too(settings):
 
     assert [e.id for e in errors] == ["bianmin.E002"]
     assert "BIANMIN_INTAKE_SOURCES" in errors[0].msg
+
+
+def test_an_unknown_plan_cache_mode_is_refused_at_startup(settings):
+    from bianmin.core.checks import plan_cache_mode
+
+    assert plan_cache_mode() == []  # the default, force_custom_plan
+    for value in ("auto", "force_generic_plan"):
+        settings.DATABASE_PLAN_CACHE_MODE = value
+        assert plan_cache_mode() == []
+    settings.DATABASE_PLAN_CACHE_MODE = "force_custom"  # a typo: PostgreSQL's default would be left in place
+    [error] = plan_cache_mode()
+    assert error.id == "bianmin.E015"
+    assert "force_custom" in error.msg
+    assert "force_custom_plan" in (error.hint or "")
