@@ -1,12 +1,13 @@
 """`field__any_of=[…]`: the field equals one of the values, the list sent as one parameter.
 
-Pass a set (`frozenset(ids)`) where the list is long: Django walks a list or tuple value element by element before
-any lookup sees it, which for ~200 ids costs more than the rest of the filter.
-
 A district's dashboard filters every figure by its ~200 units. `center_id__in=ids` compiles one placeholder per id
 (Django prepares each value, the driver sends 200 parameters, PostgreSQL parses and plans them) on every query of the
 page. On PostgreSQL `any_of` compiles to `= ANY(%s)` with the list as a single array parameter (what a hand-written
 query does; the planner uses the same index); elsewhere it is `IN (…)` as before.
+
+The values are plain values (ids, texts), not model instances. Pass a set (`frozenset(ids)`) where the list is long:
+Django walks a list or tuple value element by element before any lookup sees it, which for ~200 ids costs more than
+the rest of the filter.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,9 +115,7 @@ def jobs_health(*, now: dt.datetime | None = None) -> Health:
         ready=Rows(ready_filter),
         scheduled=Rows(Q(status=TaskResultStatus.READY) & ~ready_filter),
         running=Rows(Q(status=TaskResultStatus.RUNNING)),
-        failed_recent=Count(
-            "id", filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=1))
-        ),
+        failed_recent=Rows(Q(status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=1))),
         oldest_ready_at=Min("enqueued_at", filter=ready_filter),
     )
     return Health(jobs=rows, queue=QueueHealth(**queue), unknown_jobs=sorted(set(per_job) - registered))

@@ -422,10 +422,9 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
         .values("status", "closure")
         .annotate(
             n=Rows(),
-            overdue=Count(
-                "id",
-                filter=(~Q(status=Petition.Status.CLOSED) & Q(due_at__lt=now))
-                | Q(status=Petition.Status.CLOSED, closed_at__gt=F("due_at")),
+            overdue=Rows(
+                (~Q(status=Petition.Status.CLOSED) & Q(due_at__lt=now))
+                | Q(status=Petition.Status.CLOSED, closed_at__gt=F("due_at"))
             ),
         )
         .order_by()
