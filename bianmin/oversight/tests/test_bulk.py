@@ -94,6 +94,17 @@ def test_the_list_page_ticks_and_decides_in_one_post(world, login) -> None:
     assert set(Accountability.objects.values_list("status", flat=True)) == {S.DECIDED}
 
 
+def test_the_list_rows_name_their_columns_for_the_phone_layout(world, login) -> None:
+    import re
+
+    _candidate(world, staff=world.clerk)
+    page = login(world.director).get(reverse("oversight:accountability_list")).content.decode()
+    assert '<table class="stack">' in page
+    row = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    # the tick box has no name of its own (it is left out when a row cannot be ticked); every other cell says its column
+    assert re.findall(r'data-label="([^"]*)"', row) == ["生成时间", "责任人", "违规情形", "事由", "状态", "处理方式"]
+
+
 def test_the_bulk_post_refuses_unknown_or_foreign_ids_and_other_roles(world, login) -> None:
     other = _candidate(world, staff=world.outsider, center=world.other_center)
     client = login(world.director)
