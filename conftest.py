@@ -42,6 +42,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _keyed_reads_on_the_default_connection(settings):
+    # A test may use only the connections it declares (pytest-django), and a transactional or browser test declares
+    # "default": keyed reads (bianmin.core.compiled) stay there unless a test asks for the keyed connection.
+    settings.BIANMIN_KEYED_READS = False
+
+
+@pytest.fixture(autouse=True)
 def _process_cache(settings):
     # The served default is a cache directory shared by all processes of the machine; parallel test workers, each
     # on its own database, must not share throttle counters, so a test keeps its cache in its own process (the

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
+
+from bianmin.core.compiled import KEYED
 
 # The tables that grow with the history: no query of the bench may read them whole.
 BIG_TABLES = frozenset(
@@ -30,36 +33,81 @@ def full_scans(sqls: list[str]) -> list[str]:
     picks a sequential scan (or an index scan with no index condition — a full scan in disguise) only when no
     index can narrow the rows."""
     found: list[str] = []
-
-    def walk(node: dict[str, Any], sql: str, parent: str) -> None:
-        rel = node.get("Relation Name")
-        kind = node.get("Node Type", "")
-        if rel in BIG_TABLES:
-            # An index scan with no condition is a full read too, unless a merge join or a LIMIT stops it early.
-            full = kind == "Seq Scan" or (
-                kind in ("Index Scan", "Index Only Scan")
-                and "Index Cond" not in node
-                and parent not in ("Merge Join", "Limit")
-            )
-            if full:
-                found.append(f"{kind} on {rel}: {sql[:300]}")
-        for child in node.get("Plans", []):
-            walk(child, sql, kind)
-
     with connection.cursor() as cur:
         cur.execute("SET enable_seqscan = off")
         try:
             for sql in sqls:
-                words = sql.lstrip().split(None, 1)
-                if not words or words[0].upper() not in ("SELECT", "WITH"):
-                    continue
-                if not any(t in sql for t in BIG_TABLES):
+                if not _checked(sql):
                     continue
                 cur.execute("EXPLAIN (FORMAT JSON) " + sql)
-                plan = cur.fetchone()[0]
-                if isinstance(plan, str):
-                    plan = json.loads(plan)
-                walk(plan[0]["Plan"], sql, "")
+                _walk_plan(cur.fetchone()[0], sql, found)
         finally:
             cur.execute("SET enable_seqscan = on")
     return found
+
+
+def generic_full_scans(statements: list[tuple[str, Any]]) -> list[str]:
+    """`full_scans` for the keyed reads (`bianmin.core.compiled`), whose plan is made once for all values: each
+    statement prepared on the keyed connection and its generic plan explained (EXPLAIN EXECUTE there shows the plan
+    the page's runs use), with the call's values it ran with."""
+    if not statements or KEYED not in connections.settings:
+        return []
+    found: list[str] = []
+    keyed = connections[KEYED]
+    keyed.ensure_connection()
+    raw = keyed.connection
+    from psycopg import sql as pgsql
+
+    with keyed.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        try:
+            for sql, params in statements:
+                if not _checked(sql):
+                    continue
+                text = _numbered(sql)
+                values = ", ".join(pgsql.Literal(p).as_string(raw) for p in params or ())
+                cur.execute(f"PREPARE bench_generic AS {text}")  # no parameters: the text is sent as it is
+                try:
+                    cur.execute(f"EXPLAIN (FORMAT JSON) EXECUTE bench_generic{f'({values})' if values else ''}")
+                    _walk_plan(cur.fetchone()[0], sql, found)
+                finally:
+                    cur.execute("DEALLOCATE bench_generic")
+        finally:
+            cur.execute("SET enable_seqscan = on")
+    return found
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _numbered(sql: str) -> str:
+    """Django's SQL for psycopg as PREPARE takes it: `%s` → `$1`, `$2`…; `%%` → `%`."""
+    numbers = iter(range(1, 1_000_000))
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+
+
+def _checked(sql: str) -> bool:
+    words = sql.lstrip().split(None, 1)
+    return bool(words) and words[0].upper() in ("SELECT", "WITH") and any(t in sql for t in BIG_TABLES)
+
+
+def _walk_plan(plan: Any, sql: str, found: list[str]) -> None:
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    _walk(plan[0]["Plan"], sql, "", found)
+
+
+def _walk(node: dict[str, Any], sql: str, parent: str, found: list[str]) -> None:
+    rel = node.get("Relation Name")
+    kind = node.get("Node Type", "")
+    if rel in BIG_TABLES:
+        # An index scan with no condition is a full read too, unless a merge join or a LIMIT stops it early.
+        full = kind == "Seq Scan" or (
+            kind in ("Index Scan", "Index Only Scan")
+            and "Index Cond" not in node
+            and parent not in ("Merge Join", "Limit")
+        )
+        if full:
+            found.append(f"{kind} on {rel}: {sql[:300]}")
+    for child in node.get("Plans", []):
+        _walk(child, sql, kind, found)

@@ -39,18 +39,23 @@ PUBLIC_FIELDS = (
     "public_token",
     "center",
 )
+# Of its center, what the public pages' header and footer name (`public_base.html`): the hall, its code, address and
+# telephones.
+PUBLIC_CENTER_FIELDS = tuple(
+    f"center__{name}" for name in ("code", "name", "hall_kind", "hall_name", "address", "phone", "complaint_phone")
+)
 
 
 def _public_cases() -> QuerySet[Case]:
-    return Case.objects.select_related("center").only(*PUBLIC_FIELDS)
+    return Case.objects.select_related("center").only(*PUBLIC_FIELDS, *PUBLIC_CENTER_FIELDS)
 
 
 # The public page's reads, compiled once per process (`CompiledRead`): the case's public columns with its center.
 _BY_NUMBER = CompiledRead(
-    lambda number, tail: _public_cases().filter(number=number, phone_tail=tail).order_by("pk")[:1]
+    lambda number, tail: _public_cases().filter(number=number, phone_tail=tail).order_by("pk")[:1], keyed=True
 )
-# The token is unique: at most one row, so no ORDER BY.
-_BY_TOKEN = CompiledRead(lambda token: _public_cases().filter(public_token=token)[:1])
+# The token is unique: at most one row, so no ORDER BY (not even the model's default, which made PostgreSQL sort).
+_BY_TOKEN = CompiledRead(lambda token: _public_cases().filter(public_token=token).order_by()[:1], keyed=True)
 
 
 def progress_lookup(*, number: str, phone_tail: str) -> Case | None:
@@ -77,7 +82,8 @@ _STEPS = CompiledRead(
         CaseEvent.objects.filter(case_id=case_id, verb__in=sorted(PUBLIC_VERBS))
         .order_by("created_at", "id")
         .values_list("created_at", "verb")
-    )
+    ),
+    keyed=True,
 )
 
 

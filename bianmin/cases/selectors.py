@@ -317,7 +317,9 @@ def my_cases(*, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) ->
     return _keyset(_list_qs().filter(assignee=staff, status__in=OPEN), cursor, limit)
 
 
-_MY_CASES = CompiledRead(lambda staff_id: _page_values(Case.objects.filter(assignee_id=staff_id, status__in=OPEN)))
+_MY_CASES = CompiledRead(
+    lambda staff_id: _page_values(Case.objects.filter(assignee_id=staff_id, status__in=OPEN)), keyed=True
+)
 
 
 def _received(staff_id: int) -> Q:
@@ -388,7 +390,7 @@ def _panels_query(staff_id: int, department_id: int | None = None) -> QuerySet[A
     )
 
 
-_PANELS = CompiledRead(_panels_query)
+_PANELS = CompiledRead(_panels_query, keyed=True)
 
 
 def my_received(*, user: Any) -> list[Row]:
@@ -403,7 +405,8 @@ def my_received(*, user: Any) -> list[Row]:
 _MY_RECEIVED = CompiledRead(
     lambda staff_id: (
         Case.objects.filter(_received(staff_id)).order_by("received_at", "id").values_list(*ROW_COLUMNS)[:50]
-    )
+    ),
+    keyed=True,
 )
 
 
@@ -799,8 +802,8 @@ def _case_page_case(prefix: str, number: str) -> QuerySet[Case]:
 
 
 # Compiled once per process: its ~100 columns over four tables cost Django more to put into SQL than PostgreSQL takes
-# to run it.
-_CASE_PAGE = CompiledRead(_case_page_case)
+# to run it. By its unique number: one plan serves every case (`keyed`).
+_CASE_PAGE = CompiledRead(_case_page_case, keyed=True)
 
 
 # The center's staff list changes a few times a year; the case page's names and pickers may lag this long behind
@@ -847,10 +850,11 @@ class CaseDetail:
 
 
 # The parts every case page reads, compiled once per process (by the case's key).
-_MATERIALS = CompiledRead(lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("sort_order", "id"))
-_NOTICES = CompiledRead(lambda pk: Notice.objects.filter(case_id=pk).order_by("issued_at", "id"))
+_MATERIALS = CompiledRead(lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("sort_order", "id"), keyed=True)
+_NOTICES = CompiledRead(lambda pk: Notice.objects.filter(case_id=pk).order_by("issued_at", "id"), keyed=True)
 _EVENTS = CompiledRead(
-    lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor__staff").order_by("created_at", "id")
+    lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor__staff").order_by("created_at", "id"),
+    keyed=True,
 )
 
 

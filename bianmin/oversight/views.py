@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -494,7 +495,7 @@ def accountability_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Whether a case is rated, compiled once per process (the progress page asks on every view of a completed case).
-_RATED = CompiledRead(lambda case_id: Rating.objects.filter(case_id=case_id).values_list("id")[:1])
+_RATED = CompiledRead(lambda case_id: Rating.objects.filter(case_id=case_id).values_list("id")[:1], keyed=True)
 
 
 def rating_panel(request: HttpRequest, case: Case) -> str:
@@ -503,14 +504,16 @@ def rating_panel(request: HttpRequest, case: Case) -> str:
     if case.status not in ratings.RATEABLE_STATUSES:
         return ""
     rated = bool(_RATED.rows(case.pk))
+    # Rendered without the request: the panel is a piece of a page that ran the context processors already; it needs
+    # only the form's CSRF token of them.
     return render_to_string(
         "oversight/_rating_panel.html",
         {
             "case": case,
             "rated": rated,
             "fields": None if rated else blank_form_html(RatingForm, "oversight/_rating_fields.html"),
+            "csrf_token": get_token(request),
         },
-        request=request,
     )
 
 

@@ -26,7 +26,7 @@ def _signed_in(pk: int) -> QuerySet[Any]:
 
 
 # Compiled once per process (bianmin.core.compiled): every request of a signed-in user reads it.
-_SIGNED_IN = CompiledRead(_signed_in)
+_SIGNED_IN = CompiledRead(_signed_in, keyed=True)
 
 
 class PasswordBackend(ModelBackend):

@@ -14,12 +14,13 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, reset_queries, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -27,10 +28,22 @@ from django.utils import timezone
 
 from bianmin.bench import benchgen, throughput
 from bianmin.bench.dashboards import build_rollups, district_dashboard_ops
-from bianmin.bench.scans import full_scans
+from bianmin.bench.scans import full_scans, generic_full_scans
+from bianmin.core.compiled import KEYED, keyed_alias
 from bianmin.warmup import warm_worker
 
 SCALES = {name: shape.cases for name, shape in benchgen.SHAPES.items()}
+
+
+class Keyed(str):
+    """A floor's statement that the page runs as a keyed read (`bianmin.core.compiled`): replayed on the keyed
+    connection, planned once as the page's is, where there is one."""
+
+    __slots__ = ()
+
+
+def _floor_connection(sql: str) -> Any:
+    return connections[KEYED] if isinstance(sql, Keyed) and keyed_alias() == KEYED else connection
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -136,14 +149,27 @@ class Command(BaseCommand):
         repeat: int,
         framework: Callable[[], Any] | None = None,
         statements: list[tuple[str, list[Any]]] | None = None,
-    ) -> tuple[dict[str, list[float]], int, list[str]]:
+    ) -> tuple[dict[str, list[float]], int, list[str], list[tuple[str, Any]]]:
         """`repeat` rounds, each running the operation, the framework floor's page and the operation's SQL floor once
         (in turn first), so that a neighbour's load on this shared machine hits the three alike: the page's ratio
         compares samples taken side by side, not runs minutes apart."""
         fn()  # warm
-        with CaptureQueriesContext(connection) as ctx:
+        # Both connections the page may read on: the default and the keyed one (its statements kept with their
+        # parameters, for the check of the plans made once for all values).
+        keyed: list[tuple[str, Any]] = []
+        with ExitStack() as stack:
+            ctx = stack.enter_context(CaptureQueriesContext(connection))
+            keyed_ctx = None
+            if keyed_alias() == KEYED:
+                keyed_ctx = stack.enter_context(CaptureQueriesContext(connections[KEYED]))
+
+                def note(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+                    keyed.append((sql, params))
+                    return execute(sql, params, many, context)
+
+                stack.enter_context(connections[KEYED].execute_wrapper(note))
             fn()
-        queries = len(ctx.captured_queries)
+        queries = len(ctx.captured_queries) + (len(keyed_ctx.captured_queries) if keyed_ctx else 0)
         sqls = [q["sql"] for q in ctx.captured_queries]
         legs: list[tuple[str, Callable[[], Any]]] = [("op", fn)]
         if framework is not None:
@@ -158,14 +184,14 @@ class Command(BaseCommand):
                 run()
                 samples[name].append((time.perf_counter() - t) * 1000)
         reset_queries()
-        return samples, queries, sqls
+        return samples, queries, sqls, keyed
 
     def _replay(self, statements: list[tuple[str, list[Any]]]) -> None:
         """The hand-written SQL through the driver's own cursor (no ORM), every statement once."""
-        connection.ensure_connection()
-        raw = connection.connection
         for sql, params in statements:
-            cur = raw.cursor()
+            conn = _floor_connection(sql)
+            conn.ensure_connection()
+            cur = conn.connection.cursor()
             cur.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
             if cur.description is not None:  # a write without RETURNING gives no rows
                 cur.fetchall()
@@ -202,7 +228,7 @@ class Command(BaseCommand):
                 return
             static = floor if isinstance(floor, list) and floor else None
             try:
-                samples, queries, sqls = self._time(
+                samples, queries, sqls, keyed = self._time(
                     fn, reps, framework[0] if name != "framework_floor" else None, static
                 )
             except Exception as exc:
@@ -219,7 +245,7 @@ class Command(BaseCommand):
             if samples.get("framework"):
                 r["framework_p50_ms"] = round(statistics.median(samples["framework"]), 3)
             if connection.vendor == "postgresql":
-                r["full_scans"] = full_scans(sqls)
+                r["full_scans"] = full_scans(sqls) + generic_full_scans(keyed)
             if callable(floor):  # worked out after the timed runs (a write's floor captures one more run)
                 floor = floor()
                 f = self._floor(floor, reps) if floor else None
@@ -268,26 +294,34 @@ class Command(BaseCommand):
             out["framework_floor"] = {"not_measured": "BIANMIN_BENCH_HELLO is off"}
         # Everything the workbench shows: its cases, the one statement that says which side lists hold anything,
         # and the side list that does for the bench's clerk (cases received and not yet decided).
+        # The page reads them on the keyed connection (`Keyed`), constants in the text: so does its floor.
+        open_literal = ", ".join(f"'{s}'" for s in open_st)  # the status codes: plain ASCII words
         workbench_sql: list[tuple[str, list[Any]]] = [
             (
-                f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({marks}) "
-                "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51",
-                [window_staff.pk, *open_st],
+                Keyed(
+                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status IN ({open_literal}) "
+                    "AND c.due_at IS NOT NULL ORDER BY c.due_at, c.id LIMIT 51"
+                ),
+                [window_staff.pk],
             ),
             (
-                "SELECT EXISTS(SELECT 1 FROM cases_case WHERE assignee_id = %s AND status = 'received'), "
-                "EXISTS(SELECT 1 FROM cases_casehandover WHERE to_staff_id = %s AND acknowledged_at IS NULL), "
-                "EXISTS(SELECT 1 FROM cases_casehandover WHERE from_staff_id = %s AND acknowledged_at IS NULL), "
-                "EXISTS(SELECT 1 FROM cases_jointtask t JOIN cases_case c ON c.id = t.case_id "
-                "WHERE t.assignee_id = %s AND t.state = 'open' AND c.status = 'in_progress')",
+                Keyed(
+                    "SELECT EXISTS(SELECT 1 FROM cases_case WHERE assignee_id = %s AND status = 'received'), "
+                    "EXISTS(SELECT 1 FROM cases_casehandover WHERE to_staff_id = %s AND acknowledged_at IS NULL), "
+                    "EXISTS(SELECT 1 FROM cases_casehandover WHERE from_staff_id = %s AND acknowledged_at IS NULL), "
+                    "EXISTS(SELECT 1 FROM cases_jointtask t JOIN cases_case c ON c.id = t.case_id "
+                    "WHERE t.assignee_id = %s AND t.state = 'open' AND c.status = 'in_progress')"
+                ),
                 [window_staff.pk] * 4,
             ),
         ]
         if Case.objects.filter(assignee=window_staff, status="received").exists():
             workbench_sql.append(
                 (
-                    f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status = 'received' "
-                    "ORDER BY c.received_at, c.id LIMIT 50",
+                    Keyed(
+                        f"SELECT {list_cols} {list_from} WHERE c.assignee_id = %s AND c.status = 'received' "
+                        "ORDER BY c.received_at, c.id LIMIT 50"
+                    ),
                     [window_staff.pk],
                 )
             )
@@ -365,14 +399,16 @@ class Command(BaseCommand):
                 [
                     # The case in the clerk's scope, with what the page names of it: its center, window and item.
                     (
-                        "SELECT c.*, u.name, u.phone, w.number, w.name, i.code, i.name FROM cases_case c "
-                        "JOIN org_orgunit u ON u.id = c.center_id LEFT JOIN org_window w ON w.id = c.window_id "
-                        "JOIN catalog_serviceitem i ON i.id = c.item_id WHERE c.number = %s AND u.path LIKE %s",
+                        Keyed(
+                            "SELECT c.*, u.name, u.phone, w.number, w.name, i.code, i.name FROM cases_case c "
+                            "JOIN org_orgunit u ON u.id = c.center_id LEFT JOIN org_window w ON w.id = c.window_id "
+                            "JOIN catalog_serviceitem i ON i.id = c.item_id WHERE c.number = %s AND u.path LIKE %s"
+                        ),
                         [sample.number, center.path + "%"],
                     ),
-                    ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id", [sample.pk]),
-                    ("SELECT * FROM cases_casematerial WHERE case_id = %s ORDER BY sort_order, id", [sample.pk]),
-                    ("SELECT * FROM cases_notice WHERE case_id = %s ORDER BY issued_at, id", [sample.pk]),
+                    (Keyed("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id"), [sample.pk]),
+                    (Keyed("SELECT * FROM cases_casematerial WHERE case_id = %s ORDER BY sort_order, id"), [sample.pk]),
+                    (Keyed("SELECT * FROM cases_notice WHERE case_id = %s ORDER BY issued_at, id"), [sample.pk]),
                     # The page shows the applicant: the personal-data access log gets its row.
                     (
                         "INSERT INTO core_personaldatareveal (actor_id, content_type_id, object_id, field, reason, "
@@ -393,12 +429,16 @@ class Command(BaseCommand):
                 progress,
                 [
                     (
-                        "SELECT c.*, o.name, o.phone FROM cases_case c JOIN org_orgunit o ON o.id = c.center_id "
-                        "WHERE c.number = %s AND c.phone_tail = %s",
+                        Keyed(
+                            "SELECT c.*, o.name, o.phone FROM cases_case c JOIN org_orgunit o ON o.id = c.center_id "
+                            "WHERE c.number = %s AND c.phone_tail = %s"
+                        ),
                         [sample.number, sample.phone_tail],
                     ),
                     (
-                        "SELECT verb, created_at FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id",
+                        Keyed(
+                            "SELECT verb, created_at FROM cases_caseevent WHERE case_id = %s ORDER BY created_at, id"
+                        ),
                         [sample.pk],
                     ),
                 ],

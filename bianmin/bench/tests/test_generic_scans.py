@@ -1,0 +1,33 @@
+"""The bench's EXPLAIN check of keyed reads looks at the plan made once for all values, on the keyed connection."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from bianmin.bench.scans import generic_full_scans
+from bianmin.core.compiled import KEYED
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql" or KEYED not in connections.settings,
+        reason="the keyed connection exists on PostgreSQL with prepared statements (DATABASE_KEYED_CONNECTION)",
+    ),
+    pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, KEYED]),
+]
+
+
+def test_a_keyed_read_no_index_serves_is_reported_and_one_by_its_key_is_not():
+    unserved = ("SELECT id FROM cases_case WHERE applicant_name LIKE %s AND status = 'received'", ["张%"])
+    by_key = ("SELECT id FROM cases_case WHERE number = %s", ["410108901-2026-00001"])
+    by_percent = ("SELECT id FROM cases_caseevent WHERE case_id = %s AND note LIKE '%%补正%%'", [1])
+    [found] = generic_full_scans([unserved, by_key, by_percent])
+    # a sequential scan, or an index scan with no condition (a full read in disguise)
+    kind, sql = found.split(": ", 1)
+    assert sql == unserved[0]
+    assert kind in ("Seq Scan on cases_case", "Index Scan on cases_case")
+    # the statements were prepared and put away: the connection holds none of them
+    with connections[KEYED].cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'bench_generic'")
+        assert cur.fetchone()[0] == 0
