@@ -997,15 +997,16 @@ def _intake_version(item_id: int, *owners: str) -> QuerySet[ItemVersion]:
 
 
 # The intake's two reads (before every screen and every confirmed intake), compiled once per process: building their
-# querysets cost Django twice what PostgreSQL takes to run them.
-_INTAKE_VERSION = CompiledRead(_intake_version)
+# querysets cost Django twice what PostgreSQL takes to run them. By the item's and the clerk's keys (`keyed`).
+_INTAKE_VERSION = CompiledRead(_intake_version, keyed=True)
 _STAFF_POSTS = CompiledRead(
     lambda staff_id, day: (
         Post.objects.active_on(day)
         .filter(staff_id=staff_id)
         .select_related("window")
         .order_by("kind", "window__number")
-    )
+    ),
+    keyed=True,
 )
 
 
