@@ -31,13 +31,15 @@ statement is compiled per database alias and `shape`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators  # type: ignore[attr-defined]
 
@@ -56,20 +58,37 @@ _TEXT_MARKER = "~bianmin~compiled~marker~{}~"
 _AS_IS, _MOMENT, _PREFIX, _DAY = 0, 1, 2, 3
 
 
+logger = logging.getLogger(__name__)
+
 # The connection for reads by a key (see the module's docstring).
 KEYED = "keyed"
 
 
+# When the keyed connection last could not be opened: keyed reads stay on the default connection for a while.
+KEYED_RETRY_SECONDS = 30.0
+_keyed_down_until = [0.0]
+
+
 def keyed_alias() -> str:
-    """Where a read by a key runs now: the keyed connection if there is one and no transaction is open on the
-    default connection (the keyed one would not see its uncommitted rows), else the default."""
+    """Where a read by a key runs now: the keyed connection if there is one, it opens, and no transaction is open on
+    the default connection (the keyed one would not see its uncommitted rows); else the default."""
     if (
-        getattr(settings, "BIANMIN_KEYED_READS", False)
-        and KEYED in connections.settings
-        and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+        not getattr(settings, "BIANMIN_KEYED_READS", False)
+        or KEYED not in connections.settings
+        or connections[DEFAULT_DB_ALIAS].in_atomic_block
+        or time.monotonic() < _keyed_down_until[0]
     ):
-        return KEYED
-    return DEFAULT_DB_ALIAS
+        return DEFAULT_DB_ALIAS
+    keyed = connections[KEYED]
+    if keyed.connection is None:  # not open yet in this thread: a server refusing one more connection is no failure
+        try:
+            keyed.ensure_connection()
+        except DatabaseError:
+            logger.warning("keyed connection could not be opened; keyed reads use the default connection for %ss",
+                           KEYED_RETRY_SECONDS, exc_info=True)  # fmt: skip
+            _keyed_down_until[0] = time.monotonic() + KEYED_RETRY_SECONDS
+            return DEFAULT_DB_ALIAS
+    return KEYED
 
 
 class CompiledReadError(RuntimeError):

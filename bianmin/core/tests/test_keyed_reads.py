@@ -100,3 +100,29 @@ def test_without_the_setting_or_the_connection_keyed_reads_use_the_default(setti
     if KEYED not in connections.settings:
         settings.BIANMIN_KEYED_READS = True
         assert keyed_alias() == DEFAULT_DB_ALIAS
+
+
+@needs_keyed
+@on_both
+def test_a_keyed_connection_that_will_not_open_leaves_keyed_reads_on_the_default(settings, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from bianmin.core import compiled
+
+    settings.BIANMIN_KEYED_READS = True
+    a, _b = _users()
+    keyed = connections[KEYED]
+    keyed.close()
+
+    def refused() -> None:
+        raise OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(keyed, "ensure_connection", refused)
+    monkeypatch.setattr(compiled, "_keyed_down_until", [0.0])
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as default:
+        assert [u.pk for u in _read().objects(a.pk)] == [a.pk]
+    assert len(default.captured_queries) == 1
+    assert "keyed connection could not be opened" in caplog.text
+    # not tried again on every read for a while
+    monkeypatch.setattr(keyed, "ensure_connection", lambda: pytest.fail("tried again at once"))
+    assert keyed_alias() == DEFAULT_DB_ALIAS
