@@ -252,9 +252,11 @@ def _constants_inlined(
     """The statement with the queryset's own constants (a status, a verb list: never a call's values) written into
     its text as literals, the call's values left as parameters. A plan made once for all values can then use a
     partial index whose condition names those constants (`status IN ('received', …)`): with them as parameters it
-    cannot prove the condition holds, and walked a staff member's whole index instead (6 ms against 0.7)."""
+    cannot prove the condition holds, and walked a staff member's whole index instead (6 ms against 0.3)."""
     from psycopg import sql as pgsql
 
+    if sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s") != len(slots):
+        raise CompiledReadError("the statement's placeholders do not match its parameters")
     conn.ensure_connection()
     raw = conn.connection
     kept: list[tuple[int, Any, int]] = []

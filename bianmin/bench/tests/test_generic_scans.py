@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connections
 
 from bianmin.bench.scans import generic_full_scans
 from bianmin.core.compiled import KEYED
+from bianmin.core.tests.keyed import needs_keyed, on_both
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or KEYED not in connections.settings,
-        reason="the keyed connection exists on PostgreSQL with prepared statements (DATABASE_KEYED_CONNECTION)",
-    ),
-    pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, KEYED]),
-]
+pytestmark = [pytest.mark.postgres, needs_keyed, on_both]
 
 
 def test_a_keyed_read_no_index_serves_is_reported_and_one_by_its_key_is_not():

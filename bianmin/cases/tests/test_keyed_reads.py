@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from bianmin.cases import progress_query, selectors
@@ -14,15 +14,9 @@ from bianmin.cases.checklists import Decision
 from bianmin.cases.services import handover_acknowledge
 from bianmin.cases.tests.factories import intake, item_for, make_world, presented_except
 from bianmin.core.compiled import KEYED
+from bianmin.core.tests.keyed import needs_keyed, on_both
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or KEYED not in connections.settings,
-        reason="the keyed connection exists on PostgreSQL with prepared statements (DATABASE_KEYED_CONNECTION)",
-    ),
-    pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, KEYED]),
-]
+pytestmark = [pytest.mark.postgres, needs_keyed, on_both]
 
 
 def _pages(world: Any, number: str, token: str) -> dict[str, Any]:

@@ -13,17 +13,12 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bianmin.core.compiled import KEYED, CompiledRead, keyed_alias
+from bianmin.core.tests.keyed import needs_keyed, on_both
 
 User = get_user_model()
 
 # A constant with a quote and a percent sign: written into the statement's text, it must still mean itself.
 ODD = "O'Brien 100%"
-
-needs_keyed = pytest.mark.skipif(
-    connection.vendor != "postgresql" or KEYED not in connections.settings,
-    reason="the keyed connection exists on PostgreSQL with prepared statements (DATABASE_KEYED_CONNECTION)",
-)
-on_both = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, KEYED])
 
 
 def _read() -> CompiledRead:
