@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.postgres, needs_keyed, on_both]
 
 
 def test_a_keyed_read_no_index_serves_is_reported_and_one_by_its_key_is_not():
-    unserved = ("SELECT id FROM cases_case WHERE applicant_name LIKE %s AND status = 'received'", ["张%"])
+    # no index holds the applicant's name (a condition on the status could be served by a partial index)
+    unserved = ("SELECT id FROM cases_case WHERE applicant_name LIKE %s", ["张%"])
     by_key = ("SELECT id FROM cases_case WHERE number = %s", ["410108901-2026-00001"])
     by_percent = ("SELECT id FROM cases_caseevent WHERE case_id = %s AND note LIKE '%%补正%%'", [1])
     [found] = generic_full_scans([unserved, by_key, by_percent])
