@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.db import connection, connections
 
-from bianmin.core.compiled import KEYED
+from bianmin.core.compiled import KEYED, PLACEHOLDER
 
 # The tables that grow with the history: no query of the bench may read them whole.
 BIG_TABLES = frozenset(
@@ -77,13 +76,10 @@ def generic_full_scans(statements: list[tuple[str, Any]]) -> list[str]:
     return found
 
 
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
 def _numbered(sql: str) -> str:
     """Django's SQL for psycopg as PREPARE takes it: `%s` → `$1`, `$2`…; `%%` → `%`."""
     numbers = iter(range(1, 1_000_000))
-    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+    return PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
 def _checked(sql: str) -> bool:

@@ -242,8 +242,8 @@ class CompiledRead:
         return _Statement(sql, tuple(slots), compiler, _Instances(compiler, owner) if model else None, converters)
 
 
-# A parameter's place in Django's SQL for psycopg: `%s`, with a percent sign written `%%`.
-_PLACEHOLDER = re.compile(r"%%|%s")
+# A parameter's place in Django's SQL for psycopg: `%s`, with a percent sign written `%%` (matched too, to be skipped).
+PLACEHOLDER = re.compile(r"%%|%s")
 
 
 def _constants_inlined(
@@ -255,7 +255,7 @@ def _constants_inlined(
     cannot prove the condition holds, and walked a staff member's whole index instead (6 ms against 0.3)."""
     from psycopg import sql as pgsql
 
-    if sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s") != len(slots):
+    if sum(1 for m in PLACEHOLDER.finditer(sql) if m.group() == "%s") != len(slots):
         raise CompiledReadError("the statement's placeholders do not match its parameters")
     conn.ensure_connection()
     raw = conn.connection
@@ -272,7 +272,7 @@ def _constants_inlined(
             return "%s"
         return pgsql.Literal(str(fixed) if isinstance(fixed, str) else int(fixed)).as_string(raw).replace("%", "%%")
 
-    inlined = _PLACEHOLDER.sub(put, sql)
+    inlined = PLACEHOLDER.sub(put, sql)
     return inlined, kept
 
 

@@ -157,19 +157,17 @@ class Command(BaseCommand):
         # Both connections the page may read on: the default and the keyed one (its statements kept with their
         # parameters, for the check of the plans made once for all values).
         keyed: list[tuple[str, Any]] = []
+
+        def note(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            keyed.append((sql, params))
+            return execute(sql, params, many, context)
+
         with ExitStack() as stack:
             ctx = stack.enter_context(CaptureQueriesContext(connection))
-            keyed_ctx = None
             if keyed_alias() == KEYED:
-                keyed_ctx = stack.enter_context(CaptureQueriesContext(connections[KEYED]))
-
-                def note(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-                    keyed.append((sql, params))
-                    return execute(sql, params, many, context)
-
                 stack.enter_context(connections[KEYED].execute_wrapper(note))
             fn()
-        queries = len(ctx.captured_queries) + (len(keyed_ctx.captured_queries) if keyed_ctx else 0)
+        queries = len(ctx.captured_queries) + len(keyed)
         sqls = [q["sql"] for q in ctx.captured_queries]
         legs: list[tuple[str, Callable[[], Any]]] = [("op", fn)]
         if framework is not None:
