@@ -15,10 +15,14 @@ from bianmin.core.escaping import fast_escape as _e
 
 register = template.Library()
 
+# Each cell names its column (`data-label`), so that on a phone the table can become one card per case (`stack`).
 _ROW = (
-    '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}<div class="small muted">{}</div></td>\n  <td>{}</td>\n'
-    '  <td><span class="status status-{}">{}</span></td>\n  <td>{} {}</td>\n{}</tr>'
+    '<tr>\n  <td data-label="{}"><a href="{}">{}</a>{}</td>\n  <td data-label="{}">{}<div class="small muted">{}</div>'
+    '</td>\n  <td data-label="{}">{}</td>\n  <td data-label="{}"><span class="status status-{}">{}</span></td>\n'
+    '  <td data-label="{}">{} {}</td>\n{}</tr>'
 )
+# The columns' names, as `cases/_table.html` heads them.
+_COLUMNS = ("办件编号", "事项", "申请人", "状态", "办理期限", "窗口", "经办人")
 
 
 def _mark(code: str, text: object) -> SafeString:
@@ -29,20 +33,29 @@ def _mark(code: str, text: object) -> SafeString:
 def case_rows(rows: list[Row], show_owner: bool = False) -> SafeString:
     """Each row's cells from the texts `selectors.value_rows` worked out; escaped as the template would escape them."""
     proxy = format_html(' <span class="badge">{}</span>', gettext("代办"))
+    number, item, applicant, status, due, window, assignee = (_e(gettext(c)) for c in _COLUMNS)
     return mark_safe(  # every value escaped by _e, as format_html_join() would
         "".join(
             _ROW.format(
+                number,
                 _e(r.url),
                 _e(r.number),
                 proxy if r.is_proxy else "",
+                item,
                 _e(r.item_name),
                 _e(r.mode_label),
+                applicant,
                 _e(r.applicant_name),
+                status,
                 _e(r.status),
                 _e(r.status_label),
+                due,
                 _e(r.due_text),
                 _mark(r.mark.code, r.mark.label) if r.mark.code else "",
-                f"  <td>{_e(r.window_text)}</td><td>{_e(r.assignee_text)}</td>\n" if show_owner else "",
+                f'  <td data-label="{window}">{_e(r.window_text)}</td><td data-label="{assignee}">'
+                f"{_e(r.assignee_text)}</td>\n"
+                if show_owner
+                else "",
             )
             for r in rows
         )

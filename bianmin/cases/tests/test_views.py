@@ -634,9 +634,15 @@ def test_the_list_rows_are_written_escaped_with_their_badges_and_owner_cells():
     assert "&lt;i&gt;低保&lt;/i&gt;" in html
     assert '<span class="status status-accepted">已受理</span>' in html
     assert '03-09 17:30 <span class="mark mark-overdue">已超期</span>' in html
-    assert "<td>2号窗口</td><td>何春燕</td>" in html
+    assert '<td data-label="窗口">2号窗口</td><td data-label="经办人">何春燕</td>' in html
     assert '<a href="/staff/cases/c/A-2/">A-2</a></td>' in html  # no badge, no mark
-    assert "<td>2号窗口</td>" not in case_rows([row])  # the workbench lists the clerk's own: no owner cells
+    # each cell names its column, for the cards a phone shows (`table.stack`)
+    assert html.count("<td data-label=") == 2 * 7
+    assert '<td data-label="办件编号"><a href="/staff/cases/c/A-1/">' in html
+    assert '<td data-label="办理期限">03-09 17:30 ' in html
+    own = case_rows([row])
+    assert "2号窗口" not in own  # the workbench lists the clerk's own: no owner cells
+    assert own.count("<td data-label=") == 5
 
 
 def test_the_rows_escape_each_value_as_djangos_conditional_escape():
