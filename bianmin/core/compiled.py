@@ -22,10 +22,11 @@ unless a test asks for it), keyed reads run on the default connection. Their ins
 connection either way.
 
 Only for querysets whose SQL does not depend on the values: equality, `IN` over a list of a given length (pass
-its length in `shape`), comparisons with a moment or a day, a text's equality or `startswith` (the scope's path
-prefix). A marker that does not come out as a parameter of its own (a value folded into the SQL text, or transformed
-otherwise than `startswith` does) is refused when the read is first compiled, never silently given the wrong value. The
-statement is compiled per database alias and `shape`.
+its length in `shape`), `any_of` over a set of ids (a `frozenset`: one array parameter on PostgreSQL; elsewhere
+such a read is built anew each time), comparisons with a moment or a day, a text's equality or `startswith` (the
+scope's path prefix). A marker that does not come out as a parameter of its own (a value folded into the SQL text,
+or transformed otherwise than `startswith` does) is refused when the read is first compiled, never silently given the
+wrong value. The statement is compiled per database alias and `shape`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators  # type: ignore[attr-defined]
 
-Value = int | dt.datetime | dt.date | str
+Value = int | dt.datetime | dt.date | str | frozenset[int]
 
 # Markers nobody's data holds: negative ids near the bottom of the 32-bit range (so that a 32-bit key, such as
 # Django's user id, takes them as it takes a big integer key; a field too small for the marker makes Django fold the
@@ -55,7 +56,7 @@ _DAY_MARKER = dt.date(1901, 1, 1)
 _TEXT_MARKER = "~bianmin~compiled~marker~{}~"
 
 # How a call's value becomes the parameter its marker stood for.
-_AS_IS, _MOMENT, _PREFIX, _DAY = 0, 1, 2, 3
+_AS_IS, _MOMENT, _PREFIX, _DAY, _IDS = 0, 1, 2, 3, 4
 
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ class _Instances:
 
 
 def _marker(i: int, value: Value) -> Value:
+    if isinstance(value, frozenset):  # a set of ids for `any_of`: one id stands for them all
+        return frozenset({_INT_MARKER - i})
     if isinstance(value, dt.datetime):
         return _MOMENT_MARKER + dt.timedelta(seconds=i + 1)
     if isinstance(value, dt.date):
@@ -157,6 +160,8 @@ class CompiledRead:
     def rows(self, *args: Value, shape: Hashable = None, using: str | None = None) -> list[tuple[Any, ...]]:
         """The queryset's rows for these values, as `values_list()` gives them."""
         using = using or self._alias()
+        if _uncompiled(args, using):
+            return list(self.build(*args))
         statement = self._statement(args, shape, using)
         if statement.instances is not None:
             raise CompiledReadError("a model queryset's read gives objects(), not rows()")
@@ -169,6 +174,8 @@ class CompiledRead:
         """The model queryset's instances for these values, as iterating it gives them (`select_related` objects
         filled in, annotations set, fields left out by `only()` deferred)."""
         using = using or self._alias()
+        if _uncompiled(args, using):
+            return list(self.build(*args))
         statement = self._statement(args, shape, using)
         if statement.instances is None:
             raise CompiledReadError("a values_list() read gives rows(), not objects()")
@@ -209,6 +216,9 @@ class CompiledRead:
         sql, params = compiler.as_sql()
         where: dict[Any, tuple[int, int]] = {}
         for i, m in enumerate(markers):
+            if isinstance(m, frozenset):  # what `any_of` sends on PostgreSQL: the ids as one array's text
+                where[f"{{{next(iter(m))}}}"] = (i, _IDS)
+                continue
             where[m] = (i, _AS_IS)
             if isinstance(m, dt.datetime):
                 where[conn.ops.adapt_datetimefield_value(m)] = (i, _MOMENT)
@@ -295,7 +305,15 @@ def _converted(
     return converted
 
 
+def _uncompiled(args: tuple[Value, ...], using: str) -> bool:
+    """A set of ids is compiled as the one array parameter `any_of` makes of it on PostgreSQL; elsewhere `any_of` is
+    `IN (…)` with a parameter per id, and such a read is built and run as a queryset each time."""
+    return connections[using].vendor != "postgresql" and any(isinstance(a, frozenset) for a in args)
+
+
 def _param(conn: Any, value: Value, how: int) -> Any:
+    if how == _IDS:  # as `any_of` sends a set of ids
+        return "{" + ",".join(str(int(v)) for v in cast(frozenset[int], value)) + "}"
     if how == _MOMENT:
         return conn.ops.adapt_datetimefield_value(cast(dt.datetime, value))
     if how == _DAY:

@@ -270,19 +270,147 @@ def _subtree(root: OrgUnit, kind: str) -> tuple[list[int], dict[int, OrgUnit]]:
 RollupState = dict[dt.date, tuple[int, dt.datetime | None]]
 
 
-def _rollup_state(ids: list[int], months: list[dt.date]) -> RollupState:
-    """For each of `months`, the units among `ids` with a clean rollup and the newest one's build time (one query).
-    A month is rolled up for the district when every unit has one; the pair changes whenever any row is rebuilt
-    (which is what lets `_rolled_district` keep its sums)."""
-    rows = (
-        MonthRollup.objects.filter(
-            unit_id__any_of=frozenset(ids), month__gte=months[0], month__lte=months[-1], dirty=False
+# The dashboards' reads of a unit set, compiled once (bianmin.core.compiled): the ids go as one array parameter.
+# Each is given the ids (a frozenset), then its moments, days and numbers; those that count by local day or hour are
+# compiled per time zone (`shape`).
+_MONTHS = CompiledRead(
+    lambda ids, first, last: (
+        MonthRollup.objects.filter(unit_id__any_of=ids, month__gte=first, month__lte=last)
+        .values_list("month")
+        .annotate(  # from the index alone (month_rollup_state)
+            n=Count("unit", filter=Q(dirty=False)),
+            built=Max("built_at", filter=Q(dirty=False)),
+            completed=Sum("completed"),
+            on_time=Sum("on_time"),
         )
-        .values("month")
-        .annotate(n=Count("unit"), built=Max("built_at"))  # from the index alone (month_rollup_state)
         .order_by()
     )
-    return {r["month"]: (r["n"], r["built"]) for r in rows}
+)
+
+
+@dataclass(frozen=True)
+class RollupMonths:
+    state: RollupState
+    sums: dict[dt.date, tuple[int, int]]  # per month: completed and on time, summed over the units' rollups
+
+
+def _rollup_months(ids: list[int], months: list[dt.date]) -> RollupMonths:
+    """For each of `months`, the units among `ids` with a clean rollup and the newest one's build time, and the
+    rollups' completed and on-time sums (one query). A month is rolled up for the district when every unit has a
+    clean row (there is one row per unit and month, so then its sums are all clean ones); the pair changes whenever
+    any row is rebuilt (which is what lets `_rolled_district` keep its sums)."""
+    rows = _MONTHS.rows(frozenset(ids), months[0], months[-1], using=router.db_for_read(MonthRollup))
+    return RollupMonths(
+        state={month: (n, built) for month, n, built, _c, _o in rows if n},
+        sums={month: (completed or 0, on_time or 0) for month, _n, _b, completed, on_time in rows},
+    )
+
+
+def _received_by_day(ids: frozenset[int], lo: dt.datetime, hi: dt.datetime) -> Any:
+    day = TruncDate("received_at", tzinfo=work_calendar().tz)
+    return (
+        Case.objects.filter(center_id__any_of=ids, received_at__gte=lo, received_at__lt=hi)
+        .annotate(day=day)
+        .values_list("day")
+        .annotate(n=Rows())
+        .order_by()
+    )
+
+
+def _completed_by_day(ids: frozenset[int], lo: dt.datetime, hi: dt.datetime) -> Any:
+    day = TruncDate("completed_at", tzinfo=work_calendar().tz)
+    on_time = Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))
+    return (
+        Case.objects.filter(center_id__any_of=ids, completed_at__gte=lo, completed_at__lt=hi)
+        .annotate(day=day)
+        .values_list("day")
+        .annotate(n=Rows(), on_time=Rows(on_time))
+        .order_by()
+    )
+
+
+_RECEIVED_BY_DAY = CompiledRead(_received_by_day)
+_COMPLETED_BY_DAY = CompiledRead(_completed_by_day)
+# Ratings taken out on an upheld appeal (malicious or mistaken) do not count.
+_RATINGS = CompiledRead(
+    lambda ids, lo, hi: (
+        Rating.objects.filter(center_id__any_of=ids, created_at__gte=lo, created_at__lt=hi, excluded=False)
+        .values_list("overall")
+        .annotate(n=Rows())
+        .order_by()
+    )
+)
+_INQUIRIES = CompiledRead(
+    lambda ids, lo, hi: (
+        Inquiry.objects.filter(center_id__any_of=ids, received_at__gte=lo, received_at__lt=hi)
+        .values_list("result")
+        .annotate(n=Rows())
+        .order_by()
+    )
+)
+_PETITIONS = CompiledRead(
+    lambda ids, first, after, now: (
+        Petition.objects.filter(center_id__any_of=ids, received_on__gte=first, received_on__lt=after)
+        .values_list("status", "closure")
+        .annotate(
+            n=Rows(),
+            overdue=Rows(
+                (~Q(status=Petition.Status.CLOSED) & Q(due_at__lt=now))
+                | Q(status=Petition.Status.CLOSED, closed_at__gt=F("due_at"))
+            ),
+        )
+        .order_by()
+    )
+)
+# The cases whose clock runs past their due moment now, per unit.
+_OVERDUE = CompiledRead(
+    lambda ids, now: (
+        Case.objects.filter(center_id__any_of=ids, status__in=sorted(CLOCK_RUNNING), due_at__lt=now)
+        .values_list("center_id")
+        .annotate(n=Rows())
+        .order_by()
+    )
+)
+_LEAVE = CompiledRead(
+    lambda ids, lo, hi: (
+        Leave.objects.effective()
+        .filter(center_id__any_of=ids)
+        .filter(
+            Q(status=Leave.Status.APPROVED, start__lt=hi, end__gt=lo)
+            | Q(status=Leave.Status.RETURNED, actual_start__lt=hi, actual_end__gt=lo)
+        )
+        .values_list("kind")
+        .annotate(n=Rows())
+        .order_by("-n", "kind")
+    )
+)
+
+
+def _attendance(key: str) -> CompiledRead:
+    """Attendance per `key` (a unit, or a department's name): days present, late and left without a check-out."""
+
+    def build(
+        ids: frozenset[int], first: dt.date, after: dt.date, morning_start: int, morning_end: int, today: dt.date
+    ) -> Any:
+        tz = work_calendar().tz
+        minute = ExtractHour("check_in", tzinfo=tz) * 60 + ExtractMinute("check_in", tzinfo=tz)
+        return (
+            AttendanceDay.objects.filter(center_id__any_of=ids, date__gte=first, date__lt=after, check_in__isnull=False)
+            .annotate(minute=minute)
+            .values_list(key)
+            .annotate(
+                staff=Count("staff_id", distinct=True),
+                present=Rows(),
+                late=Rows(Q(minute__gt=morning_start, minute__lt=morning_end)),
+                missing_out=Rows(Q(check_out__isnull=True, date__lt=today)),
+            )
+            .order_by()
+        )
+
+    return CompiledRead(build)
+
+
+_ATTENDANCE = {key: _attendance(key) for key in ("center_id", "staff__department__name")}
 
 
 def _trend_months(month: dt.date) -> list[dt.date]:
@@ -301,54 +429,54 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
     ids, group = _subtree(root, kind)
     centers = sorted({g for g in group.values() if g.hall_kind}, key=lambda u: u.path)
     trend_rolled = False
+    rollups = RollupMonths(state={}, sums={})
     if kind == "district":
-        state = _rollup_state(ids, months)
-        rolled = {m for m, (n, _built) in state.items() if n == len(ids)}
+        rollups = _rollup_months(ids, months)
+        rolled = {m for m, (n, _built) in rollups.state.items() if n == len(ids)}
         # The months before this one from rollups when every unit has them (else the trend is counted live).
         trend_rolled = all(m in rolled for m in months[:-1])
         if is_closed(month, now) and month in rolled:
-            return _rolled_district(root, month, now, ids, group, centers, months, trend_rolled, state)
+            return _rolled_district(root, month, now, ids, group, centers, months, trend_rolled, rollups)
 
     cases = Case.objects.filter(center_id__any_of=frozenset(ids))
     received_in = Q(received_at__gte=start, received_at__lt=end)
     completed_in = Q(completed_at__gte=start, completed_at__lt=end)
     on_time = completed_in & (Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at")))
 
+    # On PostgreSQL a district's month is counted in one statement: per day, unit, item and mode.
+    grouped = _month_groups(ids, start, end, tz) if kind == "district" else None
     index = {d: i for i, d in enumerate(days)}
     received_by_day = [0] * len(days)
-    for r in (
-        cases.filter(received_in)
-        .annotate(day=TruncDate("received_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Rows())
-        .order_by()
-    ):
-        if r["day"] in index:
-            received_by_day[index[r["day"]]] = r["n"]
     completed_by_day = [0] * len(days)
     on_time_by_day = [0] * len(days)
-    for r in (
-        cases.filter(completed_in)
-        .annotate(day=TruncDate("completed_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Rows(), on_time=Rows(on_time))
-        .order_by()
+    alias = router.db_for_read(Case)
+    frozen = frozenset(ids)
+    for day, n in (
+        grouped.received_by_day
+        if grouped is not None
+        else _RECEIVED_BY_DAY.rows(frozen, start, end, shape=str(tz), using=alias)
     ):
-        if r["day"] in index:
-            completed_by_day[index[r["day"]]] = r["n"]
-            on_time_by_day[index[r["day"]]] = r["on_time"]
+        if day in index:
+            received_by_day[index[day]] = n
+    for day, n, in_time in (
+        grouped.completed_by_day
+        if grouped is not None
+        else _COMPLETED_BY_DAY.rows(frozen, start, end, shape=str(tz), using=alias)
+    ):
+        if day in index:
+            completed_by_day[index[day]] = n
+            on_time_by_day[index[day]] = in_time
 
     if trend_rolled:
-        completed_by_month, on_time_by_month = _rolled_trend(ids, months)
+        completed_by_month, on_time_by_month = _rolled_trend(rollups, months)
         completed_by_month[-1], on_time_by_month[-1] = sum(completed_by_day), sum(on_time_by_day)
     else:
         completed_by_month, on_time_by_month = _live_trend(cases, months, end, tz)
 
     month_cases = cases.filter(received_in | completed_in)
     counts = {"received": Rows(received_in), "completed": Rows(completed_in)}
-    grouped = _month_groups(ids, start, end) if kind == "district" else None
     if grouped is not None:
-        items, modes, per_unit = grouped
+        items, modes, per_unit = grouped.items, grouped.modes, grouped.units
         by_item = sorted(items, key=_item_order)[:TOP_ITEMS]
     else:
         by_item = [
@@ -398,38 +526,14 @@ def _dashboard(root: OrgUnit, kind: str, month: dt.date, now: dt.datetime) -> Da
             }
         centers, by_place, overdue_now = _district_places(ids, group, centers, per_unit, now)
 
-    levels = {
-        r["overall"]: r["n"]
-        # Ratings taken out on an upheld appeal (malicious or mistaken) do not count.
-        for r in Rating.objects.filter(
-            center_id__any_of=frozenset(ids), created_at__gte=start, created_at__lt=end, excluded=False
+    levels = dict(_RATINGS.rows(frozen, start, end, using=router.db_for_read(Rating)))
+    results = dict(_INQUIRIES.rows(frozen, start, end, using=router.db_for_read(Inquiry)))
+    found = {
+        (status, closure or ""): {"n": n, "overdue": overdue}
+        for status, closure, n, overdue in _PETITIONS.rows(
+            frozen, month, next_month(month), now, using=router.db_for_read(Petition)
         )
-        .values("overall")
-        .annotate(n=Rows())
-        .order_by()
     }
-    results = {
-        r["result"]: r["n"]
-        for r in Inquiry.objects.filter(center_id__any_of=frozenset(ids), received_at__gte=start, received_at__lt=end)
-        .values("result")
-        .annotate(n=Rows())
-        .order_by()
-    }
-    petition_rows = (
-        Petition.objects.filter(
-            center_id__any_of=frozenset(ids), received_on__gte=month, received_on__lt=next_month(month)
-        )
-        .values("status", "closure")
-        .annotate(
-            n=Rows(),
-            overdue=Rows(
-                (~Q(status=Petition.Status.CLOSED) & Q(due_at__lt=now))
-                | Q(status=Petition.Status.CLOSED, closed_at__gt=F("due_at"))
-            ),
-        )
-        .order_by()
-    )
-    found = {(r["status"], r["closure"] or ""): r for r in petition_rows}
     attendance = _attendance_summary(root, kind, ids, group, month, now)
 
     return Dashboard(
@@ -461,44 +565,60 @@ def _item_order(r: dict[str, Any]) -> tuple[int, int, str]:
     return (-r["received"], -r["completed"], r["name"] or "")
 
 
-# A month's cases counted per unit, per item and per mode in one pass over them (GROUPING SETS); GROUPING() says which
-# of the three a row counts: 3 = per unit, 5 = per item, 6 = per mode.
+# A month's cases counted per unit, per item, per mode and per local day (received; completed) in one pass over them
+# (GROUPING SETS); GROUPING() says which a row counts, one bit per grouped column not in its set: 15 = per unit,
+# 23 = per item, 27 = per mode, 29 = per day received, 30 = per day completed.
 _MONTH_GROUPS_SQL = """
-SELECT GROUPING(center_id, item_id, mode), center_id, item_id, mode, MAX(item_name),
+SELECT GROUPING(center_id, item_id, mode, received_on, completed_on), center_id, item_id, mode,
+       received_on, completed_on, MAX(item_name),
        COUNT(1) FILTER (WHERE received_at >= %(lo)s AND received_at < %(hi)s),
        COUNT(1) FILTER (WHERE completed_at >= %(lo)s AND completed_at < %(hi)s),
        COUNT(1) FILTER (WHERE completed_at >= %(lo)s AND completed_at < %(hi)s
                         AND (due_at IS NULL OR completed_at <= due_at))
-FROM cases_case
-WHERE center_id = ANY(%(ids)s::bigint[])
-  AND ((received_at >= %(lo)s AND received_at < %(hi)s) OR (completed_at >= %(lo)s AND completed_at < %(hi)s))
-GROUP BY GROUPING SETS ((center_id), (item_id), (mode))
+FROM (SELECT center_id, item_id, mode, item_name, received_at, completed_at, due_at,
+             (received_at AT TIME ZONE %(tz)s)::date AS received_on,
+             (completed_at AT TIME ZONE %(tz)s)::date AS completed_on
+      FROM cases_case
+      WHERE center_id = ANY(%(ids)s::bigint[])
+        AND ((received_at >= %(lo)s AND received_at < %(hi)s) OR (completed_at >= %(lo)s AND completed_at < %(hi)s))
+     ) AS month_cases
+GROUP BY GROUPING SETS ((center_id), (item_id), (mode), (received_on), (completed_on))
 """.strip()  # starting with SELECT, as the plan test (test_query_plans) picks the statements it explains
 
 
-def _month_groups(
-    ids: list[int], start: dt.datetime, end: dt.datetime
-) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[int, dict[str, Any]]] | None:
-    """On PostgreSQL, the month's received, completed and on-time counts per item, per mode and per unit of a district
-    in one statement (three aggregates over the same cases otherwise: each reads them all again); None elsewhere
-    (the caller counts them one by one). Same figures as the three queries (tested)."""
+@dataclass
+class MonthGroups:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    modes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    units: dict[int, dict[str, Any]] = field(default_factory=dict)
+    received_by_day: list[tuple[dt.date, int]] = field(default_factory=list)  # (day, received)
+    completed_by_day: list[tuple[dt.date, int, int]] = field(default_factory=list)  # (day, completed, on time)
+
+
+def _month_groups(ids: list[int], start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> MonthGroups | None:
+    """On PostgreSQL, the month's received, completed and on-time counts per item, per mode, per unit of a district
+    and per local day in one statement (five aggregates over the same cases otherwise: each reads them all again);
+    None elsewhere (the caller counts them one by one). Same figures as the five queries (tested)."""
     alias = router.db_for_read(Case)
     if connections[alias].vendor != "postgresql" or not ids:
         return None
-    items: list[dict[str, Any]] = []
-    modes: dict[str, dict[str, Any]] = {}
-    units: dict[int, dict[str, Any]] = {}
+    out = MonthGroups()
     with connections[alias].cursor() as cur:
-        cur.execute(_MONTH_GROUPS_SQL, {"ids": ids, "lo": start, "hi": end})
-        for grouping, unit_id, item_id, mode, name, received, completed, on_time in cur.fetchall():
+        cur.execute(_MONTH_GROUPS_SQL, {"ids": ids, "lo": start, "hi": end, "tz": str(tz)})
+        for row in cur.fetchall():
+            grouping, unit_id, item_id, mode, received_on, completed_on, name, received, completed, on_time = row
             counts = {"received": received, "completed": completed, "on_time": on_time}
-            if grouping == 3:
-                units[unit_id] = {"center_id": unit_id, **counts}
-            elif grouping == 5:
-                items.append({"item_id": item_id, "name": name, "received": received, "completed": completed})
-            elif grouping == 6:
-                modes[mode] = {"mode": mode, **counts}
-    return items, modes, units
+            if grouping == 15:
+                out.units[unit_id] = {"center_id": unit_id, **counts}
+            elif grouping == 23:
+                out.items.append({"item_id": item_id, "name": name, "received": received, "completed": completed})
+            elif grouping == 27:
+                out.modes[mode] = {"mode": mode, **counts}
+            elif grouping == 29 and received:
+                out.received_by_day.append((received_on, received))
+            elif grouping == 30 and completed:
+                out.completed_by_day.append((completed_on, completed, on_time))
+    return out
 
 
 def _rolled_district(
@@ -510,11 +630,11 @@ def _rolled_district(
     centers: list[OrgUnit],
     months: list[dt.date],
     trend_rolled: bool,
-    state: RollupState,
+    rollups: RollupMonths,
 ) -> Dashboard:
-    """A closed month of a district from its units' rollups: the rows (one query), the trend (one query), and
-    what no month can hold: the cases overdue now, and leave (which spans months). The sums of the rows and the
-    trend are kept in the cache under the rollups' state (`_rollup_state`): a rebuilt row is read afresh."""
+    """A closed month of a district from its units' rollups: the rows (one query), the trend (from `rollups`), and
+    what no month can hold: the cases overdue now, and leave (which spans months). The sums of the rows are kept in
+    the cache under the rollups' state (`_rollup_months`): a rebuilt row is read afresh."""
     tz = work_calendar().tz
     start, end = local_bounds(month, next_month(month), tz)
     days = month_days(month)
@@ -522,7 +642,7 @@ def _rolled_district(
         root.morning_start.hour * 60 + root.morning_start.minute,
         root.morning_end.hour * 60 + root.morning_end.minute,
     )
-    key = _sums_key(root, month, ids, months, state, morning, trend_rolled)
+    key = _sums_key(root, month, ids, months, rollups.state, morning, trend_rolled)
     sums: dict[str, Any] | None = cache.get(key)
     if sums is None:
         rows = list(
@@ -532,7 +652,7 @@ def _rolled_district(
         sums["items"] = sorted(sums["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[
             :TOP_ITEMS
         ]
-        sums["trend"] = _rolled_trend(ids, months) if trend_rolled else None
+        sums["trend"] = _rolled_trend(rollups, months) if trend_rolled else None
         cache.set(key, sums, SUMS_SECONDS)
     m = with_dues(sums, now)
     if m["trend"] is not None:
@@ -622,19 +742,12 @@ def _sums_key(
     return f"reports:district-sums:{root.pk}:{month:%Y-%m}:{hashlib.sha256(seen.encode()).hexdigest()}"
 
 
-def _rolled_trend(ids: list[int], months: list[dt.date]) -> tuple[list[int], list[int]]:
+def _rolled_trend(rollups: RollupMonths, months: list[dt.date]) -> tuple[list[int], list[int]]:
     """Completed and on time for each month but the last, from the rollups (the caller fills in the last)."""
-    month_index = {m: i for i, m in enumerate(months)}
     completed_by_month = [0] * len(months)
     on_time_by_month = [0] * len(months)
-    for r in (
-        MonthRollup.objects.filter(unit_id__any_of=frozenset(ids), month__gte=months[0], month__lt=months[-1])
-        .values("month")
-        .annotate(n=Sum("completed"), on_time=Sum("on_time"))
-        .order_by()
-    ):
-        completed_by_month[month_index[r["month"]]] = r["n"] or 0
-        on_time_by_month[month_index[r["month"]]] = r["on_time"] or 0
+    for i, month in enumerate(months[:-1]):
+        completed_by_month[i], on_time_by_month[i] = rollups.sums.get(month, (0, 0))
     return completed_by_month, on_time_by_month
 
 
@@ -652,15 +765,8 @@ def _district_places(
         for key in ("received", "completed", "on_time"):
             row[key] += r[key]
     overdue: dict[int, int] = defaultdict(int)
-    running = Q(status__in=list(CLOCK_RUNNING), due_at__lt=now)
-    for r in (
-        Case.objects.filter(center_id__any_of=frozenset(ids))
-        .filter(running)
-        .values("center_id")
-        .annotate(n=Rows())
-        .order_by()
-    ):
-        overdue[group[r["center_id"]].pk] += r["n"]
+    for unit_id, n in _OVERDUE.rows(frozenset(ids), now, using=router.db_for_read(Case)):
+        overdue[group[unit_id].pk] += n
     # A unit without a hall of its own can still hold cases (e.g. of its points): it gets a row when it does.
     by_pk = {g.pk: g for g in group.values()}
     centers = sorted(set(centers) | {by_pk[pk] for pk in (*per_center, *overdue)}, key=lambda u: u.path)
@@ -715,16 +821,8 @@ def _petition_rows(found: dict[tuple[str, str], Any]) -> list[dict[str, Any]]:
 def _leave_rows(ids: list[int], start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     kinds = dict(Leave.Kind.choices)
     return [
-        {"key": r["kind"], "label": str(kinds.get(r["kind"], r["kind"])), "n": r["n"]}
-        for r in Leave.objects.effective()
-        .filter(center_id__any_of=frozenset(ids))
-        .filter(
-            Q(status=Leave.Status.APPROVED, start__lt=end, end__gt=start)
-            | Q(status=Leave.Status.RETURNED, actual_start__lt=end, actual_end__gt=start)
-        )
-        .values("kind")
-        .annotate(n=Rows())
-        .order_by("-n", "kind")
+        {"key": kind, "label": str(kinds.get(kind, kind)), "n": n}
+        for kind, n in _LEAVE.rows(frozenset(ids), start, end, using=router.db_for_read(Leave))
     ]
 
 
@@ -741,39 +839,35 @@ def _attendance_summary(
     today = now.astimezone(tz).date()
     morning_start = root.morning_start.hour * 60 + root.morning_start.minute
     morning_end = root.morning_end.hour * 60 + root.morning_end.minute
-    minute = ExtractHour("check_in", tzinfo=tz) * 60 + ExtractMinute("check_in", tzinfo=tz)
     key = "center_id" if kind == "district" else "staff__department__name"
-    rows = (
-        AttendanceDay.objects.filter(
-            center_id__any_of=frozenset(ids), date__gte=month, date__lt=next_month(month), check_in__isnull=False
+    columns = ("staff", "present", "late", "missing_out")
+    rows = [
+        (r[0], dict(zip(columns, r[1:], strict=True)))
+        for r in _ATTENDANCE[key].rows(
+            frozenset(ids),
+            month,
+            next_month(month),
+            morning_start,
+            morning_end,
+            today,
+            shape=str(tz),
+            using=router.db_for_read(AttendanceDay),
         )
-        .annotate(minute=minute)
-        .values(key)
-        .annotate(
-            staff=Count("staff_id", distinct=True),
-            present=Rows(),
-            late=Rows(Q(minute__gt=morning_start, minute__lt=morning_end)),
-            missing_out=Rows(Q(check_out__isnull=True, date__lt=today)),
-        )
-        .order_by()
-    )
+    ]
     if kind == "center":
         return sorted(
-            (
-                {"label": r[key] or _("未分部门"), **{k: r[k] for k in ("staff", "present", "late", "missing_out")}}
-                for r in rows
-            ),
+            ({"label": label or _("未分部门"), **counts} for label, counts in rows),
             key=lambda r: str(r["label"]),
         )
     merged: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        center = group[r[key]]
+    for unit_id, counts in rows:
+        center = group[unit_id]
         row = merged.setdefault(
             center.pk,
             {"label": _hall_label(center), "path": center.path, "staff": 0, "present": 0, "late": 0, "missing_out": 0},
         )
-        for k in ("staff", "present", "late", "missing_out"):
-            row[k] += r[k]
+        for k in columns:
+            row[k] += counts[k]
     return sorted(merged.values(), key=lambda r: str(r["path"]))
 
 

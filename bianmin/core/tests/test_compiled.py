@@ -166,3 +166,32 @@ def test_days_are_compared_as_the_queryset_compares_them():
         # the same rows for each pair of days, read by the statement compiled on the first call
         assert read.rows(lo, hi) == list(between(lo, hi))
     assert read.rows(days[3], days[3]) == [(days[3], "10-08")]
+
+
+def test_a_set_of_ids_is_one_parameter_whatever_its_size():
+    runs = _runs()
+    ids = [r.pk for r in runs]
+    builds: list[Any] = []
+
+    def build(wanted: Any, lo: Any) -> QuerySet[Any, Any]:
+        builds.append(wanted)
+        return PeriodicRun.objects.filter(id__any_of=wanted, scheduled_for__gte=lo).order_by("id").values_list("id")
+
+    read = CompiledRead(build)
+    for wanted, lo in (
+        (frozenset(ids[:2]), BASE),
+        (frozenset(ids), BASE + dt.timedelta(hours=2)),
+        (frozenset([*ids[4:], 10**9]), BASE),  # an id nobody has
+        (frozenset([10**9]), BASE),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            got = read.rows(wanted, lo)
+        assert got == [(i,) for i in sorted(wanted) if i in ids and runs[ids.index(i)].scheduled_for >= lo]
+        assert len(ctx.captured_queries) == 1
+    if connection.vendor == "postgresql":
+        # built once, with a marker for the ids: every set, of any size, runs the one statement
+        assert len(builds) == 1
+        assert str(-2_100_000_000) in str(builds[0])
+    else:
+        # elsewhere `any_of` is IN (…) with a parameter per id: the queryset is built with each call's ids
+        assert builds[-1] == frozenset([10**9])
