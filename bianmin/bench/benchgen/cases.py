@@ -131,10 +131,13 @@ class CasesPart(GeneratorBase):
                 closed: dt.datetime | None = None
                 result = ""
                 if status in ("delivered", "completed"):
-                    completed = received + dt.timedelta(hours=rnd.randrange(1, max(2, limit * 24)))
+                    # Within the item's limit and before now: a case received this week was not completed next week.
+                    room = min(limit * 24 * 3600, int(now_ts - received.timestamp()))
+                    completed = received + dt.timedelta(seconds=rnd.randrange(room) if room > 0 else 0)
                     result = "准予办理"
                     if status == "delivered":
-                        delivered = closed = completed + dt.timedelta(hours=rnd.randrange(1, 72))
+                        room = min(72 * 3600, int(now_ts - completed.timestamp()))
+                        delivered = closed = completed + dt.timedelta(seconds=rnd.randrange(room) if room > 0 else 0)
                 if status in ("refused", "withdrawn"):
                     closed = received + dt.timedelta(hours=1)
                 ph, phx, tail = phone_tokens[serial % 200]

@@ -50,3 +50,17 @@ def test_a_data_set_generated_before_is_brought_up_to_date_in_place() -> None:
     assert event_verbs(StringIO()) is True
     assert sorted(generated.values_list("case_id", "verb", "created_at")) == before
     assert event_verbs(StringIO()) is False  # nothing left to do
+
+
+def test_nothing_generated_happens_after_the_moment_it_was_generated() -> None:
+    from django.db.models import Q
+    from django.utils import timezone
+
+    _generated()
+    now = timezone.now()
+    later = Q(received_at__gt=now) | Q(completed_at__gt=now) | Q(delivered_at__gt=now) | Q(closed_at__gt=now)
+    assert Case.objects.exists()
+    assert not Case.objects.filter(later).exists()
+    assert not CaseEvent.objects.filter(created_at__gt=now).exists()
+    # the open cases are recent, and some of them have been completed already (waiting to be delivered)
+    assert Case.objects.filter(status="completed", completed_at__isnull=False).exists()
