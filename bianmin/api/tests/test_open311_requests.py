@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import jsonschema
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bianmin.api import open311
@@ -358,3 +361,54 @@ def test_posts_are_limited_per_api_key(world, client_app, settings):
     refused = post(form(world))
     assert "提交过于频繁" in refused.json()[0]["description"]
     assert Case.objects.count() == 2
+
+
+def test_the_list_reads_what_every_status_shows_and_nothing_else(world, client_app):
+    """The list reads only the columns a public record shows (`progress.PUBLIC_COLUMNS`): whatever the status, each
+    record equals the one made from the whole rows, with no read per record."""
+    from bianmin.api.progress import public_record
+    from bianmin.cases.models import SupplementRequest
+
+    statuses = list(Status.values)
+    for _n in statuses:
+        _submit(world)
+    cases = list(Case.objects.order_by("id"))
+    case_prereview(case=cases[1], actor=world.staff["director"].user, window=world.window, supplement=["工资流水"])
+    now = timezone.now()
+    for case, status in zip(cases, statuses, strict=True):
+        accepted = status not in (Status.SUBMITTED, Status.RECEIVED, Status.REFUSED)
+        Case.objects.filter(pk=case.pk).update(
+            status=status,
+            accepted_at=now - dt.timedelta(days=2) if accepted else None,
+            due_at=now + dt.timedelta(days=5) if accepted else None,
+            closed_at=now - dt.timedelta(hours=1) if status in (Status.DELIVERED, Status.REFUSED) else None,
+        )
+        if status == Status.WAITING:
+            SupplementRequest.objects.create(
+                case=case,
+                items=[{"name": "户口簿", "detail": ""}],
+                extra_items=[],
+                due_date=now.date() + dt.timedelta(days=10),
+                reason="补报",
+                state=SupplementRequest.State.ISSUED,
+                requested_by=world.staff["director"],
+                requested_at=now,
+            )
+
+    def queries(size: int) -> tuple[int, Any]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = Client().get("/open311/v2/requests.json", {"jurisdiction_id": "C1", "page_size": str(size)})
+        return len(ctx.captured_queries), response
+
+    one, _first = queries(1)
+    count, response = queries(100)
+    assert count == one <= 6  # no read for any record
+    listed = {r["service_request_id"]: r for r in response.json()}
+    validate(response.json(), "requests.json")
+    whole = OnlineApplication.objects.select_related("case", "case__center", "case__item", "case__window")
+    assert len(listed) == len(statuses)
+    for application in whole:
+        assert listed[application.case.number] == public_record(application)
+    notes = {r["status_notes"] for r in listed.values()}
+    assert any("工资流水" in n for n in notes)  # the pre-review's supplement (received)
+    assert any("户口簿" in n for n in notes)  # the issued supplement request (waiting)
