@@ -36,3 +36,29 @@ def test_wrks_report_is_read_into_rate_latency_and_errors(monkeypatch):
         "non_2xx": 3,
         "timeouts": 0,
     }
+
+
+def test_each_share_is_taken_against_the_hello_view_in_the_same_round(monkeypatch):
+    # a machine whose speed drifts from round to round, as a shared one does; each target keeps its share of hello
+    speed = iter([1.0] * 3 + [1.0] * 3 + [0.5] * 3 + [2.0] * 3)  # the warm-up, then three rounds
+    share = {"/hello": 1.0, "/progress": 0.3, "/bench": 0.15}
+    calls = []
+
+    def fake(wrk, url, duration, header=None):
+        calls.append((url, duration, header))
+        rate = 1000 * share[url.removeprefix("http://x")] * next(speed)
+        return WRK_REPORT.replace("1200.50", f"{rate:.2f}")
+
+    monkeypatch.setattr(throughput, "_wrk_run", fake)
+    targets = {"hello": ("/hello", None), "progress_query": ("/progress", None), "workbench": ("/bench", "Cookie: a")}
+    out = throughput._rounds("wrk", "http://x", targets, 9, rounds=3)
+
+    assert out["progress_vs_hello"] == 0.3
+    assert out["workbench_vs_hello"] == 0.15
+    assert out["hello"]["per_round"] == [1000.0, 500.0, 2000.0]
+    assert out["hello"]["requests_per_s"] == round(3500 / 3, 2)
+    assert out["workbench"]["non_2xx"] == 9  # three per round
+    # the targets in turn within each round, three seconds each, the session cookie with the staff page
+    assert [c[0] for c in calls[3:6]] == ["http://x/hello", "http://x/progress", "http://x/bench"]
+    assert {c[1] for c in calls[3:]} == {3}
+    assert {c[2] for c in calls if c[0].endswith("/bench")} == {"Cookie: a"}
