@@ -86,7 +86,7 @@ class Command(BaseCommand):
         parser.add_argument("--throughput", action="store_true", help="also run the gunicorn + wrk leg")
         parser.add_argument("--throughput-only", action="store_true", help="only the throughput leg (data set kept)")
         parser.add_argument("--generate-only", action="store_true", help="build the data set and stop")
-        parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target, over three rounds")
+        parser.add_argument("--duration", type=int, default=30, help="seconds of wrk per target, over three rounds")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         scale = opts["scale"]
