@@ -32,7 +32,7 @@ from bianmin.api.georeport import (
 from bianmin.api.materials import material_label
 from bianmin.api.models import OnlineApplication, Open311Client
 from bianmin.api.pagination import decode_cursor, encode_cursor
-from bianmin.api.progress import online_applications, public_record
+from bianmin.api.progress import online_applications, public_records
 from bianmin.api.selectors import open311_client_by_key
 from bianmin.api.services import credential_touch, open311_request_submit
 from bianmin.cases.models import FINAL_STATUSES
@@ -347,7 +347,7 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     page = list(qs.order_by("-case__received_at", "-case_id")[: size + 1])
     more = len(page) > size
     page = page[:size]
-    response = respond(fmt, [public_record(a) for a in page], root="service_requests", child="request")
+    response = respond(fmt, public_records(page, center), root="service_requests", child="request")
     if more:
         last = page[-1].case
         following = params.copy()
@@ -382,7 +382,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
         application = online_applications(center=center).filter(case__number=request_id).first()
     if application is None:
         raise Open311Error(404, _("未找到编号为“%(id)s”的申报。") % {"id": request_id[:40]})
-    return respond(fmt, [public_record(application)], root="service_requests", child="request")
+    return respond(fmt, public_records([application], center), root="service_requests", child="request")
 
 
 @open311_view(("GET", "HEAD"))
