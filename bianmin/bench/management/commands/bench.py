@@ -463,17 +463,20 @@ class Command(BaseCommand):
             ],
         )
         since = now - dt.timedelta(days=90)
+        from bianmin.api.open311 import PAGE_SIZE
+
         op(
             "open311_requests",
             get(Client(), reverse("api:open311_requests", kwargs={"fmt": "json"}) + f"?jurisdiction_id={center.code}"),
             [
                 (
+                    # The first page as the list reads it: its records and one more (is there a next page?).
                     "SELECT c.number, c.status, c.item_name, c.received_at, c.updated_at, i.code, a.token "
                     "FROM api_onlineapplication a JOIN cases_case c ON c.id = a.case_id "
                     "JOIN catalog_serviceitem i ON i.id = c.item_id "
                     "WHERE c.center_id = %s AND c.received_at >= %s AND c.received_at <= %s "
-                    "ORDER BY c.received_at DESC, a.id DESC LIMIT 1000",
-                    [center.pk, since, now],
+                    "ORDER BY c.received_at DESC, a.id DESC LIMIT %s",
+                    [center.pk, since, now, PAGE_SIZE + 1],
                 )
             ],
         )
