@@ -649,9 +649,7 @@ def _rolled_district(
             MonthRollup.objects.filter(unit_id__any_of=frozenset(ids), month=month).values_list("unit_id", "data")
         )
         sums = merge_static(rows, len(days), morning)
-        sums["items"] = sorted(sums["items"], key=lambda r: (-r["received"], -r["completed"], r["name"] or ""))[
-            :TOP_ITEMS
-        ]
+        sums["items"] = sorted(sums["items"], key=_item_order)[:TOP_ITEMS]
         sums["trend"] = _rolled_trend(rollups, months) if trend_rolled else None
         cache.set(key, sums, SUMS_SECONDS)
     m = with_dues(sums, now)
