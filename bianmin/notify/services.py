@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -169,7 +169,7 @@ def notification_send_once(
                 raise
             return existing, False
     if not in_app:
-        transaction.on_commit(lambda: enqueue_delivery(notification.pk))
+        deliver_with_transaction(notification.pk)
     return notification, True
 
 
@@ -178,6 +178,28 @@ def _record(row: Notification, inbox_of: Any) -> Notification:
     if inbox_of is not None:
         _inbox_add(inbox_of.pk, 1)
     return row
+
+
+def deliver_with_transaction(notification_id: int, *, run_after: dt.datetime | None = None) -> None:
+    """Queue a message's delivery once the open transaction commits. With the database task queue (settings.TASKS)
+    on the message's own database, the job's row is written in that transaction: it commits with the message (one
+    commit, not two, and never a message committed without its job) and no worker sees it before. Any other queue
+    is told after the commit, since it cannot take back a job the transaction then rolls back."""
+    using = router.db_for_write(Notification)
+    if not transaction.get_autocommit(using) and _queue_in_database(using):
+        enqueue_delivery(notification_id, run_after=run_after)
+    else:
+        transaction.on_commit(lambda: enqueue_delivery(notification_id, run_after=run_after), using=using)
+
+
+def _queue_in_database(using: str) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from bianmin.notify.tasks import deliver_notification
+
+    backend = deliver_notification.get_backend()
+    return isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == using
 
 
 def enqueue_delivery(notification_id: int, *, run_after: dt.datetime | None = None) -> None:
@@ -269,7 +291,7 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         if retryable and notification.attempts < settings.BIANMIN_SMS_MAX_ATTEMPTS:
             next_at = timezone.now() + _backoff(notification.attempts)
             if _finish(notification, token, status=Notification.Status.PENDING, error=error, next_attempt_at=next_at):
-                transaction.on_commit(lambda: enqueue_delivery(notification.pk, run_after=next_at))
+                deliver_with_transaction(notification.pk, run_after=next_at)
             logger.warning(
                 "通知 %s（%s）第 %s 次发送失败，将于 %s 重试：%s",
                 notification.pk,

@@ -92,3 +92,37 @@ def test_no_bench_query_reads_the_cases_tables_whole(tmp_path: Path) -> None:
     }
     assert {name: found for name, found in scans.items() if found} == {}
     assert all("full_scans" in data["operations"][name] for name in (*MEASURED, "open311_requests"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a write's floor is replayed on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_writes_floor_commits_its_wal_and_leaves_no_row() -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from bianmin.bench.management.commands.bench import Command, _written_floor
+
+    # given a write (one row), its floor captured outside any transaction, as `manage.py bench` runs
+    def write() -> None:
+        ContentType.objects.create(app_label="bench", model="probe")
+
+    before = ContentType.objects.count()
+    statements = _written_floor(write)
+    # then the floor is the write's own statement in a savepoint rolled back, and a commit that has WAL to flush
+    sqls = [sql for sql, _ in statements]
+    assert sqls[:2] == ["BEGIN", "SAVEPOINT bench_floor"]
+    assert any(sql.startswith('INSERT INTO "django_content_type"') for sql in sqls)
+    assert sqls[-3:] == [
+        "ROLLBACK TO SAVEPOINT bench_floor",
+        "SELECT pg_logical_emit_message(true, 'bianmin-bench', 'floor')",
+        "COMMIT",
+    ]
+    # and replayed (again and again: the same row each time), it commits and leaves nothing behind
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_current_wal_flush_lsn()")
+        flushed = cur.fetchone()[0]
+    Command()._replay(statements)
+    Command()._replay(statements)
+    assert ContentType.objects.count() == before
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_current_wal_flush_lsn() > %s::pg_lsn", [flushed])
+        assert cur.fetchone()[0]

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -64,6 +64,29 @@ def test_same_event_twice_is_recorded_and_sent_once(django_capture_on_commit_cal
     run_queued_tasks()
     run_queued_tasks()
     assert len(LocmemSmsBackend.outbox) == 1
+
+
+def test_the_delivery_job_is_written_with_the_message_and_rolled_back_with_it(django_capture_on_commit_callbacks):
+    """The database queue: the job's row is part of the message's transaction (no second commit, no message
+    committed without its job, no job for a message rolled back)."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        n = send_sms()
+    assert callbacks == []  # nothing left for after the commit
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [n.pk]
+
+    with transaction.atomic():
+        send_sms(key="case:2:ready")
+        transaction.set_rollback(True)
+    assert Notification.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_queue_outside_the_database_is_told_after_the_commit(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks() as callbacks:
+        send_sms()
+    assert len(callbacks) == 1  # a job it could not take back if the transaction rolled back
+    assert not DBTaskResult.objects.exists()
 
 
 def test_sms_is_stored_encrypted_shown_masked_and_sent_through_the_worker(django_capture_on_commit_callbacks):
@@ -158,15 +181,15 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(failing, se
     assert CITIZEN not in caplog.text
 
 
-def test_a_retry_is_queued_for_later(failing, django_capture_on_commit_callbacks):
+def test_a_retry_is_queued_for_later(failing):
     failing.errors = [SmsError("网关繁忙")]
     n = send_sms()
+    first = DBTaskResult.objects.get()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notification_deliver(notification_id=n.pk)
+    assert run_queued_tasks() == 1  # the first attempt: the gateway is busy
 
     n.refresh_from_db()
-    deferred = DBTaskResult.objects.get()
+    deferred = DBTaskResult.objects.exclude(pk=first.pk).get()
     assert deferred.run_after == n.next_attempt_at
     assert run_queued_tasks() == 0  # not yet
     # A minute later (moved back instead of waited for)
@@ -213,10 +236,11 @@ def test_a_sent_message_is_never_sent_again():
     assert len(LocmemSmsBackend.outbox) == 1
 
 
-def test_requeue_finds_lost_messages_but_not_queued_ones(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        queued = send_sms(key="queued")
-    lost = send_sms(key="lost", phone="13700000001")  # its enqueue callback never ran
+def test_requeue_finds_lost_messages_but_not_queued_ones():
+    queued = send_sms(key="queued")
+    jobs = list(DBTaskResult.objects.values_list("pk", flat=True))
+    lost = send_sms(key="lost", phone="13700000001")
+    DBTaskResult.objects.exclude(pk__in=jobs).delete()  # its job was lost (e.g. the queue's table restored)
     later = timezone.now() + dt.timedelta(minutes=3)
 
     assert services.notification_requeue_stale(now=later) == 1

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management.base import BaseCommand, CommandParser
@@ -524,7 +525,8 @@ class Command(BaseCommand):
             for m in version.materials:
                 data[f"p_{m['id']}"] = "on"
                 data[f"f_{m['id']}"] = "original"
-            resp = wc.post(url, data)
+            # As the intake page's form posts it (it uploads no file): not the test client's multipart default.
+            resp = wc.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
             if resp.status_code != 302:
                 raise RuntimeError(f"intake → {resp.status_code}")
             # A browser follows the redirect to the case page, which shows (and so takes away) the success message;
@@ -582,10 +584,13 @@ class Command(BaseCommand):
 
 def _written_floor(run: Callable[[], None]) -> list[tuple[str, list[Any]]]:
     """A write's SQL floor: the statements one real run sends after the login's own read (which the framework
-    floor makes too), captured in a transaction that is then rolled back, to be replayed as they are between BEGIN
-    and ROLLBACK (a savepoint and its rollback inside an open transaction, as in the tests). Replayed, they skip what
-    the run must still do besides: Python, and the commit's flush to disk. Captured after the timed runs: the numbers
-    it draws are given back by the rollback and drawn by no committed case, so the replays collide with nothing."""
+    floor makes too), captured in a transaction that is then rolled back, and its commit. Replayed as they are in a
+    savepoint that is rolled back (the numbers they draw, the rows they write: nothing stays), then a commit that
+    must flush them to disk as the run's own commit does: the transaction is given a write of its own
+    (`pg_logical_emit_message`, a WAL record and no row), so its commit waits, as a real one does, until the WAL the
+    statements wrote is on disk. Replayed, they skip only what the run must do besides: Python. Captured after the
+    timed runs, so the numbers the capture draws are given back and drawn by no committed case. Inside a test's
+    transaction (no commit possible) the statements alone."""
     captured: list[tuple[str, list[Any]]] = []
 
     def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -599,13 +604,18 @@ def _written_floor(run: Callable[[], None]) -> list[tuple[str, list[Any]]]:
         transaction.set_rollback(True)
     if connection.vendor != "postgresql" or not captured:
         return []
-    begin: list[tuple[str, list[Any]]] = [("SAVEPOINT bench_floor" if connection.in_atomic_block else "BEGIN", [])]
-    end: list[tuple[str, list[Any]]] = [
-        ("ROLLBACK TO SAVEPOINT bench_floor" if connection.in_atomic_block else "ROLLBACK", [])
-    ]
     # The session's user is read by every page, the framework floor's too: not part of this write's own floor.
     own = [(sql, params) for sql, params in captured if not (sql.startswith("SELECT") and 'FROM "auth_user"' in sql)]
-    return [*begin, *own, *end]
+    if connection.in_atomic_block:
+        return [("SAVEPOINT bench_floor", []), *own, ("ROLLBACK TO SAVEPOINT bench_floor", [])]
+    return [
+        ("BEGIN", []),
+        ("SAVEPOINT bench_floor", []),
+        *own,
+        ("ROLLBACK TO SAVEPOINT bench_floor", []),
+        ("SELECT pg_logical_emit_message(true, 'bianmin-bench', 'floor')", []),
+        ("COMMIT", []),
+    ]
 
 
 def page_floors(out: dict[str, Any]) -> None:
