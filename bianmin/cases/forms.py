@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -37,7 +39,38 @@ def split_by_key(chosen: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]
     return catalog, extras
 
 
-class _WindowField(forms.ModelChoiceField[Window]):
+class _LazyChoices(ModelChoiceIterator):
+    """The choices of a `_LazyChoiceField`: its queryset read when they are listed, not when they are made."""
+
+    def __init__(self, field: Any) -> None:
+        self.field = field
+
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]  # read from the field each time, never stored
+        return self.field.queryset
+
+
+class _LazyChoiceField(forms.ModelChoiceField[Any]):
+    """A picker whose queryset is made when first used (`factory`): a posted form that leaves it blank, as most
+    intakes do, never builds one (each costs Django more than the intake's own reads by key)."""
+
+    iterator = _LazyChoices
+    factory: Callable[[], QuerySet[Any]] | None = None
+
+    def _get_queryset(self) -> QuerySet[Any] | None:
+        if self.factory is not None:
+            queryset, self.factory = self.factory(), None
+            self._set_queryset(queryset)
+        return self._queryset  # type: ignore[attr-defined]  # Django's own attribute, not in its stubs
+
+    def _set_queryset(self, queryset: Any) -> None:
+        self.factory = None
+        super()._set_queryset(queryset)  # type: ignore[misc]  # Django's property setter, not in its stubs
+
+    queryset = property(_get_queryset, _set_queryset)
+
+
+class _WindowField(_LazyChoiceField):
     """The user's windows, already read: a posted choice is looked up among them, not in the database."""
 
     rows: dict[str, Window] | None = None
@@ -80,10 +113,10 @@ class IntakeForm(forms.Form):
     )
     supplement_due = forms.DateField(label=_("补报期限"), required=False, widget=DATE)
     refusal_reason = forms.CharField(label=_("不予受理原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    handover_to = forms.ModelChoiceField(label=_("移交经办人"), queryset=Staff.objects.none(), required=False)
+    handover_to = _LazyChoiceField(label=_("移交经办人"), queryset=Staff.objects.none(), required=False)
     handover_note = forms.CharField(label=_("移交说明"), max_length=200, required=False)
     is_proxy = forms.BooleanField(label=_("代办服务"), required=False)
-    proxy_agent = forms.ModelChoiceField(label=_("代办人"), queryset=Staff.objects.none(), required=False)
+    proxy_agent = _LazyChoiceField(label=_("代办人"), queryset=Staff.objects.none(), required=False)
     proxy_document = forms.CharField(label=_("委托书编号或存放位置"), max_length=100, required=False)
     proxy_scope = forms.CharField(label=_("委托事项范围"), max_length=200, required=False)
 
@@ -92,22 +125,23 @@ class IntakeForm(forms.Form):
         *args: Any,
         materials: Sequence[dict[str, Any]],
         windows: Sequence[Window],
-        staff: Any,
+        staff: Callable[[], QuerySet[Staff]],
         **kwargs: Any,
     ) -> None:
+        """`staff`: makes the pickers' queryset (the center's staff), called only if a picker is used or shown."""
         super().__init__(*args, **kwargs)
         self.materials = list(materials)
         window_field = self.fields["window"]
-        assert isinstance(window_field, forms.ModelChoiceField)  # noqa: S101
-        window_field.queryset = Window.objects.filter(pk__in=[w.pk for w in windows]).order_by("number")
-        if isinstance(window_field, _WindowField):
-            window_field.rows = {str(w.pk): w for w in windows}
+        assert isinstance(window_field, _WindowField)  # noqa: S101
+        ids = [w.pk for w in windows]
+        window_field.factory = lambda: Window.objects.filter(pk__in=ids).order_by("number")
+        window_field.rows = {str(w.pk): w for w in windows}
         if windows:
             window_field.initial = windows[0].pk
         for name in ("handover_to", "proxy_agent"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-            field.queryset = staff
+            assert isinstance(field, _LazyChoiceField)  # noqa: S101
+            field.factory = staff
         for m in self.materials:
             self.fields[f"p_{m['id']}"] = forms.BooleanField(label=m["name"], required=False)
             self.fields[f"f_{m['id']}"] = forms.ChoiceField(

@@ -52,7 +52,8 @@ def _intake_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
         "item": version.item,
         "version": version,
         "windows": selectors.staff_windows(user=request.user),
-        "staff_choices": selectors.center_staff(center=center),
+        # Made only if a staff picker is used (a receive-only intake's handover, a proxy) or the screen is shown.
+        "staff_choices": lambda: selectors.center_staff(center=center),
     }
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bianmin.cases.checklists import Decision
-from bianmin.cases.models import Case, Status
+from bianmin.cases.models import Case, CaseHandover, Status
 from bianmin.cases.services import case_complete, case_forward
 from bianmin.cases.tests.conftest import at
 from bianmin.cases.tests.factories import intake, item_for, presented_except, resident_id
@@ -283,6 +283,31 @@ def test_a_confirmed_intake_costs_at_most_twelve_statements_from_request_to_deli
     case = Case.objects.order_by("-id")[0]
     assert case.status == Status.ACCEPTED
     assert done["Location"] == reverse("cases:detail", args=[case.number])
+
+
+def test_the_intakes_pickers_take_only_this_centers_staff_and_the_clerks_own_windows(world, clock, client):
+    """The pickers' choices are made only when a picker is used or the screen is shown; a choice is still checked."""
+    version = item_for(world)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:intake", args=[version.item.pk])
+    receive = {**_intake_post(version), "step": "confirm", "decision": Decision.RECEIVE_ONLY}
+
+    page = client.get(url)
+    html = page.content.decode()
+    assert f'<option value="{world.colleague.pk}">' in html  # the handover picker lists the center's staff
+    assert f'<option value="{world.window.pk}" selected>' in html  # and the window picker the clerk's window
+    foreign = client.post(url, {**receive, "handover_to": world.outsider.pk})
+    others_window = client.post(url, {**receive, "handover_to": world.colleague.pk, "window": world.other_window.pk})
+    assert foreign.status_code == others_window.status_code == 400
+    assert "选择一个有效的选项" in foreign.content.decode()
+    assert "选择一个有效的选项" in others_window.content.decode()
+    assert not Case.objects.exists()
+
+    handed = client.post(url, {**receive, "handover_to": world.colleague.pk, "window": world.window.pk})
+    assert handed.status_code == 302
+    case = Case.objects.get()
+    assert (case.status, case.window) == (Status.RECEIVED, world.window)
+    assert CaseHandover.objects.get(case=case).to_staff == world.colleague  # to acknowledge
 
 
 def test_a_supplement_notice_for_a_complete_checklist_is_refused_with_its_reason_on_the_page(world, clock, client):
