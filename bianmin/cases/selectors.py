@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import router
 from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -743,17 +744,18 @@ _DISTRICT_ANSWERED = CompiledRead(_district_answered)
 CASE_STAFF = ("assignee", "received_by", "accepted_by")
 
 
-def _attach_staff(rows: list[tuple[Any, tuple[str, ...]]], staff: dict[int, Staff]) -> None:
-    """Set each row's staff fields from `staff` (id → Staff), reading any not in it in one query."""
-    wanted = {getattr(row, f"{name}_id") for row, names in rows for name in names}
-    missing = wanted - staff.keys() - {None}
+def _attach_staff(rows: list[tuple[Any, tuple[str, ...]]], staff: Mapping[int, Staff] | StaffRows) -> None:
+    """Set each row's staff fields from `staff` (by id), reading any not in it in one query."""
+    wanted = {getattr(row, f"{name}_id") for row, names in rows for name in names} - {None}
+    found = {pk: s for pk in wanted if (s := staff.get(pk)) is not None}
+    missing = wanted - found.keys()
     if missing:
-        staff.update({s.pk: s for s in Staff.objects.filter(pk__in=missing)})
+        found.update({s.pk: s for s in Staff.objects.filter(pk__in=missing)})
     for row, names in rows:
         for name in names:
             pk = getattr(row, f"{name}_id")
-            if pk is not None and pk in staff:
-                setattr(row, name, staff[pk])
+            if pk is not None and pk in found:
+                setattr(row, name, found[pk])
 
 
 def case_for_user(*, user: Any, number: str) -> Case:
@@ -771,7 +773,7 @@ def case_for_user(*, user: Any, number: str) -> Case:
     return case
 
 
-def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
+def case_page_for_user(*, user: Any, number: str) -> tuple[Case, StaffRows]:
     """The case page's case (404 as `case_for_user`), with whether it has pauses, handovers and supplement requests
     (so `case_detail` reads only the parts that exist), and the center's active staff (`center_staff_rows`): the
     names of the case's own three and the choices of the page's staff pickers."""
@@ -781,7 +783,7 @@ def case_page_for_user(*, user: Any, number: str) -> tuple[Case, list[Staff]]:
         raise Http404
     case = found[0]
     rows = center_staff_rows(center=case.center)
-    _attach_staff([(case, CASE_STAFF)], {s.pk: s for s in rows})  # someone since moved or left: read apart
+    _attach_staff([(case, CASE_STAFF)], rows)  # someone since moved or left: read apart
     return case, rows
 
 
@@ -811,14 +813,48 @@ _CASE_PAGE = CompiledRead(_case_page_case, keyed=True)
 STAFF_ROWS_SECONDS = 60
 
 
-def center_staff_rows(*, center: OrgUnit) -> list[Staff]:
-    """`center_staff` as a list, kept in the cache for STAFF_ROWS_SECONDS."""
-    key = f"cases:center-staff:{center.pk}"
-    rows: list[Staff] | None = cache.get(key)
-    if rows is None:
-        rows = list(center_staff(center=center))
-        cache.set(key, rows, STAFF_ROWS_SECONDS)
-    return rows
+class StaffRows:
+    """A center's active staff as the cache keeps them (`center_staff_rows`): plain rows, each made a `Staff` only
+    when asked for — a case page names three to five of a center's ~50 staff, and making all of them from the cache
+    cost it more than its reads by key. Without their phones: nothing personal is kept in the cache (a `Staff` made
+    here reads its phone from the database if it is ever asked for)."""
+
+    __slots__ = ("_made", "_names", "_rows")
+
+    def __init__(self, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+        self._names = names
+        self._rows = {row[0]: row for row in rows}  # by id (the first name), in the list's order
+        self._made: dict[int, Staff] = {}
+
+    def get(self, pk: int) -> Staff | None:
+        made = self._made.get(pk)
+        if made is None:
+            row = self._rows.get(pk)
+            if row is None:
+                return None
+            made = self._made[pk] = Staff.from_db(router.db_for_read(Staff), self._names, row)
+        return made
+
+    def __iter__(self) -> Iterator[Staff]:
+        return (s for pk in self._rows if (s := self.get(pk)) is not None)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+# What the cache keeps of each member of staff: every column but the phone (`StaffRows`), in the model's order (the
+# id first), as `Staff.from_db` takes them.
+_STAFF_COLUMNS = tuple(f.attname for f in Staff._meta.concrete_fields if f.name != "phone")
+
+
+def center_staff_rows(*, center: OrgUnit) -> StaffRows:
+    """`center_staff` as `StaffRows`, kept in the cache for STAFF_ROWS_SECONDS."""
+    key = f"cases:center-staff:v2:{center.pk}"
+    cached: list[tuple[Any, ...]] | None = cache.get(key)
+    if cached is None:
+        cached = list(center_staff(center=center).values_list(*_STAFF_COLUMNS))
+        cache.set(key, cached, STAFF_ROWS_SECONDS)
+    return StaffRows(_STAFF_COLUMNS, cached)
 
 
 @dataclass
@@ -858,7 +894,7 @@ _EVENTS = CompiledRead(
 )
 
 
-def case_detail(*, case: Case, staff_rows: list[Staff] | None = None) -> CaseDetail:
+def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetail:
     """Everything the case page shows, in a fixed number of queries whatever the history's length. `staff_rows`:
     the center's staff where the caller has them already (`case_page_for_user`)."""
     from bianmin.cases.services import PREREVIEW_VERB, compute_deadline, prereview_notice_items
@@ -869,7 +905,7 @@ def case_detail(*, case: Case, staff_rows: list[Staff] | None = None) -> CaseDet
     # per row: a join reads and decrypts each person's phone again for every row.
     _attach_staff(
         [(m, ("received_by", "custodian", "disposed_by")) for m in materials] + [(n, ("issued_by",)) for n in notices],
-        {s.pk: s for s in (center_staff_rows(center=case.center) if staff_rows is None else staff_rows)},
+        center_staff_rows(center=case.center) if staff_rows is None else staff_rows,
     )
     events: list[CaseEvent] = _EVENTS.objects(case.pk)
     # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).

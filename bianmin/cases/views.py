@@ -143,7 +143,7 @@ def _detail_context(
     request: HttpRequest,
     case: Case,
     bound: dict[str, djforms.Form] | None = None,
-    staff_rows: list[Staff] | None = None,
+    staff_rows: selectors.StaffRows | None = None,
     failed: str = "",
     defer_more: bool = False,
 ) -> dict[str, Any]:
@@ -197,17 +197,24 @@ def _detail_context(
         f.add(access.RECEIVE, lambda: forms.SupplementReceiveForm(materials=detail.materials))
     if access.START in actions:
         ctx["can_start"] = True
-    if {access.HANDOVER, access.PROXY} & actions:
-        # The pickers' choices: the center's active staff (read with the case, or here); what is posted is checked
-        # against the queryset.
-        center_staff = selectors.center_staff(center=case.center)
-        rows = list(center_staff) if staff_rows is None else staff_rows
-        if access.HANDOVER in actions:
-            others = center_staff.exclude(pk=staff.pk if staff else 0)
-            mine = [s for s in rows if staff is None or s.pk != staff.pk]
-            f.add(access.HANDOVER, lambda: forms.HandoverForm(staff=others, rows=mine))
-        if access.PROXY in actions:
-            f.add(access.PROXY, lambda: forms.ProxyForm(staff=center_staff, rows=rows))
+
+    # The pickers' choices, made when their card is shown: the center's active staff (read with the case, or here);
+    # what is posted is checked against the queryset.
+    def rows() -> selectors.StaffRows:
+        return selectors.center_staff_rows(center=case.center) if staff_rows is None else staff_rows
+
+    if access.HANDOVER in actions:
+        f.add(
+            access.HANDOVER,
+            lambda: forms.HandoverForm(
+                staff=selectors.center_staff(center=case.center).exclude(pk=staff.pk if staff else 0),
+                rows=[s for s in rows() if staff is None or s.pk != staff.pk],
+            ),
+        )
+    if access.PROXY in actions:
+        f.add(
+            access.PROXY, lambda: forms.ProxyForm(staff=selectors.center_staff(center=case.center), rows=list(rows()))
+        )
     if access.SPLIT in actions:
         f.add(access.SPLIT, lambda: _split_form(case, detail))
     if access.DISPOSE in actions:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bianmin.cases import access
+from bianmin.cases import access, selectors
 from bianmin.cases.action_cards import LazyForms, action_area, next_actions
 from bianmin.cases.checklists import Decision
 from bianmin.cases.models import Case, Status
@@ -86,6 +87,37 @@ def _page_cards(client, number: str) -> tuple[str, list[str], list[str]]:
     no_script = client.get(url, {"actions": "all"}).content.decode()
     assert _card_ids(no_script) == (lead, folded)
     return html, lead, folded
+
+
+def test_the_cached_staff_list_keeps_no_phone_and_names_the_cases_staff(
+    world, clock, client, django_assert_num_queries
+):
+    """The center's staff as the cache keeps them: plain rows without the phone; the page's names come from them,
+    and someone not in them (since moved to another center) is read apart."""
+    world.clerk.phone = "13912345678"
+    world.clerk.save()
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 200
+
+    rows = selectors.center_staff_rows(center=world.center)
+    assert "13912345678" not in repr(cache.get(f"cases:center-staff:v2:{world.center.pk}"))
+    clerk = rows.get(world.clerk.pk)
+    assert clerk is not None
+    assert (clerk.name, clerk.role, clerk.org_unit_id) == (world.clerk.name, world.clerk.role, world.center.pk)
+    assert clerk.phone == "13912345678"  # read from the database when asked for
+    assert rows.get(world.outsider.pk) is None
+    assert [s.pk for s in rows] == [s.pk for s in selectors.center_staff(center=world.center)]
+
+    world.clerk.org_unit = world.other_center  # moved: the cached list (a minute old at most) no longer has them
+    world.clerk.save()
+    cache.delete(f"cases:center-staff:v2:{world.center.pk}")
+    seen, rows = selectors.case_page_for_user(user=world.director.user, number=case.number)
+    assert rows.get(world.clerk.pk) is None
+    with django_assert_num_queries(0):  # read apart with the case, not when shown
+        assert seen.assignee is not None
+        assert seen.received_by is not None
+        assert (seen.received_by.name, seen.assignee.name) == (world.clerk.name, world.clerk.name)
 
 
 def test_an_accepted_case_with_missing_materials_leads_with_receiving_them(world, clock, client):
