@@ -192,15 +192,19 @@ class Case(models.Model):
         # keeps its index.
         fields = kwargs.get("update_fields")
         saves_phone = "applicant_phone" in fields if fields is not None else True
-        if (
-            saves_phone
-            and "applicant_phone" not in self.get_deferred_fields()
-            and not isinstance(self.applicant_phone, Undecryptable)
-        ):
-            self.applicant_phone_index = applicant_phone_index(self.applicant_phone)
-            if fields is not None:
-                kwargs["update_fields"] = {*fields, "applicant_phone_index"}
+        if saves_phone and self._index_phone() and fields is not None:
+            kwargs["update_fields"] = {*fields, "applicant_phone_index"}
         super().save(*args, **kwargs)
+
+    def prepare_insert(self) -> None:
+        """What `save` derives before writing, for a case inserted by `core.inserts.insert_rows`."""
+        self._index_phone()
+
+    def _index_phone(self) -> bool:
+        if "applicant_phone" in self.get_deferred_fields() or isinstance(self.applicant_phone, Undecryptable):
+            return False
+        self.applicant_phone_index = applicant_phone_index(self.applicant_phone)
+        return True
 
     @property
     def is_open(self) -> bool:

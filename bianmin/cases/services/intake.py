@@ -58,6 +58,7 @@ from bianmin.cases.timeline import Verb
 from bianmin.cases.workflow import check_transition, move
 from bianmin.catalog.models import ItemVersion, ServiceItem
 from bianmin.catalog.selectors import published_items
+from bianmin.core.inserts import insert_rows
 from bianmin.core.numbering import format_serial, next_serials
 from bianmin.org.access import in_scope
 from bianmin.org.models import OrgUnit, Post, Staff, Window
@@ -241,14 +242,14 @@ def case_intake(
             pauses = [deadlines.Pause(now, None)]
         deadline = compute_deadline(case, _calendar(), pauses)
         case.due_at = deadline.due if deadline else None
-    case.save(force_insert=True)
-    CaseMaterial.objects.bulk_create(rows)
+    insert_rows([case])
+    insert_rows(rows)
     record = _record_proxy(case, staff, actor, proxy, now, events=events) if proxy is not None else None
     if accepting:
         if items:
             CasePause.objects.create(case=case, started_at=now, reason=_("受理时一次性告知补报材料"))
         _accepted_at_intake(case, staff, actor, now, rows, events, serials, previous, items, due, record)
-    CaseEvent.objects.bulk_create(events)
+    insert_rows(events)
     if decision == Decision.REFUSE:
         _refuse(case, staff, actor, now, refusal_reason, note=_("所交材料已当面退还申请人"))
     elif decision == Decision.RECEIVE_ONLY:
@@ -303,7 +304,7 @@ def _accepted_at_intake(
                 proxy=proxy,
             )
         )
-    Notice.objects.bulk_create(notices)
+    insert_rows(notices)
     if items and due is not None:
         supplement = SupplementRequest.objects.create(
             case=case,
