@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.core.aggregates import Rows
 from bianmin.core.identifiers import clean_phone
+from bianmin.core.inserts import insert_rows
 from bianmin.core.personal_data import mask_phone
 from bianmin.notify import message_templates
 from bianmin.notify.models import (
@@ -174,7 +175,7 @@ def notification_send_once(
 
 
 def _record(row: Notification, inbox_of: Any) -> Notification:
-    row.save(force_insert=True)
+    insert_rows([row])
     if inbox_of is not None:
         _inbox_add(inbox_of.pk, 1)
     return row

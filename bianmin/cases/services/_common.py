@@ -28,6 +28,7 @@ from bianmin.cases.notices import NUMBER_PREFIX, notice_content
 from bianmin.cases.timeline import Verb
 from bianmin.catalog.models import Material
 from bianmin.core.identifiers import clean_credit_code, clean_phone, clean_resident_id
+from bianmin.core.inserts import insert_rows
 from bianmin.core.numbering import format_serial, next_serial
 from bianmin.core.personal_data import blind_index
 from bianmin.core.selectors import work_calendar
@@ -101,7 +102,7 @@ def _event(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     row = _event_row(case, actor, verb, from_state=from_state, to_state=to_state, note=note, data=data)
-    row.save(force_insert=True)
+    insert_rows([row])
     return row
 
 
