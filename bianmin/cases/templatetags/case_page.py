@@ -10,6 +10,7 @@ import functools
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,26 @@ def _at(moment: dt.datetime | None, fmt: str) -> str:
     if moment is None:
         return ""
     return timezone.localtime(moment).strftime(fmt) if timezone.is_aware(moment) else moment.strftime(fmt)
+
+
+# `|date` formats the case page shows, written with strftime (`at`).
+_STRFTIME = {"Y-m-d H:i": "%Y-%m-%d %H:%M", "m-d H:i": "%m-%d %H:%M", "Y-m-d": "%Y-%m-%d"}
+
+
+@register.filter(expects_localtime=True)
+def at(value: Any, fmt: str) -> str:
+    """`value|date:fmt` for the formats the case page shows (`_STRFTIME` and "Y年n月j日 H:i"), written directly:
+    Django's `date` filter cost the page ~40 µs a moment. Any other format, or value, goes to `date` itself. The
+    moment arrives in the page's time zone (`expects_localtime`), as it does for `date`."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        if fmt == "Y年n月j日 H:i" and isinstance(value, dt.datetime):
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+        how = _STRFTIME.get(fmt)
+        if how is not None and (isinstance(value, dt.datetime) or "%H" not in how):
+            return value.strftime(how)
+    return date_filter(value, fmt)
 
 
 def _name(person: Any) -> str:
@@ -116,3 +137,18 @@ def timeline_items(entries: list[Any]) -> SafeString:
             f"{who}{note}</li>"
         )
     return mark_safe("\n".join(items))  # every value escaped by _e
+
+
+@register.simple_tag(takes_context=True)
+def reveal_form(context: Any, number: str, field: str) -> SafeString:
+    """The folded form that shows a citizen's whole number (its reason is logged): what cases/_reveal.html wrote,
+    without an include's cost on every case page."""
+    return mark_safe(  # every value escaped
+        f'<details class="inline small"><summary>{_e(gettext("查看完整号码"))}</summary>\n'
+        f'<form method="post" action="{_e(reverse("cases:action", args=[number, "reveal"]))}" class="searchbar">'
+        f"{CsrfTokenNode().render(context)}\n"
+        f'  <input type="hidden" name="field" value="{_e(field)}">\n'
+        f'  <input name="reason" required maxlength="200" placeholder="{_e(gettext("查看事由（将被记录）"))}">\n'
+        f'  <button class="btn" type="submit">{_e(gettext("查看"))}</button>\n'
+        "</form></details>"
+    )

@@ -16,7 +16,7 @@ from bianmin.cases.models import CaseEvent, CaseMaterial
 from bianmin.cases.selectors import TimelineEntry
 from bianmin.org.models import Staff
 
-# The loops as detail.html had them.
+# The loops (and the reveal form's include) as detail.html had them.
 OLD_MATERIALS = """{% load i18n %}{% for m in materials %}<tr>
     <td>{{ m.name }}<div class="small muted">{% if m.kind == "main" %}{% translate "主要材料" %}{% else %}{% translate "一般材料" %}{% endif %}{% if m.material_id is None %} · {% translate "网上预审告知" %}{% endif %}</div></td>
     <td>{% if m.presented %}{{ m.get_presented_form_display }}{% elif m.not_applicable %}<span class="muted">{% translate "不适用" %}</span>{% else %}<span class="tag-off">{% translate "未提交" %}</span>{% endif %}</td>
@@ -33,6 +33,12 @@ OLD_TIMELINE = """{% for entry in timeline %}<li><time>{{ entry.event.created_at
     {% if entry.event.actor %} · {% if entry.event.actor.staff %}{{ entry.event.actor.staff.name }}{% else %}{{ entry.event.actor.username }}{% endif %}{% endif %}
     {% if entry.event.note %}<div class="small">{{ entry.event.note }}</div>{% endif %}</li>
   {% endfor %}"""
+OLD_REVEAL = """{% load i18n %}<details class="inline small"><summary>{% translate "查看完整号码" %}</summary>
+<form method="post" action="{% url 'cases:action' case.number 'reveal' %}" class="searchbar">{% csrf_token %}
+  <input type="hidden" name="field" value="{{ field }}">
+  <input name="reason" required maxlength="200" placeholder="{% translate '查看事由（将被记录）' %}">
+  <button class="btn" type="submit">{% translate "查看" %}</button>
+</form></details>"""
 NEW = "{% load case_page %}{% material_rows materials dispose_form %}|{% timeline_items timeline %}"
 
 
@@ -101,3 +107,38 @@ def test_the_rows_written_in_python_equal_the_template_loops():
 def test_each_material_cell_names_its_column_for_the_phone_layout():
     html = Template(NEW).render(Context({"materials": _materials()[:1], "timeline": [], "dispose_form": None}))
     assert re.findall(r'data-label="([^"]*)"', html) == ["材料", "提交", "接收", "保管", "处置"]
+
+
+def test_the_at_filter_writes_what_the_date_filter_wrote():
+    """`|at` in place of `|date` on the case page: the same text for every format the page shows, in the page's time
+    zone (moments on either side of midnight in Beijing, dates, nothing), and `date` itself for any other format."""
+    moments = [
+        dt.datetime(2026, 3, 1, 15, 59, tzinfo=dt.UTC),  # 23:59 on 1 March in Beijing
+        dt.datetime(2026, 3, 1, 16, 0, tzinfo=dt.UTC),  # 00:00 on 2 March
+        dt.datetime(2026, 12, 31, 16, 5, tzinfo=dt.UTC),  # the new year in Beijing, not yet in UTC
+        dt.date(2026, 2, 9),
+        None,
+        "",
+    ]
+    formats = ["Y-m-d H:i", "m-d H:i", "Y-m-d", "Y年n月j日 H:i", "n月j日"]
+    for zone in ("Asia/Shanghai", "UTC"):
+        with timezone.override(zone):
+            for fmt in formats:
+                old = Template(f'{{{{ v|date:"{fmt}" }}}}')
+                new = Template(f'{{% load case_page %}}{{{{ v|at:"{fmt}" }}}}')
+                for v in moments:
+                    if isinstance(v, dt.date) and not isinstance(v, dt.datetime) and "H" in fmt:
+                        continue  # the page gives no date an hour
+                    context = {"v": v}
+                    assert new.render(Context(context)) == old.render(Context(context)), (zone, fmt, v)
+
+
+def test_the_reveal_form_is_what_its_include_wrote():
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(username="x")
+    context = {"case": type("C", (), {"number": "410108001-2026-00012"})(), "request": request}
+    old = Template(OLD_REVEAL).render(Context({**context, "field": "applicant_phone"}))
+    new = Template('{% load case_page %}{% reveal_form case.number "applicant_phone" %}').render(Context(context))
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert csrf.sub("", _flat(new)) == csrf.sub("", _flat(old))
+    assert 'action="/staff/cases/c/410108001-2026-00012/reveal/"' in new
