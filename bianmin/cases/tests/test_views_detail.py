@@ -120,6 +120,18 @@ def test_the_cached_staff_list_keeps_no_phone_and_names_the_cases_staff(
         assert (seen.received_by.name, seen.assignee.name) == (world.clerk.name, world.clerk.name)
 
 
+def test_the_page_offers_to_reveal_only_a_number_that_is_on_record(world, clock, client):
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    client.force_login(world.clerk.user)
+    url = reverse("cases:detail", args=[case.number])
+    assert client.get(url).content.decode().count('name="field" value="applicant_') == 2
+
+    Case.objects.filter(pk=case.pk).update(applicant_phone="")  # e.g. a case taken in with no phone
+    html = client.get(url).content.decode()
+    assert 'name="field" value="applicant_id_number"' in html
+    assert 'name="field" value="applicant_phone"' not in html
+
+
 def test_an_accepted_case_with_missing_materials_leads_with_receiving_them(world, clock, client):
     version = item_for(world)
     case = intake(
