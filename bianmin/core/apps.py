@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from bianmin.core import checks, lookups  # noqa: F401  (register the startup checks, the any_of lookup)
+        from bianmin.core import checks, choices, lookups  # noqa: F401  (register the startup checks, the any_of lookup)
         from bianmin.core.audit import connect_receivers
 
         connect_receivers()
+        choices.install()  # every model's get_FOO_display from a table made once per field
