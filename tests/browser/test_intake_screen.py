@@ -35,3 +35,25 @@ def test_confirming_while_the_last_tick_is_being_checked_confirms_the_list_as_ti
     assert case.status == Status.ACCEPTED  # not a supplement notice proposed for a half-ticked list
     assert case.materials.filter(presented=False).count() == 0
     assert "已受理" in page.inner_text("main")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_each_material_is_a_card_whose_form_can_be_read(live_server, page):
+    """At 390 px the checklist's five columns left the form's select a few pixels wide (its choice unreadable): each
+    material is now a card, each value beside its column's name."""
+    world = make_world()
+    version = item_for(world)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    log_in(page, live_server.url, world.clerk.user.username)
+    page.goto(f"{live_server.url}/staff/cases/intake/{version.item_id}/")
+
+    selects = page.locator("#intake-form select[name^=f_]").all()
+    assert len(selects) == len(version.materials)
+    for select in selects:
+        box = select.bounding_box()
+        assert box is not None
+        assert box["width"] >= 150, box  # the longest choice, 原件及复印件, fits
+    assert not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    page.locator("#intake-form input[name^=p_]").first.check()  # and the tick box is still there to tick
