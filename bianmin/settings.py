@@ -385,7 +385,7 @@ BIANMIN_MATERIAL_HOLD_DAYS = 30
 
 # Background jobs (notify): Django's task framework (django-tasks backport) on the database backend, so the
 # embedded default needs no extra server and several workers share the queue through the database.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "bianmin.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running after this long belonged to a worker that died: the scheduler queues it again.
 BIANMIN_TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "1800"))
 # /healthz answers 503 when no worker has run its heartbeat job (every minute) or no scheduler has ticked (every

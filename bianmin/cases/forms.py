@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,12 +11,13 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.checklists import Decision, Issue
 from bianmin.cases.models import ApplicantKind, CaseMaterial, Custody, Outcome
 from bianmin.cases.services import DELIVERY_METHODS, TaskDueRange
-from bianmin.core.forms import DateInput, PhoneTailField
+from bianmin.core.forms import DateInput, PhoneTailField, share_fields
 from bianmin.org.models import Department, OrgUnit, Staff, Window
 
 DATE = DateInput()
@@ -69,6 +71,13 @@ class _LazyChoiceField(forms.ModelChoiceField[Any]):
 
     queryset = property(_get_queryset, _set_queryset)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> _LazyChoiceField:
+        # Django's ModelChoiceField copies its queryset twice over (two clones); a lazy picker's is made per form
+        # (`factory`), so the copy keeps the declared one and lists its own choices.
+        result: _LazyChoiceField = forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]  # in Django, not its stubs
+        result.widget.choices = result.choices  # a choice widget's
+        return result
+
 
 class _WindowField(_LazyChoiceField):
     """The user's windows, already read: a posted choice is looked up among them, not in the database."""
@@ -82,6 +91,35 @@ class _WindowField(_LazyChoiceField):
             return self.rows[str(value)]
         except KeyError as exc:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+
+
+@functools.lru_cache(maxsize=512)
+def _checklist_fields(
+    materials: tuple[tuple[int, str, str | None, bool], ...], language: str | None
+) -> dict[str, forms.Field]:
+    """The checklist's fields of an item version's materials — (id, name, usual form, conditional) each — in the
+    active language (the key's `language`): made once and shared by every intake form of that checklist, as its
+    declared fields are (`share_fields`); no form changes them."""
+    fields: dict[str, forms.Field] = {}
+    for pk, name, usual, conditional in materials:
+        fields[f"p_{pk}"] = forms.BooleanField(label=name, required=False)
+        fields[f"f_{pk}"] = forms.ChoiceField(
+            label=_("形式"),
+            choices=list(CaseMaterial.Form.choices),
+            initial=usual if usual in CaseMaterial.Form.values else CaseMaterial.Form.ORIGINAL,
+            required=False,
+            # the checklist's table cells have no <label>: the name says which material the field is about
+            widget=forms.Select(attrs={"aria-label": _("%(name)s的提交形式") % {"name": name}}),
+        )
+        fields[f"c_{pk}"] = forms.CharField(
+            label=_("需更正或说明"),
+            max_length=300,
+            required=False,
+            widget=forms.TextInput(attrs={"aria-label": _("%(name)s需更正或说明") % {"name": name}}),
+        )
+        if conditional:
+            fields[f"na_{pk}"] = forms.BooleanField(label=_("不适用"), required=False)
+    return fields
 
 
 class IntakeForm(forms.Form):
@@ -142,24 +180,12 @@ class IntakeForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, _LazyChoiceField)  # noqa: S101
             field.factory = staff
-        for m in self.materials:
-            self.fields[f"p_{m['id']}"] = forms.BooleanField(label=m["name"], required=False)
-            self.fields[f"f_{m['id']}"] = forms.ChoiceField(
-                label=_("形式"),
-                choices=list(CaseMaterial.Form.choices),
-                initial=m.get("form") if m.get("form") in CaseMaterial.Form.values else CaseMaterial.Form.ORIGINAL,
-                required=False,
-                # the checklist's table cells have no <label>: the name says which material the field is about
-                widget=forms.Select(attrs={"aria-label": _("%(name)s的提交形式") % {"name": m["name"]}}),
+        self.fields.update(
+            _checklist_fields(
+                tuple((m["id"], m["name"], m.get("form"), bool(m.get("conditional"))) for m in self.materials),
+                get_language(),
             )
-            self.fields[f"c_{m['id']}"] = forms.CharField(
-                label=_("需更正或说明"),
-                max_length=300,
-                required=False,
-                widget=forms.TextInput(attrs={"aria-label": _("%(name)s需更正或说明") % {"name": m["name"]}}),
-            )
-            if m.get("conditional"):
-                self.fields[f"na_{m['id']}"] = forms.BooleanField(label=_("不适用"), required=False)
+        )
 
     def checklist_rows(self) -> list[dict[str, Any]]:
         return [
@@ -206,6 +232,10 @@ class IntakeForm(forms.Form):
             if not (data.get("proxy_scope") or "").strip():
                 self.add_error("proxy_scope", _("代办服务须写明委托事项范围。"))
         return data
+
+
+# Each intake form sets its own window choices and pickers; the rest of its fields are shared (`share_fields`).
+share_fields(IntakeForm, copied=("window", "handover_to", "proxy_agent"))
 
 
 class ReferralForm(forms.Form):

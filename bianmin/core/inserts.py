@@ -8,9 +8,10 @@ from related objects saved since the row was made, the new keys read back and se
 kept. Like `bulk_create` it sends no model signals; a model may define `prepare_insert()` for what its `save()`
 derives before writing (the case's phone index), and `insert_rows` calls it.
 
-Anything else goes through `bulk_create` unchanged: rows that already have a key, a value that is an expression or
-a database default, a multi-table model, a backend that cannot return inserted rows, more rows than one statement
-may carry.
+Rows whose key the program made (a UUID, as the task queue's) are inserted with it, in one statement all the same.
+Anything else goes through `bulk_create` unchanged: some rows with a key and some without, a value that is an
+expression or a database default, a multi-table model, a backend that cannot return inserted rows, more rows than
+one statement may carry.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ def insert_rows(objs: Sequence[M]) -> list[M]:
             prepare()
         # A related object saved since this row was made gives the row its key (`bulk_create` does the same).
         obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
-    statement = _statement(model, len(rows), using)
+    keyed = rows[0].pk is not None  # keys made by the program: written with the rows
+    statement = _statement(model, len(rows), using, keyed)
     if (
         statement is None
-        or any(obj.pk is not None for obj in rows)
+        or any((obj.pk is not None) is not keyed for obj in rows)
         or connection.ops.bulk_batch_size(list(statement[0]), rows) < len(rows)
     ):
         return model._base_manager.using(using).bulk_create(rows)
@@ -58,37 +60,41 @@ def insert_rows(objs: Sequence[M]) -> list[M]:
             params.append(field.get_db_prep_save(value, connection=connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        keys = cursor.fetchall()
+        keys = None if keyed else cursor.fetchall()
     pk = model._meta.pk
     assert pk is not None  # noqa: S101 -- every concrete model has one
-    for obj, (key,) in zip(rows, keys, strict=True):
-        setattr(obj, pk.attname, key)
+    for i, obj in enumerate(rows):
+        if keys is not None:
+            setattr(obj, pk.attname, keys[i][0])
         obj._state.adding = False
         obj._state.db = using
     return rows
 
 
 @functools.lru_cache(maxsize=256)
-def _statement(model: type[Model], count: int, using: str) -> tuple[tuple[Field[Any, Any], ...], str] | None:
-    """The columns and the text of an insert of `count` rows of `model`, or None where Django's path must do it."""
+def _statement(
+    model: type[Model], count: int, using: str, keyed: bool = False
+) -> tuple[tuple[Field[Any, Any], ...], str] | None:
+    """The columns and the text of an insert of `count` rows of `model` (`keyed`: with the keys they carry, none read
+    back), or None where Django's path must do it."""
     connection = connections[using]
     opts = model._meta
     pk = opts.pk
     if (
         pk is None
         or opts.parents
-        or not connection.features.can_return_rows_from_bulk_insert
-        or not getattr(pk, "db_returning", False)
+        # Keys the database makes must be read back; keys the rows carry need not.
+        or not (keyed or (connection.features.can_return_rows_from_bulk_insert and getattr(pk, "db_returning", False)))
     ):
         return None
-    fields = tuple(f for f in opts.concrete_fields if not f.generated and f is not pk)
-    if any(getattr(f, "db_returning", False) or hasattr(f, "get_placeholder") for f in fields):
+    fields = tuple(f for f in opts.concrete_fields if not f.generated and (keyed or f is not pk))
+    if any((getattr(f, "db_returning", False) and f is not pk) or hasattr(f, "get_placeholder") for f in fields):
         return None
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
         f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 -- names from the model
-        f"VALUES {', '.join([one] * count)} RETURNING {table}.{quote(pk.column)}"
+        f"VALUES {', '.join([one] * count)}"
     )
-    return fields, sql
+    return fields, sql if keyed else f"{sql} RETURNING {table}.{quote(pk.column)}"

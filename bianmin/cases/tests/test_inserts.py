@@ -99,17 +99,38 @@ def test_events_with_their_data_read_back_as_written(world, clock):
     assert all(e.created_at is not None for e in stored)  # `pre_save` (auto_now_add) ran
 
 
+def test_rows_that_carry_their_keys_are_written_with_them_in_one_statement(world, clock):
+    case = intake(world, item_for(world))
+    top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    keyed = [CaseEvent(case=case, verb="note", to_state=case.status, note=f"已有主键{i}") for i in range(2)]
+    for i, event in enumerate(keyed):
+        event.pk = top + 1000 + i
+
+    with CaptureQueriesContext(connection) as ctx:
+        insert_rows(keyed)
+
+    assert len(ctx.captured_queries) == 1
+    assert "RETURNING" not in ctx.captured_queries[0]["sql"]  # nothing to read back
+    assert [e.pk for e in keyed] == [top + 1000, top + 1001]
+    assert not any(e._state.adding for e in keyed)
+    stored = CaseEvent.objects.filter(pk__in=[e.pk for e in keyed]).order_by("pk")
+    assert [(e.note, e.case_id) for e in stored] == [("已有主键0", case.pk), ("已有主键1", case.pk)]
+    assert all(e.created_at is not None for e in stored)
+
+
 def test_what_it_does_not_handle_goes_through_djangos_path(world, clock):
     case = intake(world, item_for(world))
     with_expression = CaseEvent(case=case, verb="note", to_state=case.status, note=Concat(Value("甲"), Value("乙")))
     keyed = CaseEvent(case=case, verb="note", to_state=case.status, note="已有主键")
     keyed.pk = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    unkeyed = CaseEvent(case=case, verb="note", to_state=case.status, note="无主键")
 
     insert_rows([with_expression])
-    insert_rows([keyed])
+    insert_rows([keyed, unkeyed])  # some with a key and some without: Django's bulk_create
 
     assert CaseEvent.objects.get(pk=with_expression.pk).note == "甲乙"
     assert CaseEvent.objects.filter(pk=keyed.pk, note="已有主键").exists()
+    assert CaseEvent.objects.filter(case=case, note="无主键").exists()
     before = CaseEvent.objects.count()
     with pytest.raises(TypeError):
         insert_rows([CaseEvent(case=case, verb="note"), _rows(case)[0]])  # rows of two models
