@@ -798,6 +798,15 @@ def _case_page_case(prefix: str, number: str) -> QuerySet[Case]:
     # guide as JSON, was most of the row's bytes.
     return (
         Case.objects.select_related("center", "window", "item")
+        # Its item's code and name, not its guide's long texts (read with the item where they are shown).
+        .defer(
+            "item__legal_basis",
+            "item__description",
+            "item__conditions",
+            "item__fee_standard",
+            "item__fee_basis",
+            "item__search_text",
+        )
         .annotate(**has)
         .filter(center__path__startswith=prefix, number=number)[:1]
     )
@@ -889,7 +898,24 @@ class CaseDetail:
 _MATERIALS = CompiledRead(lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("sort_order", "id"), keyed=True)
 _NOTICES = CompiledRead(lambda pk: Notice.objects.filter(case_id=pk).order_by("issued_at", "id"), keyed=True)
 _EVENTS = CompiledRead(
-    lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor__staff").order_by("created_at", "id"),
+    lambda pk: (
+        CaseEvent.objects.filter(case_id=pk)
+        .select_related("actor__staff")
+        # Of whoever acted, the name the timeline shows: not their account's other columns, nor their phone (decrypted
+        # for nothing on every page).
+        .only(
+            "case_id",
+            "verb",
+            "from_state",
+            "to_state",
+            "note",
+            "data",
+            "created_at",
+            "actor__username",
+            "actor__staff__name",
+        )
+        .order_by("created_at", "id")
+    ),
     keyed=True,
 )
 
@@ -918,6 +944,7 @@ def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetai
         list(
             JointTask.objects.filter(case=case)
             .select_related("department", "assignee", "completed_by")
+            .defer("assignee__phone", "completed_by__phone")
             .order_by("due_at", "id")
         )
         if case.mode == Mode.JOINT
@@ -925,7 +952,10 @@ def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetai
     )
     handovers = (
         list(
-            CaseHandover.objects.filter(case=case).select_related("from_staff", "to_staff").order_by("created_at", "id")
+            CaseHandover.objects.filter(case=case)
+            .select_related("from_staff", "to_staff")
+            .defer("from_staff__phone", "to_staff__phone")
+            .order_by("created_at", "id")
         )
         if getattr(case, "has_handovers", True)
         else []
@@ -934,17 +964,25 @@ def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetai
         list(
             SupplementRequest.objects.filter(case=case)
             .select_related("requested_by", "decided_by", "notice")
+            .defer("requested_by__phone", "decided_by__phone")
             .order_by("requested_at", "id")
         )
         if getattr(case, "has_requests", True)
         else []
     )
     forwarding = (
-        CaseForwarding.objects.filter(case=case).select_related("district", "forwarded_by", "result_by").first()
+        CaseForwarding.objects.filter(case=case)
+        .select_related("district", "forwarded_by", "result_by")
+        .defer("forwarded_by__phone", "result_by__phone")
+        .first()
         if case.mode == Mode.FORWARDED
         else None
     )
-    proxy = ProxyAuthorization.objects.filter(case=case).select_related("agent").first() if case.is_proxy else None
+    proxy = (
+        ProxyAuthorization.objects.filter(case=case).select_related("agent").defer("agent__phone").first()
+        if case.is_proxy
+        else None
+    )
     cal = work_calendar()
     deadline = compute_deadline(case, cal, [deadlines.Pause(p.started_at, p.ended_at) for p in pauses])
     return CaseDetail(

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext
 
 from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.core.escaping import fast_escape as _e
+from bianmin.core.templating.urls import remembered_reverse
 
 register = template.Library()
 
@@ -139,16 +140,48 @@ def timeline_items(entries: list[Any]) -> SafeString:
     return mark_safe("\n".join(items))  # every value escaped by _e
 
 
+@functools.lru_cache(maxsize=16)
+def _reveal_labels(_language: str | None) -> tuple[str, str, str, str]:
+    """The reveal form's texts in the current language, escaped (the language is the cache key only)."""
+    return (
+        _e(gettext("查看完整号码")),
+        _e(gettext("查看事由（将被记录）")),
+        _e(gettext("查看")),
+        _e(gettext("（已记录查看）")),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def reveal_form(context: Any, number: str, field: str) -> SafeString:
     """The folded form that shows a citizen's whole number (its reason is logged): what cases/_reveal.html wrote,
     without an include's cost on every case page."""
+    summary, reason, button, _seen = _reveal_labels(get_language())
     return mark_safe(  # every value escaped
-        f'<details class="inline small"><summary>{_e(gettext("查看完整号码"))}</summary>\n'
-        f'<form method="post" action="{_e(reverse("cases:action", args=[number, "reveal"]))}" class="searchbar">'
+        f'<details class="inline small"><summary>{summary}</summary>\n'
+        f'<form method="post" action="{_e(remembered_reverse("cases:action", number, "reveal"))}" class="searchbar">'
         f"{CsrfTokenNode().render(context)}\n"
         f'  <input type="hidden" name="field" value="{_e(field)}">\n'
-        f'  <input name="reason" required maxlength="200" placeholder="{_e(gettext("查看事由（将被记录）"))}">\n'
-        f'  <button class="btn" type="submit">{_e(gettext("查看"))}</button>\n'
+        f'  <input name="reason" required maxlength="200" placeholder="{reason}">\n'
+        f'  <button class="btn" type="submit">{button}</button>\n'
         "</form></details>"
     )
+
+
+# The case page's masked values, by the field the reveal form names.
+_MASKED = {"applicant_id_number": "masked_id", "applicant_phone": "masked_phone"}
+
+
+@register.simple_tag(takes_context=True)
+def personal_value(context: Any, field: str) -> SafeString:
+    """The applicant's ID number or phone (`field`) on the case page: whole once revealed (`revealed`, the reveal
+    logged), else masked with the folded reveal form for whoever may see it whole (`dispose_form`), else "—" when
+    none is on record."""
+    revealed = (context.get("revealed") or {}).get(field)
+    if revealed:
+        seen = _reveal_labels(get_language())[3]
+        return mark_safe(f'<strong>{_e(revealed)}</strong> <span class="small muted">{seen}</span>')  # escaped
+    masked = getattr(context.get("d"), _MASKED[field], "")
+    if not masked:
+        return mark_safe("—")
+    form = reveal_form(context, context["case"].number, field) if context.get("dispose_form") else ""
+    return mark_safe(f"{_e(masked)} {form}")  # escaped, and the form escaped its own

@@ -39,6 +39,7 @@ OLD_REVEAL = """{% load i18n %}<details class="inline small"><summary>{% transla
   <input name="reason" required maxlength="200" placeholder="{% translate '查看事由（将被记录）' %}">
   <button class="btn" type="submit">{% translate "查看" %}</button>
 </form></details>"""
+OLD_PERSONAL = """{% load i18n case_page %}<dd>{% if revealed.applicant_id_number %}<strong>{{ revealed.applicant_id_number }}</strong> <span class="small muted">{% translate "（已记录查看）" %}</span>{% else %}{% if d.masked_id %}{{ d.masked_id }} {% if dispose_form %}{% reveal_form case.number "applicant_id_number" %}{% endif %}{% else %}—{% endif %}{% endif %}</dd>|<dd>{% if revealed.applicant_phone %}<strong>{{ revealed.applicant_phone }}</strong> <span class="small muted">{% translate "（已记录查看）" %}</span>{% else %}{% if d.masked_phone %}{{ d.masked_phone }} {% if dispose_form %}{% reveal_form case.number "applicant_phone" %}{% endif %}{% else %}—{% endif %}{% endif %}</dd>"""
 NEW = "{% load case_page %}{% material_rows materials dispose_form %}|{% timeline_items timeline %}"
 
 
@@ -142,3 +143,30 @@ def test_the_reveal_form_is_what_its_include_wrote():
     csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
     assert csrf.sub("", _flat(new)) == csrf.sub("", _flat(old))
     assert 'action="/staff/cases/c/410108001-2026-00012/reveal/"' in new
+
+
+def test_the_applicants_numbers_show_as_the_template_showed_them():
+    """Whole once revealed, masked with the reveal form for whoever may see them whole, masked alone for anyone
+    else, "—" when none is on record: for the ID number and the phone alike."""
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(username="x")
+    new = Template(
+        '{% load case_page %}<dd>{% personal_value "applicant_id_number" %}</dd>|'
+        '<dd>{% personal_value "applicant_phone" %}</dd>'
+    )
+    case = type("C", (), {"number": "410108001-2026-00012"})()
+    masked = type("D", (), {"masked_id": "1101**********5X<", "masked_phone": "139****1234"})()
+    nothing = type("D", (), {"masked_id": "", "masked_phone": ""})()
+    seen: set[str] = set()
+    for d in (masked, nothing):
+        for dispose in (object(), None):
+            for revealed in (None, {"applicant_phone": "13903711234<"}, {"applicant_id_number": "11010519491231002X"}):
+                context = {"case": case, "request": request, "d": d, "dispose_form": dispose, "revealed": revealed}
+                old, mine = Template(OLD_PERSONAL).render(Context(context)), new.render(Context(context))
+                csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+                assert csrf.sub("", _flat(mine)) == csrf.sub("", _flat(old)), (d, dispose, revealed)
+                seen.add(mine)
+    assert any("<details" in html for html in seen)  # the reveal form shown where it may be
+    assert any("13903711234&lt;" in html and "（已记录查看）" in html for html in seen)
+    assert any("1101**********5X&lt;" in html and "<details" not in html for html in seen)
+    assert any(html == "<dd>—</dd>|<dd>—</dd>" for html in seen)

@@ -43,6 +43,39 @@ def test_the_case_page_costs_at_most_eight_queries(world, clock, client):
     assert not any("cases_jointtask" in q or "hall_homevisit" in q for q in queries)
 
 
+def test_the_case_page_decrypts_only_what_it_shows(world, clock, client, monkeypatch):
+    """The applicant's ID number and phone (masked on the page), and the signed-in clerk's own record: not the
+    phones of the staff its timeline names, nor anything of the item's guide (read apart, not with the case)."""
+    from bianmin.core import personal_data
+    from bianmin.org.models import Staff
+
+    for n, staff in enumerate((world.clerk, world.colleague, world.director)):
+        Staff.objects.filter(pk=staff.pk).update(phone=f"1370000000{n}")
+    case = case_handover(
+        case=intake(world, item_for(world), presented=None), actor=world.clerk.user, to_staff=world.colleague
+    )
+    handover_acknowledge(handover=case, actor=world.colleague.user)
+    client.force_login(world.director.user)
+    url = reverse("cases:detail", args=[case.case.number])
+    assert client.get(url).status_code == 200
+    decrypted: list[str] = []
+    real = personal_data.decrypt
+
+    def counting(token: str) -> str:
+        decrypted.append(real(token))
+        return decrypted[-1]
+
+    monkeypatch.setattr(personal_data, "decrypt", counting)
+    html = client.get(url).content.decode()
+
+    assert "13903711234" not in html  # masked
+    assert "139****1234" in html
+    assert sorted(decrypted) == sorted([case.case.applicant_id_number, "13903711234", "13700000002"])
+    read = str(selectors._case_page_case("", case.case.number).query)
+    assert "catalog_serviceitem" in read
+    assert "legal_basis" not in read
+
+
 def test_the_case_page_costs_the_same_however_long_its_history(world, clock, client):
     case = intake(world, item_for(world), presented=None)
     client.force_login(world.director.user)  # the director sees every action of the center's cases

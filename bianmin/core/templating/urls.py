@@ -36,6 +36,20 @@ def _reverse(
     return reverse(view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
+def remembered_reverse(view_name: str, *args: int | str) -> str:
+    """`reverse(view_name, args=args)` remembered as `{% url %}` remembers it, for tags written in Python."""
+    return _reverse(
+        view_name,
+        args,
+        (),
+        None,
+        get_script_prefix(),
+        get_urlconf(),
+        translation.get_language(),
+        generation.current,
+    )
+
+
 def _plain(value: Any) -> bool:
     return type(value) is int or isinstance(value, str)
 
