@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,12 @@ from bianmin.core.scheduling import PeriodicJob, periodic_jobs
 from bianmin.core.workcalendar import DayRule, WorkCalendar
 
 CALENDAR_VERSION_KEY = "bianmin:calendar-version"
+# How long a worker thread trusts the calendar it holds before asking the shared cache whether another process has
+# changed it: a closed day reaches every worker within this, and a page that works out deadlines does not pay a cache
+# round trip each time. A change made in this process is seen at once (`invalidate_work_calendar`).
+CALENDAR_RECHECK_SECONDS = 1.0
 _local = threading.local()
+_changed_here = [0]  # bumped by each invalidation in this process
 
 
 def calendar_days(*, year: int | None = None) -> QuerySet[CalendarDay]:
@@ -40,22 +46,29 @@ def build_work_calendar(rows: list[CalendarDay]) -> WorkCalendar:
 
 
 def work_calendar() -> WorkCalendar:
-    """The working calendar, rebuilt only when a calendar service has bumped the shared version."""
+    """The working calendar, rebuilt only when a calendar service has bumped the shared version (asked of the shared
+    cache at most every CALENDAR_RECHECK_SECONDS)."""
+    held = getattr(_local, "calendar", None)
+    now = time.monotonic()
+    if held is not None and held[2] == _changed_here[0] and now - held[3] < CALENDAR_RECHECK_SECONDS:
+        return held[1]
     version = cache.get(CALENDAR_VERSION_KEY)
     if version is None:
         version = timezone.now().timestamp()
         cache.add(CALENDAR_VERSION_KEY, version, timeout=None)
         version = cache.get(CALENDAR_VERSION_KEY, version)
-    held = getattr(_local, "calendar", None)
-    if held is not None and held[0] == version:
-        return held[1]
-    calendar = build_work_calendar(list(CalendarDay.objects.all()))
-    _local.calendar = (version, calendar)
+    changed = _changed_here[0]
+    if held is not None and held[0] == version and held[2] == changed:
+        calendar = held[1]
+    else:
+        calendar = build_work_calendar(list(CalendarDay.objects.all()))
+    _local.calendar = (version, calendar, changed, now)
     return calendar
 
 
 def invalidate_work_calendar() -> None:
     cache.set(CALENDAR_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+    _changed_here[0] += 1  # every thread of this process rebuilds on its next call
     _local.calendar = None
 
 

@@ -15,10 +15,11 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.core.escaping import fast_escape as _e
+from bianmin.core.templating.state import render_state
 from bianmin.core.templating.urls import remembered_reverse
 
 register = template.Library()
@@ -80,7 +81,7 @@ def _labels(_language: str | None) -> dict[str, Any]:
 def material_rows(context: Any, materials: list[Any], dispose: Any) -> SafeString:
     """The materials table's rows (`dispose`: a form to return or archive each material the center holds). Each cell
     names its column (`data-label`) for the stacked layout on a phone."""
-    t = _labels(get_language())
+    t = _labels(render_state(context)[0])
     csrf = CsrfTokenNode().render(context) if dispose else ""  # what {% csrf_token %} writes
     rows = []
     for m in materials:
@@ -155,10 +156,11 @@ def _reveal_labels(_language: str | None) -> tuple[str, str, str, str]:
 def reveal_form(context: Any, number: str, field: str) -> SafeString:
     """The folded form that shows a citizen's whole number (its reason is logged): what cases/_reveal.html wrote,
     without an include's cost on every case page."""
-    summary, reason, button, _seen = _reveal_labels(get_language())
+    summary, reason, button, _seen = _reveal_labels(render_state(context)[0])
+    action = _e(remembered_reverse("cases:action", number, "reveal", context=context))
     return mark_safe(  # every value escaped
         f'<details class="inline small"><summary>{summary}</summary>\n'
-        f'<form method="post" action="{_e(remembered_reverse("cases:action", number, "reveal"))}" class="searchbar">'
+        f'<form method="post" action="{action}" class="searchbar">'
         f"{CsrfTokenNode().render(context)}\n"
         f'  <input type="hidden" name="field" value="{_e(field)}">\n'
         f'  <input name="reason" required maxlength="200" placeholder="{reason}">\n'
@@ -178,7 +180,7 @@ def personal_value(context: Any, field: str) -> SafeString:
     none is on record."""
     revealed = (context.get("revealed") or {}).get(field)
     if revealed:
-        seen = _reveal_labels(get_language())[3]
+        seen = _reveal_labels(render_state(context)[0])[3]
         return mark_safe(f'<strong>{_e(revealed)}</strong> <span class="small muted">{seen}</span>')  # escaped
     masked = getattr(context.get("d"), _MASKED[field], "")
     if not masked:

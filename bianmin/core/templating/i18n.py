@@ -7,10 +7,10 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, Parser, Token, Variable, render_value_in_context
 from django.templatetags import i18n as django_i18n
-from django.utils import translation
 from django.utils.safestring import SafeData, mark_safe
 
 from bianmin.core.templating import generation
+from bianmin.core.templating.state import render_state
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
@@ -35,7 +35,7 @@ class StaticTranslateNode(django_i18n.TranslateNode):
         self._rendered: dict[tuple[str | None, bool, int], str] = {}
 
     def render(self, context: Any) -> str:
-        key = (translation.get_language(), context.autoescape, generation.current)
+        key = (render_state(context)[0], context.autoescape, generation.current)
         value = self._rendered.get(key)
         if value is None:
             value = self._rendered[key] = self._render_once(context)
@@ -67,3 +67,17 @@ def do_translate(parser: Parser, token: Token) -> template.Node:
     ):
         return StaticTranslateNode(node)
     return node
+
+
+class FreshLanguageNode(django_i18n.LanguageNode):
+    """`{% language %}`: its block renders with a fresh render state (`state.render_state`), in its language."""
+
+    def render(self, context: Any) -> str:
+        with context.render_context.push():
+            return str(super().render(context))
+
+
+@register.tag("language")
+def language(parser: Parser, token: Token) -> template.Node:
+    node = django_i18n.language(parser, token)
+    return FreshLanguageNode(node.nodelist, node.language)

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 
 from bianmin.core.templating import generation
+from bianmin.core.templating.state import render_state
 
 register = template.Library()
 
@@ -36,18 +37,14 @@ def _reverse(
     return reverse(view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
-def remembered_reverse(view_name: str, *args: int | str) -> str:
-    """`reverse(view_name, args=args)` remembered as `{% url %}` remembers it, for tags written in Python."""
-    return _reverse(
-        view_name,
-        args,
-        (),
-        None,
-        get_script_prefix(),
-        get_urlconf(),
-        translation.get_language(),
-        generation.current,
-    )
+def remembered_reverse(view_name: str, *args: int | str, context: Any = None) -> str:
+    """`reverse(view_name, args=args)` remembered as `{% url %}` remembers it, for tags written in Python (given the
+    template's `context`, with its render's state)."""
+    if context is not None:
+        language, prefix, urlconf = render_state(context)
+    else:
+        language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
+    return _reverse(view_name, args, (), None, prefix, urlconf, language, generation.current)
 
 
 def _plain(value: Any) -> bool:
@@ -68,15 +65,16 @@ class RememberedURLNode(defaulttags.URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
+        language, prefix, urlconf = render_state(context)
         try:
             url = _reverse(
                 str(view_name),
                 tuple(str(a) if isinstance(a, str) else a for a in args),
                 tuple(sorted((k, str(v) if isinstance(v, str) else v) for k, v in kwargs.items())),
                 current_app,
-                get_script_prefix(),
-                get_urlconf(),
-                translation.get_language(),
+                prefix,
+                urlconf,
+                language,
                 generation.current,
             )
         except Exception:  # NoReverseMatch and the like: Django's own handling (raise, or "" with `as`)

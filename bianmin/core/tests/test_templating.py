@@ -56,6 +56,24 @@ def test_the_same_node_gives_each_language_its_own_text() -> None:
         assert t.render(Context()) == "一月"
 
 
+def test_a_language_block_renders_its_labels_in_its_own_language() -> None:
+    """The language is asked once per render (`state.render_state`), and again inside `{% language %}`: the labels
+    before, inside and after the block each in their own language, as Django's own tags give them, whichever
+    language the block names on each render."""
+    source = (
+        '{% load i18n %}{% translate "January" %}|{% language lang %}{% translate "January" %}|'
+        '{% url "cases:detail" "N1" %}{% endlanguage %}|{% translate "January" %}|{% translate "May" %}'
+    )
+    t = ours(source)
+    with translation.override("zh-hans"):
+        for lang, expected in [
+            ("en", "一月|January|/staff/cases/c/N1/|一月|五月"),
+            ("zh-hans", "一月|一月|/staff/cases/c/N1/|一月|五月"),
+        ] * 2:
+            assert t.render(Context({"lang": lang})) == DJANGO.from_string(source).render(Context({"lang": lang}))
+            assert t.render(Context({"lang": lang})) == expected
+
+
 def test_only_quoted_texts_are_remembered() -> None:
     nodes = ours('{% load i18n %}{% translate "January" %}{% translate name %}{% translate "x"|upper %}').nodelist
     kinds = [type(n) for n in nodes if "Translate" in type(n).__name__]
