@@ -218,7 +218,7 @@ def _detail_context(
     if access.SPLIT in actions:
         f.add(access.SPLIT, lambda: _split_form(case, detail))
     if access.DISPOSE in actions:
-        ctx["dispose_form"] = forms.DisposeForm()
+        ctx["can_dispose"] = True  # the materials table and the numbers carry their own small forms
     ctx["task_forms"] = (
         {t.pk: forms.TaskCompleteForm() for t in detail.tasks if t.state == "open" and services.can_work_task(staff, t)}
         if staff is not None and case.status == Status.IN_PROGRESS

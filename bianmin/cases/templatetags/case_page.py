@@ -142,6 +142,38 @@ def timeline_items(entries: list[Any]) -> SafeString:
 
 
 @functools.lru_cache(maxsize=16)
+def _notice_labels(_language: str | None) -> tuple[str, str]:
+    """The notices' fixed texts in the current language, escaped (the language is the cache key only)."""
+    return _e(gettext("打印")), _e(gettext("尚未出具告知单。"))
+
+
+@register.simple_tag(takes_context=True)
+def notice_lines(context: Any, notices: list[Any], number: str) -> SafeString:
+    """The case's notices, one line each: its kind, number, moment and issuer, with links to print it and to its
+    PDF; a line saying none has been issued yet where there is none."""
+    printing, none_yet = _notice_labels(render_state(context)[0])
+    if not notices:
+        return mark_safe(f'<p class="muted">{none_yet}</p>')  # escaped
+    lines = []
+    for n in notices:
+        print_url = _e(remembered_reverse("cases:notice_print", number, n.pk, context=context))
+        pdf_url = _e(remembered_reverse("cases:notice_pdf", number, n.pk, context=context))
+        lines.append(
+            f"<p>{_e(n.get_kind_display())} <strong>{_e(n.number)}</strong> · "
+            f"{_at(n.issued_at, '%Y-%m-%d %H:%M')} · {_name(n.issued_by)}\n"
+            f'    <a class="btn" href="{print_url}" target="_blank">{printing}</a>\n'
+            f'    <a class="btn" href="{pdf_url}" target="_blank">PDF</a></p>'
+        )
+    return mark_safe("".join(lines))  # every value escaped
+
+
+@register.filter(is_safe=True)
+def list_items(lines: list[Any]) -> SafeString:
+    """Each text of `lines` as an escaped `<li>`."""
+    return mark_safe("".join(f"<li>{_e(line)}</li>" for line in lines))  # escaped
+
+
+@functools.lru_cache(maxsize=16)
 def _reveal_labels(_language: str | None) -> tuple[str, str, str, str]:
     """The reveal form's texts in the current language, escaped (the language is the cache key only)."""
     return (
@@ -176,7 +208,7 @@ _MASKED = {"applicant_id_number": "masked_id", "applicant_phone": "masked_phone"
 @register.simple_tag(takes_context=True)
 def personal_value(context: Any, field: str) -> SafeString:
     """The applicant's ID number or phone (`field`) on the case page: whole once revealed (`revealed`, the reveal
-    logged), else masked with the folded reveal form for whoever may see it whole (`dispose_form`), else "—" when
+    logged), else masked with the folded reveal form for whoever may see it whole (`can_dispose`), else "—" when
     none is on record."""
     revealed = (context.get("revealed") or {}).get(field)
     if revealed:
@@ -185,5 +217,5 @@ def personal_value(context: Any, field: str) -> SafeString:
     masked = getattr(context.get("d"), _MASKED[field], "")
     if not masked:
         return mark_safe("—")
-    form = reveal_form(context, context["case"].number, field) if context.get("dispose_form") else ""
+    form = reveal_form(context, context["case"].number, field) if context.get("can_dispose") else ""
     return mark_safe(f"{_e(masked)} {form}")  # escaped, and the form escaped its own

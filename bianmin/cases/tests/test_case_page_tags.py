@@ -40,7 +40,11 @@ OLD_REVEAL = """{% load i18n %}<details class="inline small"><summary>{% transla
   <button class="btn" type="submit">{% translate "查看" %}</button>
 </form></details>"""
 OLD_PERSONAL = """{% load i18n case_page %}<dd>{% if revealed.applicant_id_number %}<strong>{{ revealed.applicant_id_number }}</strong> <span class="small muted">{% translate "（已记录查看）" %}</span>{% else %}{% if d.masked_id %}{{ d.masked_id }} {% if dispose_form %}{% reveal_form case.number "applicant_id_number" %}{% endif %}{% else %}—{% endif %}{% endif %}</dd>|<dd>{% if revealed.applicant_phone %}<strong>{{ revealed.applicant_phone }}</strong> <span class="small muted">{% translate "（已记录查看）" %}</span>{% else %}{% if d.masked_phone %}{{ d.masked_phone }} {% if dispose_form %}{% reveal_form case.number "applicant_phone" %}{% endif %}{% else %}—{% endif %}{% endif %}</dd>"""
-NEW = "{% load case_page %}{% material_rows materials dispose_form %}|{% timeline_items timeline %}"
+OLD_NOTICES = """{% load i18n %}{% for n in d.notices %}<p>{{ n.get_kind_display }} <strong>{{ n.number }}</strong> · {{ n.issued_at|date:"Y-m-d H:i" }} · {{ n.issued_by.name }}
+    <a class="btn" href="{% url 'cases:notice_print' case.number n.pk %}" target="_blank">{% translate "打印" %}</a>
+    <a class="btn" href="{% url 'cases:notice_pdf' case.number n.pk %}" target="_blank">PDF</a></p>
+  {% empty %}<p class="muted">{% translate "尚未出具告知单。" %}</p>{% endfor %}|<ul class="explain">{% for line in d.deadline.lines %}<li>{{ line }}</li>{% endfor %}</ul>"""
+NEW = "{% load case_page %}{% material_rows materials can_dispose %}|{% timeline_items timeline %}"
 
 
 def _flat(html: str) -> str:
@@ -87,7 +91,8 @@ def test_the_rows_written_in_python_equal_the_template_loops():
             context = {
                 "materials": _materials(),
                 "timeline": _timeline(),
-                "dispose_form": object() if dispose else None,
+                "dispose_form": object() if dispose else None,  # the old loops' name
+                "can_dispose": dispose,
                 "csrf_token": "tok&en",
                 "request": request,
             }
@@ -106,7 +111,7 @@ def test_the_rows_written_in_python_equal_the_template_loops():
 
 
 def test_each_material_cell_names_its_column_for_the_phone_layout():
-    html = Template(NEW).render(Context({"materials": _materials()[:1], "timeline": [], "dispose_form": None}))
+    html = Template(NEW).render(Context({"materials": _materials()[:1], "timeline": [], "can_dispose": False}))
     assert re.findall(r'data-label="([^"]*)"', html) == ["材料", "提交", "接收", "保管", "处置"]
 
 
@@ -161,7 +166,8 @@ def test_the_applicants_numbers_show_as_the_template_showed_them():
     for d in (masked, nothing):
         for dispose in (object(), None):
             for revealed in (None, {"applicant_phone": "13903711234<"}, {"applicant_id_number": "11010519491231002X"}):
-                context = {"case": case, "request": request, "d": d, "dispose_form": dispose, "revealed": revealed}
+                context = {"case": case, "request": request, "d": d, "revealed": revealed}
+                context.update(dispose_form=dispose, can_dispose=dispose is not None)  # the old name and the new
                 old, mine = Template(OLD_PERSONAL).render(Context(context)), new.render(Context(context))
                 csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
                 assert csrf.sub("", _flat(mine)) == csrf.sub("", _flat(old)), (d, dispose, revealed)
@@ -170,3 +176,34 @@ def test_the_applicants_numbers_show_as_the_template_showed_them():
     assert any("13903711234&lt;" in html and "（已记录查看）" in html for html in seen)
     assert any("1101**********5X&lt;" in html and "<details" not in html for html in seen)
     assert any(html == "<dd>—</dd>|<dd>—</dd>" for html in seen)
+
+
+def test_the_notices_and_the_deadlines_lines_show_as_the_template_loops_showed_them():
+    from bianmin.cases.models import Notice
+
+    clerk = Staff(pk=7, name="何<春燕>")
+    at = dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC)  # 2027-01-01 00:30 in Beijing
+    notices = [
+        Notice(pk=3, kind="acceptance", number="SL511601001-2026-00323", issued_at=at, issued_by=clerk),
+        Notice(pk=4, kind="supplement", number="BZ<1>", issued_at=at, issued_by=Staff(pk=8, name="康梦婷")),
+    ]
+    new = Template(
+        '{% load case_page %}{% notice_lines d.notices case.number %}|<ul class="explain">{{ d.deadline.lines|list_items }}</ul>'
+    )
+    case = type("C", (), {"number": "511601001-2026-00012"})()
+    timezone.activate("Asia/Shanghai")
+    try:
+        for shown in (notices, notices[:1], []):
+            lines = ["受理时间 2026-12-31 17:00", "承诺时限 5 个工作日 <含>"] if shown else []
+            d = type("D", (), {"notices": shown, "deadline": type("L", (), {"lines": lines})()})()
+            context = {"case": case, "d": d}
+            old, mine = Template(OLD_NOTICES).render(Context(context)), new.render(Context(context))
+            assert _flat(mine) == _flat(old), shown
+        assert "2027-01-01 00:30" in mine or not shown
+    finally:
+        timezone.deactivate()
+    html = new.render(Context({"case": case, "d": type("D", (), {"notices": notices, "deadline": None})()}))
+    assert "何&lt;春燕&gt;" in html
+    assert "BZ&lt;1&gt;" in html
+    assert 'href="/staff/cases/c/511601001-2026-00012/notices/3/print/"' in html
+    assert 'href="/staff/cases/c/511601001-2026-00012/notices/4/pdf/"' in html
