@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import router
 from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -798,15 +799,6 @@ def _case_page_case(prefix: str, number: str) -> QuerySet[Case]:
     # guide as JSON, was most of the row's bytes.
     return (
         Case.objects.select_related("center", "window", "item")
-        # Its item's code and name, not its guide's long texts (read with the item where they are shown).
-        .defer(
-            "item__legal_basis",
-            "item__description",
-            "item__conditions",
-            "item__fee_standard",
-            "item__fee_basis",
-            "item__search_text",
-        )
         .annotate(**has)
         .filter(center__path__startswith=prefix, number=number)[:1]
     )
@@ -847,6 +839,11 @@ class StaffRows:
     def __iter__(self) -> Iterator[Staff]:
         return (s for pk in self._rows if (s := self.get(pk)) is not None)
 
+    def names_by_user(self) -> dict[int, str]:
+        """Each member's name by their account's id."""
+        user, name = self._names.index("user_id"), self._names.index("name")
+        return {row[user]: row[name] for row in self._rows.values()}
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -870,6 +867,21 @@ def center_staff_rows(*, center: OrgUnit) -> StaffRows:
 class TimelineEntry:
     event: CaseEvent
     wording: str
+    # Who acted: their staff name, else their account's name; "" for the system. None: from `event.actor`.
+    who: str | None = None
+
+
+def actor_names(user_ids: set[int], staff_rows: StaffRows) -> dict[int, str]:
+    """The names the timeline shows for these accounts: the center's staff from its cached list, anyone else (staff
+    of another unit, someone since gone, an account with no staff record) read in one query."""
+    known = staff_rows.names_by_user()
+    names = {pk: known[pk] for pk in user_ids if pk in known}
+    missing = user_ids - names.keys()
+    if missing:
+        accounts = get_user_model().objects.filter(pk__in=missing)
+        for pk, username, staff_name in accounts.values_list("pk", "username", "staff__name"):
+            names[pk] = staff_name or username
+    return names
 
 
 @dataclass
@@ -897,27 +909,8 @@ class CaseDetail:
 # The parts every case page reads, compiled once per process (by the case's key).
 _MATERIALS = CompiledRead(lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("sort_order", "id"), keyed=True)
 _NOTICES = CompiledRead(lambda pk: Notice.objects.filter(case_id=pk).order_by("issued_at", "id"), keyed=True)
-_EVENTS = CompiledRead(
-    lambda pk: (
-        CaseEvent.objects.filter(case_id=pk)
-        .select_related("actor__staff")
-        # Of whoever acted, the name the timeline shows: not their account's other columns, nor their phone (decrypted
-        # for nothing on every page).
-        .only(
-            "case_id",
-            "verb",
-            "from_state",
-            "to_state",
-            "note",
-            "data",
-            "created_at",
-            "actor__username",
-            "actor__staff__name",
-        )
-        .order_by("created_at", "id")
-    ),
-    keyed=True,
-)
+# The timeline's events alone: who acted is named from the center's cached staff (`actor_names`), not joined.
+_EVENTS = CompiledRead(lambda pk: CaseEvent.objects.filter(case_id=pk).order_by("created_at", "id"), keyed=True)
 
 
 def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetail:
@@ -927,13 +920,15 @@ def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetai
 
     materials: list[CaseMaterial] = _MATERIALS.objects(case.pk)
     notices: list[Notice] = _NOTICES.objects(case.pk)
-    # The staff named on materials and notices are the center's (its cached list, `center_staff_rows`), not joined
-    # per row: a join reads and decrypts each person's phone again for every row.
+    # The staff named on materials, notices and the timeline are the center's (its cached list, `center_staff_rows`),
+    # not joined per row: a join reads and decrypts each person's phone again for every row.
+    rows = center_staff_rows(center=case.center) if staff_rows is None else staff_rows
     _attach_staff(
         [(m, ("received_by", "custodian", "disposed_by")) for m in materials] + [(n, ("issued_by",)) for n in notices],
-        center_staff_rows(center=case.center) if staff_rows is None else staff_rows,
+        rows,
     )
     events: list[CaseEvent] = _EVENTS.objects(case.pk)
+    who = actor_names({e.actor_id for e in events if e.actor_id is not None}, rows)
     # A case read by `case_page_for_user` says which parts it has; only those are read (tasks: joint cases only).
     pauses = (
         list(CasePause.objects.filter(case=case).order_by("started_at", "id"))
@@ -989,7 +984,10 @@ def case_detail(*, case: Case, staff_rows: StaffRows | None = None) -> CaseDetai
         case=case,
         materials=materials,
         notices=notices,
-        timeline=[TimelineEntry(e, staff_wording(e.verb)) for e in events],
+        timeline=[
+            TimelineEntry(e, staff_wording(e.verb), who.get(e.actor_id, "") if e.actor_id is not None else "")
+            for e in events
+        ],
         pauses=pauses,
         tasks=tasks,
         handovers=handovers,

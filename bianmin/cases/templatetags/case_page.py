@@ -129,10 +129,11 @@ def timeline_items(entries: list[Any]) -> SafeString:
     items = []
     for entry in entries:
         event = entry.event
-        who = ""
-        if event.actor is not None:
+        name = entry.who
+        if name is None and event.actor is not None:  # not named by the selector: from the account
             staff = getattr(event.actor, "staff", None)  # no staff record: the account's name
-            who = f" · {_e(staff.name) if staff is not None else _e(event.actor.username)}"
+            name = staff.name if staff is not None else event.actor.username
+        who = f" · {_e(name)}" if name else ""
         note = f'<div class="small">{_e(event.note)}</div>' if event.note else ""
         items.append(
             f"<li><time>{_at(event.created_at, '%Y-%m-%d %H:%M')}</time><strong>{_e(entry.wording)}</strong>"

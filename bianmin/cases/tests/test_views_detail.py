@@ -45,7 +45,7 @@ def test_the_case_page_costs_at_most_eight_queries(world, clock, client):
 
 def test_the_case_page_decrypts_only_what_it_shows(world, clock, client, monkeypatch):
     """The applicant's ID number and phone (masked on the page), and the signed-in clerk's own record: not the
-    phones of the staff its timeline names, nor anything of the item's guide (read apart, not with the case)."""
+    phones of the staff its timeline, its handovers and its other parts name."""
     from bianmin.core import personal_data
     from bianmin.org.models import Staff
 
@@ -71,9 +71,32 @@ def test_the_case_page_decrypts_only_what_it_shows(world, clock, client, monkeyp
     assert "13903711234" not in html  # masked
     assert "139****1234" in html
     assert sorted(decrypted) == sorted([case.case.applicant_id_number, "13903711234", "13700000002"])
-    read = str(selectors._case_page_case("", case.case.number).query)
-    assert "catalog_serviceitem" in read
-    assert "legal_basis" not in read
+
+
+def test_the_timeline_names_who_acted_whoever_they_are(world, clock, client):
+    """The center's staff by their names from its cached list; staff of another unit, an account with no staff
+    record, by what the database says in one query; the system by no one."""
+    from django.contrib.auth import get_user_model
+
+    from bianmin.cases.models import CaseEvent
+
+    case = case_start(case=intake(world, item_for(world)), actor=world.clerk.user)
+    admin = get_user_model().objects.create_user("ops-admin", password="x")
+    for actor, note in ((world.district_user.user, "区级意见"), (admin, "运维更正"), (None, "系统提醒")):
+        CaseEvent.objects.create(case=case, actor=actor, verb="note", to_state=case.status, note=note)
+    client.force_login(world.director.user)
+
+    queries = page_queries(client, case)
+    html = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+
+    timeline = html[html.index('id="timeline"') :]
+    items = re.findall(r"<li>(.*?)</li>", timeline, re.S)
+    assert [i for i in items if "何春燕" in i]  # the clerk who received and started it
+    assert [i for i in items if "钱思源" in i and "区级意见" in i]  # the district's staff member
+    assert [i for i in items if "ops-admin" in i and "运维更正" in i]  # an account without a staff record
+    system = next(i for i in items if "系统提醒" in i)
+    assert "·" not in system.split("<div")[0]  # no one named
+    assert len([q for q in queries if "auth_user" in q]) == 2  # the session's user, and the two from elsewhere
 
 
 def test_the_case_page_costs_the_same_however_long_its_history(world, clock, client):
