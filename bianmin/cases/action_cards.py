@@ -143,15 +143,14 @@ class LazyForms(dict[str, Any]):
     def __missing__(self, action: str) -> Any:
         make = self.makers.get(action)
         if make is None:
-            raise KeyError(action)
+            # Not available now: the page's `forms.split` is simply empty. (A KeyError would send Django's variable
+            # lookup on through getattr() and dir() of this mapping on every page.)
+            return None
         form = self[action] = make()
         return form
 
     def get(self, action: str, default: Any = None) -> Any:
-        try:
-            return self[action]
-        except KeyError:
-            return default
+        return self[action] if action in self else default  # noqa: SIM401 -- this is get() itself
 
     def __contains__(self, action: object) -> bool:
         return dict.__contains__(self, action) or action in self.makers

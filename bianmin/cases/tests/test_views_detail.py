@@ -270,8 +270,9 @@ def test_lazy_forms_make_each_form_once_and_keep_one_put_in():
     assert forms["complete"] == forms.get("complete") == "the form"
     assert made == ["complete"]
     assert forms["withdraw"] == "sent back with errors"
-    with pytest.raises(KeyError):
-        forms["deliver"]
+    assert forms["deliver"] is None  # not available: nothing, and nothing made or kept
+    assert forms.get("deliver", "other") == "other"
+    assert "deliver" not in forms
 
 
 def test_the_folded_cards_are_deferred_only_when_something_leads_and_nothing_folded_failed():
