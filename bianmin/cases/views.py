@@ -173,6 +173,7 @@ def _detail_context(
         "actions": actions,
         # Seen read-only by someone who may not work it now (e.g. the one who handed it over).
         "read_only": not holding and role in access.HANDLING_ROLES and case.is_open,
+        "reveal_error": "",  # set by a refused reveal (named, so the template's lookup never fails)
     }
     # Each available action's form, made when the page shows it (`LazyForms`).
     f: action_cards.LazyForms = ctx["forms"]
