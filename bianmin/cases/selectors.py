@@ -874,6 +874,8 @@ class TimelineEntry:
 def actor_names(user_ids: set[int], staff_rows: StaffRows) -> dict[int, str]:
     """The names the timeline shows for these accounts: the center's staff from its cached list, anyone else (staff
     of another unit, someone since gone, an account with no staff record) read in one query."""
+    if not user_ids:
+        return {}
     known = staff_rows.names_by_user()
     names = {pk: known[pk] for pk in user_ids if pk in known}
     missing = user_ids - names.keys()

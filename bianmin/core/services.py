@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -130,14 +131,24 @@ def personal_data_viewed(*, actor: Any, target: Any) -> None:
         return
     # One plain INSERT, on every case page: the model's save path (no signals listen to this log) cost a third again
     # of the statement.
-    conn = connections[router.db_for_write(PersonalDataReveal)]
-    columns = ("actor_id", "content_type_id", "object_id", "field", "reason", "created_at")
-    sql = "INSERT INTO {} ({}) VALUES (%s, %s, %s, '', '', %s)".format(  # noqa: S608 — names from the model
-        conn.ops.quote_name(PersonalDataReveal._meta.db_table), ", ".join(conn.ops.quote_name(c) for c in columns)
-    )
+    alias = router.db_for_write(PersonalDataReveal)
+    conn = connections[alias]
     now = conn.ops.adapt_datetimefield_value(timezone.now())
     with conn.cursor() as cursor:
-        cursor.execute(sql, [actor.pk, ContentType.objects.get_for_model(target).pk, str(target.pk), now])
+        cursor.execute(
+            _view_log_insert(alias), [actor.pk, ContentType.objects.get_for_model(target).pk, str(target.pk), now]
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _view_log_insert(alias: str) -> str:
+    from bianmin.core.models import PersonalDataReveal
+
+    quote = connections[alias].ops.quote_name
+    columns = ("actor_id", "content_type_id", "object_id", "field", "reason", "created_at")
+    return "INSERT INTO {} ({}) VALUES (%s, %s, %s, '', '', %s)".format(  # noqa: S608 — names from the model
+        quote(PersonalDataReveal._meta.db_table), ", ".join(quote(c) for c in columns)
+    )
 
 
 def export_logged(*, actor: Any, what: str, scope: Any = None, data: dict[str, Any] | None = None) -> None:
