@@ -143,6 +143,74 @@ def timeline_items(entries: list[Any]) -> SafeString:
 
 
 @functools.lru_cache(maxsize=16)
+def _fact_labels(_language: str | None) -> dict[str, str]:
+    """The case facts' names in the current language, escaped (the language is the cache key only)."""
+    names = {
+        "applicant": "申请人",
+        "credit_code": "统一社会信用代码",
+        "contact": "联系人",
+        "id_number": "公民身份号码",
+        "phone": "联系电话",
+        "center": "受理中心",
+        "window": "受理窗口",
+        "received_by": "首问接待人",
+        "assignee": "经办人",
+        "accepted": "受理时间",
+        "proxy": "代办",
+        "document": "委托书",
+        "result": "办理结果",
+        "refusal": "不予受理原因",
+    }
+    return {key: _e(gettext(text)) for key, text in names.items()}
+
+
+@register.simple_tag(takes_context=True)
+def case_facts(context: Any, case: Any, detail: Any) -> SafeString:
+    """The case's facts as the page lists them (`<dt>`/`<dd>` pairs): the applicant and their numbers (masked, or
+    whole once revealed), the hall, window and staff, acceptance, proxy, result or refusal."""
+    t = _fact_labels(render_state(context)[0])
+    rows: list[tuple[str, str | None]] = [
+        (t["applicant"], f"{_e(case.applicant_name)}（{_e(case.get_applicant_kind_display())}）")
+    ]
+    if case.applicant_kind == "organization":
+        rows += [(t["credit_code"], _e(case.applicant_credit_code)), (t["contact"], _e(case.contact_name))]
+    else:
+        rows.append((t["id_number"], personal_value(context, "applicant_id_number")))
+    rows.append((t["phone"], personal_value(context, "applicant_phone")))
+    if context.get("reveal_error"):
+        rows.append(("", None))  # the error's own row below
+    rows += [
+        (t["center"], _e(case.center.display_hall_name)),
+        (t["window"], _e(case.window) if case.window else "—"),
+        (t["received_by"], f"{_name(case.received_by)}（{_at(case.received_at, '%Y-%m-%d %H:%M')}）"),
+        (t["assignee"], _name(case.assignee) or "—"),
+    ]
+    if case.accepted_at:
+        rows.append((t["accepted"], f"{_at(case.accepted_at, '%Y-%m-%d %H:%M')}（{_name(case.accepted_by)}）"))
+    proxy = detail.proxy
+    if proxy:
+        rows.append(
+            (
+                t["proxy"],
+                f"{_name(proxy.agent)}，{t['document']} {_e(proxy.document)}"
+                f"（{proxy.authorized_on:%Y-%m-%d}，{_e(proxy.scope)}）",
+            )
+        )
+    if case.result:
+        rows.append((t["result"], _e(case.result)))
+    if case.refusal_reason:
+        rows.append((t["refusal"], _e(case.refusal_reason)))
+    return mark_safe(  # every value escaped
+        "".join(
+            f"<dt>{name}</dt><dd>{value}</dd>"
+            if value is not None
+            else f'<dt></dt><dd class="errors">{_e(context.get("reveal_error"))}</dd>'
+            for name, value in rows
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)
 def _notice_labels(_language: str | None) -> tuple[str, str]:
     """The notices' fixed texts in the current language, escaped (the language is the cache key only)."""
     return _e(gettext("打印")), _e(gettext("尚未出具告知单。"))
