@@ -15,7 +15,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from bianmin.cases.models import CaseMaterial, Custody
 from bianmin.core.escaping import fast_escape as _e
@@ -145,21 +145,21 @@ def timeline_items(entries: list[Any]) -> SafeString:
 @functools.lru_cache(maxsize=16)
 def _fact_labels(_language: str | None) -> dict[str, str]:
     """The case facts' names in the current language, escaped (the language is the cache key only)."""
-    names = {
-        "applicant": "申请人",
-        "credit_code": "统一社会信用代码",
-        "contact": "联系人",
-        "id_number": "公民身份号码",
-        "phone": "联系电话",
-        "center": "受理中心",
-        "window": "受理窗口",
-        "received_by": "首问接待人",
-        "assignee": "经办人",
-        "accepted": "受理时间",
-        "proxy": "代办",
-        "document": "委托书",
-        "result": "办理结果",
-        "refusal": "不予受理原因",
+    names = {  # marked for the message catalog, translated below
+        "applicant": gettext_noop("申请人"),
+        "credit_code": gettext_noop("统一社会信用代码"),
+        "contact": gettext_noop("联系人"),
+        "id_number": gettext_noop("公民身份号码"),
+        "phone": gettext_noop("联系电话"),
+        "center": gettext_noop("受理中心"),
+        "window": gettext_noop("受理窗口"),
+        "received_by": gettext_noop("首问接待人"),
+        "assignee": gettext_noop("经办人"),
+        "accepted": gettext_noop("受理时间"),
+        "proxy": gettext_noop("代办"),
+        "document": gettext_noop("委托书"),
+        "result": gettext_noop("办理结果"),
+        "refusal": gettext_noop("不予受理原因"),
     }
     return {key: _e(gettext(text)) for key, text in names.items()}
 
