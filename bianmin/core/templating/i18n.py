@@ -10,7 +10,7 @@ from django.templatetags import i18n as django_i18n
 from django.utils.safestring import SafeData, mark_safe
 
 from bianmin.core.templating import generation
-from bianmin.core.templating.state import render_state
+from bianmin.core.templating.state import fresh_state, render_state
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
@@ -73,7 +73,7 @@ class FreshLanguageNode(django_i18n.LanguageNode):
     """`{% language %}`: its block renders with a fresh render state (`state.render_state`), in its language."""
 
     def render(self, context: Any) -> str:
-        with context.render_context.push():
+        with fresh_state(context):
             return str(super().render(context))
 
 

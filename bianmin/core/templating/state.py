@@ -6,6 +6,8 @@ the tags inside it see its language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf
@@ -21,3 +23,17 @@ def render_state(context: Any) -> tuple[str | None, str, Any]:
     if state is None:
         state = render_context[_KEY] = (translation.get_language(), get_script_prefix(), get_urlconf())
     return state
+
+
+@contextmanager
+def fresh_state(context: Any) -> Iterator[None]:
+    """Within the block, the state is asked again (a `{% language %}` block's own language); the render's state is
+    back after it. Only this package's entry is set aside: what Django keeps in the render context (the blocks of an
+    inheriting template, a `cycle`'s position) stays where its nodes look for it."""
+    render_context = context.render_context
+    saved = render_context.get(_KEY)
+    render_context[_KEY] = None
+    try:
+        yield
+    finally:
+        render_context[_KEY] = saved

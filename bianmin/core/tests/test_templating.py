@@ -74,6 +74,22 @@ def test_a_language_block_renders_its_labels_in_its_own_language() -> None:
             assert t.render(Context({"lang": lang})) == expected
 
 
+def test_a_language_block_keeps_the_blocks_of_an_inheriting_template() -> None:
+    """The fresh state of `{% language %}` sets aside only this package's entry of the render context: a block inside
+    it is still the inheriting template's."""
+    from django.template import engines
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    parent = engine.from_string(
+        '{% load i18n %}[{% language "en" %}{% block body %}parent{% endblock %}{% endlanguage %}]'
+    )
+    child = engine.from_string(
+        '{% extends parent %}{% block body %}{% load i18n %}{% translate "January" %}{% endblock %}'
+    )
+    with translation.override("zh-hans"):
+        assert child.render(Context({"parent": parent})) == "[January]"
+
+
 def test_only_quoted_texts_are_remembered() -> None:
     nodes = ours('{% load i18n %}{% translate "January" %}{% translate name %}{% translate "x"|upper %}').nodelist
     kinds = [type(n) for n in nodes if "Translate" in type(n).__name__]
