@@ -48,6 +48,14 @@ def test_bench_runs_at_micro_scale_and_writes_json(tmp_path: Path) -> None:
         assert data["operations"][name]["floor_p50_ms"] is not None, name
     for name in ("district_dashboard", "annual_assessment"):
         assert "not_measured" in data["operations"][name] or "p50_ms" in data["operations"][name]
+    # the annual assessment is a report's function, not a page: set against its own statements, not the page floor
+    assessment = data["operations"]["annual_assessment"]
+    if "p50_ms" in assessment:
+        assert assessment["page"] is False
+        assert "page_ratio" not in assessment
+        assert "framework_p50_ms" not in assessment
+        assert assessment["floor_p50_ms"] is not None
+        assert assessment["ratio"] == pytest.approx(assessment["p50_ms"] / assessment["floor_p50_ms"], rel=0.02)
     # and every page is set against the framework floor (a staff page with no domain data) plus its SQL floor,
     # the framework floor's samples taken in the page's own rounds (beside it, not minutes apart)
     floor = data["operations"]["framework_floor"]
