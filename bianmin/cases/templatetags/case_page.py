@@ -142,64 +142,75 @@ def timeline_items(entries: list[Any]) -> SafeString:
     return mark_safe("\n".join(items))  # every value escaped by _e
 
 
-@functools.lru_cache(maxsize=16)
-def _fact_labels(_language: str | None) -> dict[str, str]:
-    """The case facts' names in the current language, escaped (the language is the cache key only)."""
-    names = {  # marked for the message catalog, translated below
-        "applicant": gettext_noop("申请人"),
-        "credit_code": gettext_noop("统一社会信用代码"),
-        "contact": gettext_noop("联系人"),
-        "id_number": gettext_noop("公民身份号码"),
-        "phone": gettext_noop("联系电话"),
-        "center": gettext_noop("受理中心"),
-        "window": gettext_noop("受理窗口"),
-        "received_by": gettext_noop("首问接待人"),
-        "assignee": gettext_noop("经办人"),
-        "accepted": gettext_noop("受理时间"),
-        "proxy": gettext_noop("代办"),
-        "document": gettext_noop("委托书"),
-        "result": gettext_noop("办理结果"),
-        "refusal": gettext_noop("不予受理原因"),
-    }
-    return {key: _e(gettext(text)) for key, text in names.items()}
+@functools.lru_cache(maxsize=64)
+def _said(_language: str | None, texts: tuple[str, ...]) -> dict[str, str]:
+    """Each of `texts` in the current language, escaped, by its own (Chinese) text (the language is the cache key
+    only): what a tag writes on every page, translated once per language."""
+    return {text: _e(gettext(text)) for text in texts}
+
+
+# The fixed texts of the tags below, marked for the message catalog.
+_FACT_TEXTS = (
+    gettext_noop("申请人"),
+    gettext_noop("统一社会信用代码"),
+    gettext_noop("联系人"),
+    gettext_noop("公民身份号码"),
+    gettext_noop("联系电话"),
+    gettext_noop("受理中心"),
+    gettext_noop("受理窗口"),
+    gettext_noop("首问接待人"),
+    gettext_noop("经办人"),
+    gettext_noop("受理时间"),
+    gettext_noop("代办"),
+    gettext_noop("委托书"),
+    gettext_noop("办理结果"),
+    gettext_noop("不予受理原因"),
+)
+_NOTICE_TEXTS = (gettext_noop("打印"), gettext_noop("尚未出具告知单。"))
+_REVEAL_TEXTS = (
+    gettext_noop("查看完整号码"),
+    gettext_noop("查看事由（将被记录）"),
+    gettext_noop("查看"),
+    gettext_noop("（已记录查看）"),
+)
 
 
 @register.simple_tag(takes_context=True)
 def case_facts(context: Any, case: Any, detail: Any) -> SafeString:
     """The case's facts as the page lists them (`<dt>`/`<dd>` pairs): the applicant and their numbers (masked, or
     whole once revealed), the hall, window and staff, acceptance, proxy, result or refusal."""
-    t = _fact_labels(render_state(context)[0])
+    t = _said(render_state(context)[0], _FACT_TEXTS)
     rows: list[tuple[str, str | None]] = [
-        (t["applicant"], f"{_e(case.applicant_name)}（{_e(case.get_applicant_kind_display())}）")
+        (t["申请人"], f"{_e(case.applicant_name)}（{_e(case.get_applicant_kind_display())}）")
     ]
     if case.applicant_kind == "organization":
-        rows += [(t["credit_code"], _e(case.applicant_credit_code)), (t["contact"], _e(case.contact_name))]
+        rows += [(t["统一社会信用代码"], _e(case.applicant_credit_code)), (t["联系人"], _e(case.contact_name))]
     else:
-        rows.append((t["id_number"], personal_value(context, "applicant_id_number")))
-    rows.append((t["phone"], personal_value(context, "applicant_phone")))
+        rows.append((t["公民身份号码"], personal_value(context, "applicant_id_number")))
+    rows.append((t["联系电话"], personal_value(context, "applicant_phone")))
     if context.get("reveal_error"):
         rows.append(("", None))  # the error's own row below
     rows += [
-        (t["center"], _e(case.center.display_hall_name)),
-        (t["window"], _e(case.window) if case.window else "—"),
-        (t["received_by"], f"{_name(case.received_by)}（{_at(case.received_at, '%Y-%m-%d %H:%M')}）"),
-        (t["assignee"], _name(case.assignee) or "—"),
+        (t["受理中心"], _e(case.center.display_hall_name)),
+        (t["受理窗口"], _e(case.window) if case.window else "—"),
+        (t["首问接待人"], f"{_name(case.received_by)}（{_at(case.received_at, '%Y-%m-%d %H:%M')}）"),
+        (t["经办人"], _name(case.assignee) or "—"),
     ]
     if case.accepted_at:
-        rows.append((t["accepted"], f"{_at(case.accepted_at, '%Y-%m-%d %H:%M')}（{_name(case.accepted_by)}）"))
+        rows.append((t["受理时间"], f"{_at(case.accepted_at, '%Y-%m-%d %H:%M')}（{_name(case.accepted_by)}）"))
     proxy = detail.proxy
     if proxy:
         rows.append(
             (
-                t["proxy"],
-                f"{_name(proxy.agent)}，{t['document']} {_e(proxy.document)}"
+                t["代办"],
+                f"{_name(proxy.agent)}，{t['委托书']} {_e(proxy.document)}"
                 f"（{proxy.authorized_on:%Y-%m-%d}，{_e(proxy.scope)}）",
             )
         )
     if case.result:
-        rows.append((t["result"], _e(case.result)))
+        rows.append((t["办理结果"], _e(case.result)))
     if case.refusal_reason:
-        rows.append((t["refusal"], _e(case.refusal_reason)))
+        rows.append((t["不予受理原因"], _e(case.refusal_reason)))
     return mark_safe(  # every value escaped
         "".join(
             f"<dt>{name}</dt><dd>{value}</dd>"
@@ -210,17 +221,12 @@ def case_facts(context: Any, case: Any, detail: Any) -> SafeString:
     )
 
 
-@functools.lru_cache(maxsize=16)
-def _notice_labels(_language: str | None) -> tuple[str, str]:
-    """The notices' fixed texts in the current language, escaped (the language is the cache key only)."""
-    return _e(gettext("打印")), _e(gettext("尚未出具告知单。"))
-
-
 @register.simple_tag(takes_context=True)
 def notice_lines(context: Any, notices: list[Any], number: str) -> SafeString:
     """The case's notices, one line each: its kind, number, moment and issuer, with links to print it and to its
     PDF; a line saying none has been issued yet where there is none."""
-    printing, none_yet = _notice_labels(render_state(context)[0])
+    t = _said(render_state(context)[0], _NOTICE_TEXTS)
+    printing, none_yet = t["打印"], t["尚未出具告知单。"]
     if not notices:
         return mark_safe(f'<p class="muted">{none_yet}</p>')  # escaped
     lines = []
@@ -242,30 +248,19 @@ def list_items(lines: list[Any]) -> SafeString:
     return mark_safe("".join(f"<li>{_e(line)}</li>" for line in lines))  # escaped
 
 
-@functools.lru_cache(maxsize=16)
-def _reveal_labels(_language: str | None) -> tuple[str, str, str, str]:
-    """The reveal form's texts in the current language, escaped (the language is the cache key only)."""
-    return (
-        _e(gettext("查看完整号码")),
-        _e(gettext("查看事由（将被记录）")),
-        _e(gettext("查看")),
-        _e(gettext("（已记录查看）")),
-    )
-
-
 @register.simple_tag(takes_context=True)
 def reveal_form(context: Any, number: str, field: str) -> SafeString:
     """The folded form that shows a citizen's whole number (its reason is logged): what cases/_reveal.html wrote,
     without an include's cost on every case page."""
-    summary, reason, button, _seen = _reveal_labels(render_state(context)[0])
+    t = _said(render_state(context)[0], _REVEAL_TEXTS)
     action = _e(remembered_reverse("cases:action", number, "reveal", context=context))
     return mark_safe(  # every value escaped
-        f'<details class="inline small"><summary>{summary}</summary>\n'
+        f'<details class="inline small"><summary>{t["查看完整号码"]}</summary>\n'
         f'<form method="post" action="{action}" class="searchbar">'
         f"{CsrfTokenNode().render(context)}\n"
         f'  <input type="hidden" name="field" value="{_e(field)}">\n'
-        f'  <input name="reason" required maxlength="200" placeholder="{reason}">\n'
-        f'  <button class="btn" type="submit">{button}</button>\n'
+        f'  <input name="reason" required maxlength="200" placeholder="{t["查看事由（将被记录）"]}">\n'
+        f'  <button class="btn" type="submit">{t["查看"]}</button>\n'
         "</form></details>"
     )
 
@@ -281,7 +276,7 @@ def personal_value(context: Any, field: str) -> SafeString:
     none is on record."""
     revealed = (context.get("revealed") or {}).get(field)
     if revealed:
-        seen = _reveal_labels(render_state(context)[0])[3]
+        seen = _said(render_state(context)[0], _REVEAL_TEXTS)["（已记录查看）"]
         return mark_safe(f'<strong>{_e(revealed)}</strong> <span class="small muted">{seen}</span>')  # escaped
     masked = getattr(context.get("d"), _MASKED[field], "")
     if not masked:
